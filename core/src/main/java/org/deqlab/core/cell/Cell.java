@@ -1,0 +1,65 @@
+package org.deqlab.core.cell;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * One weight-tied layer {@code f(z, x)}: what a weight-tied network applies again and again and
+ * what a DEQ solves for the fixed point of. Split in two so a solve pays for the input only once:
+ * {@link #inject} computes the input injection {@code x̃} from {@code x} (its parameters receive
+ * gradient through x̃), and {@link #apply} computes {@code f(z, x̃)}, called at every iteration.
+ *
+ * <p>A cell is a DJL block, so its parameters are ordinary DJL parameters that optimizers,
+ * checkpoints and parameter stores understand. It never decides whether a graph is recorded: the
+ * layers around it do.
+ */
+public abstract class Cell extends AbstractBlock {
+
+  protected Cell(byte version) {
+    super(version);
+  }
+
+  /** Computes the input injection {@code x̃} from the input {@code x}. */
+  public abstract NDArray inject(ParameterStore parameters, NDArray x, boolean training);
+
+  /** Computes {@code f(z, x̃)}; the result has {@code z}'s shape. */
+  public abstract NDArray apply(
+      ParameterStore parameters, NDArray z, NDArray injection, boolean training);
+
+  /** The shape of the hidden state z for an input of the given shape. */
+  public abstract Shape stateShape(Shape inputShape);
+
+  /** The shape of an input this cell accepts, for a batch of {@code batch} examples. */
+  public abstract Shape inputShape(long batch);
+
+  /** The usual initial guess z₀ = 0 for input x. */
+  public NDArray initialState(NDArray x) {
+    return x.getManager()
+        .zeros(stateShape(x.getShape()), x.getDataType(), x.getDevice());
+  }
+
+  /** Initializes the parameters with this cell's own initializers. */
+  public void initialize(NDManager manager, DataType dataType) {
+    Shape input = inputShape(1);
+    initialize(manager, dataType, stateShape(input), input);
+  }
+
+  /** One application {@code f(z, x)} from inputs {@code [z, x]}, for DJL's block API. */
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore parameters, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray injection = inject(parameters, inputs.get(1), training);
+    return new NDList(apply(parameters, inputs.get(0), injection, training));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {inputShapes[0]};
+  }
+}

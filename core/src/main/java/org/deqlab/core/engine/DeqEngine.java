@@ -1,0 +1,119 @@
+package org.deqlab.core.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.Locale;
+
+/**
+ * Starts DJL's PyTorch engine the way this workbench needs it: offline (nothing is downloaded at
+ * run time, the natives come from the {@code pytorch-native-cpu} jar on the class path), and with
+ * one clear message when the natives are missing. Also turns user-facing device and dtype names
+ * into DJL values.
+ */
+public final class DeqEngine {
+  /** The engine every part of the workbench runs on; the implicit backward needs its autograd. */
+  public static final String ENGINE_NAME = "PyTorch";
+
+  private static final String NATIVES_ARTIFACT =
+      "ai.djl.pytorch:pytorch-native-cpu:2.7.1 (classifier linux-x86_64) together with"
+          + " ai.djl.pytorch:pytorch-jni:2.7.1-0.35.0";
+
+  private static volatile Engine engine;
+
+  private DeqEngine() {}
+
+  /**
+   * Returns the PyTorch engine, starting it offline on first use.
+   *
+   * @throws EngineUnavailableException if the native libraries cannot be loaded
+   */
+  public static Engine get() {
+    Engine started = engine;
+    if (started != null) {
+      return started;
+    }
+    synchronized (DeqEngine.class) {
+      if (engine == null) {
+        System.setProperty("ai.djl.offline", "true");
+        try {
+          engine = Engine.getEngine(ENGINE_NAME);
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+          throw new EngineUnavailableException(
+              "could not start DJL's PyTorch engine offline ("
+                  + rootMessage(e)
+                  + "). The workbench needs the PyTorch natives from Maven Central on the class"
+                  + " path: "
+                  + NATIVES_ARTIFACT
+                  + ". Build with 'mvn -B package' (or run ./deq) so they are copied to"
+                  + " app/target/lib.",
+              e);
+        }
+      }
+      return engine;
+    }
+  }
+
+  /** A new root manager on the given device. */
+  public static NDManager newManager(Device device) {
+    return get().newBaseManager(device);
+  }
+
+  /** The versions a run log records: DJL, the engine and its native library. */
+  public static String versions() {
+    Engine e = get();
+    return "DJL " + Engine.getDjlVersion() + ", " + e.getEngineName() + " " + e.getVersion();
+  }
+
+  /** Number of CUDA devices the engine can see (0 on the CPU build). */
+  public static int gpuCount() {
+    try {
+      return get().getGpuCount();
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Parses {@code cpu}, {@code gpu} or {@code gpu:N}; a GPU that is not present is a clear error
+   * rather than a crash deep inside the engine.
+   */
+  public static Device parseDevice(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    if (value.equals("cpu")) {
+      return Device.cpu();
+    }
+    if (value.equals("gpu") || value.equals("cuda") || value.startsWith("gpu:")
+        || value.startsWith("cuda:")) {
+      int index = value.contains(":") ? Integer.parseInt(value.substring(value.indexOf(':') + 1)) : 0;
+      int count = gpuCount();
+      if (index >= count) {
+        throw new IllegalArgumentException(
+            "device '" + text + "' is not available: the engine sees " + count
+                + " GPU(s) (this build ships CPU natives only; CUDA natives must be on the class"
+                + " path). Use --device cpu.");
+      }
+      return Device.gpu(index);
+    }
+    throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + text + "'");
+  }
+
+  /** Parses {@code float32}/{@code float64}, the only dtypes the engine's solvers accept. */
+  public static DataType parseDataType(String text) {
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "float32", "f32", "float" -> DataType.FLOAT32;
+      case "float64", "f64", "double" -> DataType.FLOAT64;
+      default -> throw new IllegalArgumentException(
+          "dtype must be float32 or float64, got '" + text + "'");
+    };
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+}

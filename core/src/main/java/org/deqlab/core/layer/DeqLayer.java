@@ -1,0 +1,150 @@
+package org.deqlab.core.layer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
+import org.deqlab.core.cell.Cell;
+import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.jacobian.Linearization;
+import org.deqlab.core.solver.IterationListener;
+import org.deqlab.core.solver.SolveStats;
+import org.deqlab.core.solver.SolverKind;
+import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.solver.SolverResult;
+
+/**
+ * A deep equilibrium layer: the forward pass solves {@code z* = f(z*, x)} with a root finder and
+ * records no graph; the backward pass follows the layer's {@link BackwardMode}. An immutable
+ * value: live settings build a new layer per step (cheap, the cell and its parameters are shared).
+ */
+public final class DeqLayer implements EquilibriumLayer {
+  private final Cell cell;
+  private final SolverKind forwardSolver;
+  private final SolverOptions forwardOptions;
+  private final BackwardMode backwardMode;
+  private final IterationListener backwardListener;
+
+  public DeqLayer(
+      Cell cell, SolverKind forwardSolver, SolverOptions forwardOptions, BackwardMode backwardMode) {
+    this(cell, forwardSolver, forwardOptions, backwardMode, IterationListener.NONE);
+  }
+
+  private DeqLayer(
+      Cell cell,
+      SolverKind forwardSolver,
+      SolverOptions forwardOptions,
+      BackwardMode backwardMode,
+      IterationListener backwardListener) {
+    if (cell == null || forwardSolver == null || forwardOptions == null || backwardMode == null) {
+      throw new IllegalArgumentException("a DEQ layer needs a cell, a solver, options and a backward mode");
+    }
+    this.cell = cell;
+    this.forwardSolver = forwardSolver;
+    this.forwardOptions = forwardOptions;
+    this.backwardMode = backwardMode;
+    this.backwardListener = backwardListener;
+  }
+
+  /** The same layer whose backward solve reports its iterations to {@code listener}. */
+  public DeqLayer withBackwardListener(IterationListener listener) {
+    return new DeqLayer(cell, forwardSolver, forwardOptions, backwardMode, listener);
+  }
+
+  @Override
+  public Cell cell() {
+    return cell;
+  }
+
+  public SolverKind forwardSolver() {
+    return forwardSolver;
+  }
+
+  public SolverOptions forwardOptions() {
+    return forwardOptions;
+  }
+
+  public BackwardMode backwardMode() {
+    return backwardMode;
+  }
+
+  /** Solves for z* without any gradient path. */
+  public SolverResult solve(ParameterStore parameters, NDArray x, IterationListener listener) {
+    return Autograd.noGrad(
+        () -> {
+          NDArray injection = cell.inject(parameters, x, false);
+          return solveWith(parameters, x, injection, false, listener);
+        });
+  }
+
+  @Override
+  public LayerPass forward(
+      ParameterStore parameters, NDArray x, boolean training, IterationListener listener) {
+    NDArray injection = Autograd.recording(training, () -> cell.inject(parameters, x, training));
+    SolverResult solved = solveWith(parameters, x, injection.stopGradient(), training, listener);
+    NDArray equilibrium = solved.equilibrium();
+    if (!training) {
+      return new LayerPass(equilibrium, solved.stats(), null);
+    }
+    if (backwardMode instanceof BackwardMode.Phantom phantom) {
+      NDArray state = Autograd.recording(true, () -> unrollFrom(parameters, equilibrium, injection, phantom));
+      return new LayerPass(state, solved.stats(), null);
+    }
+    BackwardMode.Implicit implicit = (BackwardMode.Implicit) backwardMode;
+    NDArray leaf = equilibrium.duplicate();
+    leaf.setRequiresGradient(true);
+    return new LayerPass(
+        leaf,
+        solved.stats(),
+        () -> implicitBackward(parameters, leaf, equilibrium, injection, implicit));
+  }
+
+  private SolverResult solveWith(
+      ParameterStore parameters, NDArray x, NDArray injection, boolean training,
+      IterationListener listener) {
+    NDArray z0 = cell.initialState(x);
+    return Autograd.noGrad(
+        () -> forwardSolver.solver().solve(
+            z -> cell.apply(parameters, z, injection, training), z0, forwardOptions, listener));
+  }
+
+  private NDArray unrollFrom(
+      ParameterStore parameters, NDArray equilibrium, NDArray injection, BackwardMode.Phantom phantom) {
+    NDArray z = equilibrium;
+    for (int k = 0; k < phantom.steps(); k++) {
+      NDArray fz = cell.apply(parameters, z, injection, true);
+      z = phantom.damping() == 1.0 ? fz : z.mul(1 - phantom.damping()).add(fz.mul(phantom.damping()));
+    }
+    return z;
+  }
+
+  /**
+   * Implicit function theorem: with {@code w = ∂L/∂z*}, solve {@code u = w + u·J_f(z*)} by
+   * vector–Jacobian products, then push u through one recorded application of f so that the cell's
+   * parameters and the input receive {@code u·∂f/∂θ} and {@code u·∂f/∂x}.
+   */
+  private SolveStats implicitBackward(
+      ParameterStore parameters, NDArray leaf, NDArray equilibrium, NDArray injection,
+      BackwardMode.Implicit implicit) {
+    NDArray upstream = Autograd.takeGradient(leaf);
+    SolverResult adjoint;
+    try (Linearization linearization =
+        Linearization.at(cell, parameters, equilibrium, injection, true)) {
+      adjoint =
+          Autograd.noGrad(
+              () -> implicit.solver().solver().solve(
+                  u -> upstream.add(linearization.vjp(u)), upstream, implicit.options(),
+                  backwardListener));
+    }
+    NDArray image = Autograd.recording(true, () -> cell.apply(parameters, equilibrium, injection, true));
+    Autograd.backward(image, adjoint.equilibrium(), false);
+    return adjoint.stats();
+  }
+
+  @Override
+  public String describe() {
+    String backward =
+        backwardMode instanceof BackwardMode.Implicit i
+            ? "ift/" + i.solver().label()
+            : "phantom(k=" + ((BackwardMode.Phantom) backwardMode).steps() + ")";
+    return "deq(" + forwardSolver.label() + ", " + backward + ")";
+  }
+}
