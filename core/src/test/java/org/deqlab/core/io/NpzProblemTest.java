@@ -1,0 +1,129 @@
+package org.deqlab.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deqlab.core.layer.BackwardMode;
+import org.deqlab.core.layer.DeqLayer;
+import org.deqlab.core.solver.SolverKind;
+import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.solver.SolverResult;
+import org.deqlab.core.solver.StopCriterion;
+import org.deqlab.core.testing.Dense;
+import org.deqlab.core.testing.TestEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Importing a DEQ exported from NumPy/PyTorch, and the errors a malformed file gives. */
+class NpzProblemTest {
+  private static NDManager manager;
+  @TempDir Path directory;
+
+  @BeforeAll
+  static void start() {
+    manager = TestEngine.newManager();
+  }
+
+  @AfterAll
+  static void stop() {
+    manager.close();
+  }
+
+  private static Path resource(String name) throws URISyntaxException {
+    return Path.of(NpzProblemTest.class.getResource(name).toURI());
+  }
+
+  @Test
+  void aProblemSavedByNumpySolvesToTheEquilibriumNumpyComputed() throws Exception {
+    Path file = resource("numpy-mlp.npz");
+    NpzProblem problem = NpzProblem.load(file, manager, DataType.FLOAT64);
+    NDArray expected = NpzFiles.read(file, manager).get("z_expected");
+
+    DeqLayer layer =
+        new DeqLayer(problem.cell(), SolverKind.ANDERSON,
+            SolverOptions.defaults().withTolerance(1e-12).withMaxIterations(200)
+                .withStopCriterion(StopCriterion.ABSOLUTE),
+            BackwardMode.oneStep());
+    SolverResult result = layer.solve(new ParameterStore(manager, false), problem.x(), (k, a, r) -> {});
+
+    assertTrue(result.converged());
+    assertEquals(new Shape(3, 6), result.equilibrium().getShape());
+    double error = Dense.relativeError(result.equilibrium().toDoubleArray(), expected.toDoubleArray());
+    assertTrue(error < 1e-9, "relative error " + error);
+  }
+
+  @Test
+  void writtenArraysReadBackUnderTheirNames() throws IOException {
+    Map<String, NDArray> arrays = new LinkedHashMap<>();
+    arrays.put("z", manager.create(new double[] {1, 2, 3, 4}, new Shape(2, 2)));
+    arrays.put("dW", manager.create(new float[] {5, 6}, new Shape(2)));
+    Path file = directory.resolve("out.npz");
+    NpzFiles.write(file, arrays);
+
+    Map<String, NDArray> back = NpzFiles.read(file, manager);
+    assertEquals(arrays.keySet(), back.keySet());
+    assertEquals(DataType.FLOAT64, back.get("z").getDataType());
+    assertEquals(new Shape(2, 2), back.get("z").getShape());
+    assertTrue(back.get("dW").contentEquals(arrays.get("dW")));
+  }
+
+  @Test
+  void aMissingArrayIsNamedWithWhatWasFound() throws IOException {
+    Path file = write(Map.of("W", new Shape(4, 4), "b", new Shape(4), "x", new Shape(2, 3)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NpzProblem.load(file, manager, DataType.FLOAT32));
+    assertTrue(e.getMessage().contains("missing array 'U'"), e.getMessage());
+  }
+
+  @Test
+  void misshapenArraysAreNamedWithTheShapeTheyNeed() throws IOException {
+    Path notSquare = write(Map.of("W", new Shape(4, 5), "U", new Shape(4, 3), "b", new Shape(4),
+        "x", new Shape(2, 3)));
+    assertMessage(notSquare, "array W must be square");
+    Path badU = write(Map.of("W", new Shape(4, 4), "U", new Shape(5, 3), "b", new Shape(4),
+        "x", new Shape(2, 3)));
+    assertMessage(badU, "array U must have shape (d×p) = (4×p)");
+    Path badB = write(Map.of("W", new Shape(4, 4), "U", new Shape(4, 3), "b", new Shape(3),
+        "x", new Shape(2, 3)));
+    assertMessage(badB, "array b must have shape (4)");
+    Path badX = write(Map.of("W", new Shape(4, 4), "U", new Shape(4, 3), "b", new Shape(4),
+        "x", new Shape(2, 2)));
+    assertMessage(badX, "array x must have shape (n×p) = (n×3)");
+  }
+
+  @Test
+  void aFileThatIsNotAnArchiveOrIsMissingGivesAClearMessage() throws IOException {
+    Path text = directory.resolve("problem.npz");
+    Files.writeString(text, "hello");
+    assertMessage(text, "is not an .npz archive");
+    assertMessage(directory.resolve("nowhere.npz"), "problem file not found");
+  }
+
+  private void assertMessage(Path file, String fragment) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NpzProblem.load(file, manager, DataType.FLOAT32));
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  private Path write(Map<String, Shape> shapes) throws IOException {
+    Map<String, NDArray> arrays = new LinkedHashMap<>();
+    shapes.forEach((name, shape) -> arrays.put(name, manager.ones(shape)));
+    Path file = Files.createTempFile(directory, "problem", ".npz");
+    NpzFiles.write(file, arrays);
+    return file;
+  }
+}

@@ -1,0 +1,196 @@
+package org.deqlab.core.layer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.deqlab.core.cell.Activation;
+import org.deqlab.core.cell.MlpCell;
+import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.solver.SolveStats;
+import org.deqlab.core.solver.SolverKind;
+import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.solver.StopCriterion;
+import org.deqlab.core.solver.StopReason;
+import org.deqlab.core.testing.Dense;
+import org.deqlab.core.testing.TestEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Gradients through the equilibrium, for the loss {@code L = Σ C⊙z* + ½‖z*‖²}: the implicit
+ * function theorem against central finite differences, against a deep unrolled stack, and
+ * against a long phantom unroll — all in float64.
+ */
+class ImplicitGradientTest {
+  private static final SolverOptions TIGHT =
+      SolverOptions.defaults().withMaxIterations(200).withTolerance(1e-13)
+          .withStopCriterion(StopCriterion.ABSOLUTE);
+
+  private static NDManager manager;
+  private static MlpCell cell;
+  private static ParameterStore parameters;
+  private static NDArray x;
+  private static NDArray c;
+
+  @BeforeAll
+  static void start() {
+    manager = TestEngine.newManager();
+    manager.getEngine().setRandomSeed(11);
+    cell = new MlpCell(8, 5, Activation.TANH, 0.35);
+    cell.initialize(manager, DataType.FLOAT64);
+    // A non-zero bias so that b's gradient is generic.
+    cell.bias().getArray().set(manager.randomNormal(new Shape(8)).mul(0.3)
+        .toType(DataType.FLOAT64, false).toDoubleArray());
+    parameters = new ParameterStore(manager, false);
+    x = manager.randomNormal(new Shape(3, 5)).toType(DataType.FLOAT64, false);
+    c = manager.randomNormal(new Shape(3, 8)).toType(DataType.FLOAT64, false);
+  }
+
+  @AfterAll
+  static void stop() {
+    manager.close();
+  }
+
+  private static NDArray loss(NDArray z) {
+    return z.mul(c).sum().add(z.square().sum().mul(0.5));
+  }
+
+  /** Gradients of the loss w.r.t. W, U, b and x through the given layer. */
+  private static Map<String, double[]> gradients(EquilibriumLayer layer, Optional<SolveStats>[] backward) {
+    for (Parameter p : new Parameter[] {cell.weight(), cell.injectionWeight(), cell.bias()}) {
+      Autograd.zeroGradient(p.getArray());
+    }
+    NDArray input = x.duplicate();
+    input.setRequiresGradient(true);
+    LayerPass pass = layer.forward(parameters, input, true, (k, a, r) -> {});
+    NDArray value = Autograd.recording(true, () -> loss(pass.state()));
+    Autograd.backward(value, false);
+    Optional<SolveStats> stats = pass.completeBackward();
+    if (backward != null) {
+      backward[0] = stats;
+    }
+    Map<String, double[]> grads = new LinkedHashMap<>();
+    grads.put("W", cell.weight().getArray().getGradient().toDoubleArray());
+    grads.put("U", cell.injectionWeight().getArray().getGradient().toDoubleArray());
+    grads.put("b", cell.bias().getArray().getGradient().toDoubleArray());
+    grads.put("x", input.getGradient().toDoubleArray());
+    return grads;
+  }
+
+  private static DeqLayer implicitLayer() {
+    return new DeqLayer(cell, SolverKind.BROYDEN, TIGHT,
+        new BackwardMode.Implicit(SolverKind.BROYDEN, TIGHT));
+  }
+
+  private static double lossAt(NDArray input) {
+    DeqLayer layer = implicitLayer();
+    return loss(layer.solve(parameters, input, (k, a, r) -> {}).equilibrium()).getDouble();
+  }
+
+  private static double[] finiteDifference(Parameter parameter) {
+    NDArray array = parameter.getArray();
+    double[] values = array.toDoubleArray();
+    double[] gradient = new double[values.length];
+    double h = 1e-6;
+    for (int i = 0; i < values.length; i++) {
+      double original = values[i];
+      values[i] = original + h;
+      array.set(values);
+      double plus = lossAt(x);
+      values[i] = original - h;
+      array.set(values);
+      double minus = lossAt(x);
+      values[i] = original;
+      array.set(values);
+      gradient[i] = (plus - minus) / (2 * h);
+    }
+    return gradient;
+  }
+
+  private static double[] finiteDifferenceInput() {
+    double[] values = x.toDoubleArray();
+    double[] gradient = new double[values.length];
+    double h = 1e-6;
+    for (int i = 0; i < values.length; i++) {
+      double[] shifted = values.clone();
+      shifted[i] += h;
+      double plus = lossAt(manager.create(shifted, x.getShape()));
+      shifted[i] -= 2 * h;
+      double minus = lossAt(manager.create(shifted, x.getShape()));
+      gradient[i] = (plus - minus) / (2 * h);
+    }
+    return gradient;
+  }
+
+  @Test
+  void implicitGradientsMatchCentralFiniteDifferencesForEveryParameterAndTheInput() {
+    @SuppressWarnings("unchecked")
+    Optional<SolveStats>[] backward = new Optional[1];
+    Map<String, double[]> implicit = gradients(implicitLayer(), backward);
+
+    Map<String, double[]> numeric = new LinkedHashMap<>();
+    numeric.put("W", finiteDifference(cell.weight()));
+    numeric.put("U", finiteDifference(cell.injectionWeight()));
+    numeric.put("b", finiteDifference(cell.bias()));
+    numeric.put("x", finiteDifferenceInput());
+
+    for (String name : numeric.keySet()) {
+      double error = Dense.relativeError(implicit.get(name), numeric.get(name));
+      assertTrue(error < 1e-4, name + ": relative error " + error);
+      double norm = Math.sqrt(java.util.Arrays.stream(numeric.get(name)).map(v -> v * v).sum());
+      assertTrue(norm > 1e-3, name + " gradient should be non-trivial, norm " + norm);
+    }
+    assertTrue(backward[0].isPresent(), "the implicit backward reports its solve");
+    assertEquals(StopReason.CONVERGED, backward[0].get().stopReason());
+    assertTrue(backward[0].get().steps() > 1);
+  }
+
+  @Test
+  void implicitGradientsMatchADeepUnrolledStackOfTheSameContractiveCell() {
+    Map<String, double[]> implicit = gradients(implicitLayer(), null);
+    Map<String, double[]> unrolled = gradients(new UnrolledLayer(cell, 120), null);
+    for (String name : implicit.keySet()) {
+      double error = Dense.relativeError(implicit.get(name), unrolled.get(name));
+      assertTrue(error < 1e-8, name + ": implicit vs unrolled(120) relative error " + error);
+    }
+  }
+
+  @Test
+  void aLongPhantomUnrollApproachesTheImplicitGradientAndOneStepOnlyApproximatesIt() {
+    Map<String, double[]> implicit = gradients(implicitLayer(), null);
+    DeqLayer phantom = new DeqLayer(cell, SolverKind.BROYDEN, TIGHT, new BackwardMode.Phantom(60, 1.0));
+    DeqLayer oneStep = new DeqLayer(cell, SolverKind.BROYDEN, TIGHT, BackwardMode.oneStep());
+    Map<String, double[]> longUnroll = gradients(phantom, null);
+    Map<String, double[]> single = gradients(oneStep, null);
+    for (String name : implicit.keySet()) {
+      double longError = Dense.relativeError(longUnroll.get(name), implicit.get(name));
+      double oneStepError = Dense.relativeError(single.get(name), implicit.get(name));
+      assertTrue(longError < 1e-6, name + ": phantom(60) error " + longError);
+      assertTrue(oneStepError > longError, name + ": one step should be the cruder estimate");
+      assertTrue(oneStepError < 1, name + ": one step should still point the right way, error "
+          + oneStepError);
+    }
+  }
+
+  @Test
+  void deqAndUnrolledLayersShareTheCellsParameters() {
+    DeqLayer deq = implicitLayer();
+    UnrolledLayer unrolled = new UnrolledLayer(cell, 80);
+    assertTrue(deq.cell() == unrolled.cell());
+    double[] deqState = deq.forward(parameters, x, false, (k, a, r) -> {}).state().toDoubleArray();
+    double[] deepState =
+        Autograd.noGrad(() -> unrolled.forward(parameters, x, false, (k, a, r) -> {}).state())
+            .toDoubleArray();
+    assertTrue(Dense.relativeError(deepState, deqState) < 1e-10);
+  }
+}
