@@ -14,6 +14,10 @@ import java.util.function.Supplier;
  * say explicitly whether they record: use {@link #recording} and {@link #noGrad}.
  */
 public final class Autograd {
+  static {
+    DeqEngine.get(); // JniUtils needs the native library loaded
+  }
+
   private Autograd() {}
 
   /** Whether operations on this thread currently record a graph. */

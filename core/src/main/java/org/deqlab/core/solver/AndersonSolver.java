@@ -54,12 +54,12 @@ public final class AndersonSolver extends FixedPointSolver {
 
     @Override
     public Iterate next(Iterate current, UnaryOperator<NDArray> f) {
-      NDIndex slot = new NDIndex(":, {}", stored % capacity);
+      NDIndex slot = new NDIndex().addAllDim().addIndices(stored % capacity);
       points.set(slot, current.z());
       images.set(slot, current.fz());
       stored++;
       int n = Math.min(stored, capacity);
-      NDIndex window = new NDIndex(":, :{}", n);
+      NDIndex window = new NDIndex().addAllDim().addSliceDim(0, n);
       NDArray x = n == capacity ? points : points.get(window);
       NDArray fx = n == capacity ? images : images.get(window);
 

@@ -29,6 +29,7 @@ public final class BroydenSolver extends FixedPointSolver {
   private static final int INITIAL_CAPACITY = 8;
   private static final int MAX_BACKTRACKS = 4;
   private static final double ARMIJO = 1e-4;
+  private static final double TINY_DENOMINATOR = 1e-30;
 
   private BroydenSolver() {}
 
@@ -46,7 +47,7 @@ public final class BroydenSolver extends FixedPointSolver {
     private final SolveWorkspace workspace;
     private final int maxCapacity;
     private final boolean lineSearch;
-    private NDArray us; // (batch, dim, capacity): columns u_i
+    private NDArray us; // (batch, capacity, dim): rows u_iᵀ
     private NDArray vts; // (batch, capacity, dim): rows v_iᵀ
     private int capacity;
     private int stored;
@@ -74,9 +75,11 @@ public final class BroydenSolver extends FixedPointSolver {
     private void learn(NDArray dz, NDArray dg) {
       NDArray vt = applyInverseTransposed(dz);
       NDArray denominator = vt.mul(dg).sum(new int[] {1}, true);
-      NDArray u = dz.sub(applyInverse(dg)).div(denominator);
-      u = zeroNonFinite(u);
-      vt = zeroNonFinite(vt);
+      // A vanishing denominator makes the update meaningless: divide by +∞ instead, giving u = 0.
+      NDArray degenerate = denominator.abs().lt(TINY_DENOMINATOR);
+      NDArray safe = NDArrays.where(degenerate, denominator.onesLike().mul(Double.POSITIVE_INFINITY),
+          denominator);
+      NDArray u = dz.sub(applyInverse(dg)).div(safe);
       if (stored == maxCapacity) {
         stored = 0; // restart from H = −I; the buffers are overwritten from the first column
         return;
@@ -85,35 +88,33 @@ public final class BroydenSolver extends FixedPointSolver {
         grow(Math.min(capacity * 2, maxCapacity));
       }
       int slot = stored++;
-      us.set(new NDIndex(":, :, {}", slot), u);
-      vts.set(new NDIndex(":, {}", slot), vt);
+      NDIndex row = new NDIndex().addAllDim().addIndices(slot);
+      us.set(row, u);
+      vts.set(row, vt);
     }
 
-    /** {@code H x = −x + U (Vᵀ x)}. */
+    /** {@code H x = −x + U (Vᵀ x)}, with U and V stored as rows. */
     private NDArray applyInverse(NDArray x) {
-      if (stored == 0) {
-        return x.neg();
-      }
-      long batch = x.getShape().get(0);
-      NDArray coefficients = window(vts, false).batchMatMul(x.expandDims(2));
-      return window(us, true).batchMatMul(coefficients).reshape(batch, -1).sub(x);
+      return lowRank(window(us), window(vts), x);
     }
 
-    /** {@code xᵀ H = −xᵀ + (xᵀ U) Vᵀ}. */
+    /** {@code Hᵀ x = −x + V (Uᵀ x)}, i.e. the row vector {@code xᵀ H}. */
     private NDArray applyInverseTransposed(NDArray x) {
+      return lowRank(window(vts), window(us), x);
+    }
+
+    /** {@code −x + Aᵀ (B x)} per sample, for row-stored A and B of shape (batch, k, dim). */
+    private NDArray lowRank(NDArray a, NDArray b, NDArray x) {
       if (stored == 0) {
         return x.neg();
       }
       long batch = x.getShape().get(0);
-      NDArray coefficients = x.expandDims(1).batchMatMul(window(us, true));
-      return coefficients.batchMatMul(window(vts, false)).reshape(batch, -1).sub(x);
+      NDArray coefficients = x.expandDims(1).batchMatMul(b.transpose(0, 2, 1)); // (batch, 1, k)
+      return coefficients.batchMatMul(a).reshape(batch, -1).sub(x);
     }
 
-    private NDArray window(NDArray buffer, boolean columns) {
-      if (stored == capacity) {
-        return buffer;
-      }
-      return buffer.get(columns ? new NDIndex(":, :, :{}", stored) : new NDIndex(":, :{}", stored));
+    private NDArray window(NDArray buffer) {
+      return stored == capacity ? buffer : buffer.get(new NDIndex().addAllDim().addSliceDim(0, stored));
     }
 
     private Iterate backtrack(Iterate current, NDArray step, Iterate next, UnaryOperator<NDArray> f) {
@@ -146,14 +147,9 @@ public final class BroydenSolver extends FixedPointSolver {
       return residual.norm(new int[] {1}).toType(DataType.FLOAT64, false).toDoubleArray();
     }
 
-    private static NDArray zeroNonFinite(NDArray x) {
-      NDArray bad = x.isNaN().logicalOr(x.isInfinite());
-      return NDArrays.where(bad, x.zerosLike(), x);
-    }
-
     private void allocate(NDArray like, int newCapacity) {
       Shape flat = like.getShape();
-      us = workspace.keep(like.getManager().zeros(new Shape(flat.get(0), flat.get(1), newCapacity),
+      us = workspace.keep(like.getManager().zeros(new Shape(flat.get(0), newCapacity, flat.get(1)),
           like.getDataType(), like.getDevice()));
       vts = workspace.keep(like.getManager().zeros(new Shape(flat.get(0), newCapacity, flat.get(1)),
           like.getDataType(), like.getDevice()));
@@ -165,11 +161,11 @@ public final class BroydenSolver extends FixedPointSolver {
       NDArray oldVts = vts;
       Shape flat = oldVts.getShape();
       int added = newCapacity - capacity;
-      NDArray moreUs = oldUs.getManager().zeros(new Shape(flat.get(0), flat.get(2), added),
+      NDArray moreUs = oldUs.getManager().zeros(new Shape(flat.get(0), added, flat.get(2)),
           oldUs.getDataType(), oldUs.getDevice());
       NDArray moreVts = oldVts.getManager().zeros(new Shape(flat.get(0), added, flat.get(2)),
           oldVts.getDataType(), oldVts.getDevice());
-      us = workspace.keep(NDArrays.concat(new NDList(oldUs, moreUs), 2));
+      us = workspace.keep(NDArrays.concat(new NDList(oldUs, moreUs), 1));
       vts = workspace.keep(NDArrays.concat(new NDList(oldVts, moreVts), 1));
       capacity = newCapacity;
       workspace.release(oldUs);

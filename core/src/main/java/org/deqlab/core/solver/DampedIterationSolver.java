@@ -18,9 +18,8 @@ public final class DampedIterationSolver extends FixedPointSolver {
   @Override
   UpdateRule newRule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
     double tau = options.damping();
+    // With τ = 1 the next point is f(z) itself: the workspace shares the tensor, no copy.
     return (current, f) ->
-        Iterate.evaluate(
-            tau == 1.0 ? current.fz().duplicate() : current.z().add(current.residual().mul(tau)),
-            f);
+        Iterate.evaluate(tau == 1.0 ? current.fz() : current.z().add(current.residual().mul(tau)), f);
   }
 }

@@ -56,10 +56,11 @@ public abstract sealed class FixedPointSolver
     int batch = (int) shape.get(0);
     long dim = shape.size() / batch;
     int[] evaluations = {0};
+    boolean flat = shape.dimension() == 2;
     UnaryOperator<NDArray> flatF =
         z -> {
           evaluations[0]++;
-          return f.apply(z.reshape(shape)).reshape(batch, dim);
+          return flat ? f.apply(z) : f.apply(z.reshape(shape)).reshape(batch, dim);
         };
 
     Trace trace = new Trace(batch, options);
@@ -71,8 +72,8 @@ public abstract sealed class FixedPointSolver
       NDArray lowest;
       UpdateRule rule;
       try (NDScope iterationScope = new NDScope()) {
-        current = workspace.keep(Iterate.evaluate(z0.reshape(batch, dim), flatF));
-        lowest = workspace.keep(current.z().duplicate());
+        current = workspace.keep(Iterate.evaluate(flat ? z0.duplicate() : z0.reshape(batch, dim), flatF));
+        lowest = workspace.keep(current.z());
         rule = newRule(options, workspace, current);
       }
       Iterate previous = null;
@@ -80,7 +81,10 @@ public abstract sealed class FixedPointSolver
         try (NDScope iterationScope = new NDScope()) {
           boolean[] improved = trace.record(current);
           listener.onIteration(iteration, trace.lastAbsolute(), trace.lastRelative());
-          if (anyTrue(improved)) {
+          if (allTrue(improved)) {
+            workspace.release(lowest);
+            lowest = workspace.keep(current.z()); // shared with the iterate, no copy
+          } else if (anyTrue(improved)) {
             // DJL's where does not broadcast: expand the per-sample mask to the state's shape.
             NDArray mask =
                 z0.getManager().create(improved).toDevice(current.z().getDevice(), false)
@@ -109,6 +113,15 @@ public abstract sealed class FixedPointSolver
     // Hand the equilibrium to the caller's scope, if the caller runs in one.
     NDScope.register(equilibrium);
     return trace.result(equilibrium, evaluations[0], reason, System.nanoTime() - start);
+  }
+
+  private static boolean allTrue(boolean[] flags) {
+    for (boolean flag : flags) {
+      if (!flag) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean anyTrue(boolean[] flags) {
@@ -145,9 +158,8 @@ public abstract sealed class FixedPointSolver
     /** Records an iterate's residuals; returns which samples reached a new lowest residual. */
     boolean[] record(Iterate iterate) {
       NDArray norms =
-          NDArrays.stack(
-              new NDList(iterate.residual().norm(new int[] {1}), iterate.fz().norm(new int[] {1})));
-      double[] values = norms.toType(DataType.FLOAT64, false).toDoubleArray();
+          NDArrays.stack(new NDList(iterate.residual(), iterate.fz())).norm(new int[] {2});
+      double[] values = hostValues(norms);
       int batch = absolute.length;
       double worstAbsolute = 0;
       double worstRelative = 0;
@@ -183,6 +195,18 @@ public abstract sealed class FixedPointSolver
       absoluteTrace[length] = worstAbsolute;
       relativeTrace[length] = worstRelative;
       length++;
+    }
+
+    private static double[] hostValues(NDArray array) {
+      if (array.getDataType() == DataType.FLOAT64) {
+        return array.toDoubleArray();
+      }
+      float[] floats = array.toType(DataType.FLOAT32, false).toFloatArray();
+      double[] values = new double[floats.length];
+      for (int i = 0; i < floats.length; i++) {
+        values[i] = floats[i];
+      }
+      return values;
     }
 
     double lastAbsolute() {

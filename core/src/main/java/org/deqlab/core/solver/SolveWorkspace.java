@@ -2,23 +2,30 @@ package org.deqlab.core.solver;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Set;
+import java.util.Map;
 
 /**
- * Owns the arrays that outlive one iteration of a solve (iterates, history buffers). Every
- * iteration runs in its own {@link NDScope} so its temporaries are freed when it ends; arrays that
- * must survive are {@link #keep kept} here and {@link #release released} as soon as they are
- * replaced, so a solve's native memory stays flat however many iterations it runs.
+ * Owns the arrays that outlive one iteration of a solve (iterates, the lowest iterate, history
+ * buffers). Every iteration runs in its own {@link NDScope} so its temporaries are freed when it
+ * ends; arrays that must survive are {@link #keep kept} here and {@link #release released} as
+ * soon as they are replaced, so a solve's native memory stays flat however long it runs.
+ *
+ * <p>Kept arrays are reference-counted, so one tensor can serve two roles (a new iterate that is
+ * also the lowest one, {@code z ← f(z)} that reuses f's output) without a copy.
  */
 final class SolveWorkspace implements AutoCloseable {
-  private final Set<NDArray> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Map<NDArray, Integer> references = new IdentityHashMap<>();
 
-  /** Takes an array out of the current iteration scope; it lives until released or closed. */
+  /** Takes an array out of the current iteration scope (or adds a reference to a kept one). */
   NDArray keep(NDArray array) {
-    NDScope.unregister(array);
-    kept.add(array);
+    Integer count = references.get(array);
+    if (count == null) {
+      NDScope.unregister(array);
+      references.put(array, 1);
+    } else {
+      references.put(array, count + 1);
+    }
     return array;
   }
 
@@ -29,10 +36,20 @@ final class SolveWorkspace implements AutoCloseable {
     return iterate;
   }
 
-  /** Frees a kept array now. */
+  /** Drops one reference; the array is freed when none is left. */
   void release(NDArray array) {
-    if (array != null && kept.remove(array)) {
+    if (array == null) {
+      return;
+    }
+    Integer count = references.get(array);
+    if (count == null) {
+      return;
+    }
+    if (count == 1) {
+      references.remove(array);
       array.close();
+    } else {
+      references.put(array, count - 1);
     }
   }
 
@@ -46,9 +63,9 @@ final class SolveWorkspace implements AutoCloseable {
 
   @Override
   public void close() {
-    for (NDArray array : kept) {
+    for (NDArray array : references.keySet()) {
       array.close();
     }
-    kept.clear();
+    references.clear();
   }
 }

@@ -1,0 +1,202 @@
+package org.deqlab.app.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.io.NpzFiles;
+import org.deqlab.core.io.NpzProblem;
+import org.deqlab.core.layer.BackwardMode;
+import org.deqlab.core.layer.DeqLayer;
+import org.deqlab.core.layer.LayerPass;
+import org.deqlab.core.solver.IterationListener;
+import org.deqlab.core.solver.SolveStats;
+import org.deqlab.core.solver.SolverKind;
+import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.solver.SolverResult;
+
+/**
+ * {@code ./deq solve}: solves an MLP DEQ problem (from {@code .npz} or built-in) with one or all
+ * solvers, prints a comparison table, and optionally writes the full traces as JSON, the
+ * equilibrium as {@code .npz}, and the implicit gradient of {@code ½‖z*‖²}.
+ */
+public final class SolveCommand implements Command {
+
+  @Override
+  public String name() {
+    return "solve";
+  }
+
+  @Override
+  public String summary() {
+    return "solve z* = f(z*, x) for an MLP problem and compare solvers";
+  }
+
+  @Override
+  public String usage() {
+    return "Usage: ./deq solve [--problem FILE.npz | random-problem options] [options]\n\n"
+        + "  --solver anderson|broyden|fixed-point|all   (default all)\n"
+        + "  --json FILE               write the report with full residual traces\n"
+        + "  --save FILE.npz           write the equilibrium as array z (with --solver all: the\n"
+        + "                            solver with the lowest residual)\n"
+        + "  --grad                    with --save, also write the implicit gradient of\n"
+        + "                            L = ½‖z*‖² as arrays dW, dU, db, dx\n"
+        + "  --b-thres N               backward solver max iterations (default 100)\n"
+        + "  --b-tol EPS               backward solver tolerance (default 1e-6)\n\n"
+        + ProblemOptions.USAGE;
+  }
+
+  @Override
+  public int run(String[] argv, PrintStream out) throws Exception {
+    Set<String> valued = new TreeSet<>(ProblemOptions.VALUED);
+    valued.addAll(Set.of("--solver", "--json", "--save", "--b-thres", "--b-tol"));
+    Set<String> flags = new TreeSet<>(ProblemOptions.FLAGS);
+    flags.add("--grad");
+    Arguments args = Arguments.parse(name(), argv, valued, flags);
+
+    String solverName = args.string("--solver", "all");
+    List<SolverKind> kinds =
+        solverName.equalsIgnoreCase("all")
+            ? List.of(SolverKind.values())
+            : List.of(args.parsed("--solver", SolverKind.ANDERSON, SolverKind::parse));
+    SolverOptions options = ProblemOptions.solverOptions(args);
+    SolverOptions backwardOptions;
+    try {
+      backwardOptions =
+          options.withMaxIterations(args.integer("--b-thres", 100, 1, 1_000_000))
+              .withTolerance(args.real("--b-tol", 1e-6, Double.MIN_VALUE, 1e6));
+    } catch (UsageException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    Path json = args.path("--json");
+    Path save = args.path("--save");
+    if (args.flag("--grad") && save == null) {
+      throw new UsageException("solve: --grad writes its gradients into the --save file; give --save FILE.npz");
+    }
+    Device device = ProblemOptions.device(args);
+
+    Autograd.setRecording(false);
+    try (NDManager manager = DeqEngine.newManager(device)) {
+      NpzProblem problem = ProblemOptions.load(args, manager);
+      ParameterStore parameters = new ParameterStore(manager, false);
+      NDArray x = problem.x();
+      out.printf(Locale.ROOT, "problem: %s, x %s, %s on %s%n", problem.source(), x.getShape(),
+          problem.cell().dataType(), device);
+      for (SolverKind kind : kinds) {
+        warmUp(problem, parameters, kind, options);
+      }
+
+      List<Run> runs = new ArrayList<>();
+      for (SolverKind kind : kinds) {
+        DeqLayer layer = new DeqLayer(problem.cell(), kind, options, BackwardMode.oneStep());
+        SolverResult result = layer.solve(parameters, x, IterationListener.NONE);
+        runs.add(new Run(kind, result));
+      }
+      printTable(out, runs);
+
+      Run best = runs.stream().min(Comparator.comparingDouble(r -> r.result.relativeResidual())).get();
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("command", "solve");
+      report.put("provenance", Provenance.capture(device));
+      report.put("problem", problem.source());
+      report.put("inputShape", x.getShape().toString());
+      report.put("dtype", problem.cell().dataType().toString());
+      report.put("options", options);
+      List<Map<String, Object>> runReports = new ArrayList<>();
+      for (Run run : runs) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("solver", run.kind.label());
+        entry.put("stats", run.result.stats());
+        entry.put("sampleAbsoluteResiduals", run.result.sampleAbsoluteResiduals());
+        entry.put("sampleRelativeResiduals", run.result.sampleRelativeResiduals());
+        runReports.add(entry);
+      }
+      report.put("runs", runReports);
+
+      if (save != null) {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        arrays.put("z", best.result.equilibrium());
+        if (kinds.size() > 1) {
+          out.printf("saved z from %s (lowest relative residual)%n", best.kind);
+        }
+        if (args.flag("--grad")) {
+          SolveStats backward =
+              implicitGradient(problem, parameters, best.kind, options, backwardOptions, arrays);
+          out.printf(Locale.ROOT,
+              "implicit gradient of ½‖z*‖² (backward %s): %d steps, rel residual %.3g, %s%n",
+              best.kind, backward.steps(), backward.relativeResidual(), backward.stopReason());
+          report.put("backward", backward);
+          report.put("backwardOptions", backwardOptions);
+        }
+        NpzFiles.write(save, arrays);
+        out.println("wrote " + save + " " + arrays.keySet());
+        report.put("saved", Map.of("file", save.toString(), "solver", best.kind.label(),
+            "arrays", arrays.keySet()));
+      }
+      if (json != null) {
+        Reports.writeJson(json, report);
+        out.println("wrote " + json);
+      }
+    }
+    return 0;
+  }
+
+  /** One untimed short solve so the table's times do not include engine and JIT start-up. */
+  private static void warmUp(
+      NpzProblem problem, ParameterStore parameters, SolverKind kind, SolverOptions options) {
+    new DeqLayer(problem.cell(), kind, options.withMaxIterations(3), BackwardMode.oneStep())
+        .solve(parameters, problem.x(), IterationListener.NONE);
+  }
+
+  private static SolveStats implicitGradient(
+      NpzProblem problem, ParameterStore parameters, SolverKind kind, SolverOptions forward,
+      SolverOptions backward, Map<String, NDArray> arrays) {
+    DeqLayer layer =
+        new DeqLayer(problem.cell(), kind, forward, new BackwardMode.Implicit(kind, backward));
+    NDArray x = problem.x().duplicate();
+    x.setRequiresGradient(true);
+    LayerPass pass = layer.forward(parameters, x, true, IterationListener.NONE);
+    NDArray loss = Autograd.recording(true, () -> pass.state().square().sum().mul(0.5));
+    Autograd.backward(loss, false);
+    SolveStats stats = pass.completeBackward().orElseThrow();
+    arrays.put("dW", problem.cell().weight().getArray().getGradient());
+    arrays.put("dU", problem.cell().injectionWeight().getArray().getGradient());
+    arrays.put("db", problem.cell().bias().getArray().getGradient());
+    arrays.put("dx", x.getGradient());
+    return stats;
+  }
+
+  private static void printTable(PrintStream out, List<Run> runs) {
+    out.printf("%-12s %6s %8s %13s %13s  %-15s %10s%n",
+        "solver", "steps", "f-evals", "abs residual", "rel residual", "stop reason", "time (ms)");
+    for (Run run : runs) {
+      SolverResult r = run.result;
+      out.printf(Locale.ROOT, "%-12s %6d %8d %13.3e %13.3e  %-15s %10.2f%n",
+          run.kind.label(), r.steps(), r.functionEvaluations(), r.absoluteResidual(),
+          r.relativeResidual(), r.stopReason(), r.elapsedMillis());
+    }
+    for (Run run : runs) {
+      if (!run.result.converged()) {
+        out.printf("note: %s %s — %s%n", run.kind, run.result.stopReason(),
+            run.result.stopReason().hint());
+      }
+    }
+  }
+
+  private record Run(SolverKind kind, SolverResult result) {}
+}
