@@ -14,6 +14,9 @@ public final class Main {
 
   Main() {
     register(new SolveCommand());
+    register(new TrainCommand());
+    register(new EvalCommand());
+    register(new SweepLengthCommand());
   }
 
   private void register(Command command) {

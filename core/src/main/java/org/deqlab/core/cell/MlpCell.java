@@ -12,7 +12,7 @@ import ai.djl.training.initializer.Initializer;
  * The simplest DEQ cell, {@code f(z, x) = act(z Wᵀ + x Uᵀ + b)} with the PyTorch {@code
  * nn.Linear} weight convention (W is d×d, U is d×p). Small enough to check every identity of the
  * implicit function theorem against finite differences, and the format of imported {@code .npz}
- * problems.
+ * problems. On inputs with more axes (B, T, p) it acts on every position independently.
  */
 public final class MlpCell extends Cell {
   private static final byte VERSION = 1;
@@ -104,9 +104,12 @@ public final class MlpCell extends Cell {
     return activation.apply(z.matMul(w.transpose()).add(injection));
   }
 
+  /** z has x's shape with the last axis (p) replaced by d: on sequences the cell acts per position. */
   @Override
   public Shape stateShape(Shape inputShape) {
-    return new Shape(inputShape.get(0), stateSize);
+    long[] dims = inputShape.getShape();
+    dims[dims.length - 1] = stateSize;
+    return new Shape(dims);
   }
 
   @Override

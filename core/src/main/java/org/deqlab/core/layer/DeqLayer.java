@@ -82,17 +82,18 @@ public final class DeqLayer implements EquilibriumLayer {
     SolverResult solved = solveWith(parameters, x, injection.stopGradient(), training, listener);
     NDArray equilibrium = solved.equilibrium();
     if (!training) {
-      return new LayerPass(equilibrium, solved.stats(), null);
+      return new LayerPass(equilibrium, injection, solved.stats(), null);
     }
     if (backwardMode instanceof BackwardMode.Phantom phantom) {
       NDArray state = Autograd.recording(true, () -> unrollFrom(parameters, equilibrium, injection, phantom));
-      return new LayerPass(state, solved.stats(), null);
+      return new LayerPass(state, injection, solved.stats(), null);
     }
     BackwardMode.Implicit implicit = (BackwardMode.Implicit) backwardMode;
     NDArray leaf = equilibrium.duplicate();
     leaf.setRequiresGradient(true);
     return new LayerPass(
         leaf,
+        injection,
         solved.stats(),
         () -> implicitBackward(parameters, leaf, equilibrium, injection, implicit));
   }

@@ -18,12 +18,14 @@ import org.deqlab.core.solver.SolveStats;
  */
 public final class LayerPass {
   private final NDArray state;
+  private final NDArray injection;
   private final SolveStats forward;
   private final Supplier<SolveStats> backward;
   private boolean completed;
 
-  LayerPass(NDArray state, SolveStats forward, Supplier<SolveStats> backward) {
+  LayerPass(NDArray state, NDArray injection, SolveStats forward, Supplier<SolveStats> backward) {
     this.state = state;
+    this.injection = injection;
     this.forward = forward;
     this.backward = backward;
   }
@@ -31,6 +33,14 @@ public final class LayerPass {
   /** The layer's output z* (or the unrolled stack's last state). */
   public NDArray state() {
     return state;
+  }
+
+  /**
+   * The input injection x̃ the cell used (recorded when training), for tools that evaluate the
+   * cell again at the equilibrium, such as Jacobian regularization and probes.
+   */
+  public NDArray injection() {
+    return injection;
   }
 
   /** Statistics of the forward solve; empty for an unrolled layer. */

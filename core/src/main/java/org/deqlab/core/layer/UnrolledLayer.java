@@ -35,18 +35,18 @@ public final class UnrolledLayer implements EquilibriumLayer {
   @Override
   public LayerPass forward(
       ParameterStore parameters, NDArray x, boolean training, IterationListener listener) {
+    NDArray injection = Autograd.recording(training, () -> cell.inject(parameters, x, training));
     NDArray state =
         Autograd.recording(
             training,
             () -> {
-              NDArray injection = cell.inject(parameters, x, training);
               NDArray z = cell.initialState(x);
               for (int layer = 0; layer < depth; layer++) {
                 z = cell.apply(parameters, z, injection, training);
               }
               return z;
             });
-    return new LayerPass(state, null, null);
+    return new LayerPass(state, injection, null, null);
   }
 
   @Override

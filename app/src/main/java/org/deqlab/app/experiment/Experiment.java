@@ -1,0 +1,96 @@
+package org.deqlab.app.experiment;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import org.deqlab.core.data.TaskDataFactory;
+import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.model.ModelFactory;
+import org.deqlab.core.model.TaskModel;
+import org.deqlab.core.train.Checkpoint;
+import org.deqlab.core.train.LiveSettings;
+import org.deqlab.core.train.MetricStream;
+import org.deqlab.core.train.Trainer;
+import org.deqlab.core.train.TrainingConfig;
+import org.deqlab.core.train.TrainingData;
+
+/**
+ * One experiment assembled from its config: device and manager, data, model, trainer, live
+ * settings and metric stream. The command line and the workbench window build experiments the
+ * same way, here. Must be created and used on the engine thread.
+ */
+public final class Experiment implements AutoCloseable {
+  private final TrainingConfig config;
+  private final Device device;
+  private final NDManager manager;
+  private final TrainingData data;
+  private final TaskModel model;
+  private final MetricStream stream = new MetricStream();
+  private final LiveSettings settings;
+  private final Trainer trainer;
+
+  private Experiment(TrainingConfig config) {
+    this.config = config;
+    this.device = DeqEngine.parseDevice(config.device());
+    this.manager = DeqEngine.newManager(device);
+    Autograd.setRecording(false);
+    manager.getEngine().setRandomSeed((int) config.seed());
+    DataType dataType = DeqEngine.parseDataType(config.dtype());
+    this.data = TaskDataFactory.create(config.task(), config.seed(), dataType);
+    this.model = ModelFactory.create(config, data.vocabularySize());
+    ModelFactory.initialize(model, config, manager, dataType);
+    this.settings = new LiveSettings(Trainer.initialValues(config));
+    this.trainer = new Trainer(config, model, data, manager, stream, settings);
+  }
+
+  /** A fresh experiment: parameters initialized from the config's seed. */
+  public static Experiment create(TrainingConfig config) {
+    return new Experiment(config);
+  }
+
+  /** An experiment restored from a checkpoint (its own config, parameters, optimizer, step). */
+  public static Experiment restore(Path checkpoint) {
+    Experiment experiment = new Experiment(Checkpoint.readConfig(checkpoint));
+    Checkpoint.restore(checkpoint, experiment.trainer, experiment.manager);
+    return experiment;
+  }
+
+  public TrainingConfig config() {
+    return config;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public TrainingData data() {
+    return data;
+  }
+
+  public TaskModel model() {
+    return model;
+  }
+
+  public MetricStream stream() {
+    return stream;
+  }
+
+  public LiveSettings settings() {
+    return settings;
+  }
+
+  public Trainer trainer() {
+    return trainer;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

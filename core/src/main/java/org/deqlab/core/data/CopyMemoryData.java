@@ -1,0 +1,74 @@
+package org.deqlab.core.data;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import org.deqlab.core.train.Batch;
+import org.deqlab.core.train.TrainingConfig;
+import org.deqlab.core.train.TrainingData;
+import org.deqlab.data.CopyMemoryTask;
+import org.deqlab.data.TokenBatch;
+
+/**
+ * Copy memory as in the TCN and DEQ papers: a fixed training set cycled in batches, the loss over
+ * all T+20 positions, accuracy over the 10 recalled symbols.
+ */
+final class CopyMemoryData implements TrainingData {
+  private final CopyMemoryTask task;
+  private final List<TokenBatch> train;
+  private final List<TokenBatch> test;
+  private final int evalBatches;
+
+  CopyMemoryData(CopyMemoryTask task, TrainingConfig.Task config) {
+    this.task = task;
+    this.train = task.trainBatches(config.batchSize());
+    this.test = batches(task.test(), config.batchSize());
+    this.evalBatches = config.evalBatches();
+  }
+
+  private static List<TokenBatch> batches(TokenBatch all, int size) {
+    int count = all.batchSize() / size;
+    return java.util.stream.IntStream.range(0, Math.max(1, count))
+        .mapToObj(i -> new TokenBatch(
+            java.util.Arrays.copyOfRange(all.inputs(), i * size, Math.min(all.batchSize(), (i + 1) * size)),
+            java.util.Arrays.copyOfRange(all.targets(), i * size, Math.min(all.batchSize(), (i + 1) * size))))
+        .toList();
+  }
+
+  @Override
+  public int vocabularySize() {
+    return CopyMemoryTask.VOCABULARY_SIZE;
+  }
+
+  @Override
+  public boolean classification() {
+    return false;
+  }
+
+  @Override
+  public Batch trainBatch(NDManager manager, int step) {
+    return tensors(manager, train.get((step - 1) % train.size()));
+  }
+
+  @Override
+  public List<Batch> evalBatches(NDManager manager, String split) {
+    return test.subList(0, Math.min(evalBatches, test.size())).stream()
+        .map(batch -> tensors(manager, batch)).toList();
+  }
+
+  private Batch tensors(NDManager manager, TokenBatch batch) {
+    Shape shape = new Shape(batch.batchSize(), batch.length());
+    return new Batch(manager.create(batch.flatInputs(), shape), manager.create(batch.flatTargets(), shape),
+        task.sequenceLength() - CopyMemoryTask.MEMORY_LENGTH);
+  }
+
+  @Override
+  public double baselineLoss() {
+    return task.trivialBaselineLoss();
+  }
+
+  @Override
+  public String describe() {
+    return task.info().summary();
+  }
+}

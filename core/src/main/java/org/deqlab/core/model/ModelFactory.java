@@ -1,0 +1,41 @@
+package org.deqlab.core.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.deqlab.core.cell.Activation;
+import org.deqlab.core.cell.Cell;
+import org.deqlab.core.cell.MlpCell;
+import org.deqlab.core.train.TrainingConfig;
+
+/** Builds the model a config describes: the cell it names, wrapped for the task's data. */
+public final class ModelFactory {
+  private ModelFactory() {}
+
+  /** A model for {@code vocabulary} token ids (or classes, for images). */
+  public static TaskModel create(TrainingConfig config, int vocabulary) {
+    TrainingConfig.Model spec = config.model();
+    boolean images = config.task().kind().equals("shapes");
+    int inputWidth = images ? 1 : spec.embedding();
+    Cell cell = cell(spec, inputWidth);
+    return images
+        ? new ImageModel(cell, vocabulary, spec.hidden())
+        : new SequenceModel(cell, vocabulary, spec.embedding(), spec.hidden());
+  }
+
+  static Cell cell(TrainingConfig.Model spec, int inputWidth) {
+    return switch (spec.cell()) {
+      case "mlp" -> new MlpCell(spec.hidden(), inputWidth, Activation.TANH, 0.4 * spec.initScale());
+      default -> throw new IllegalArgumentException(
+          "model.cell " + spec.cell() + " is not available in this build");
+    };
+  }
+
+  /** Initializes every parameter from the config's seed (set on the engine beforehand). */
+  public static void initialize(TaskModel model, TrainingConfig config, NDManager manager, DataType dataType) {
+    Shape input = config.task().kind().equals("shapes")
+        ? new Shape(1, 1, config.task().sequenceLength(), config.task().sequenceLength())
+        : new Shape(1, config.task().sequenceLength());
+    model.block().initialize(manager, dataType, input);
+  }
+}

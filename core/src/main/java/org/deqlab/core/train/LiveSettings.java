@@ -1,0 +1,134 @@
+package org.deqlab.core.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.deqlab.core.solver.SolverOptions;
+
+/**
+ * The settings a user may change while training runs — solver thresholds and tolerances, the
+ * Jacobian-regularization weight, the learning rate — held in one thread-safe place. The trainer
+ * reads a snapshot at the start of every step, so a change takes effect from the next step; each
+ * change is logged with the step it took effect at, so plots can mark it.
+ */
+public final class LiveSettings {
+
+  /**
+   * One consistent set of live values.
+   *
+   * @param forward forward solver options (f_thres, tolerance, …)
+   * @param backward backward solver options (b_thres, tolerance, …)
+   * @param jacobianWeight γ of the Jacobian regularization (0 = off)
+   * @param learningRate the peak learning rate of the schedule
+   */
+  public record Values(
+      SolverOptions forward, SolverOptions backward, double jacobianWeight, double learningRate) {
+    public Values {
+      if (forward == null || backward == null) {
+        throw new IllegalArgumentException("forward and backward solver options are required");
+      }
+      if (!(jacobianWeight >= 0) || !Double.isFinite(jacobianWeight)) {
+        throw new IllegalArgumentException("jacobianWeight (γ) must be ≥ 0, got " + jacobianWeight);
+      }
+      if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+        throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
+      }
+    }
+
+    public Values withForward(SolverOptions options) {
+      return new Values(options, backward, jacobianWeight, learningRate);
+    }
+
+    public Values withBackward(SolverOptions options) {
+      return new Values(forward, options, jacobianWeight, learningRate);
+    }
+
+    public Values withJacobianWeight(double weight) {
+      return new Values(forward, backward, weight, learningRate);
+    }
+
+    public Values withLearningRate(double rate) {
+      return new Values(forward, backward, jacobianWeight, rate);
+    }
+  }
+
+  /**
+   * A change as it took effect.
+   *
+   * @param step the first step that used the new values
+   * @param description what changed, e.g. {@code f_thres 30 → 60}
+   */
+  public record Change(int step, String description) {}
+
+  private final AtomicReference<Values> current;
+  private final AtomicReference<List<String>> pending = new AtomicReference<>(new ArrayList<>());
+  private final List<Change> history = new ArrayList<>();
+
+  public LiveSettings(Values initial) {
+    current = new AtomicReference<>(initial);
+  }
+
+  /** Changes the settings from any thread; takes effect at the next step. */
+  public void update(UnaryOperator<Values> change) {
+    Values before;
+    Values after;
+    do {
+      before = current.get();
+      after = change.apply(before);
+    } while (!current.compareAndSet(before, after));
+    String description = describe(before, after);
+    if (!description.isEmpty()) {
+      pending.updateAndGet(
+          list -> {
+            List<String> next = new ArrayList<>(list);
+            next.add(description);
+            return next;
+          });
+    }
+  }
+
+  /** The current values, without marking anything as taken. */
+  public Values peek() {
+    return current.get();
+  }
+
+  /**
+   * The values for step {@code step}; changes made since the last call are recorded as taking
+   * effect at this step. Called by the trainer only.
+   */
+  public synchronized Values takeForStep(int step, List<Change> appliedNow) {
+    List<String> changes = pending.getAndSet(new ArrayList<>());
+    for (String description : changes) {
+      Change change = new Change(step, description);
+      history.add(change);
+      appliedNow.add(change);
+    }
+    return current.get();
+  }
+
+  /** Every change so far, in order. */
+  public synchronized List<Change> history() {
+    return List.copyOf(history);
+  }
+
+  private static String describe(Values before, Values after) {
+    List<String> parts = new ArrayList<>();
+    compare(parts, "f_thres", before.forward().maxIterations(), after.forward().maxIterations());
+    compare(parts, "f_tol", before.forward().tolerance(), after.forward().tolerance());
+    compare(parts, "b_thres", before.backward().maxIterations(), after.backward().maxIterations());
+    compare(parts, "b_tol", before.backward().tolerance(), after.backward().tolerance());
+    compare(parts, "jacobian_weight", before.jacobianWeight(), after.jacobianWeight());
+    compare(parts, "learning_rate", before.learningRate(), after.learningRate());
+    if (parts.isEmpty() && !before.equals(after)) {
+      parts.add("solver options");
+    }
+    return String.join(", ", parts);
+  }
+
+  private static void compare(List<String> parts, String name, Object before, Object after) {
+    if (!before.equals(after)) {
+      parts.add(name + " " + before + " → " + after);
+    }
+  }
+}

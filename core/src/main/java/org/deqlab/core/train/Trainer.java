@@ -1,0 +1,244 @@
+package org.deqlab.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.layer.DeqLayer;
+import org.deqlab.core.layer.EquilibriumLayer;
+import org.deqlab.core.layer.UnrolledLayer;
+import org.deqlab.core.model.TaskModel;
+import org.deqlab.core.solver.IterationListener;
+import org.deqlab.core.solver.SolveStats;
+
+/**
+ * Trains a {@link TaskModel} on {@link TrainingData}: Adam with warm-up and cosine decay,
+ * gradient clipping, an optional shallow unrolled pretraining phase, the layer's backward mode
+ * (implicit or phantom), optional Jacobian regularization, periodic evaluation. Live settings are
+ * read at the start of every step; every step, evaluation and setting change is published on the
+ * {@link MetricStream}.
+ *
+ * <p>All work runs on the calling thread, which becomes the engine thread: it switches gradient
+ * recording off for itself first (PyTorch's recording is thread-local and on in new threads).
+ */
+public final class Trainer {
+  private final TrainingConfig config;
+  private final TaskModel model;
+  private final TrainingData data;
+  private final NDManager manager;
+  private final MetricStream stream;
+  private final LiveSettings settings;
+  private final ParameterStore parameters;
+  private final AdamOptimizer optimizer;
+  private final JacobianTerms jacobian;
+  private volatile IterationListener forwardListener = IterationListener.NONE;
+  private volatile IterationListener backwardListener = IterationListener.NONE;
+  private int completedSteps;
+
+  public Trainer(
+      TrainingConfig config, TaskModel model, TrainingData data, NDManager manager,
+      MetricStream stream, LiveSettings settings) {
+    this.config = config;
+    this.model = model;
+    this.data = data;
+    this.manager = manager;
+    this.stream = stream;
+    this.settings = settings;
+    this.parameters = new ParameterStore(manager, false);
+    this.optimizer = new AdamOptimizer(0.9, 0.999, 1e-8, config.optimizer().weightDecay());
+    this.jacobian = new JacobianTerms(config.jacobian());
+  }
+
+  /** The live values a run starts from, taken from its config. */
+  public static LiveSettings.Values initialValues(TrainingConfig config) {
+    return new LiveSettings.Values(
+        config.forward().options(), config.backward().options(), config.jacobian().weight(),
+        config.optimizer().learningRate());
+  }
+
+  /** Forward and backward solver iterations of training steps are reported here (e.g. live plots). */
+  public void setSolverListeners(IterationListener forward, IterationListener backward) {
+    this.forwardListener = forward;
+    this.backwardListener = backward;
+  }
+
+  public TrainingConfig config() {
+    return config;
+  }
+
+  public TaskModel model() {
+    return model;
+  }
+
+  public AdamOptimizer optimizer() {
+    return optimizer;
+  }
+
+  public int completedSteps() {
+    return completedSteps;
+  }
+
+  /** Sets the step counter after restoring a checkpoint. */
+  void restoredAt(int step) {
+    completedSteps = step;
+  }
+
+  /** Whether step {@code step} (1-based) belongs to the shallow unrolled pretraining phase. */
+  public boolean pretraining(int step) {
+    return "deq".equals(config.model().layer()) && step <= config.pretrainSteps();
+  }
+
+  /** The layer used at a step, built from the live settings. */
+  EquilibriumLayer layerFor(int step, LiveSettings.Values live) {
+    if ("unrolled".equals(config.model().layer())) {
+      return new UnrolledLayer(model.cell(), config.model().depth());
+    }
+    if (pretraining(step)) {
+      return new UnrolledLayer(model.cell(), config.model().pretrainDepth());
+    }
+    return new DeqLayer(model.cell(), config.forward().solver(), live.forward(),
+        config.backward().toMode(live.backward()))
+        .withBackwardListener(backwardListener);
+  }
+
+  /**
+   * Runs until {@code config.steps()} or a stop request. Evaluates every {@code evalEvery} steps
+   * and at the end; calls {@code checkpoint} with the step number every {@code checkpointEvery}
+   * steps and at the end.
+   */
+  public TrainingEvent.Finished run(RunControl control, IntConsumer checkpoint) {
+    Autograd.setRecording(false);
+    try {
+      while (completedSteps < config.steps()) {
+        control.awaitResumed();
+        if (control.stopRequested()) {
+          return finish("stopped", "stopped by the user at step " + completedSteps);
+        }
+        trainStep();
+        int step = completedSteps;
+        if (config.evalEvery() > 0 && step % config.evalEvery() == 0 && step < config.steps()) {
+          evaluate("valid");
+        }
+        if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
+            && step < config.steps()) {
+          checkpoint.accept(step);
+        }
+      }
+      evaluate("valid");
+      checkpoint.accept(completedSteps);
+      return finish("completed", "trained " + completedSteps + " steps");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return finish("stopped", "interrupted at step " + completedSteps);
+    } catch (RuntimeException e) {
+      TrainingEvent.Finished failed = finish("failed", e.toString());
+      throw new TrainingFailedException(failed, e);
+    }
+  }
+
+  private TrainingEvent.Finished finish(String reason, String message) {
+    TrainingEvent.Finished finished = new TrainingEvent.Finished(completedSteps, reason, message);
+    stream.publish(finished);
+    return finished;
+  }
+
+  /** One optimization step on the next training batch. */
+  public TrainingEvent.Step trainStep() {
+    int step = completedSteps + 1;
+    long start = System.nanoTime();
+    List<LiveSettings.Change> changes = new ArrayList<>();
+    LiveSettings.Values live = settings.takeForStep(step, changes);
+    for (LiveSettings.Change change : changes) {
+      stream.publish(new TrainingEvent.SettingChanged(change.step(), change.description()));
+    }
+    EquilibriumLayer layer = layerFor(step, live);
+    double rate = config.optimizer().rateAt(step, config.steps(), live.learningRate());
+    PairList<String, Parameter> trainable = model.block().getParameters();
+
+    TrainingEvent.Step event;
+    try (NDScope scope = new NDScope()) {
+      Batch batch = data.trainBatch(manager, step);
+      TaskModel.Output output = model.forward(parameters, batch, layer, true, forwardListener);
+      double loss = output.loss().toType(DataType.FLOAT64, false).getDouble();
+      NDArray total = output.loss();
+      double regularization = 0;
+      boolean deq = layer instanceof DeqLayer;
+      if (deq && live.jacobianWeight() > 0 && step % config.jacobian().every() == 0) {
+        NDArray penalty = jacobian.penalty(model.cell(), parameters, output.pass());
+        regularization = live.jacobianWeight() * penalty.toType(DataType.FLOAT64, false).getDouble();
+        NDArray weighted = Autograd.recording(true, () -> total.add(penalty.mul(live.jacobianWeight())));
+        Autograd.backward(weighted, true);
+      } else {
+        Autograd.backward(total, true);
+      }
+      SolveStats backward = output.pass().completeBackward().orElse(null);
+      double gradientNorm = AdamOptimizer.clipGradients(trainable, config.optimizer().clipNorm());
+      optimizer.update(trainable, rate);
+
+      double[] probe = {Double.NaN, Double.NaN};
+      if (deq && config.jacobian().probeEvery() > 0 && step % config.jacobian().probeEvery() == 0) {
+        probe = jacobian.probe(model.cell(), parameters, output.pass());
+      }
+      completedSteps = step;
+      event = new TrainingEvent.Step(
+          step,
+          pretraining(step) ? "pretrain" : describe(layer),
+          loss,
+          regularization,
+          output.pass().forwardStats().orElse(null),
+          backward,
+          probe[0],
+          probe[1],
+          gradientNorm,
+          rate,
+          (System.nanoTime() - start) / 1e6);
+    }
+    stream.publish(event);
+    return event;
+  }
+
+  private static String describe(EquilibriumLayer layer) {
+    return layer.describe();
+  }
+
+  /** Mean loss and accuracy over the held-out batches of {@code split}, without gradients. */
+  public TrainingEvent.Evaluation evaluate(String split) {
+    LiveSettings.Values live = settings.peek();
+    EquilibriumLayer layer = layerFor(Math.max(completedSteps, config.pretrainSteps() + 1), live);
+    double lossSum = 0;
+    long tokens = 0;
+    long correct = 0;
+    long scored = 0;
+    double stepsSum = 0;
+    int solves = 0;
+    Autograd.setRecording(false);
+    for (Batch batch : data.evalBatches(manager, split)) {
+      try (NDScope scope = new NDScope()) {
+        TaskModel.Output output = model.forward(parameters, batch, layer, false, IterationListener.NONE);
+        lossSum += output.loss().toType(DataType.FLOAT64, false).getDouble() * output.tokens();
+        tokens += output.tokens();
+        correct += output.correct();
+        scored += output.scored();
+        if (output.pass().forwardStats().isPresent()) {
+          stepsSum += output.pass().forwardStats().get().steps();
+          solves++;
+        }
+      }
+    }
+    double loss = lossSum / Math.max(1, tokens);
+    TrainingEvent.Evaluation evaluation =
+        new TrainingEvent.Evaluation(
+            completedSteps, split, loss, (double) correct / Math.max(1, scored),
+            data.classification() ? Double.NaN : loss / Math.log(2),
+            solves == 0 ? Double.NaN : stepsSum / solves);
+    stream.publish(evaluation);
+    return evaluation;
+  }
+}

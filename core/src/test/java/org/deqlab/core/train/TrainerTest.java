@@ -1,0 +1,120 @@
+package org.deqlab.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.nio.file.Path;
+import java.util.List;
+import org.deqlab.core.testing.TestEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop: it learns, it honours live settings, it checkpoints exactly. */
+class TrainerTest {
+  private static NDManager manager;
+  @TempDir Path directory;
+
+  @BeforeAll
+  static void start() {
+    manager = TestEngine.newManager();
+  }
+
+  @AfterAll
+  static void stop() {
+    manager.close();
+  }
+
+  @Test
+  void trainingLowersTheHeldOutLossAndReportsEverySolve() {
+    TinyExperiment experiment = new TinyExperiment(manager, "{\"steps\": 40}");
+    double before = experiment.trainer.evaluate("valid").loss();
+    for (int i = 0; i < 40; i++) {
+      experiment.trainer.trainStep();
+    }
+    double after = experiment.trainer.evaluate("valid").loss();
+    assertTrue(after < before - 0.5, "held-out loss " + before + " → " + after);
+
+    List<TrainingEvent.Step> steps = experiment.events(TrainingEvent.Step.class);
+    assertEquals(40, steps.size());
+    TrainingEvent.Step last = steps.get(39);
+    assertNotNull(last.forward());
+    assertNotNull(last.backward(), "implicit backward reports its solve");
+    assertEquals(last.forward().steps(), last.forward().relativeTrace().length);
+    assertTrue(last.gradientNorm() > 0);
+  }
+
+  @Test
+  void pretrainingUsesTheShallowUnrolledStackThenSwitchesToTheDeq() {
+    TinyExperiment experiment = new TinyExperiment(manager, "{\"steps\": 6, \"pretrainSteps\": 3}");
+    for (int i = 0; i < 6; i++) {
+      experiment.trainer.trainStep();
+    }
+    List<TrainingEvent.Step> steps = experiment.events(TrainingEvent.Step.class);
+    for (int i = 0; i < 3; i++) {
+      assertEquals("pretrain", steps.get(i).phase());
+      assertNull(steps.get(i).forward());
+    }
+    for (int i = 3; i < 6; i++) {
+      assertTrue(steps.get(i).phase().startsWith("deq("), steps.get(i).phase());
+      assertNotNull(steps.get(i).forward());
+    }
+  }
+
+  @Test
+  void aLiveThresholdChangeTakesEffectAtTheNextStepAndIsAnnounced() {
+    TinyExperiment experiment = new TinyExperiment(manager,
+        "{\"forward\": {\"options\": {\"tolerance\": 1e-9, \"maxIterations\": 30}}}");
+    experiment.trainer.trainStep();
+    experiment.trainer.trainStep();
+    experiment.settings.update(v -> v.withForward(v.forward().withMaxIterations(3)));
+    experiment.trainer.trainStep();
+
+    List<TrainingEvent.Step> steps = experiment.events(TrainingEvent.Step.class);
+    assertTrue(steps.get(1).forward().steps() > 3, "before: " + steps.get(1).forward().steps());
+    assertEquals(3, steps.get(2).forward().steps());
+    List<TrainingEvent.SettingChanged> changes = experiment.events(TrainingEvent.SettingChanged.class);
+    assertEquals(1, changes.size());
+    assertEquals(3, changes.get(0).step());
+    assertTrue(changes.get(0).description().contains("f_thres 30 → 3"), changes.get(0).description());
+  }
+
+  @Test
+  void aCheckpointRoundTripsParametersOptimizerAndStepExactly() throws Exception {
+    TinyExperiment original = new TinyExperiment(manager, "{\"steps\": 10}");
+    for (int i = 0; i < 5; i++) {
+      original.trainer.trainStep();
+    }
+    Path file = directory.resolve("run.ckpt");
+    Checkpoint.save(file, original.trainer);
+
+    TrainingConfig stored = Checkpoint.readConfig(file);
+    assertEquals(original.config, stored);
+    TinyExperiment restored = new TinyExperiment(manager, stored);
+    Checkpoint.restore(file, restored.trainer, manager);
+
+    assertEquals(5, restored.trainer.completedSteps());
+    assertEquals(5, restored.trainer.optimizer().step());
+    List<Pair<String, Parameter>> a = original.model.block().getParameters().stream().toList();
+    List<Pair<String, Parameter>> b = restored.model.block().getParameters().stream().toList();
+    assertEquals(a.size(), b.size());
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(a.get(i).getKey(), b.get(i).getKey());
+      assertArrayEquals(a.get(i).getValue().getArray().toFloatArray(),
+          b.get(i).getValue().getArray().toFloatArray(), 0f, a.get(i).getKey());
+    }
+    // Identical parameters and optimizer state: the next step is identical too.
+    TrainingEvent.Step next = original.trainer.trainStep();
+    TrainingEvent.Step resumed = restored.trainer.trainStep();
+    assertEquals(next.step(), resumed.step());
+    assertEquals(next.loss(), resumed.loss(), 0.0);
+    assertEquals(original.trainer.evaluate("valid").loss(), restored.trainer.evaluate("valid").loss(), 0.0);
+  }
+}
