@@ -17,6 +17,7 @@ public final class Main {
     register(new TrainCommand());
     register(new EvalCommand());
     register(new SweepLengthCommand());
+    register(new MemoryCommand());
   }
 
   private void register(Command command) {

@@ -1,29 +1,19 @@
 package org.deqlab.app.cli;
 
-import ai.djl.ndarray.NDScope;
-import ai.djl.training.ParameterStore;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.deqlab.app.experiment.Experiment;
-import org.deqlab.core.data.TaskDataFactory;
-import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.app.experiment.LengthSweep;
+import org.deqlab.app.experiment.LengthSweep.Point;
 import org.deqlab.core.engine.Provenance;
-import org.deqlab.core.layer.BackwardMode;
-import org.deqlab.core.layer.DeqLayer;
-import org.deqlab.core.model.TaskModel;
-import org.deqlab.core.solver.IterationListener;
-import org.deqlab.core.solver.SolveStats;
 import org.deqlab.core.solver.SolverOptions;
-import org.deqlab.core.train.Batch;
 import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingData;
 
 /**
  * {@code ./deq sweep-length}: forward solver steps to reach the tolerance as the sequence grows —
@@ -31,11 +21,6 @@ import org.deqlab.core.train.TrainingData;
  * trained checkpoint.
  */
 public final class SweepLengthCommand implements Command {
-
-  /** One sequence length's measurement. */
-  public record Point(
-      int length, double meanSteps, int maxSteps, double meanRelativeResidual,
-      double convergedFraction, double millisPerSolve) {}
 
   @Override
   public String name() {
@@ -80,47 +65,20 @@ public final class SweepLengthCommand implements Command {
     }
     try (experiment) {
       TrainingConfig config = experiment.config();
-      if (config.task().kind().equals("shapes")) {
-        throw new UsageException("sweep-length needs a sequence task; " + config.name() + " is an image task");
-      }
-      SolverOptions options = config.forward().options().withMaxIterations(threshold);
-      DeqLayer layer = new DeqLayer(experiment.model().cell(), config.forward().solver(), options,
-          BackwardMode.oneStep());
-      ParameterStore parameters = new ParameterStore(experiment.manager(), false);
+      SolverOptions options = LengthSweep.options(experiment, threshold);
       out.printf(Locale.ROOT, "%s: %s solver, tolerance %.1e (%s), f_thres %d%s%n", config.name(),
           config.forward().solver(), options.tolerance(), options.stopCriterion(), threshold,
           checkpoint == null ? " (fresh model)" : " (" + checkpoint + ")");
       out.printf("%8s %11s %9s %14s %10s %12s%n", "length", "mean steps", "max steps",
           "rel residual", "converged", "ms/solve");
-      List<Point> points = new ArrayList<>();
-      for (int length : lengths) {
-        TrainingConfig.Task task = new TrainingConfig.Task(config.task().kind(), length,
-            config.task().batchSize(), config.task().corpus(), batches);
-        TrainingData data = TaskDataFactory.create(task, config.seed(), DeqEngine.parseDataType(config.dtype()));
-        double steps = 0;
-        int maxSteps = 0;
-        double residual = 0;
-        int converged = 0;
-        double millis = 0;
-        List<Batch> evalBatches = data.evalBatches(experiment.manager(), "valid");
-        for (Batch batch : evalBatches) {
-          try (NDScope scope = new NDScope()) {
-            TaskModel.Output output = experiment.model().forward(parameters, batch, layer, false,
-                IterationListener.NONE);
-            SolveStats stats = output.pass().forwardStats().orElseThrow();
-            steps += stats.steps();
-            maxSteps = Math.max(maxSteps, stats.steps());
-            residual += stats.relativeResidual();
-            converged += stats.stopReason().label().equals("converged") ? 1 : 0;
-            millis += stats.elapsedNanos() / 1e6;
-          }
-        }
-        int n = evalBatches.size();
-        Point point = new Point(length, steps / n, maxSteps, residual / n, (double) converged / n, millis / n);
-        points.add(point);
-        out.printf(Locale.ROOT, "%8d %11.1f %9d %14.3e %9.0f%% %12.1f%n", length, point.meanSteps,
-            point.maxSteps, point.meanRelativeResidual, 100 * point.convergedFraction,
-            point.millisPerSolve);
+      List<Point> points;
+      try {
+        points = LengthSweep.run(experiment, lengths, batches, threshold,
+            point -> out.printf(Locale.ROOT, "%8d %11.1f %9d %14.3e %9.0f%% %12.1f%n", point.length(),
+                point.meanSteps(), point.maxSteps(), point.meanRelativeResidual(),
+                100 * point.convergedFraction(), point.millisPerSolve()));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("sweep-length: " + e.getMessage());
       }
       Path json = args.path("--json");
       if (json != null) {
@@ -138,8 +96,8 @@ public final class SweepLengthCommand implements Command {
       if (csv != null) {
         StringBuilder text = new StringBuilder("length,mean_steps,max_steps,mean_relative_residual,converged_fraction,ms_per_solve\n");
         for (Point p : points) {
-          text.append(String.format(Locale.ROOT, "%d,%.3f,%d,%.6e,%.3f,%.3f%n", p.length, p.meanSteps,
-              p.maxSteps, p.meanRelativeResidual, p.convergedFraction, p.millisPerSolve));
+          text.append(String.format(Locale.ROOT, "%d,%.3f,%d,%.6e,%.3f,%.3f%n", p.length(), p.meanSteps(),
+              p.maxSteps(), p.meanRelativeResidual(), p.convergedFraction(), p.millisPerSolve()));
         }
         Path parent = csv.toAbsolutePath().getParent();
         if (parent != null) {

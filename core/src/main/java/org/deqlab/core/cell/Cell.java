@@ -38,6 +38,11 @@ public abstract class Cell extends AbstractBlock {
   /** The shape of an input this cell accepts, for a batch of {@code batch} examples. */
   public abstract Shape inputShape(long batch);
 
+  /** The dtype the cell's parameters were initialized with. */
+  public ai.djl.ndarray.types.DataType dataTypeOf() {
+    return getParameters().valueAt(0).getArray().getDataType();
+  }
+
   /** The usual initial guess z₀ = 0 for input x. */
   public NDArray initialState(NDArray x) {
     return x.getManager()

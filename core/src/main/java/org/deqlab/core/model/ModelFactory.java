@@ -23,7 +23,8 @@ public final class ModelFactory {
         : new SequenceModel(cell, vocabulary, spec.embedding(), spec.hidden());
   }
 
-  static Cell cell(TrainingConfig.Model spec, int inputWidth) {
+  /** The cell a model section names, for inputs of width {@code inputWidth}. */
+  public static Cell cell(TrainingConfig.Model spec, int inputWidth) {
     return switch (spec.cell()) {
       case "mlp" -> new MlpCell(spec.hidden(), inputWidth, Activation.TANH, 0.4 * spec.initScale());
       default -> throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package org.deqlab.core.solver;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
@@ -35,6 +36,17 @@ public enum StopReason {
   /** What the user might try next. */
   public String hint() {
     return hint;
+  }
+
+  /** Reads a label written by {@link #label()} (run logs, reports). */
+  @JsonCreator
+  public static StopReason fromLabel(String label) {
+    for (StopReason reason : values()) {
+      if (reason.label.equals(label) || reason.name().equals(label)) {
+        return reason;
+      }
+    }
+    throw new IllegalArgumentException("unknown stop reason '" + label + "'");
   }
 
   @Override

@@ -1,0 +1,147 @@
+package org.deqlab.core.memory;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.deqlab.core.cell.Cell;
+import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.layer.BackwardMode;
+import org.deqlab.core.layer.DeqLayer;
+import org.deqlab.core.layer.EquilibriumLayer;
+import org.deqlab.core.layer.LayerPass;
+import org.deqlab.core.layer.UnrolledLayer;
+import org.deqlab.core.solver.IterationListener;
+import org.deqlab.core.solver.SolverKind;
+import org.deqlab.core.solver.SolverOptions;
+
+/**
+ * Measures what the DEQ paper claims: one training step of a cell as a DEQ (implicit backward)
+ * keeps about one application's worth of tensors for the backward pass whatever the effective
+ * depth, while a weight-tied stack of depth L keeps L applications'. Memory is read from the
+ * process ({@link ProcessMemory}), around a loss {@code Σ C⊙z}, after a warm-up step; the
+ * gradients of every variant are compared with the DEQ's.
+ */
+public final class MemoryComparison {
+  private final Cell cell;
+  private final NDManager manager;
+  private final SolverKind solver;
+  private final SolverOptions forward;
+  private final SolverOptions backward;
+
+  public MemoryComparison(
+      Cell cell, NDManager manager, SolverKind solver, SolverOptions forward, SolverOptions backward) {
+    this.cell = cell;
+    this.manager = manager;
+    this.solver = solver;
+    this.forward = forward;
+    this.backward = backward;
+  }
+
+  /**
+   * Measures the DEQ and then each depth, for input batches of the given shape, reporting each
+   * point as soon as it is measured.
+   */
+  public List<MemoryPoint> run(Shape inputShape, List<Integer> depths, Consumer<MemoryPoint> onPoint) {
+    Autograd.setRecording(false);
+    List<MemoryPoint> points = new ArrayList<>();
+    NDArray x = manager.randomNormal(inputShape).toType(cell.dataTypeOf(), false);
+    NDArray weights = manager.randomNormal(cell.stateShape(inputShape)).toType(cell.dataTypeOf(), false);
+    int length = inputShape.dimension() >= 3 ? (int) inputShape.get(1) : 1;
+    DeqLayer deq = new DeqLayer(cell, solver, forward, new BackwardMode.Implicit(solver, backward));
+    measure(deq, x, weights, null); // warm-up
+    Measured reference = measure(deq, x, weights, null);
+    MemoryPoint deqPoint = reference.point("deq", 0, length, 0);
+    points.add(deqPoint);
+    onPoint.accept(deqPoint);
+    for (int depth : depths) {
+      UnrolledLayer unrolled = new UnrolledLayer(cell, depth);
+      measure(unrolled, x, weights, null);
+      Measured measured = measure(unrolled, x, weights, reference.gradient);
+      MemoryPoint point = measured.point("unrolled", depth, length, measured.difference);
+      points.add(point);
+      onPoint.accept(point);
+    }
+    return points;
+  }
+
+  private Measured measure(EquilibriumLayer layer, NDArray x, NDArray weights, double[] reference) {
+    ParameterStore parameters = new ParameterStore(manager, false);
+    List<Parameter> cellParameters = new ArrayList<>(cell.getParameters().values());
+    for (Parameter parameter : cellParameters) {
+      Autograd.zeroGradient(parameter.getArray());
+    }
+    System.gc();
+    Measured measured = new Measured();
+    try (NDScope scope = new NDScope()) {
+      long before = ProcessMemory.residentBytes();
+      ProcessMemory.resetPeak();
+      long start = System.nanoTime();
+      LayerPass pass = layer.forward(parameters, x, true, IterationListener.NONE);
+      NDArray loss = Autograd.recording(true, () -> pass.state().mul(weights).sum());
+      measured.loss = loss.toType(DataType.FLOAT64, false).getDouble();
+      long afterForward = ProcessMemory.residentBytes();
+      long middle = System.nanoTime();
+      Autograd.backward(loss, false);
+      pass.completeBackward();
+      long end = System.nanoTime();
+      measured.kept = Math.max(0, afterForward - before);
+      measured.peak = Math.max(0, ProcessMemory.peakBytes() - before);
+      measured.forwardMillis = (middle - start) / 1e6;
+      measured.backwardMillis = (end - middle) / 1e6;
+      measured.forwardSteps = pass.forwardStats().map(s -> s.steps()).orElse(0);
+    }
+    measured.gradient = gradients(cellParameters);
+    if (reference != null) {
+      double diff = 0;
+      double norm = 0;
+      for (int i = 0; i < reference.length; i++) {
+        diff += (measured.gradient[i] - reference[i]) * (measured.gradient[i] - reference[i]);
+        norm += reference[i] * reference[i];
+      }
+      measured.difference = Math.sqrt(diff / Math.max(norm, 1e-300));
+    }
+    return measured;
+  }
+
+  private static double[] gradients(List<Parameter> parameters) {
+    List<double[]> parts = new ArrayList<>();
+    int total = 0;
+    for (Parameter parameter : parameters) {
+      try (NDArray gradient = parameter.getArray().getGradient()) {
+        double[] values = gradient.toType(DataType.FLOAT64, false).toDoubleArray();
+        parts.add(values);
+        total += values.length;
+      }
+    }
+    double[] all = new double[total];
+    int offset = 0;
+    for (double[] part : parts) {
+      System.arraycopy(part, 0, all, offset, part.length);
+      offset += part.length;
+    }
+    return all;
+  }
+
+  private static final class Measured {
+    long kept;
+    long peak;
+    double forwardMillis;
+    double backwardMillis;
+    int forwardSteps;
+    double loss;
+    double[] gradient;
+    double difference;
+
+    MemoryPoint point(String layer, int depth, int length, double gradientDifference) {
+      return new MemoryPoint(layer, depth, length, kept, peak, forwardMillis, backwardMillis,
+          forwardSteps, loss, gradientDifference);
+    }
+  }
+}

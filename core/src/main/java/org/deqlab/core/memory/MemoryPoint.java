@@ -1,0 +1,38 @@
+package org.deqlab.core.memory;
+
+/**
+ * The measured cost of one training step of a cell used one way.
+ *
+ * @param layer {@code deq} or {@code unrolled}
+ * @param depth L of the unrolled stack (0 for the DEQ)
+ * @param length sequence length T of the batch
+ * @param keptBytes resident memory added by the forward pass and held until the backward pass —
+ *     the tensors kept for backward
+ * @param peakBytes peak resident memory of the whole step above the pre-step level, solver
+ *     workspace included
+ * @param forwardMillis forward time (the solve, for the DEQ)
+ * @param backwardMillis backward time (the adjoint solve, for the DEQ)
+ * @param forwardSteps forward solver steps (0 for unrolled)
+ * @param loss the step's loss
+ * @param gradientDifference ‖g − g_DEQ‖ / ‖g_DEQ‖ over all cell parameters (0 for the DEQ itself)
+ */
+public record MemoryPoint(
+    String layer,
+    int depth,
+    int length,
+    long keptBytes,
+    long peakBytes,
+    double forwardMillis,
+    double backwardMillis,
+    int forwardSteps,
+    double loss,
+    double gradientDifference) {
+
+  public double keptMegabytes() {
+    return keptBytes / 1048576.0;
+  }
+
+  public double peakMegabytes() {
+    return peakBytes / 1048576.0;
+  }
+}
