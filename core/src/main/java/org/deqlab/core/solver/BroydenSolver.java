@@ -61,6 +61,11 @@ public final class BroydenSolver extends FixedPointSolver {
     }
 
     @Override
+    public boolean keepsPrevious() {
+      return true;
+    }
+
+    @Override
     public Iterate next(Iterate current, UnaryOperator<NDArray> f) {
       if (previous != null) {
         learn(current.z().sub(previous.z()), current.residual().sub(previous.residual()));

@@ -105,7 +105,12 @@ public abstract sealed class FixedPointSolver
           }
           Iterate next = workspace.keep(rule.next(current, flatF));
           workspace.release(previous);
-          previous = current;
+          previous = null;
+          if (rule.keepsPrevious()) {
+            previous = current;
+          } else {
+            workspace.release(current);
+          }
           current = next;
         }
       }
@@ -157,8 +162,10 @@ public abstract sealed class FixedPointSolver
 
     /** Records an iterate's residuals; returns which samples reached a new lowest residual. */
     boolean[] record(Iterate iterate) {
+      // Two small norms stacked, rather than one norm of the stacked tensors: no (2, batch, dim) copy.
       NDArray norms =
-          NDArrays.stack(new NDList(iterate.residual(), iterate.fz())).norm(new int[] {2});
+          NDArrays.stack(
+              new NDList(iterate.residual().norm(new int[] {1}), iterate.fz().norm(new int[] {1})));
       double[] values = hostValues(norms);
       int batch = absolute.length;
       double worstAbsolute = 0;

@@ -14,4 +14,9 @@ import ai.djl.ndarray.NDArray;
  */
 interface UpdateRule {
   Iterate next(Iterate current, UnaryOperator<NDArray> f);
+
+  /** Whether the rule reads the previous iterate; if not, the loop frees it a step earlier. */
+  default boolean keepsPrevious() {
+    return false;
+  }
 }
