@@ -18,6 +18,7 @@ public final class Main {
     register(new EvalCommand());
     register(new SweepLengthCommand());
     register(new MemoryCommand());
+    register(new BenchCommand());
   }
 
   private void register(Command command) {

@@ -1,0 +1,191 @@
+package org.deqlab.app.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.deqlab.core.bench.SolverBenchmark;
+import org.deqlab.core.cell.Cell;
+import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.io.NpzProblem;
+import org.deqlab.core.memory.MemoryComparison;
+import org.deqlab.core.memory.MemoryPoint;
+import org.deqlab.core.memory.ProcessMemory;
+import org.deqlab.core.model.ModelFactory;
+import org.deqlab.core.solver.SolverKind;
+import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.solver.StopCriterion;
+import org.deqlab.core.train.Presets;
+import org.deqlab.core.train.TrainingConfig;
+
+/**
+ * {@code ./deq bench}: the fixed workloads behind the README's performance table — solver steps,
+ * time per solve and per f evaluation, overhead ratios and backward times on the MLP, TrellisNet
+ * and Transformer cells, and DEQ-versus-unrolled memory — printed and written as JSON.
+ */
+public final class BenchCommand implements Command {
+
+  @Override
+  public String name() {
+    return "bench";
+  }
+
+  @Override
+  public String summary() {
+    return "benchmark solvers and memory on fixed workloads";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        Usage: ./deq bench [--problem FILE.npz] [--json FILE] [--repeats N] [--quick]
+
+          Workloads: the MLP cell at d=256, batch 64 (or the given .npz problem); the TrellisNet
+          cell at T = 50, 100, 200, 400; the Transformer cell at T = 100; then training-step
+          memory of the TrellisNet cell at T = 200 as a DEQ and unrolled (L = 1…64).
+          For each solver: steps, time per solve, time per f evaluation, overhead ratio
+          = solve time / (evaluations × f time), implicit backward time. --quick runs fewer
+          lengths and depths.
+        """;
+  }
+
+  @Override
+  public int run(String[] argv, PrintStream out) throws Exception {
+    Arguments args = Arguments.parse(name(), argv, Set.of("--problem", "--json", "--repeats"), Set.of("--quick"));
+    int repeats = args.integer("--repeats", 5, 1, 100);
+    boolean quick = args.flag("--quick");
+    Path problemFile = args.path("--problem");
+    Autograd.setRecording(false);
+    SolverBenchmark benchmark = new SolverBenchmark(repeats);
+    List<SolverBenchmark.Row> rows = new ArrayList<>();
+    List<MemoryPoint> memory = new ArrayList<>();
+    List<SolverKind> solvers = List.of(SolverKind.FIXED_POINT, SolverKind.ANDERSON, SolverKind.BROYDEN);
+    out.println("DEQ Workbench bench — " + DeqEngine.versions() + ", "
+        + Runtime.getRuntime().availableProcessors() + " CPUs");
+    printHeader(out);
+    try (NDManager manager = DeqEngine.newManager(Device.cpu())) {
+      manager.getEngine().setRandomSeed(0);
+      NpzProblem mlp = problemFile != null ? NpzProblem.load(problemFile, manager, DataType.FLOAT32)
+          : NpzProblem.random(manager, DataType.FLOAT32, 256, 64, 64, 2.0, 0);
+      SolverOptions mlpOptions = SolverOptions.defaults().withMaxIterations(100).withTolerance(1e-4)
+          .withStopCriterion(StopCriterion.RELATIVE);
+      String mlpName = problemFile != null ? "mlp " + problemFile.getFileName()
+          : "mlp d=256 b=64 ‖W‖=2";
+      print(out, rows, benchmark.run(mlpName, mlp.cell(), manager, mlp.x(), solvers, mlpOptions));
+
+      TrainingConfig trellis = Presets.get("copy-memory-deq-trellisnet");
+      for (int length : quick ? List.of(50, 200) : List.of(50, 100, 200, 400)) {
+        sequenceWorkload(out, rows, benchmark, manager, trellis, length, solvers);
+      }
+      sequenceWorkload(out, rows, benchmark, manager, Presets.get("copy-memory-deq-transformer"), 100, solvers);
+
+      if (ProcessMemory.available()) {
+        memory = memoryWorkload(out, manager, trellis, quick ? List.of(1, 4, 16) : List.of(1, 2, 4, 8, 16, 32, 64));
+      }
+    }
+    Map<String, Object> targets = targets(rows, memory);
+    out.println();
+    targets.forEach((name, value) -> out.println(name + ": " + value));
+    Path json = args.path("--json");
+    if (json != null) {
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("command", "bench");
+      report.put("provenance", Provenance.capture(Device.cpu()));
+      report.put("solvers", rows);
+      report.put("memory", memory);
+      report.put("targets", targets);
+      Reports.writeJson(json, report);
+      out.println("wrote " + json);
+    }
+    return 0;
+  }
+
+  private void sequenceWorkload(PrintStream out, List<SolverBenchmark.Row> rows, SolverBenchmark benchmark,
+      NDManager manager, TrainingConfig config, int length, List<SolverKind> solvers) {
+    Cell cell;
+    try {
+      cell = ModelFactory.cell(config.model(), config.model().embedding());
+    } catch (IllegalArgumentException e) {
+      out.println("skipped " + config.model().cell() + ": " + e.getMessage());
+      return;
+    }
+    cell.initialize(manager, DataType.FLOAT32);
+    NDArray x = manager.randomNormal(new Shape(16, length, config.model().embedding()));
+    String name = config.model().cell() + " T=" + length + " b=16";
+    print(out, rows, benchmark.run(name, cell, manager, x, solvers, config.forward().options()));
+  }
+
+  private List<MemoryPoint> memoryWorkload(PrintStream out, NDManager manager, TrainingConfig config, List<Integer> depths) {
+    Cell cell;
+    try {
+      cell = ModelFactory.cell(config.model(), config.model().embedding());
+    } catch (IllegalArgumentException e) {
+      out.println("memory skipped: " + e.getMessage());
+      return List.of();
+    }
+    cell.initialize(manager, DataType.FLOAT32);
+    out.println();
+    out.printf("memory: %s cell, T=200, batch 16 (resident bytes kept for backward / step peak)%n", config.model().cell());
+    out.printf("%-9s %6s %12s %12s %10s %10s %12s%n", "layer", "depth", "kept (MB)", "peak (MB)",
+        "fwd (ms)", "bwd (ms)", "grad diff");
+    return new MemoryComparison(cell, manager, config.forward().solver(), config.forward().options(),
+        config.backward().options())
+        .run(new Shape(16, 200, config.model().embedding()), depths, p -> out.printf(Locale.ROOT,
+            "%-9s %6s %12.2f %12.2f %10.1f %10.1f %12.2e%n", p.layer(),
+            p.depth() == 0 ? "-" : String.valueOf(p.depth()), p.keptMegabytes(), p.peakMegabytes(),
+            p.forwardMillis(), p.backwardMillis(), p.gradientDifference()));
+  }
+
+  private static Map<String, Object> targets(List<SolverBenchmark.Row> rows, List<MemoryPoint> memory) {
+    Map<String, Object> targets = new LinkedHashMap<>();
+    for (SolverBenchmark.Row row : rows) {
+      boolean mlp = row.workload().startsWith("mlp");
+      boolean trellis50 = row.workload().startsWith("trellisnet T=50 ");
+      if ((mlp || trellis50) && !row.solver().equals("fixed-point")) {
+        double limit = mlp ? 1.15 : 3.0;
+        targets.put(String.format(Locale.ROOT, "overhead %s %s (target ≤ %.2f)", row.solver(),
+            row.workload(), limit), String.format(Locale.ROOT, "%.2f %s", row.overheadRatio(),
+            row.overheadRatio() <= limit ? "met" : "MISSED"));
+      }
+    }
+    MemoryPoint deq = memory.stream().filter(p -> p.layer().equals("deq")).findFirst().orElse(null);
+    MemoryPoint one = memory.stream().filter(p -> p.depth() == 1).findFirst().orElse(null);
+    MemoryPoint four = memory.stream().filter(p -> p.depth() == 4).findFirst().orElse(null);
+    if (deq != null && one != null) {
+      double ratio = (double) deq.keptBytes() / Math.max(1, one.keptBytes());
+      targets.put("DEQ kept / unrolled(L=1) kept (target ≤ 1.10)",
+          String.format(Locale.ROOT, "%.2f %s", ratio, ratio <= 1.1 ? "met" : "MISSED"));
+    }
+    if (deq != null && four != null) {
+      double ratio = (double) deq.peakBytes() / Math.max(1, four.peakBytes());
+      targets.put("DEQ peak / unrolled(L=4) peak (target ≤ 1.00)",
+          String.format(Locale.ROOT, "%.2f %s", ratio, ratio <= 1.0 ? "met" : "MISSED"));
+    }
+    return targets;
+  }
+
+  private static void printHeader(PrintStream out) {
+    out.printf("%-24s %-12s %6s %6s %-15s %10s %10s %9s %9s %10s %6s%n", "workload", "solver", "steps",
+        "f-evals", "stop", "rel res", "solve ms", "f ms", "overhead", "bwd ms", "bwd st");
+  }
+
+  private static void print(PrintStream out, List<SolverBenchmark.Row> all, List<SolverBenchmark.Row> rows) {
+    for (SolverBenchmark.Row r : rows) {
+      out.printf(Locale.ROOT, "%-24s %-12s %6d %6d %-15s %10.2e %10.2f %9.3f %9.2f %10.2f %6d%n",
+          r.workload(), r.solver(), r.steps(), r.evaluations(), r.stopReason(), r.relativeResidual(),
+          r.solveMillis(), r.evaluationMillis(), r.overheadRatio(), r.backwardMillis(), r.backwardSteps());
+      all.add(r);
+    }
+  }
+}
