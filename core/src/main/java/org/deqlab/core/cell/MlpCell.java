@@ -107,7 +107,7 @@ public final class MlpCell extends Cell {
   /** z has x's shape with the last axis (p) replaced by d: on sequences the cell acts per position. */
   @Override
   public Shape stateShape(Shape inputShape) {
-    long[] dims = inputShape.getShape();
+    long[] dims = inputShape.getShape().clone(); // Shape.getShape() exposes its own array
     dims[dims.length - 1] = stateSize;
     return new Shape(dims);
   }
