@@ -25,6 +25,14 @@ public abstract class Cell extends AbstractBlock {
     super(version);
   }
 
+  /**
+   * Starts a forward pass on input {@code x}. A cell with per-pass randomness (variational
+   * dropout) draws it here and reuses it in every {@link #apply} until the next call, so that f
+   * stays one fixed map for a whole solve and its backward pass; in evaluation it forgets it. The
+   * layers call this once per forward pass, before {@link #inject}. The default does nothing.
+   */
+  public void startPass(NDArray x, boolean training) {}
+
   /** Computes the input injection {@code x̃} from the input {@code x}. */
   public abstract NDArray inject(ParameterStore parameters, NDArray x, boolean training);
 

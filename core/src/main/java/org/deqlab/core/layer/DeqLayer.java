@@ -68,6 +68,7 @@ public final class DeqLayer implements EquilibriumLayer {
 
   /** Solves for z* without any gradient path. */
   public SolverResult solve(ParameterStore parameters, NDArray x, IterationListener listener) {
+    cell.startPass(x, false);
     return Autograd.noGrad(
         () -> {
           NDArray injection = cell.inject(parameters, x, false);
@@ -78,6 +79,7 @@ public final class DeqLayer implements EquilibriumLayer {
   @Override
   public LayerPass forward(
       ParameterStore parameters, NDArray x, boolean training, IterationListener listener) {
+    cell.startPass(x, training); // per-pass randomness, shared by the solve and the backward
     NDArray injection = Autograd.recording(training, () -> cell.inject(parameters, x, training));
     SolverResult solved = solveWith(parameters, x, injection.stopGradient(), training, listener);
     NDArray equilibrium = solved.equilibrium();

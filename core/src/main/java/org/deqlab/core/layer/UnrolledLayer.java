@@ -35,6 +35,7 @@ public final class UnrolledLayer implements EquilibriumLayer {
   @Override
   public LayerPass forward(
       ParameterStore parameters, NDArray x, boolean training, IterationListener listener) {
+    cell.startPass(x, training); // per-pass randomness, shared by every layer of the stack
     NDArray injection = Autograd.recording(training, () -> cell.inject(parameters, x, training));
     NDArray state =
         Autograd.recording(

@@ -5,7 +5,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.deqlab.core.cell.Activation;
 import org.deqlab.core.cell.Cell;
+import org.deqlab.core.cell.ConvCell;
 import org.deqlab.core.cell.MlpCell;
+import org.deqlab.core.cell.TransformerCell;
+import org.deqlab.core.cell.TrellisCell;
 import org.deqlab.core.train.TrainingConfig;
 
 /** Builds the model a config describes: the cell it names, wrapped for the task's data. */
@@ -27,9 +30,23 @@ public final class ModelFactory {
   public static Cell cell(TrainingConfig.Model spec, int inputWidth) {
     return switch (spec.cell()) {
       case "mlp" -> new MlpCell(spec.hidden(), inputWidth, Activation.TANH, 0.4 * spec.initScale());
+      case "transformer" -> new TransformerCell(new TransformerCell.Config(
+          spec.hidden(), inputWidth, spec.heads(), spec.feedForward(), spec.dropout(),
+          0.5 * spec.initScale()));
+      case "trellisnet" -> new TrellisCell(new TrellisCell.Config(
+          spec.hidden(), inputWidth, spec.kernelSize(), spec.dilation(), false, spec.weightNorm(),
+          spec.dropout(), 0.5 * spec.initScale()));
+      case "conv" -> new ConvCell(new ConvCell.Config(
+          spec.hidden(), inputWidth, spec.kernelSize(), groupsFor(spec.hidden()),
+          Activation.RELU, 0.5 * spec.initScale()));
       default -> throw new IllegalArgumentException(
-          "model.cell " + spec.cell() + " is not available in this build");
+          "model.cell must be transformer, trellisnet, conv or mlp, got " + spec.cell());
     };
+  }
+
+  /** Group norm with 4 groups where the channels allow it (as multiscale DEQs do), else none. */
+  private static int groupsFor(int channels) {
+    return channels % 4 == 0 ? 4 : 0;
   }
 
   /** Initializes every parameter from the config's seed (set on the engine beforehand). */

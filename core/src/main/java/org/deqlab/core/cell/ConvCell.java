@@ -1,0 +1,140 @@
+package org.deqlab.core.cell;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+
+/**
+ * A small 2-D convolutional cell, the single-scale stand-in for multiscale vision DEQs: {@code
+ * f(z, x̃) = act(GN(Conv(z; W)) + x̃)} with the injection {@code x̃ = Conv(x; U) + b}, square
+ * kernels with "same" padding so the state keeps the image's height and width. Group norm (an
+ * option; DJL has none, so the cell computes it) keeps the state's scale in check.
+ *
+ * <p>Shapes: x is (B, inputChannels, H, W), z and x̃ are (B, channels, H, W).
+ */
+public final class ConvCell extends Cell {
+  private static final byte VERSION = 1;
+  private static final double NORM_EPSILON = 1e-5;
+
+  /**
+   * The configuration of a {@link ConvCell}.
+   *
+   * @param channels C, the channels of the state z
+   * @param inputChannels the channels of the input image x
+   * @param kernelSize an odd k for k×k kernels (3 in MDEQ); padding k/2 keeps H and W
+   * @param groups group-norm groups over the recurrent convolution's output, dividing C; 0 for
+   *     no normalization
+   * @param activation the nonlinearity (ReLU in MDEQ)
+   * @param recurrentScale the norm of each recurrent filter at initialization without group norm;
+   *     with group norm (which makes the map blind to W's scale) the norm's initial gain: smaller
+   *     values make f more contractive at the start
+   */
+  public record Config(
+      int channels, int inputChannels, int kernelSize, int groups, Activation activation,
+      double recurrentScale) {
+    public Config {
+      CellSupport.require(channels >= 1, "channels (C) must be at least 1, got " + channels);
+      CellSupport.require(inputChannels >= 1,
+          "inputChannels must be at least 1, got " + inputChannels);
+      CellSupport.require(kernelSize >= 1 && kernelSize % 2 == 1,
+          "kernelSize (k) must be an odd number ≥ 1, got " + kernelSize);
+      CellSupport.require(groups >= 0 && (groups == 0 || channels % groups == 0),
+          "groups must be 0 (no norm) or divide channels (" + channels + "), got " + groups);
+      CellSupport.require(activation != null, "activation must be tanh, relu or identity");
+      CellSupport.require(recurrentScale > 0 && Double.isFinite(recurrentScale),
+          "recurrentScale must be a positive finite number, got " + recurrentScale);
+    }
+  }
+
+  private final Config config;
+  private final Parameter recurrentWeight;
+  private final Parameter injectionWeight;
+  private final Parameter bias;
+  private final Parameter normGain;
+  private final Parameter normBias;
+
+  public ConvCell(Config config) {
+    super(VERSION);
+    if (config == null) {
+      throw new IllegalArgumentException("a ConvCell needs a config");
+    }
+    this.config = config;
+    int c = config.channels();
+    int k = config.kernelSize();
+    boolean normed = config.groups() > 0;
+    double recurrentStd = (normed ? 1 : config.recurrentScale()) / Math.sqrt((double) c * k * k);
+    recurrentWeight = addParameter(CellSupport.normal("W", new Shape(c, c, k, k), recurrentStd));
+    injectionWeight = addParameter(CellSupport.normal("U",
+        new Shape(c, config.inputChannels(), k, k),
+        1 / Math.sqrt((double) config.inputChannels() * k * k)));
+    bias = addParameter(CellSupport.constant("b", Parameter.Type.BIAS, new Shape(c), 0));
+    if (normed) {
+      normGain = addParameter(CellSupport.constant(
+          "normGain", Parameter.Type.GAMMA, new Shape(c), config.recurrentScale()));
+      normBias = addParameter(
+          CellSupport.constant("normBias", Parameter.Type.BETA, new Shape(c), 0));
+    } else {
+      normGain = null;
+      normBias = null;
+    }
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  public NDArray inject(ParameterStore parameters, NDArray x, boolean training) {
+    NDArray u = parameters.getValue(injectionWeight, x.getDevice(), training);
+    NDArray b = parameters.getValue(bias, x.getDevice(), training);
+    return convolve(x, u, b);
+  }
+
+  @Override
+  public NDArray apply(ParameterStore parameters, NDArray z, NDArray injection, boolean training) {
+    Device device = z.getDevice();
+    NDArray convolved = convolve(z, parameters.getValue(recurrentWeight, device, training), null);
+    if (normGain != null) {
+      convolved = groupNorm(convolved, parameters.getValue(normGain, device, training),
+          parameters.getValue(normBias, device, training));
+    }
+    return config.activation().apply(convolved.add(injection));
+  }
+
+  private NDArray convolve(NDArray image, NDArray weight, NDArray bias) {
+    int padding = config.kernelSize() / 2;
+    return Conv2d.conv2d(image, weight, bias, new Shape(1, 1), new Shape(padding, padding),
+            new Shape(1, 1), 1)
+        .singletonOrThrow();
+  }
+
+  /** Group norm: each sample's channels in {@code groups} groups, normalized over (C/G, H, W). */
+  private NDArray groupNorm(NDArray y, NDArray gain, NDArray shift) {
+    Shape shape = y.getShape();
+    long channels = shape.get(1);
+    NDArray grouped = y.reshape(shape.get(0), config.groups(), -1);
+    NDArray centered = grouped.sub(grouped.mean(new int[] {2}, true));
+    NDArray variance = centered.square().mean(new int[] {2}, true);
+    NDArray normalized = centered.div(variance.add(NORM_EPSILON).sqrt()).reshape(shape);
+    return normalized.mul(gain.reshape(1, channels, 1, 1)).add(shift.reshape(1, channels, 1, 1));
+  }
+
+  /** z is (B, channels, H, W) for x of shape (B, inputChannels, H, W). */
+  @Override
+  public Shape stateShape(Shape inputShape) {
+    if (inputShape.dimension() != 4 || inputShape.get(1) != config.inputChannels()) {
+      throw new IllegalArgumentException("a ConvCell takes x of shape (B, " + config.inputChannels()
+          + ", H, W), got " + inputShape);
+    }
+    return new Shape(inputShape.get(0), config.channels(), inputShape.get(2), inputShape.get(3));
+  }
+
+  /** A 1×1 image (B, inputChannels, 1, 1); the cell accepts any height and width. */
+  @Override
+  public Shape inputShape(long batch) {
+    return new Shape(batch, config.inputChannels(), 1, 1);
+  }
+}
