@@ -21,6 +21,12 @@ import ai.djl.training.ParameterStore;
  * sinusoidal positional encoding) and {@code x̃ = x Uᵀ + b} the input injection. Causal masking
  * lets position t attend only to positions ≤ t.
  *
+ * <p>Optionally each head also adds a learned bias {@code r_h[t − s]} to the score of query t on
+ * key s, one value per distance up to a maximum (larger distances share the last one). Like the
+ * content-independent positional term of Transformer-XL's relative attention (which the
+ * DEQ-Transformer uses), it lets a head look a fixed distance back whatever the content — what
+ * copy memory needs, and what absolute sinusoids alone make slow to learn. It starts at 0.
+ *
  * <p>Shapes: x is (B, T, inputSize), z is (B, T, hiddenSize). Everything in f that does not depend
  * on z is paid once per pass in {@link #inject}: the injection it returns is (B, T, 4·H), the
  * residual injection {@code x Uᵀ + b} in the first H channels and the positional part of the
@@ -34,6 +40,12 @@ public final class TransformerCell extends Cell {
   private static final float NORM_EPSILON = 1e-5f;
   /** Added to the scores of future positions: exp underflows to exactly 0 in float32 and 64. */
   private static final double MASKED_SCORE = -1e9;
+  /**
+   * The relative bias is stored as r and used as {@value}·r: an optimizer step of size η moves a
+   * score by {@value}·η, so a head can learn to single out one distance among hundreds in
+   * hundreds of steps rather than thousands (each entry gets gradient from few positions).
+   */
+  private static final double RELATIVE_BIAS_SCALE = 10;
 
   /**
    * The configuration of a {@link TransformerCell}.
@@ -45,11 +57,23 @@ public final class TransformerCell extends Cell {
    * @param dropout variational dropout rate on the attention and feed-forward outputs
    * @param recurrentScale multiplies the standard deviation of every weight applied to z
    *     (attention and feed-forward) at initialization: smaller values make f more contractive
+   * @param relativeDistances distances with their own learned relative-position bias per head
+   *     (0 switches the bias off)
    */
   public record Config(
       int hiddenSize, int inputSize, int heads, int feedForwardSize, double dropout,
-      double recurrentScale) {
+      double recurrentScale, int relativeDistances) {
+
+    /** Without the relative-position bias. */
+    public Config(
+        int hiddenSize, int inputSize, int heads, int feedForwardSize, double dropout,
+        double recurrentScale) {
+      this(hiddenSize, inputSize, heads, feedForwardSize, dropout, recurrentScale, 0);
+    }
+
     public Config {
+      CellSupport.require(relativeDistances >= 0,
+          "relativeDistances must be ≥ 0 (0 = no relative-position bias), got " + relativeDistances);
       CellSupport.require(hiddenSize >= 1, "hiddenSize (H) must be at least 1, got " + hiddenSize);
       CellSupport.require(inputSize >= 1, "inputSize (p) must be at least 1, got " + inputSize);
       CellSupport.require(heads >= 1 && hiddenSize % heads == 0,
@@ -76,6 +100,7 @@ public final class TransformerCell extends Cell {
   private final Parameter feedForward2Bias;
   private final Parameter norm2Gain;
   private final Parameter norm2Bias;
+  private final Parameter relativeBias; // r (heads, distances), or null
   private final VariationalDropout attentionDropout;
   private final VariationalDropout feedForwardDropout;
 
@@ -106,6 +131,9 @@ public final class TransformerCell extends Cell {
         CellSupport.constant("norm2Gain", Parameter.Type.GAMMA, new Shape(h), 1));
     norm2Bias = addParameter(
         CellSupport.constant("norm2Bias", Parameter.Type.BETA, new Shape(h), 0));
+    relativeBias = config.relativeDistances() == 0 ? null : addParameter(CellSupport.constant(
+        "relativeBias", Parameter.Type.WEIGHT,
+        new Shape(config.heads(), config.relativeDistances()), 0));
     attentionDropout = new VariationalDropout(config.dropout());
     feedForwardDropout = new VariationalDropout(config.dropout());
   }
@@ -183,10 +211,28 @@ public final class TransformerCell extends Cell {
     NDArray v = splitHeads(qkv.get(2), batch, length, heads, headSize);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1 / Math.sqrt(headSize))
         .add(futureMask(z.getManager(), length, z.getDataType(), device));
+    if (relativeBias != null) {
+      scores = scores.add(relativeScores(parameters, z.getManager(), length, device, training));
+    }
     NDArray mixed = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, length, h);
     NDArray wo = parameters.getValue(output, device, training);
     NDArray bo = parameters.getValue(outputBias, device, training);
     return mixed.matMul(wo.transpose()).add(bo);
+  }
+
+  /** (heads, T, T): r_h[min(t − s, last)] for query t and key s ≤ t (0 distance for s > t). */
+  private NDArray relativeScores(
+      ParameterStore parameters, NDManager manager, long length, Device device, boolean training) {
+    int heads = config.heads();
+    int last = config.relativeDistances() - 1;
+    // Built by native ops, not from a Java array: gather keeps its index for the backward pass,
+    // and an array created from Java data lives in a buffer Java frees when its handle closes.
+    NDArray position = manager.arange(0f, (float) length, 1f, DataType.FLOAT32, device);
+    NDArray distances = position.reshape(length, 1).sub(position.reshape(1, length))
+        .clip(0, last).toType(DataType.INT64, false).reshape(1, length * length)
+        .broadcast(new Shape(heads, length * length));
+    NDArray r = parameters.getValue(relativeBias, device, training);
+    return r.gather(distances, 1).reshape(heads, length, length).mul(RELATIVE_BIAS_SCALE);
   }
 
   /** (B, T, H) → (B, heads, T, H/heads). */

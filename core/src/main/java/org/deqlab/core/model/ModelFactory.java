@@ -13,6 +13,9 @@ import org.deqlab.core.train.TrainingConfig;
 
 /** Builds the model a config describes: the cell it names, wrapped for the task's data. */
 public final class ModelFactory {
+  /** Distances with their own relative-position bias: covers the sweeps' longest sequences. */
+  private static final int RELATIVE_DISTANCES = 1024;
+
   private ModelFactory() {}
 
   /** A model for {@code vocabulary} token ids (or classes, for images). */
@@ -32,7 +35,7 @@ public final class ModelFactory {
       case "mlp" -> new MlpCell(spec.hidden(), inputWidth, Activation.TANH, 0.4 * spec.initScale());
       case "transformer" -> new TransformerCell(new TransformerCell.Config(
           spec.hidden(), inputWidth, spec.heads(), spec.feedForward(), spec.dropout(),
-          0.5 * spec.initScale()));
+          0.5 * spec.initScale(), RELATIVE_DISTANCES));
       case "trellisnet" -> new TrellisCell(new TrellisCell.Config(
           spec.hidden(), inputWidth, spec.kernelSize(), spec.dilation(), false, spec.weightNorm(),
           spec.dropout(), 0.5 * spec.initScale()));
