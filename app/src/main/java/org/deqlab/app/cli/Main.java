@@ -3,11 +3,13 @@ package org.deqlab.app.cli;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.deqlab.app.ui.Launcher;
 import org.deqlab.core.engine.EngineUnavailableException;
 
 /**
- * Entry point of {@code ./deq}: dispatches to a subcommand, prints one clear line for a user
- * error (exit 2) or a failure (exit 1), and the command list for {@code help}.
+ * Entry point of {@code ./deq}: without arguments opens the workbench window; otherwise dispatches
+ * to a subcommand, prints one clear line for a user error (exit 2) or a failure (exit 1), and the
+ * command list for {@code help}.
  */
 public final class Main {
   private final Map<String, Command> commands = new LinkedHashMap<>();
@@ -15,10 +17,12 @@ public final class Main {
   Main() {
     register(new SolveCommand());
     register(new TrainCommand());
+    register(new RunCommand());
     register(new EvalCommand());
     register(new SweepLengthCommand());
     register(new MemoryCommand());
     register(new BenchCommand());
+    register(new ProbeCommand());
   }
 
   private void register(Command command) {
@@ -27,6 +31,9 @@ public final class Main {
 
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", "true");
+    if (args.length == 0) {
+      System.exit(Launcher.launch(args, System.err));
+    }
     int code = new Main().run(args, System.out, System.err);
     System.exit(code);
   }
@@ -71,7 +78,8 @@ public final class Main {
 
   private void printHelp(PrintStream out) {
     out.println("DEQ Workbench — explore deep equilibrium models\n");
-    out.println("Usage: ./deq COMMAND [options]      (./deq help COMMAND for its options)\n");
+    out.println("Usage: ./deq                        open the workbench window");
+    out.println("       ./deq COMMAND [options]      (./deq help COMMAND for its options)\n");
     out.println("Commands:");
     for (Command command : commands.values()) {
       out.printf("  %-14s %s%n", command.name(), command.summary());

@@ -11,6 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.jacobian.JacobianProbe;
+import org.deqlab.core.jacobian.JacobianRegularization;
+import org.deqlab.core.jacobian.JacobianRegularizer;
+import org.deqlab.core.jacobian.JacobianReport;
+import org.deqlab.core.jacobian.ProbeDistribution;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.EquilibriumLayer;
 import org.deqlab.core.layer.UnrolledLayer;
@@ -37,7 +42,7 @@ public final class Trainer {
   private final LiveSettings settings;
   private final ParameterStore parameters;
   private final AdamOptimizer optimizer;
-  private final JacobianTerms jacobian;
+  private final JacobianProbe probe;
   private volatile IterationListener forwardListener = IterationListener.NONE;
   private volatile IterationListener backwardListener = IterationListener.NONE;
   private int completedSteps;
@@ -53,7 +58,9 @@ public final class Trainer {
     this.settings = settings;
     this.parameters = new ParameterStore(manager, false);
     this.optimizer = new AdamOptimizer(0.9, 0.999, 1e-8, config.optimizer().weightDecay());
-    this.jacobian = new JacobianTerms(config.jacobian());
+    this.probe = new JacobianProbe(new JacobianProbe.Options(
+        config.jacobian().probeProducts(), Math.min(config.jacobian().probeProducts(), 20), 4,
+        ProbeDistribution.RADEMACHER));
   }
 
   /** The live values a run starts from, taken from its config. */
@@ -163,6 +170,7 @@ public final class Trainer {
     PairList<String, Parameter> trainable = model.block().getParameters();
 
     TrainingEvent.Step event;
+    boolean finite;
     try (NDScope scope = new NDScope()) {
       Batch batch = data.trainBatch(manager, step);
       TaskModel.Output output = model.forward(parameters, batch, layer, true, forwardListener);
@@ -171,20 +179,26 @@ public final class Trainer {
       double regularization = 0;
       boolean deq = layer instanceof DeqLayer;
       if (deq && live.jacobianWeight() > 0 && step % config.jacobian().every() == 0) {
-        NDArray penalty = jacobian.penalty(model.cell(), parameters, output.pass());
-        regularization = live.jacobianWeight() * penalty.toType(DataType.FLOAT64, false).getDouble();
-        NDArray weighted = Autograd.recording(true, () -> total.add(penalty.mul(live.jacobianWeight())));
-        Autograd.backward(weighted, true);
+        JacobianRegularizer regularizer = new JacobianRegularizer(new JacobianRegularization(
+            live.jacobianWeight(), config.jacobian().probes(), config.jacobian().every()));
+        NDArray term = regularizer.term(
+            model.cell(), parameters, output.pass().state(), output.pass().injection(), true);
+        regularization = term.toType(DataType.FLOAT64, false).getDouble();
+        Autograd.backward(Autograd.recording(true, () -> total.add(term)), true);
       } else {
         Autograd.backward(total, true);
       }
       SolveStats backward = output.pass().completeBackward().orElse(null);
       double gradientNorm = AdamOptimizer.clipGradients(trainable, config.optimizer().clipNorm());
-      optimizer.update(trainable, rate);
+      finite = Double.isFinite(loss) && Double.isFinite(gradientNorm);
+      if (finite) { // a NaN step would poison Adam's moments and every parameter
+        optimizer.update(trainable, rate);
+      }
 
-      double[] probe = {Double.NaN, Double.NaN};
+      JacobianReport report = null;
       if (deq && config.jacobian().probeEvery() > 0 && step % config.jacobian().probeEvery() == 0) {
-        probe = jacobian.probe(model.cell(), parameters, output.pass());
+        report = probe.probe(
+            model.cell(), parameters, output.pass().state(), output.pass().injection(), true);
       }
       completedSteps = step;
       event = new TrainingEvent.Step(
@@ -194,13 +208,20 @@ public final class Trainer {
           regularization,
           output.pass().forwardStats().orElse(null),
           backward,
-          probe[0],
-          probe[1],
+          report == null ? Double.NaN : report.powerRadius(),
+          report == null ? Double.NaN : report.frobeniusSquaredPerDimension(),
+          report == null ? List.of() : report.ritzValues(),
           gradientNorm,
           rate,
           (System.nanoTime() - start) / 1e6);
     }
     stream.publish(event);
+    if (!finite) {
+      throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+          "training diverged at step %d: loss %s, gradient norm %s; the parameters are those after"
+              + " step %d (lower the learning rate, or add Jacobian regularization)",
+          step, event.loss(), event.gradientNorm(), step - 1));
+    }
     return event;
   }
 
@@ -240,5 +261,27 @@ public final class Trainer {
             solves == 0 ? Double.NaN : stepsSum / solves);
     stream.publish(evaluation);
     return evaluation;
+  }
+
+  /**
+   * Probes J_f at the equilibrium of the first held-out batch of {@code split} (evaluation mode,
+   * no dropout), with the model's current parameters and the live forward solver options.
+   *
+   * @throws IllegalStateException if the model is not a DEQ (an unrolled stack has no z*)
+   */
+  public JacobianReport probeJacobian(JacobianProbe jacobianProbe, String split) {
+    EquilibriumLayer layer =
+        layerFor(Math.max(completedSteps, config.pretrainSteps() + 1), settings.peek());
+    if (!(layer instanceof DeqLayer)) {
+      throw new IllegalStateException(
+          "model.layer is " + config.model().layer() + ": only a DEQ layer has an equilibrium to probe");
+    }
+    Autograd.setRecording(false);
+    Batch batch = data.evalBatches(manager, split).get(0);
+    try (NDScope scope = new NDScope()) {
+      TaskModel.Output output = model.forward(parameters, batch, layer, false, IterationListener.NONE);
+      return jacobianProbe.probe(
+          model.cell(), parameters, output.pass().state(), output.pass().injection(), false);
+    }
   }
 }

@@ -1,5 +1,8 @@
 package org.deqlab.core.train;
 
+import java.util.List;
+import org.deqlab.core.jacobian.RitzValue;
+
 import org.deqlab.core.solver.SolveStats;
 
 /** Everything a training run reports on its {@link MetricStream}. */
@@ -16,6 +19,8 @@ public sealed interface TrainingEvent {
    * @param backward the backward solve (null unless the backward is implicit)
    * @param spectralRadius estimate of ρ(J_f(z*)) when probed this step, else NaN
    * @param frobenius estimate of ‖J_f(z*)‖²_F/d when probed this step, else NaN
+   * @param ritzValues Arnoldi's Ritz values of J_f(z*) (the sample with the largest radius) when
+   *     probed this step, else empty
    * @param gradientNorm the global gradient norm before clipping
    * @param learningRate the learning rate used
    * @param millis wall time of the step
@@ -29,10 +34,20 @@ public sealed interface TrainingEvent {
       SolveStats backward,
       double spectralRadius,
       double frobenius,
+      List<RitzValue> ritzValues,
       double gradientNorm,
       double learningRate,
       double millis)
-      implements TrainingEvent {}
+      implements TrainingEvent {
+    public Step {
+      ritzValues = ritzValues == null ? List.of() : List.copyOf(ritzValues);
+    }
+
+    /** Whether the Jacobian was probed at this step. */
+    public boolean probed() {
+      return Double.isFinite(spectralRadius);
+    }
+  }
 
   /**
    * An evaluation on held-out data.

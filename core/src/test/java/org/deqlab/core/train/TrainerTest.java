@@ -2,10 +2,13 @@ package org.deqlab.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -116,5 +119,54 @@ class TrainerTest {
     assertEquals(next.step(), resumed.step());
     assertEquals(next.loss(), resumed.loss(), 0.0);
     assertEquals(original.trainer.evaluate("valid").loss(), restored.trainer.evaluate("valid").loss(), 0.0);
+  }
+
+  @Test
+  void aLongRegularizedAndProbedRunKeepsTheLiveArrayCountFlat() {
+    try (NDManager scoped = manager.newSubManager()) {
+      TinyExperiment experiment = new TinyExperiment(scoped,
+          "{\"steps\": 300, \"task\": {\"sequenceLength\": 8, \"batchSize\": 4},"
+              + " \"model\": {\"hidden\": 16}, \"jacobian\": {\"weight\": 0.5, \"probes\": 2,"
+              + " \"probeEvery\": 50, \"probeProducts\": 8}}");
+      int at100 = -1;
+      // 300 trainer steps here; core.jacobian.JacobianMemoryTest runs 1,000 regularized steps.
+      for (int step = 1; step <= 300; step++) {
+        experiment.trainer.trainStep();
+        if (step == 100) {
+          at100 = scoped.getManagedArrays().size();
+        }
+      }
+      int at300 = scoped.getManagedArrays().size();
+      List<TrainingEvent.Step> steps = experiment.events(TrainingEvent.Step.class);
+      TrainingEvent.Step probed = steps.get(299);
+      assertTrue(probed.probed(), "step 300 is a probe step");
+      assertFalse(probed.ritzValues().isEmpty(), "a probe step carries Arnoldi's Ritz values");
+      assertTrue(probed.regularization() > 0, "γ > 0 adds a regularization term");
+      assertEquals(at100, at300, "live native arrays must not grow with the steps (γ = 0.5)");
+    }
+  }
+
+  @Test
+  void aDivergingRunFailsWithTheStepAndKeepsWhatItLogged() {
+    TinyExperiment experiment = new TinyExperiment(manager, "{\"steps\": 50}");
+    experiment.trainer.trainStep();
+    experiment.trainer.trainStep();
+    // A non-finite parameter, as a blown-up update would leave: step 3 produces a NaN loss.
+    NDArray poisoned = experiment.model.block().getParameters().get(0).getValue().getArray();
+    float[] values = poisoned.toFloatArray();
+    values[0] = Float.NaN;
+    poisoned.set(values);
+    TrainingFailedException failure = assertThrows(TrainingFailedException.class,
+        () -> experiment.trainer.run(new RunControl(), step -> {}));
+    assertEquals("failed", failure.finished().reason());
+    assertTrue(failure.finished().message().contains("diverged at step 3"),
+        failure.finished().message());
+    List<TrainingEvent.Step> steps = experiment.events(TrainingEvent.Step.class);
+    assertEquals(3, steps.size(), "the steps before the failure and the failing one are reported");
+    assertTrue(Double.isFinite(steps.get(1).loss()));
+    TrainingEvent.Step last = steps.get(2);
+    assertFalse(Double.isFinite(last.loss()) && Double.isFinite(last.gradientNorm()),
+        "the failing step is reported with its non-finite value");
+    assertEquals(failure.finished(), experiment.events(TrainingEvent.Finished.class).get(0));
   }
 }
