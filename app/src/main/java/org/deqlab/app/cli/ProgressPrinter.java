@@ -18,6 +18,7 @@ final class ProgressPrinter implements Consumer<TrainingEvent> {
   private long lastPrinted;
   private double smoothedMillis = Double.NaN;
   private int startStep = -1;
+  private TrainingEvent.Step lastProbed;
 
   ProgressPrinter(PrintStream out, int totalSteps) {
     this.out = out;
@@ -29,6 +30,9 @@ final class ProgressPrinter implements Consumer<TrainingEvent> {
     if (event instanceof TrainingEvent.Step step) {
       if (startStep < 0) {
         startStep = step.step() - 1;
+      }
+      if (step.probed()) {
+        lastProbed = step;
       }
       smoothedMillis = Double.isNaN(smoothedMillis) ? step.millis()
           : 0.9 * smoothedMillis + 0.1 * step.millis();
@@ -61,10 +65,15 @@ final class ProgressPrinter implements Consumer<TrainingEvent> {
             step.forward().relativeResidual());
     String backward = step.backward() == null ? ""
         : String.format(Locale.ROOT, " bwd %2d", step.backward().steps());
+    String jacobian = step.regularization() > 0
+        ? String.format(Locale.ROOT, " +jac %.4f", step.regularization()) : "";
+    String probe = lastProbed == null ? ""
+        : String.format(Locale.ROOT, " ρ %.3f ‖J‖²/d %.3f", lastProbed.spectralRadius(),
+            lastProbed.frobenius());
     double etaSeconds = smoothedMillis * (totalSteps - step.step()) / 1000;
-    return String.format(Locale.ROOT, "step %d/%d [%s] loss %.4f %s%s | %.0f ms/step ETA %s",
-        step.step(), totalSteps, progress, step.loss(), forward, backward, smoothedMillis,
-        duration(etaSeconds));
+    return String.format(Locale.ROOT, "step %d/%d [%s] loss %.4f%s %s%s%s | %.0f ms/step ETA %s",
+        step.step(), totalSteps, progress, step.loss(), jacobian, forward, backward, probe,
+        smoothedMillis, duration(etaSeconds));
   }
 
   static String describe(TrainingEvent event) {
