@@ -2,19 +2,17 @@ package org.deqlab.app.ui;
 
 import java.util.List;
 import org.deqlab.app.experiment.LengthSweep;
+import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.core.train.TrainingEvent;
 
 /** What the view does with what the engine reports; always called on the JavaFX thread. */
 interface ChartSink {
-  /** A batch of training events, in order (at most a few per second of wall time). */
+  /** A batch of training events, in order (at most ten batches per second of wall time). */
   void show(List<TrainingEvent> events);
 
   /** One measured sequence length of a sweep. */
   void showSweepPoint(String series, LengthSweep.Point point);
 
-  /** Ritz values of the latest Jacobian probe. */
-  void showRitzValues(double[] real, double[] imaginary);
-
-  /** Forget everything shown (a new run starts). */
-  void clear();
+  /** Forget everything shown: a run of {@code config} starts (or is replayed). */
+  void clear(TrainingConfig config);
 }

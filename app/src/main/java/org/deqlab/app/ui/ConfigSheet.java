@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.scene.control.ComboBox;
@@ -17,7 +18,6 @@ import org.controlsfx.property.editor.AbstractPropertyEditor;
 import org.controlsfx.property.editor.DefaultPropertyEditorFactory;
 import org.controlsfx.property.editor.Editors;
 import org.controlsfx.property.editor.PropertyEditor;
-import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.core.train.TrainingConfigs;
 
@@ -37,27 +37,100 @@ final class ConfigSheet {
       Map.entry("forward.options.stopCriterion", List.of("rel", "abs")),
       Map.entry("backward.options.stopCriterion", List.of("rel", "abs")),
       Map.entry("dtype", List.of("float32", "float64")));
+  /** Display names of the fields; the path is the tooltip's first word. */
+  private static final Map<String, String> LABELS = Map.ofEntries(
+      Map.entry("name", "name"),
+      Map.entry("task.kind", "task"),
+      Map.entry("task.sequenceLength", "length T"),
+      Map.entry("task.batchSize", "batch size"),
+      Map.entry("task.corpus", "corpus"),
+      Map.entry("task.evalBatches", "eval batches"),
+      Map.entry("model.cell", "cell"),
+      Map.entry("model.layer", "layer"),
+      Map.entry("model.depth", "unrolled depth L"),
+      Map.entry("model.pretrainDepth", "pretrain depth"),
+      Map.entry("model.embedding", "embedding width"),
+      Map.entry("model.hidden", "state width d"),
+      Map.entry("model.heads", "attention heads"),
+      Map.entry("model.feedForward", "feed-forward"),
+      Map.entry("model.kernelSize", "kernel size"),
+      Map.entry("model.dilation", "dilation"),
+      Map.entry("model.dropout", "dropout"),
+      Map.entry("model.weightNorm", "weight norm"),
+      Map.entry("model.initScale", "init scale"),
+      Map.entry("forward.solver", "forward solver"),
+      Map.entry("backward.mode", "backward mode"),
+      Map.entry("backward.solver", "backward solver"),
+      Map.entry("backward.phantomSteps", "phantom steps"),
+      Map.entry("backward.phantomDamping", "phantom damping"),
+      Map.entry("optimizer.learningRate", "learning rate"),
+      Map.entry("optimizer.warmupSteps", "warm-up steps"),
+      Map.entry("optimizer.minLearningRate", "min rate"),
+      Map.entry("optimizer.clipNorm", "clip norm"),
+      Map.entry("optimizer.weightDecay", "weight decay"),
+      Map.entry("jacobian.weight", "Jacobian weight γ"),
+      Map.entry("jacobian.probes", "Hutchinson probes"),
+      Map.entry("jacobian.every", "regularize every"),
+      Map.entry("jacobian.probeEvery", "probe every"),
+      Map.entry("jacobian.probeProducts", "products per probe"),
+      Map.entry("steps", "steps"),
+      Map.entry("pretrainSteps", "pretrain steps"),
+      Map.entry("evalEvery", "evaluate every"),
+      Map.entry("checkpointEvery", "checkpoint every"),
+      Map.entry("seed", "seed"),
+      Map.entry("device", "device"),
+      Map.entry("dtype", "dtype"));
+  /** Labels of the solver options, shared by the forward and the backward solver. */
+  private static final Map<String, String> OPTION_LABELS = Map.ofEntries(
+      Map.entry("maxIterations", "max iters"),
+      Map.entry("tolerance", "tolerance (eps)"),
+      Map.entry("stopCriterion", "stop criterion"),
+      Map.entry("andersonMemory", "Anderson memory m"),
+      Map.entry("andersonRegularization", "Anderson λ"),
+      Map.entry("andersonMixing", "Anderson β"),
+      Map.entry("broydenMemory", "Broyden memory"),
+      Map.entry("lineSearch", "line search"),
+      Map.entry("damping", "damping τ"),
+      Map.entry("divergenceFactor", "divergence factor"));
   private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
       Map.entry("forward.options.maxIterations", "f_thres: the most iterations of the forward solve"),
       Map.entry("backward.options.maxIterations", "b_thres: the most iterations of the backward (adjoint) solve"),
       Map.entry("forward.options.tolerance", "eps: stop when every sample's residual is below this"),
+      Map.entry("backward.options.tolerance", "stop the backward solve when every residual is below this"),
+      Map.entry("forward.options.stopCriterion", "rel: ‖f(z) − z‖ / ‖f(z)‖; abs: ‖f(z) − z‖"),
       Map.entry("model.layer", "deq: solve for the fixed point; unrolled: apply the cell 'depth' times"),
-      Map.entry("model.depth", "depth L of the unrolled weight-tied stack"),
-      Map.entry("jacobian.weight", "γ: weight of the Jacobian regularization ‖J‖²_F/d in the loss"),
-      Map.entry("device", "where tensors live; GPUs are listed only when the engine sees one"));
+      Map.entry("model.depth", "depth L of the unrolled weight-tied stack (model.layer = unrolled)"),
+      Map.entry("backward.mode", "implicit: solve the adjoint fixed point (IFT); phantom: a few damped"
+          + " unrolled steps; one-step: differentiate through one application of f"),
+      Map.entry("jacobian.weight", "γ: weight of the Jacobian regularization ‖J‖²_F/d in the loss (0 = off)"),
+      Map.entry("jacobian.every", "apply the Jacobian regularization every this many steps"),
+      Map.entry("jacobian.probeEvery", "estimate ρ(J), ‖J‖²_F/d and Ritz values every this many steps"),
+      Map.entry("pretrainSteps", "the first steps train a shallow unrolled stack (the DEQ papers' warm-up)"),
+      Map.entry("device", "where tensors live; GPUs are offered only when the engine sees one"));
+  /** Sections in the order a user sets up an experiment. */
+  private static final List<String> CATEGORIES = List.of(
+      "Task", "Model", "Forward solver", "Backward", "Jacobian", "Optimizer", "Run");
+  private static final Map<String, String> CATEGORY_OF_SECTION = Map.of(
+      "task", "Task", "model", "Model", "forward", "Forward solver", "backward", "Backward",
+      "jacobian", "Jacobian", "optimizer", "Optimizer");
 
   private final PropertySheet sheet = new PropertySheet();
+  private final ReadOnlyIntegerProperty gpuCount;
   private ObjectNode draft;
 
-  ConfigSheet() {
+  /** @param gpuCount CUDA devices the engine sees (-1 while it starts), for the device choice */
+  ConfigSheet(ReadOnlyIntegerProperty gpuCount) {
+    this.gpuCount = gpuCount;
+    sheet.setId("experiment-sheet");
     sheet.setMode(PropertySheet.Mode.CATEGORY);
     sheet.setSearchBoxVisible(true);
     sheet.setModeSwitcherVisible(false);
+    sheet.setCategoryComparator((a, b) -> Integer.compare(CATEGORIES.indexOf(a), CATEGORIES.indexOf(b)));
     DefaultPropertyEditorFactory defaults = new DefaultPropertyEditorFactory();
     sheet.setPropertyEditorFactory(item -> {
       Field field = (Field) item;
       if (field.path.equals("device")) {
-        return new DeviceEditor(field);
+        return new DeviceEditor(field, gpuCount);
       }
       List<String> choices = CHOICES.get(field.path);
       if (choices != null) {
@@ -83,6 +156,25 @@ final class ConfigSheet {
   /** The edited config; throws IllegalArgumentException naming the field if a value is invalid. */
   TrainingConfig build() {
     return TrainingConfigs.fromJson(draft.deepCopy(), "experiment panel");
+  }
+
+  /** The draft value at a dotted path (e.g. {@code forward.options.maxIterations}), as shown. */
+  Object value(String path) {
+    return field(path).getValue();
+  }
+
+  /** Sets the draft value at a dotted path, as an edit in the panel would. */
+  void setValue(String path, Object value) {
+    field(path).setValue(value);
+  }
+
+  private Field field(String path) {
+    for (PropertySheet.Item item : sheet.getItems()) {
+      if (((Field) item).path.equals(path)) {
+        return (Field) item;
+      }
+    }
+    throw new IllegalArgumentException("no field " + path + " in the experiment panel");
   }
 
   private void collect(ObjectNode node, String prefix, List<PropertySheet.Item> items) {
@@ -126,18 +218,31 @@ final class ConfigSheet {
     @Override
     public String getCategory() {
       int dot = path.indexOf('.');
-      return dot < 0 ? "run" : path.substring(0, dot);
+      return dot < 0 ? "Run" : CATEGORY_OF_SECTION.getOrDefault(path.substring(0, dot), "Run");
     }
 
     @Override
     public String getName() {
-      int dot = path.indexOf('.');
-      return dot < 0 ? path : path.substring(dot + 1);
+      String label = LABELS.get(path);
+      if (label != null) {
+        return label;
+      }
+      if (path.contains(".options.")) {
+        String option = OPTION_LABELS.getOrDefault(key, key);
+        if (path.startsWith("forward.") && key.equals("maxIterations")) {
+          return "f_thres (" + option + ")";
+        }
+        if (path.startsWith("backward.")) {
+          return key.equals("maxIterations") ? "b_thres (" + option + ")" : option;
+        }
+        return option;
+      }
+      return key;
     }
 
     @Override
     public String getDescription() {
-      return DESCRIPTIONS.getOrDefault(path, path);
+      return path + ": " + DESCRIPTIONS.getOrDefault(path, getName());
     }
 
     @Override
@@ -179,31 +284,47 @@ final class ConfigSheet {
     private static final String CPU = "cpu";
     private static final String GPU = "gpu";
 
-    DeviceEditor(PropertySheet.Item item) {
+    DeviceEditor(PropertySheet.Item item, ReadOnlyIntegerProperty gpuCount) {
       super(item, new ComboBox<>());
-      int gpus = DeqEngine.gpuCount();
-      List<String> options = new ArrayList<>(List.of(CPU));
-      for (int i = 0; i < Math.max(1, gpus); i++) {
-        options.add(gpus == 0 ? GPU : "gpu:" + i);
-      }
       ComboBox<String> box = getEditor();
-      box.setItems(FXCollections.observableArrayList(options));
+      box.setId("device-choice");
+      fill(box, gpuCount.get());
+      gpuCount.addListener((obs, before, after) -> fill(box, after.intValue()));
       box.setCellFactory(list -> new ListCell<>() {
         @Override
         protected void updateItem(String value, boolean empty) {
           super.updateItem(value, empty);
-          setText(empty ? null : value);
-          boolean unavailable = !empty && value.startsWith(GPU) && gpus == 0;
+          setText(empty ? null : value + (!empty && unavailable(value, gpuCount.get()) ? "  (unavailable)" : ""));
+          boolean unavailable = !empty && unavailable(value, gpuCount.get());
           setDisable(unavailable);
-          setOpacity(unavailable ? 0.4 : 1);
-          setTooltip(unavailable ? new Tooltip(gpuReason()) : null);
+          setOpacity(unavailable ? 0.45 : 1);
+          setTooltip(unavailable ? new Tooltip(gpuReason(gpuCount.get())) : null);
         }
       });
     }
 
-    static String gpuReason() {
-      return "No GPU: the engine sees no CUDA device (this build ships PyTorch's CPU natives;"
-          + " CUDA natives and a driver are needed for gpu)";
+    private static void fill(ComboBox<String> box, int gpus) {
+      String selected = box.getValue();
+      List<String> options = new ArrayList<>(List.of(CPU));
+      if (gpus <= 0) {
+        options.add(GPU);
+      }
+      for (int i = 0; i < gpus; i++) {
+        options.add("gpu:" + i);
+      }
+      box.setItems(FXCollections.observableArrayList(options));
+      box.setValue(selected);
+      box.setTooltip(new Tooltip(gpus > 0 ? gpus + " GPU(s) available" : gpuReason(gpus)));
+    }
+
+    private static boolean unavailable(String value, int gpus) {
+      return value.startsWith(GPU) && gpus <= 0;
+    }
+
+    static String gpuReason(int gpus) {
+      return gpus < 0 ? "GPU: the engine is still starting; wait a moment"
+          : "No GPU: the engine sees no CUDA device (this build ships PyTorch's CPU natives;"
+              + " CUDA natives and a driver are needed for gpu)";
     }
 
     @Override

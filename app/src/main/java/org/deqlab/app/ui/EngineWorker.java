@@ -3,13 +3,14 @@ package org.deqlab.app.ui;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.deqlab.core.engine.Autograd;
 
 /**
  * The one thread on which all engine work of the window runs (experiment creation, training,
- * sweeps, probes). One thread because PyTorch's gradient mode is thread-local and DJL allows one
- * gradient collector per process; the JavaFX thread never waits on it.
+ * sweeps, memory measurements). One thread because PyTorch's gradient mode is thread-local and
+ * DJL allows one gradient collector per process; the JavaFX thread never waits on it.
  */
 final class EngineWorker implements AutoCloseable {
   private final ExecutorService executor =
@@ -31,8 +32,13 @@ final class EngineWorker implements AutoCloseable {
     return CompletableFuture.runAsync(work, executor);
   }
 
+  /** Lets the queued work finish, then ends the thread; accepts no new work. */
   @Override
   public void close() {
-    executor.shutdownNow();
+    executor.shutdown();
+  }
+
+  boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return executor.awaitTermination(timeout, unit);
   }
 }

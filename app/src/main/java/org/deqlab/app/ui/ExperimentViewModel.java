@@ -1,6 +1,7 @@
 package org.deqlab.app.ui;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -10,13 +11,20 @@ import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
@@ -26,7 +34,9 @@ import org.deqlab.app.experiment.Experiment;
 import org.deqlab.app.experiment.ExperimentFile;
 import org.deqlab.app.experiment.LengthSweep;
 import org.deqlab.app.experiment.RunLog;
+import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.train.Checkpoint;
 import org.deqlab.core.train.LiveSettings;
 import org.deqlab.core.train.RunControl;
@@ -41,45 +51,61 @@ import org.deqlab.core.train.TrainingEvent;
  * JavaFX thread at most ten times a second, so the UI never blocks and never floods.
  */
 final class ExperimentViewModel implements AutoCloseable {
-  private static final long DRAIN_INTERVAL_NANOS = 100_000_000L;
+  private static final long DRAIN_INTERVAL_MILLIS = 100;
 
   private final EngineWorker engine = new EngineWorker();
   private final Queue<TrainingEvent> queue = new ConcurrentLinkedQueue<>();
+  private final ScheduledExecutorService drainTicker =
+      Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "deq-ui-drain");
+        thread.setDaemon(true);
+        return thread;
+      });
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final ObjectProperty<TrainingConfig> config = new SimpleObjectProperty<>();
   private final ObjectProperty<RunState> state = new SimpleObjectProperty<>(RunState.IDLE);
-  private final StringProperty status = new SimpleStringProperty("Ready: press Run to train the default experiment");
+  private final BooleanProperty engineBusy = new SimpleBooleanProperty(false);
+  private final StringProperty status =
+      new SimpleStringProperty("Ready: press Run to train the experiment on the left");
   private final DoubleProperty progress = new SimpleDoubleProperty(0);
   private final IntegerProperty step = new SimpleIntegerProperty(0);
+  private final IntegerProperty gpuCount = new SimpleIntegerProperty(-1);
   private final ObjectProperty<Path> runDirectory = new SimpleObjectProperty<>();
   private final Path runsRoot;
   private ChartSink sink;
+  private Supplier<TrainingConfig> draft = config::get;
   private volatile RunControl control;
   private volatile LiveSettings liveSettings;
   private volatile Experiment experiment;
   private volatile Path checkpoint;
   private double smoothedMillis = Double.NaN;
+  private String phase = "";
   private String device = "cpu";
-  private final AnimationTimer drain;
 
   ExperimentViewModel(TrainingConfig initial, Path runsRoot) {
     this.runsRoot = runsRoot;
     config.set(initial);
-    drain = new AnimationTimer() {
-      private long last;
-
-      @Override
-      public void handle(long now) {
-        if (now - last >= DRAIN_INTERVAL_NANOS) {
-          last = now;
-          drainQueue();
-        }
-      }
-    };
-    drain.start();
+    drainTicker.scheduleWithFixedDelay(this::scheduleDrain, DRAIN_INTERVAL_MILLIS,
+        DRAIN_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    // Starting PyTorch takes a moment: do it on the engine thread, never on the JavaFX thread.
+    engine.submit(DeqEngine::gpuCount)
+        .thenAccept(count -> Platform.runLater(() -> gpuCount.set(count)))
+        .exceptionally(error -> {
+          Platform.runLater(() -> {
+            gpuCount.set(0);
+            status.set("The engine did not start: " + rootMessage(error));
+          });
+          return null;
+        });
   }
 
   void attach(ChartSink chartSink) {
     this.sink = chartSink;
+  }
+
+  /** Where the config of the next run comes from (the experiment panel's edits); default: {@link #config()}. */
+  void setDraft(Supplier<TrainingConfig> source) {
+    this.draft = source;
   }
 
   ObjectProperty<TrainingConfig> config() {
@@ -88,6 +114,11 @@ final class ExperimentViewModel implements AutoCloseable {
 
   ReadOnlyObjectProperty<RunState> state() {
     return state;
+  }
+
+  /** True while a length sweep or a memory measurement occupies the engine thread. */
+  BooleanProperty engineBusy() {
+    return engineBusy;
   }
 
   StringProperty status() {
@@ -102,26 +133,41 @@ final class ExperimentViewModel implements AutoCloseable {
     return step;
   }
 
+  /** CUDA devices the engine sees; -1 until the engine has started. */
+  IntegerProperty gpuCount() {
+    return gpuCount;
+  }
+
   ObjectProperty<Path> runDirectory() {
     return runDirectory;
+  }
+
+  /** The run log of the current or last run, or null before the first run. */
+  Path runLog() {
+    Path directory = runDirectory.get();
+    return directory == null ? null : directory.resolve("run.jsonl");
   }
 
   /** Starts training the current config in a new run folder. */
   CompletableFuture<Void> start() {
     TrainingConfig runConfig = config.get();
     Path directory = runsRoot.resolve(runConfig.name() + "-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
     runDirectory.set(directory);
     RunControl runControl = new RunControl();
     control = runControl;
+    liveSettings = null;
+    checkpoint = null;
     state.set(RunState.STARTING);
     status.set("Starting " + runConfig.name() + "…");
     progress.set(-1);
+    step.set(0);
     smoothedMillis = Double.NaN;
-    if (sink != null) {
-      sink.clear();
-    }
+    phase = "";
     queue.clear();
+    if (sink != null) {
+      sink.clear(runConfig);
+    }
     return engine.run(() -> {
       closeExperiment();
       Experiment created = Experiment.create(runConfig);
@@ -129,22 +175,29 @@ final class ExperimentViewModel implements AutoCloseable {
       liveSettings = created.settings();
       try (RunLog log = RunLog.create(directory.resolve("run.jsonl"), runConfig,
           Provenance.capture(created.device()), created.data().describe())) {
-        created.stream().subscribe(queue::add);
         created.stream().subscribe(log::append);
+        created.stream().subscribe(queue::add);
+        String deviceName = created.device().isGpu() ? "gpu:" + created.device().getDeviceId() : "cpu";
         Platform.runLater(() -> {
-          device = created.device().toString();
-          state.set(runControl.paused() ? RunState.PAUSED : RunState.RUNNING);
+          device = deviceName;
+          if (state.get() == RunState.STARTING) {
+            state.set(RunState.RUNNING);
+            status.set("Running " + runConfig.name() + " on " + deviceName + ": waiting for the first step…");
+          }
         });
-        created.trainer().run(runControl, completed -> saveCheckpoint(created, directory));
-        saveCheckpoint(created, directory);
+        TrainingEvent.Finished finished =
+            created.trainer().run(runControl, completed -> saveCheckpoint(created, directory));
+        if (!"completed".equals(finished.reason())) {
+          saveCheckpoint(created, directory);
+        }
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     }).whenComplete((ignored, error) -> Platform.runLater(() -> {
       if (error != null) {
-        Throwable cause = error.getCause() != null ? error.getCause() : error;
+        drainQueue();
         state.set(RunState.FAILED);
-        status.set("Run failed: " + cause.getMessage() + " (the run log keeps what was logged)");
+        status.set("Run failed: " + rootMessage(error) + " (the run log keeps what was logged)");
       }
     }));
   }
@@ -155,7 +208,7 @@ final class ExperimentViewModel implements AutoCloseable {
       Checkpoint.save(file, running.trainer());
       checkpoint = file;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -163,7 +216,7 @@ final class ExperimentViewModel implements AutoCloseable {
     if (control != null && state.get() == RunState.RUNNING) {
       control.pause();
       state.set(RunState.PAUSED);
-      status.set("Paused at step " + step.get());
+      status.set("Paused after step " + step.get() + " (press Resume to go on)");
     }
   }
 
@@ -171,6 +224,7 @@ final class ExperimentViewModel implements AutoCloseable {
     if (control != null && state.get() == RunState.PAUSED) {
       control.resume();
       state.set(RunState.RUNNING);
+      status.set("Resumed at step " + step.get());
     }
   }
 
@@ -190,10 +244,14 @@ final class ExperimentViewModel implements AutoCloseable {
     LiveSettings live = liveSettings;
     if (live != null && state.get().active()) {
       live.update(change);
+      status.set("Live change queued: it takes effect at the next step");
       return;
     }
-    TrainingConfig c = config.get();
+    TrainingConfig c = draft.get();
     LiveSettings.Values values = change.apply(Trainer.initialValues(c));
+    if (values.equals(Trainer.initialValues(c)) && c.equals(config.get())) {
+      return;
+    }
     config.set(new TrainingConfig(c.name(), c.task(), c.model(),
         new TrainingConfig.Forward(c.forward().solver(), values.forward()),
         new TrainingConfig.Backward(c.backward().mode(), c.backward().solver(), values.backward(),
@@ -215,58 +273,121 @@ final class ExperimentViewModel implements AutoCloseable {
   /** Measures solver steps versus sequence length on the current model (trained so far, or fresh). */
   CompletableFuture<Void> sweepLengths(List<Integer> lengths, int threshold) {
     TrainingConfig sweepConfig = config.get();
-    status.set("Measuring solver steps versus sequence length…");
-    String series = experiment != null ? "step " + step.get() : "fresh model";
+    Experiment trained = experiment;
+    boolean fresh = trained == null || !trained.config().equals(sweepConfig);
+    String series = fresh ? "untrained model" : "after step " + step.get();
+    status.set("Measuring forward solver steps at lengths " + lengths + " (" + series + ")…");
+    beginEngineJob();
     return engine.run(() -> {
-      Experiment target = experiment;
-      boolean fresh = target == null || !target.config().equals(sweepConfig);
-      if (fresh) {
-        target = Experiment.create(sweepConfig);
-      }
+      Experiment target = fresh ? Experiment.create(sweepConfig) : trained;
       try {
-        LengthSweep.run(target, lengths, 1, threshold,
-            point -> Platform.runLater(() -> sink.showSweepPoint(series, point)));
+        LengthSweep.run(target, lengths, 1, threshold, point -> Platform.runLater(() -> {
+          if (sink != null) {
+            sink.showSweepPoint(series, point);
+          }
+          status.set(String.format(Locale.ROOT, "Sweep: length %d needs %.1f forward steps",
+              point.length(), point.meanSteps()));
+        }));
       } finally {
         if (fresh) {
           target.close();
         }
       }
-    }).whenComplete((ignored, error) -> Platform.runLater(() -> status.set(error == null
-        ? "Sweep done: solver steps versus sequence length"
-        : "Sweep failed: " + (error.getCause() != null ? error.getCause().getMessage() : error.getMessage()))));
+    }).whenComplete((ignored, error) -> Platform.runLater(() -> {
+      endEngineJob();
+      status.set(error == null ? "Sweep done: forward solver steps versus sequence length (" + series + ")"
+          : "Sweep failed: " + rootMessage(error));
+    }));
+  }
+
+  /**
+   * Measures the training-step memory of the current config's cell as a DEQ and as unrolled
+   * stacks of the given depths, reporting each point on the JavaFX thread as it is measured.
+   */
+  CompletableFuture<List<MemoryPoint>> measureMemory(
+      List<Integer> depths, int length, int batch, Consumer<MemoryPoint> onPoint) {
+    TrainingConfig memoryConfig = draft.get();
+    beginEngineJob();
+    status.set("Measuring training-step memory: DEQ, then unrolled depths " + depths + "…");
+    return engine.submit(() -> MemoryMeasurement.run(memoryConfig, depths, length, batch,
+        point -> Platform.runLater(() -> {
+          onPoint.accept(point);
+          status.set(point.depth() == 0
+              ? String.format(Locale.ROOT, "Memory: DEQ keeps %.1f MiB", point.keptMegabytes())
+              : String.format(Locale.ROOT, "Memory: unrolled L = %d keeps %.1f MiB", point.depth(),
+                  point.keptMegabytes()));
+        })))
+        .whenComplete((points, error) -> Platform.runLater(() -> {
+          endEngineJob();
+          status.set(error == null ? "Memory measured: DEQ and " + depths.size() + " unrolled depths"
+              : "Memory measurement failed: " + rootMessage(error));
+        }));
+  }
+
+  private double progressBeforeJob;
+
+  /** A sweep or memory measurement starts: the progress bar runs indeterminate meanwhile. */
+  private void beginEngineJob() {
+    engineBusy.set(true);
+    progressBeforeJob = progress.get() < 0 ? 0 : progress.get();
+    progress.set(-1);
+  }
+
+  private void endEngineJob() {
+    engineBusy.set(false);
+    progress.set(progressBeforeJob);
   }
 
   /** Saves the experiment (config, run log, checkpoint) to a {@code .deq.json} file. */
   void save(Path file) throws IOException {
-    Path directory = runDirectory.get();
-    Path log = directory == null ? null : directory.resolve("run.jsonl");
-    new ExperimentFile(config.get(), log != null && log.toFile().exists() ? log : null, checkpoint).write(file);
+    Path log = runLog();
+    new ExperimentFile(draft.get(), log != null && log.toFile().exists() ? log : null, checkpoint)
+        .write(file);
     status.set("Saved " + file);
   }
 
   /**
    * Opens a saved experiment: the config goes into the editor and the run log, if any, is
-   * replayed into the plots. Reading happens before anything changes, so a malformed file
-   * changes nothing.
+   * replayed into the plots. Everything is read before anything changes, so a malformed file
+   * changes nothing (the exception names the problem).
    */
   void open(Path file) {
     ExperimentFile saved = ExperimentFile.read(file);
-    List<TrainingEvent> replay = saved.runLog() == null ? List.of() : RunLogReplay.events(RunLog.read(saved.runLog()));
+    List<TrainingEvent> replay =
+        saved.runLog() == null ? List.of() : RunLogReplay.events(RunLog.read(saved.runLog()));
+    closeRunState();
     config.set(saved.config());
     checkpoint = saved.checkpoint();
     runDirectory.set(saved.runLog() == null ? null : saved.runLog().getParent());
     if (sink != null) {
-      sink.clear();
+      sink.clear(saved.config());
       sink.show(replay);
     }
     int last = replay.stream().filter(e -> e instanceof TrainingEvent.Step)
         .mapToInt(e -> ((TrainingEvent.Step) e).step()).max().orElse(0);
     step.set(last);
-    progress.set(saved.config().steps() == 0 ? 0 : (double) last / saved.config().steps());
-    state.set(RunState.FINISHED);
-    status.set("Opened " + file.getFileName() + (replay.isEmpty() ? "" : ": " + last + " steps from its run log"));
+    progress.set((double) last / saved.config().steps());
+    state.set(replay.isEmpty() ? RunState.IDLE : RunState.FINISHED);
+    status.set("Opened " + file.getFileName()
+        + (replay.isEmpty() ? " (not run yet: press Run)" : ": " + last + " steps replayed from its run log"));
   }
 
+  private void closeRunState() {
+    control = null;
+    liveSettings = null;
+    queue.clear();
+  }
+
+  private void scheduleDrain() {
+    if (!queue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+      Platform.runLater(() -> {
+        drainScheduled.set(false);
+        drainQueue();
+      });
+    }
+  }
+
+  /** Hands everything queued to the charts and updates progress and status (JavaFX thread). */
   private void drainQueue() {
     if (queue.isEmpty()) {
       return;
@@ -276,23 +397,27 @@ final class ExperimentViewModel implements AutoCloseable {
     while ((event = queue.poll()) != null) {
       batch.add(event);
     }
+    TrainingEvent.Finished finished = null;
     for (TrainingEvent e : batch) {
       if (e instanceof TrainingEvent.Step s) {
         step.set(s.step());
+        phase = s.phase();
         smoothedMillis = Double.isNaN(smoothedMillis) ? s.millis() : 0.9 * smoothedMillis + 0.1 * s.millis();
       } else if (e instanceof TrainingEvent.Finished f) {
-        state.set("failed".equals(f.reason()) ? RunState.FAILED : RunState.FINISHED);
+        finished = f;
       }
     }
     TrainingConfig c = config.get();
     progress.set((double) step.get() / c.steps());
-    if (state.get() == RunState.RUNNING) {
+    if (finished != null) {
+      state.set("failed".equals(finished.reason()) ? RunState.FAILED : RunState.FINISHED);
+      status.set("Run " + finished.reason() + ": " + finished.message()
+          + (runLog() == null ? "" : " · run log " + runLog()));
+    } else if (state.get() == RunState.RUNNING) {
       double eta = smoothedMillis * (c.steps() - step.get()) / 1000;
-      status.set(String.format(Locale.ROOT, "Step %d/%d · %.0f ms/step · ETA %s · %s", step.get(), c.steps(),
+      status.set(String.format(Locale.ROOT, "Step %d/%d · %s · %.0f ms/step · ETA %s · %s",
+          step.get(), c.steps(), "pretrain".equals(phase) ? "pretraining (unrolled)" : phase,
           smoothedMillis, formatSeconds(eta), device));
-    } else if (state.get() == RunState.FINISHED || state.get() == RunState.FAILED) {
-      batch.stream().filter(e -> e instanceof TrainingEvent.Finished).map(e -> (TrainingEvent.Finished) e)
-          .findFirst().ifPresent(f -> status.set("Run " + f.reason() + ": " + f.message()));
     }
     if (sink != null) {
       sink.show(batch);
@@ -304,7 +429,16 @@ final class ExperimentViewModel implements AutoCloseable {
       return "?";
     }
     long s = Math.round(seconds);
-    return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+  }
+
+  static String rootMessage(Throwable error) {
+    Throwable cause = error;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
   }
 
   private void closeExperiment() {
@@ -315,14 +449,23 @@ final class ExperimentViewModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Asks a running experiment to stop and releases the engine thread once it has; returns
+   * without waiting (see {@link #awaitClosed}).
+   */
   @Override
   public void close() {
-    drain.stop();
+    drainTicker.shutdownNow();
     RunControl runControl = control;
     if (runControl != null) {
       runControl.requestStop();
     }
     engine.run(this::closeExperiment);
     engine.close();
+  }
+
+  /** Waits until the engine thread has finished its work after {@link #close}. */
+  boolean awaitClosed(long timeout, TimeUnit unit) throws InterruptedException {
+    return engine.awaitTermination(timeout, unit);
   }
 }

@@ -1,5 +1,9 @@
 package org.deqlab.app.ui;
 
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javafx.application.Application;
 
 /**
@@ -7,10 +11,50 @@ import javafx.application.Application;
  * JavaFX runs from the class path without a module-path check.
  */
 public final class Launcher {
+  /** Held so the level set on it stays (JUL keeps loggers weakly). */
+  private static final Logger JAVAFX_LOG = Logger.getLogger("javafx");
+
   private Launcher() {}
 
+  /**
+   * JavaFX warns "Unsupported JavaFX configuration: classes were loaded from 'unnamed module'" on
+   * the class path, where this application deliberately runs (see {@link Launcher}); keep errors.
+   */
+  static void quietClassPathWarning() {
+    JAVAFX_LOG.setLevel(Level.SEVERE);
+  }
+
   public static void main(String[] args) {
+    System.exit(launch(args, System.err));
+  }
+
+  /**
+   * Opens the window and returns when it is closed: 0, or 2 (with one line on {@code err}) when
+   * there is no display to open it on.
+   */
+  public static int launch(String[] args, PrintStream err) {
     System.setProperty("ai.djl.offline", "true");
+    if (!hasDisplay()) {
+      err.println("error: no display to open the workbench window on (DISPLAY is not set). Use"
+          + " './deq run --out DIR' to train and write the plots as PNG without a window, or run the"
+          + " window under a virtual display: xvfb-run -a ./deq");
+      return 2;
+    }
+    EngineThreads.configure();
+    quietClassPathWarning();
     Application.launch(WorkbenchApp.class, args);
+    return 0;
+  }
+
+  private static boolean hasDisplay() {
+    if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
+        || "Monocle".equals(System.getProperty("glass.platform"))) {
+      return true;
+    }
+    return notBlank(System.getenv("DISPLAY")) || notBlank(System.getenv("WAYLAND_DISPLAY"));
+  }
+
+  private static boolean notBlank(String value) {
+    return value != null && !value.isBlank();
   }
 }

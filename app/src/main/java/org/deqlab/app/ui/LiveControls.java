@@ -34,12 +34,13 @@ final class LiveControls {
     grid.setHgap(8);
     grid.setVgap(6);
     grid.setPadding(new Insets(8));
-    row(0, "f_thres", forwardThreshold, "forward solver: most iterations per solve");
-    row(1, "f_tol", forwardTolerance, "forward solver tolerance");
-    row(2, "b_thres", backwardThreshold, "backward (adjoint) solver: most iterations");
-    row(3, "b_tol", backwardTolerance, "backward solver tolerance");
-    row(4, "jacobian γ", jacobianWeight, "weight of the Jacobian regularization (0 = off)");
-    row(5, "learning rate", learningRate, "peak learning rate of the schedule");
+    row(0, "f_thres", forwardThreshold, "live-f-thres", "forward solver: most iterations per solve");
+    row(1, "f_tol", forwardTolerance, "live-f-tol", "forward solver tolerance (Enter to apply)");
+    row(2, "b_thres", backwardThreshold, "live-b-thres", "backward (adjoint) solver: most iterations");
+    row(3, "b_tol", backwardTolerance, "live-b-tol", "backward solver tolerance (Enter to apply)");
+    row(4, "Jacobian γ", jacobianWeight, "live-jacobian-weight",
+        "weight of the Jacobian regularization (0 = off; Enter to apply)");
+    row(5, "learning rate", learningRate, "live-learning-rate", "peak learning rate of the schedule (Enter to apply)");
     forwardThreshold.setEditable(true);
     backwardThreshold.setEditable(true);
     onInteger(forwardThreshold, value -> v -> v.withForward(v.forward().withMaxIterations(value)));
@@ -72,6 +73,14 @@ final class LiveControls {
     return forwardThreshold;
   }
 
+  Spinner<Integer> backwardThreshold() {
+    return backwardThreshold;
+  }
+
+  TextField forwardTolerance() {
+    return forwardTolerance;
+  }
+
   TextField jacobianWeight() {
     return jacobianWeight;
   }
@@ -80,7 +89,8 @@ final class LiveControls {
     return String.format(Locale.ROOT, "%.3g", value);
   }
 
-  private void row(int index, String label, javafx.scene.control.Control control, String help) {
+  private void row(int index, String label, javafx.scene.control.Control control, String id, String help) {
+    control.setId(id);
     Label name = new Label(label);
     name.setTooltip(new Tooltip(help));
     control.setTooltip(new Tooltip(help));

@@ -1,5 +1,6 @@
 package org.deqlab.app.ui;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,9 +9,14 @@ import java.util.List;
 import org.deqlab.app.experiment.RunLog;
 import org.deqlab.core.train.TrainingEvent;
 
-/** Turns a run log back into the events it recorded, so a finished run's plots reappear. */
+/**
+ * Turns a run log back into the events it recorded, so a finished run's plots reappear. Fields
+ * it does not know are skipped: logs carry derived values (e.g. a Ritz value's {@code real}
+ * flag) and may gain fields in later versions.
+ */
 final class RunLogReplay {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private RunLogReplay() {}
 

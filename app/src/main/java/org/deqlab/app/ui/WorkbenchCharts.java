@@ -1,24 +1,14 @@
 package org.deqlab.app.ui;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import javafx.geometry.Insets;
-import javafx.geometry.Pos;
-import javafx.scene.Node;
-import javafx.scene.control.Button;
-import javafx.scene.control.Label;
-import javafx.scene.control.Tooltip;
-import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.ColumnConstraints;
-import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.RowConstraints;
-import javafx.scene.layout.VBox;
+import java.util.Map;
 import org.deqlab.app.experiment.LengthSweep;
+import org.deqlab.core.jacobian.RitzValue;
+import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.core.train.TrainingEvent;
-import org.deqlab.viz.ExportableChart;
-import org.deqlab.viz.MemoryChart;
+import org.deqlab.viz.ChartPanel;
 import org.deqlab.viz.ResidualTraceChart;
 import org.deqlab.viz.RitzPlaneChart;
 import org.deqlab.viz.SpectralChart;
@@ -26,108 +16,65 @@ import org.deqlab.viz.StepsVsLengthChart;
 import org.deqlab.viz.TrainingCurveChart;
 
 /**
- * The workbench's six plots in a grid, each with its title, export buttons and (in teaching mode)
- * a plain-words explanation. It is the {@link ChartSink} that turns engine events into chart
- * updates, used by the window and by the headless {@code ./deq run}.
+ * The five plots of a training run and how engine events update them: the {@link ChartSink}
+ * behind the window's Training tab and behind the headless {@code ./deq run}. It holds no layout;
+ * call it on the JavaFX thread only.
  */
 final class WorkbenchCharts implements ChartSink {
-  /** At most this many solves of one batch are drawn; older ones are only faded history anyway. */
-  private static final int TRACES_PER_BATCH = 5;
+  /** At most this many solves of one batch are drawn: the history shows only the latest few anyway. */
+  private static final int TRACES_PER_BATCH = ResidualTraceChart.HISTORY + 1;
 
   final ResidualTraceChart residuals = new ResidualTraceChart();
   final TrainingCurveChart training = new TrainingCurveChart();
   final SpectralChart spectral = new SpectralChart();
-  final StepsVsLengthChart lengths = new StepsVsLengthChart();
   final RitzPlaneChart ritz = new RitzPlaneChart();
-  final MemoryChart memory = new MemoryChart();
-  private final GridPane grid = new GridPane();
-  private final List<Label> explanations = new ArrayList<>();
-  private final List<ExportableChart> charts =
-      List.of(residuals, training, spectral, lengths, ritz, memory);
-  private final List<double[]> sweepLengths = new ArrayList<>();
-  private final java.util.Map<String, List<double[]>> sweepSeries = new java.util.LinkedHashMap<>();
+  final StepsVsLengthChart lengths = new StepsVsLengthChart();
+  private final Map<String, List<LengthSweep.Point>> sweepSeries = new LinkedHashMap<>();
+  private final Map<ChartPanel, String> hints = new LinkedHashMap<>();
+  private int ritzStep;
+  private Runnable onChange = () -> {};
 
-  interface Exporter {
-    void export(ExportableChart chart, boolean png);
+  WorkbenchCharts() {
+    clear(null);
   }
 
-  WorkbenchCharts(Exporter exporter) {
-    grid.setHgap(6);
-    grid.setVgap(6);
-    grid.setPadding(new Insets(6));
-    for (int column = 0; column < 3; column++) {
-      ColumnConstraints constraints = new ColumnConstraints();
-      constraints.setPercentWidth(100.0 / 3);
-      constraints.setHgrow(Priority.ALWAYS);
-      grid.getColumnConstraints().add(constraints);
-    }
-    for (int row = 0; row < 2; row++) {
-      RowConstraints constraints = new RowConstraints();
-      constraints.setPercentHeight(50);
-      constraints.setVgrow(Priority.ALWAYS);
-      grid.getRowConstraints().add(constraints);
-    }
-    for (int i = 0; i < charts.size(); i++) {
-      grid.add(panel(charts.get(i), exporter), i % 3, i / 3);
-    }
+  /** The charts in the order the window and {@code ./deq run} show them. */
+  List<ChartPanel> charts() {
+    return List.of(residuals, training, spectral, ritz, lengths);
   }
 
-  Node node() {
-    return grid;
+  /** Called on the JavaFX thread after every change (the window refreshes hints and captions). */
+  void setOnChange(Runnable listener) {
+    this.onChange = listener;
   }
 
-  List<ExportableChart> charts() {
-    return charts;
+  /** A line saying why {@code chart} is empty and what fills it, for the current experiment. */
+  String hint(ChartPanel chart) {
+    return hints.getOrDefault(chart, "");
   }
 
-  void setTeachingMode(boolean on) {
-    for (Label explanation : explanations) {
-      explanation.setVisible(on);
-      explanation.setManaged(on);
-    }
-  }
-
-  private Node panel(ExportableChart chart, Exporter exporter) {
-    Label title = new Label(chart.title());
-    title.setStyle("-fx-font-weight: bold;");
-    Button png = new Button("PNG");
-    png.setTooltip(new Tooltip("Export this plot as a PNG image"));
-    png.setOnAction(e -> exporter.export(chart, true));
-    Button csv = new Button("CSV");
-    csv.setTooltip(new Tooltip("Export this plot's data as CSV"));
-    csv.setOnAction(e -> exporter.export(chart, false));
-    HBox header = new HBox(6, title, spacer(), png, csv);
-    header.setAlignment(Pos.CENTER_LEFT);
-    Label explanation = new Label(chart.explanation());
-    explanation.setWrapText(true);
-    explanation.setStyle("-fx-background-color: #fff8dc; -fx-padding: 4; -fx-font-size: 11px;");
-    explanation.setVisible(false);
-    explanation.setManaged(false);
-    explanation.setMaxHeight(90);
-    explanations.add(explanation);
-    BorderPane panel = new BorderPane(chart.node());
-    panel.setTop(new VBox(2, header, explanation));
-    panel.setStyle("-fx-border-color: #ccc; -fx-border-radius: 3; -fx-padding: 3;");
-    return panel;
-  }
-
-  private static Node spacer() {
-    javafx.scene.layout.Region region = new javafx.scene.layout.Region();
-    HBox.setHgrow(region, Priority.ALWAYS);
-    return region;
+  /** The training step whose Ritz values are shown (0 for none). */
+  int ritzStep() {
+    return ritzStep;
   }
 
   @Override
   public void show(List<TrainingEvent> events) {
-    List<TrainingEvent.Step> steps = new ArrayList<>();
+    List<TrainingEvent.Step> solved = new ArrayList<>();
+    TrainingEvent.Step latestProbe = null;
     for (TrainingEvent event : events) {
       if (event instanceof TrainingEvent.Step step) {
-        steps.add(step);
         training.addStep(step.step(), step.loss(),
             step.forward() == null ? Double.NaN : step.forward().steps(),
             step.backward() == null ? Double.NaN : step.backward().steps());
-        if (Double.isFinite(step.spectralRadius())) {
+        if (step.probed()) {
           spectral.addPoint(step.step(), step.spectralRadius(), step.frobenius());
+          if (!step.ritzValues().isEmpty()) {
+            latestProbe = step;
+          }
+        }
+        if (step.forward() != null || step.backward() != null) {
+          solved.add(step);
         }
       } else if (event instanceof TrainingEvent.Evaluation evaluation) {
         training.addEvaluation(evaluation.step(), evaluation.loss());
@@ -136,7 +83,7 @@ final class WorkbenchCharts implements ChartSink {
         spectral.markEvent(change.step(), change.description());
       }
     }
-    for (TrainingEvent.Step step : steps.subList(Math.max(0, steps.size() - TRACES_PER_BATCH), steps.size())) {
+    for (TrainingEvent.Step step : solved.subList(Math.max(0, solved.size() - TRACES_PER_BATCH), solved.size())) {
       if (step.forward() != null) {
         residuals.showForward(step.forward().absoluteTrace(), step.forward().relativeTrace());
       }
@@ -144,28 +91,80 @@ final class WorkbenchCharts implements ChartSink {
         residuals.showBackward(step.backward().absoluteTrace(), step.backward().relativeTrace());
       }
     }
+    if (latestProbe != null) {
+      List<RitzValue> values = latestProbe.ritzValues();
+      ritz.showRitzValues(values.stream().mapToDouble(RitzValue::re).toArray(),
+          values.stream().mapToDouble(RitzValue::im).toArray());
+      ritzStep = latestProbe.step();
+    }
+    onChange.run();
   }
 
   @Override
   public void showSweepPoint(String series, LengthSweep.Point point) {
-    List<double[]> points = sweepSeries.computeIfAbsent(series, s -> new ArrayList<>());
-    points.add(new double[] {point.length(), point.meanSteps()});
-    double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
-    double[] y = points.stream().mapToDouble(p -> p[1]).toArray();
-    lengths.setSeries(series, x, y);
+    List<LengthSweep.Point> points = sweepSeries.computeIfAbsent(series, s -> new ArrayList<>());
+    points.add(point);
+    lengths.setSeries(series, points.stream().mapToDouble(LengthSweep.Point::length).toArray(),
+        points.stream().mapToDouble(LengthSweep.Point::meanSteps).toArray());
+    onChange.run();
   }
 
+  /** Clears the training plots; the sweep plot keeps its series (they compare models across runs). */
   @Override
-  public void showRitzValues(double[] real, double[] imaginary) {
-    ritz.showRitzValues(real, imaginary);
-  }
-
-  @Override
-  public void clear() {
+  public void clear(TrainingConfig config) {
     residuals.clear();
     training.clear();
     spectral.clear();
+    ritz.clear();
+    ritzStep = 0;
+    describeQuietly(config);
+    onChange.run();
+  }
+
+  /** Forgets the measured sweeps. */
+  void clearSweeps() {
+    lengths.clear();
     sweepSeries.clear();
-    sweepLengths.clear();
+    onChange.run();
+  }
+
+  /** Updates the empty-plot hints for {@code config} (e.g. when another preset is chosen). */
+  void describe(TrainingConfig config) {
+    describeQuietly(config);
+    onChange.run();
+  }
+
+  private void describeQuietly(TrainingConfig config) {
+    hints.put(training, "Press Run: the loss appears after the first training step.");
+    hints.put(lengths, "Press 'Sweep length' to measure forward solver steps at each length"
+        + " (on the trained model after a run, else on a fresh one).");
+    if (config == null) {
+      return;
+    }
+    boolean deq = "deq".equals(config.model().layer());
+    int pretrain = deq ? config.pretrainSteps() : 0;
+    if (!deq) {
+      hints.put(residuals, "An unrolled stack runs no solver: set model.layer to deq to see residual traces.");
+    } else if (pretrain > 0) {
+      hints.put(residuals, "No solve yet: steps 1–" + pretrain + " pretrain a shallow unrolled stack;"
+          + " solver traces start at step " + (pretrain + 1) + ".");
+    } else {
+      hints.put(residuals, "No solve yet: the traces appear with the first training step.");
+    }
+    int every = config.jacobian().probeEvery();
+    String probe;
+    if (!deq) {
+      probe = "Only a DEQ has an equilibrium to probe (model.layer is unrolled).";
+    } else if (every == 0) {
+      probe = "Jacobian probing is off (jacobian.probeEvery = 0).";
+    } else {
+      int first = (pretrain / every + 1) * every;
+      probe = first > config.steps()
+          ? "No probe in this run: the Jacobian is probed every " + every + " steps after pretraining,"
+              + " but the run has " + config.steps() + " steps."
+          : "The Jacobian is probed every " + every + " steps once the DEQ trains: first at step " + first + ".";
+    }
+    hints.put(spectral, probe);
+    hints.put(ritz, probe);
   }
 }

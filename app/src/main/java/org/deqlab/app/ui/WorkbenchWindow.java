@@ -4,7 +4,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -14,67 +17,88 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
-import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.deqlab.core.train.Presets;
 import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.viz.ChartExport;
-import org.deqlab.viz.ExportableChart;
+import org.deqlab.viz.ChartPanel;
 
 /**
- * The workbench window: experiment panel and live controls on the left, the six plots in the
- * middle, run controls on top and a status line at the bottom. It binds to an {@link
- * ExperimentViewModel} and does no engine work itself.
+ * The workbench window: experiment panel and live controls on the left; a Training tab with the
+ * five plots of a run and a Memory tab in the middle; run controls on top and progress and status
+ * at the bottom. It binds to an {@link ExperimentViewModel} and does no engine work itself.
  */
 final class WorkbenchWindow {
+  /** Sequence lengths of a sweep start from this many forward iterations at most. */
+  private static final int SWEEP_THRESHOLD = 100;
+
   private final ExperimentViewModel model;
   private final BorderPane root = new BorderPane();
-  private final ConfigSheet sheet = new ConfigSheet();
+  private final ConfigSheet sheet;
   private final LiveControls live;
-  private final WorkbenchCharts charts;
+  private final WorkbenchCharts charts = new WorkbenchCharts();
+  private final Map<ChartPanel, PlotPanel> panels = new LinkedHashMap<>();
+  private final MemoryView memory;
+  private final TabPane tabs = new TabPane();
   private final ComboBox<String> presets = new ComboBox<>();
-  private final Button run = new Button("▶ Run");
-  private final Button pause = new Button("⏸ Pause");
-  private final Button resume = new Button("⏵ Resume");
-  private final Button stop = new Button("⏹ Stop");
+  private final Button open = new Button("Open…");
+  private final Button save = new Button("Save…");
+  private final Button run = new Button("Run");
+  private final Button pause = new Button("Pause");
+  private final Button resume = new Button("Resume");
+  private final Button stop = new Button("Stop");
   private final Button sweep = new Button("Sweep length");
   private final TextField sweepLengths = new TextField("25,50,100,200");
   private final ToggleButton teaching = new ToggleButton("Teaching mode");
 
   WorkbenchWindow(ExperimentViewModel model) {
     this.model = model;
+    this.sheet = new ConfigSheet(model.gpuCount());
     this.live = new LiveControls(model);
-    this.charts = new WorkbenchCharts(this::export);
+    this.memory = new MemoryView(model, this::export, this::error);
     model.attach(charts);
+    model.setDraft(sheet::build);
+    for (ChartPanel chart : charts.charts()) {
+      panels.put(chart, new PlotPanel(chart, Teaching.shortText(chart), this::export));
+    }
+    charts.setOnChange(this::refreshPanels);
+    charts.describe(model.config().get());
     sheet.show(model.config().get());
     model.config().addListener((obs, before, after) -> {
       if (!model.state().get().active()) {
         sheet.show(after);
+        charts.describe(after);
       }
+      presets.setValue(Presets.names().contains(after.name()) ? after.name() : null);
       live.refresh();
     });
     model.state().addListener((obs, before, after) -> {
-      updateButtons(after);
+      updateButtons();
       live.refresh();
     });
+    model.engineBusy().addListener((obs, before, after) -> updateButtons());
 
     root.setTop(toolbar());
     root.setLeft(sidePanel());
-    root.setCenter(charts.node());
+    root.setCenter(buildTabs());
     root.setBottom(statusBar());
-    updateButtons(model.state().get());
+    updateButtons();
   }
 
   Parent root() {
@@ -85,6 +109,10 @@ final class WorkbenchWindow {
     return charts;
   }
 
+  PlotPanel panel(ChartPanel chart) {
+    return panels.get(chart);
+  }
+
   LiveControls liveControls() {
     return live;
   }
@@ -93,32 +121,56 @@ final class WorkbenchWindow {
     return sheet;
   }
 
+  MemoryView memoryView() {
+    return memory;
+  }
+
+  TabPane tabs() {
+    return tabs;
+  }
+
+  ExperimentViewModel model() {
+    return model;
+  }
+
   private ToolBar toolbar() {
-    Button open = new Button("Open…");
+    open.setId("open");
     open.setTooltip(new Tooltip("Open a saved experiment (.deq.json) and show its plots"));
-    open.setOnAction(e -> openExperiment());
-    Button save = new Button("Save…");
+    open.setOnAction(e -> chooseAndOpen());
+    save.setId("save");
     save.setTooltip(new Tooltip("Save config, run log and checkpoint location as .deq.json"));
-    save.setOnAction(e -> saveExperiment());
+    save.setOnAction(e -> chooseAndSave());
+    presets.setId("presets");
     presets.getItems().setAll(Presets.names());
-    presets.setValue(model.config().get().name().replace("+custom", ""));
+    presets.setValue(Presets.names().contains(model.config().get().name()) ? model.config().get().name() : null);
+    presets.setPromptText("custom");
     presets.setTooltip(new Tooltip("Load a ready-made experiment"));
     presets.setOnAction(e -> {
-      if (presets.getValue() != null && Presets.names().contains(presets.getValue())) {
-        model.config().set(Presets.get(presets.getValue()));
+      String name = presets.getValue();
+      if (name != null && Presets.names().contains(name) && !name.equals(model.config().get().name())) {
+        model.config().set(Presets.get(name));
       }
     });
+    run.setId("run");
+    run.setTooltip(new Tooltip("Train the experiment on the left (a new run folder under runs/)"));
     run.setOnAction(e -> startRun());
     run.setDefaultButton(true);
+    pause.setId("pause");
     pause.setOnAction(e -> model.pause());
+    resume.setId("resume");
     resume.setOnAction(e -> model.resume());
+    stop.setId("stop");
+    stop.setTooltip(new Tooltip("Stop after the current step; the run log and a checkpoint are kept"));
     stop.setOnAction(e -> model.stop());
+    sweepLengths.setId("sweep-lengths");
     sweepLengths.setPrefColumnCount(10);
     sweepLengths.setTooltip(new Tooltip("sequence lengths T to measure, comma-separated"));
+    sweep.setId("sweep");
     sweep.setTooltip(new Tooltip("Measure forward solver steps versus sequence length on the current model"));
     sweep.setOnAction(e -> startSweep());
-    teaching.setTooltip(new Tooltip("Show a plain-words explanation under every plot"));
-    teaching.selectedProperty().addListener((obs, was, on) -> charts.setTeachingMode(on));
+    teaching.setId("teaching");
+    teaching.setTooltip(new Tooltip("Show a plain-words explanation above every plot"));
+    teaching.selectedProperty().addListener((obs, was, on) -> setTeachingMode(on));
     return new ToolBar(open, save, new Separator(Orientation.VERTICAL), new Label("Preset"), presets,
         new Separator(Orientation.VERTICAL), run, pause, resume, stop,
         new Separator(Orientation.VERTICAL), sweep, sweepLengths,
@@ -128,53 +180,120 @@ final class WorkbenchWindow {
   private VBox sidePanel() {
     TitledPane experiment = new TitledPane("Experiment", sheet.node());
     experiment.setCollapsible(false);
+    experiment.setMaxHeight(Double.MAX_VALUE);
     VBox.setVgrow(experiment, Priority.ALWAYS);
     TitledPane livePane = new TitledPane("Live settings (apply from the next step)", live.node());
     livePane.setCollapsible(false);
     VBox side = new VBox(6, experiment, livePane);
     side.setPadding(new Insets(6));
-    side.setPrefWidth(330);
-    side.setMinWidth(280);
+    side.setPrefWidth(345);
+    side.setMinWidth(300);
     return side;
+  }
+
+  private TabPane buildTabs() {
+    GridPane grid = new GridPane();
+    grid.setHgap(6);
+    grid.setVgap(6);
+    grid.setPadding(new Insets(6));
+    for (int column = 0; column < 6; column++) {
+      ColumnConstraints constraints = new ColumnConstraints();
+      constraints.setPercentWidth(100.0 / 6);
+      constraints.setHgrow(Priority.ALWAYS);
+      grid.getColumnConstraints().add(constraints);
+    }
+    for (int row = 0; row < 2; row++) {
+      RowConstraints constraints = new RowConstraints();
+      constraints.setPercentHeight(50);
+      constraints.setVgrow(Priority.ALWAYS);
+      grid.getRowConstraints().add(constraints);
+    }
+    // Three plots of the run on top (two columns each), the two spectral/sweep plots below (three each).
+    List<PlotPanel> ordered = new ArrayList<>(panels.values());
+    for (int i = 0; i < ordered.size(); i++) {
+      if (i < 3) {
+        grid.add(ordered.get(i), 2 * i, 0, 2, 1);
+      } else {
+        grid.add(ordered.get(i), 3 * (i - 3), 1, 3, 1);
+      }
+    }
+    Tab training = new Tab("Training", grid);
+    training.setId("tab-training");
+    Tab memoryTab = new Tab("Memory: DEQ vs unrolled", memory.node());
+    memoryTab.setId("tab-memory");
+    tabs.getTabs().addAll(training, memoryTab);
+    tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+    return tabs;
+  }
+
+  void showMemoryTab() {
+    tabs.getSelectionModel().select(1);
   }
 
   private HBox statusBar() {
     ProgressBar progress = new ProgressBar();
+    progress.setId("progress");
     progress.progressProperty().bind(model.progress());
     progress.setPrefWidth(220);
     Label status = new Label();
+    status.setId("status");
     status.textProperty().bind(model.status());
     HBox bar = new HBox(10, progress, status);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.setPadding(new Insets(4, 8, 4, 8));
+    bar.setStyle("-fx-border-color: #ccc transparent transparent transparent;");
     return bar;
   }
 
-  private void updateButtons(RunState state) {
+  /** Switches teaching mode, as the toolbar toggle does. */
+  void setTeaching(boolean on) {
+    teaching.setSelected(on);
+  }
+
+  private void setTeachingMode(boolean on) {
+    for (PlotPanel panel : panels.values()) {
+      panel.setTeaching(on);
+    }
+    memory.panel().setTeaching(on);
+  }
+
+  private void refreshPanels() {
+    for (Map.Entry<ChartPanel, PlotPanel> entry : panels.entrySet()) {
+      entry.getValue().setHint(charts.hint(entry.getKey()));
+    }
+    panels.get(charts.ritz).setCaption(charts.ritzStep() == 0 ? "" : "at step " + charts.ritzStep());
+  }
+
+  private void updateButtons() {
+    RunState state = model.state().get();
     boolean active = state.active();
-    run.setDisable(active);
+    boolean busy = model.engineBusy().get();
+    run.setDisable(active || busy);
     pause.setDisable(state != RunState.RUNNING);
     resume.setDisable(state != RunState.PAUSED);
     stop.setDisable(!active || state == RunState.STOPPING);
-    sweep.setDisable(active);
+    sweep.setDisable(active || busy);
     presets.setDisable(active);
+    open.setDisable(active);
     sheet.node().setDisable(active);
   }
 
   /** Validates the experiment panel and starts a run; an invalid field is named in a dialog. */
-  void startRun() {
+  CompletableFuture<Void> startRun() {
     TrainingConfig config;
     try {
       config = sheet.build();
     } catch (IllegalArgumentException e) {
       error("The experiment has an invalid setting", e.getMessage());
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     model.config().set(config);
-    model.start();
+    tabs.getSelectionModel().select(0);
+    return model.start();
   }
 
-  private void startSweep() {
+  /** Starts a length sweep with the lengths in the toolbar field; a bad field is named in a dialog. */
+  CompletableFuture<Void> startSweep() {
     List<Integer> lengths = new ArrayList<>();
     try {
       for (String part : sweepLengths.getText().split(",")) {
@@ -186,42 +305,57 @@ final class WorkbenchWindow {
       }
       model.config().set(sheet.build());
     } catch (NumberFormatException e) {
-      error("Sweep lengths", "give positive integers separated by commas, e.g. 25,50,100");
-      return;
+      error("Sweep lengths", "give positive integers separated by commas, e.g. 25,50,100 (got '"
+          + sweepLengths.getText() + "')");
+      return CompletableFuture.completedFuture(null);
     } catch (IllegalArgumentException e) {
       error("The experiment has an invalid setting", e.getMessage());
-      return;
+      return CompletableFuture.completedFuture(null);
     }
-    model.sweepLengths(lengths, 200);
+    tabs.getSelectionModel().select(0);
+    return model.sweepLengths(lengths, SWEEP_THRESHOLD);
   }
 
-  private void openExperiment() {
-    FileChooser chooser = chooser("Open experiment", "DEQ experiment", "*.deq.json", "*.json");
-    File file = chooser.showOpenDialog(window());
+  /** Opens a saved experiment; a file that cannot be used is named in a dialog and changes nothing. */
+  boolean openFile(Path file) {
+    try {
+      model.open(file);
+      return true;
+    } catch (IllegalArgumentException e) {
+      error("Cannot open " + file.getFileName(), e.getMessage());
+      return false;
+    }
+  }
+
+  /** Saves the experiment; a problem is named in a dialog. */
+  boolean saveFile(Path file) {
+    try {
+      model.save(file);
+      return true;
+    } catch (IOException | IllegalArgumentException e) {
+      error("Cannot save " + file.getFileName(), e.getMessage());
+      return false;
+    }
+  }
+
+  private void chooseAndOpen() {
+    File file = chooser("Open experiment", "DEQ experiment", "*.deq.json", "*.json").showOpenDialog(window());
     if (file != null) {
-      try {
-        model.open(file.toPath());
-      } catch (IllegalArgumentException e) {
-        error("Cannot open " + file.getName(), e.getMessage());
-      }
+      openFile(file.toPath());
     }
   }
 
-  private void saveExperiment() {
+  private void chooseAndSave() {
     FileChooser chooser = chooser("Save experiment", "DEQ experiment", "*.deq.json");
+    chooser.setInitialFileName(model.config().get().name() + ".deq.json");
     File file = chooser.showSaveDialog(window());
     if (file != null) {
-      try {
-        model.config().set(sheet.build());
-        model.save(file.toPath());
-      } catch (IOException | IllegalArgumentException e) {
-        error("Cannot save " + file.getName(), e.getMessage());
-      }
+      saveFile(file.toPath());
     }
   }
 
-  private void export(ExportableChart chart, boolean png) {
-    String slug = chart.title().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+  private void export(ChartPanel chart, boolean png) {
+    String slug = PlotPanel.slug(chart.title());
     FileChooser chooser = png ? chooser("Export PNG", "PNG image", "*.png")
         : chooser("Export CSV", "CSV data", "*.csv");
     chooser.setInitialFileName(slug + (png ? ".png" : ".csv"));
@@ -259,8 +393,12 @@ final class WorkbenchWindow {
 
   private void error(String header, String message) {
     Alert alert = new Alert(Alert.AlertType.ERROR, message);
+    alert.setTitle("DEQ Workbench");
     alert.setHeaderText(header);
-    alert.initOwner(window());
+    alert.getDialogPane().setId("error-dialog");
+    if (window() != null) {
+      alert.initOwner(window());
+    }
     alert.show();
   }
 }

@@ -1,0 +1,60 @@
+package org.deqlab.app.ui;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.function.Consumer;
+import org.deqlab.core.cell.Cell;
+import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.memory.MemoryComparison;
+import org.deqlab.core.memory.MemoryPoint;
+import org.deqlab.core.memory.ProcessMemory;
+import org.deqlab.core.model.ModelFactory;
+import org.deqlab.core.train.TrainingConfig;
+
+/**
+ * The memory view's measurement: one training step of a config's cell as a DEQ (implicit
+ * backward) and as weight-tied unrolled stacks of several depths, with {@link MemoryComparison}
+ * (the same measurement as {@code ./deq memory}). Runs on the engine thread.
+ */
+final class MemoryMeasurement {
+  private MemoryMeasurement() {}
+
+  /** The input batch shape for a config: (batch, length, embedding), or images (batch, 1, length, length). */
+  static Shape inputShape(TrainingConfig config, int length, int batch) {
+    return images(config) ? new Shape(batch, 1, length, length)
+        : new Shape(batch, length, config.model().embedding());
+  }
+
+  private static boolean images(TrainingConfig config) {
+    return config.task().kind().equals("shapes");
+  }
+
+  static List<MemoryPoint> run(
+      TrainingConfig config, List<Integer> depths, int length, int batch, Consumer<MemoryPoint> onPoint) {
+    if (!ProcessMemory.available()) {
+      throw new IllegalStateException(
+          "this system does not expose /proc/self/status and clear_refs, which the measurement reads");
+    }
+    Device device = DeqEngine.parseDevice(config.device());
+    DataType dataType = DeqEngine.parseDataType(config.dtype());
+    Autograd.setRecording(false);
+    if (!MallocTuning.releasePromptly()) {
+      throw new IllegalStateException("cannot make the C allocator release freed memory at once"
+          + " (mallopt); start the window with MALLOC_MMAP_THRESHOLD_=65536 in the environment");
+    }
+    try (NDManager manager = DeqEngine.newManager(device)) {
+      manager.getEngine().setRandomSeed((int) config.seed());
+      Cell cell = ModelFactory.cell(config.model(), images(config) ? 1 : config.model().embedding());
+      cell.initialize(manager, dataType);
+      MemoryComparison comparison = new MemoryComparison(cell, manager, config.forward().solver(),
+          config.forward().options(), config.backward().options());
+      return comparison.run(inputShape(config, length, batch), depths, onPoint);
+    } finally {
+      MallocTuning.restore();
+    }
+  }
+}
