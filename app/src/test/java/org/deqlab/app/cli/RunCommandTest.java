@@ -1,0 +1,103 @@
+package org.deqlab.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.deqlab.app.experiment.ExperimentFile;
+import org.deqlab.app.experiment.RunLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.framework.junit5.ApplicationExtension;
+
+/**
+ * {@code ./deq run}: the window's experiment without a window, writing one drawn PNG per plot,
+ * the run log and an experiment file the window can open. (The JavaFX toolkit is started by
+ * TestFX here, on Monocle as {@code ./deq run} itself would start it.)
+ */
+@ExtendWith(ApplicationExtension.class)
+class RunCommandTest {
+  @TempDir Path directory;
+
+  private record Outcome(int code, String out, String err) {}
+
+  private static Outcome run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = new Main().run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Distinct colours in a coarse grid of the image: a drawn chart has lines, text and markers. */
+  private static int colours(BufferedImage image) {
+    Set<Integer> seen = new HashSet<>();
+    for (int y = 0; y < image.getHeight(); y += 3) {
+      for (int x = 0; x < image.getWidth(); x += 3) {
+        seen.add(image.getRGB(x, y));
+      }
+    }
+    return seen.size();
+  }
+
+  @Test
+  void writesOnePngPerPlotTheRunLogAndAnExperimentFile() throws Exception {
+    Path config = directory.resolve("tiny.json");
+    Files.writeString(config, """
+        {"preset": "copy-memory-deq-transformer", "name": "tiny",
+         "task": {"sequenceLength": 8, "batchSize": 4, "evalBatches": 1},
+         "model": {"embedding": 8, "hidden": 8, "heads": 1, "feedForward": 16},
+         "jacobian": {"probeProducts": 4}, "evalEvery": 0, "checkpointEvery": 0}
+        """);
+    Path out = directory.resolve("out");
+
+    Outcome outcome = run("run", "--config", config.toString(), "--steps", "10", "--sweep", "4,8",
+        "--out", out.toString());
+
+    assertEquals(0, outcome.code, outcome.err + outcome.out);
+    assertTrue(outcome.out.contains("probing the Jacobian every"), outcome.out);
+    for (String plot : List.of("residual-traces", "training-curves", "jacobian-at-the-equilibrium",
+        "ritz-values-of-j-f-z", "solver-steps-vs-sequence-length")) {
+      BufferedImage image = ImageIO.read(out.resolve(plot + ".png").toFile());
+      assertEquals(900, image.getWidth(), plot);
+      assertEquals(600, image.getHeight(), plot);
+      assertTrue(colours(image) > 20, plot + " is a drawn chart, not a blank image");
+      List<String> csv = Files.readAllLines(out.resolve(plot + ".csv"));
+      assertTrue(csv.size() > 1, plot + " has data: " + csv);
+    }
+    RunLog.Contents log = RunLog.read(out.resolve("run.jsonl"));
+    assertEquals(10, log.ofType("step").size());
+    assertEquals("completed", log.ofType("finished").get(0).get("reason").asText());
+    assertTrue(log.ofType("step").stream().anyMatch(step -> step.get("ritzValues").size() > 0),
+        "the shortened probe interval probed the Jacobian");
+    ExperimentFile saved = ExperimentFile.read(out.resolve("experiment.deq.json"));
+    assertEquals(out.resolve("run.jsonl").toAbsolutePath(), saved.runLog().toAbsolutePath());
+    assertEquals("tiny", saved.config().name());
+    assertTrue(Files.exists(saved.checkpoint()));
+    // The sweep plot has the two measured lengths.
+    assertEquals(3, Files.readAllLines(out.resolve("solver-steps-vs-sequence-length.csv")).size());
+  }
+
+  @Test
+  void helpNamesTheWindowAndTheRunCommandAndRunNeedsAnOutputFolder() {
+    Outcome help = run("help");
+    assertTrue(help.out.contains("open the workbench window"), help.out);
+    assertTrue(help.out.contains("  run "), help.out);
+    Outcome usage = run("help", "run");
+    assertTrue(usage.out.contains("--out DIR"), usage.out);
+
+    Outcome missing = run("run", "--steps", "3");
+    assertEquals(2, missing.code);
+    assertTrue(missing.err.contains("give --out DIR"), missing.err);
+  }
+}
