@@ -1,5 +1,7 @@
 package org.deqlab.core.jacobian;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * One eigenvalue estimate λ = re + i·im of a Jacobian (a Ritz value of a Krylov projection, or
  * an exact eigenvalue of a small host matrix). Real matrices have complex eigenvalues in
@@ -16,6 +18,7 @@ public record RitzValue(double re, double im) {
   }
 
   /** Whether this value is real (exactly: the solver reports real eigenvalues with im = 0). */
+  @JsonIgnore // derived, not a JSON field: a run log stores re and im only
   public boolean isReal() {
     return im == 0;
   }
