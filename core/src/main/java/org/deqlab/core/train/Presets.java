@@ -47,12 +47,12 @@ public final class Presets {
 
     add(new TrainingConfig(
         "char-lm-deq-transformer",
-        new TrainingConfig.Task("char-lm", 64, 32, "builtin", 8),
+        new TrainingConfig.Task("char-lm", 64, 16, "builtin", 8),
         new TrainingConfig.Model("transformer", "deq", 8, 2, 32, 64, 4, 128, 3, 1, 0.0, false, 1.0),
         new TrainingConfig.Forward(SolverKind.ANDERSON, forward),
         new TrainingConfig.Backward("implicit", SolverKind.ANDERSON, backward, 1, 1.0),
         new TrainingConfig.Optimizer(2e-3, 100, 1e-4, 1.0, 0.0),
-        noRegularization, 2000, 100, 250, 1000, 0, "cpu", "float32"));
+        noRegularization, 600, 100, 100, 300, 0, "cpu", "float32"));
 
     add(new TrainingConfig(
         "shapes-deq-conv",
