@@ -141,12 +141,13 @@ public final class JacobianRegularizer {
 
   /**
    * {@code array · factor} in the array's dtype. DJL turns a Java number into a float64 scalar,
-   * and PyTorch promotes a float32 0-d tensor times a float64 0-d tensor to float64.
+   * and PyTorch promotes a float32 0-d tensor times a float64 0-d tensor to float64; converting
+   * the product back is no way out, because DJL's {@code toType} cuts the autograd graph (measured:
+   * no gradient reaches the parameters). So the factor is made a scalar of the array's own dtype.
    */
   private static NDArray scaled(NDArray array, double factor) {
-    NDArray product = array.mul(factor);
-    return product.getDataType() == array.getDataType()
-        ? product
-        : product.toType(array.getDataType(), false);
+    NDArray scalar = array.getManager().create(factor)
+        .toType(array.getDataType(), false).toDevice(array.getDevice(), false);
+    return array.mul(scalar);
   }
 }

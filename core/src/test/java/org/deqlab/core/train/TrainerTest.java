@@ -169,4 +169,17 @@ class TrainerTest {
         "the failing step is reported with its non-finite value");
     assertEquals(failure.finished(), experiment.events(TrainingEvent.Finished.class).get(0));
   }
+
+  @Test
+  void theJacobianTermChangesTheGradientOfTheCellsParameters() {
+    String config = "{\"steps\": 5, \"task\": {\"sequenceLength\": 8, \"batchSize\": 4},"
+        + " \"model\": {\"hidden\": 16}, \"jacobian\": {\"weight\": %s, \"probes\": 2}}";
+    TrainingEvent.Step plain = new TinyExperiment(manager, String.format(config, "0")).trainer.trainStep();
+    TrainingEvent.Step regularized =
+        new TinyExperiment(manager, String.format(config, "5")).trainer.trainStep();
+    assertEquals(plain.loss(), regularized.loss(), 1e-6, "same seed, same batch, same task loss");
+    assertTrue(regularized.regularization() > 0);
+    assertTrue(Math.abs(regularized.gradientNorm() - plain.gradientNorm()) > 1e-4,
+        "γ = 5 must change the gradient: " + plain.gradientNorm() + " vs " + regularized.gradientNorm());
+  }
 }
