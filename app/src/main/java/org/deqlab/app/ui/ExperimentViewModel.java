@@ -281,10 +281,12 @@ final class ExperimentViewModel implements AutoCloseable {
     return engine.run(() -> {
       Experiment target = fresh ? Experiment.create(sweepConfig) : trained;
       try {
+        int[] measured = {0};
         LengthSweep.run(target, lengths, 1, threshold, point -> Platform.runLater(() -> {
           if (sink != null) {
             sink.showSweepPoint(series, point);
           }
+          progress.set((double) ++measured[0] / lengths.size());
           status.set(String.format(Locale.ROOT, "Sweep: length %d needs %.1f forward steps",
               point.length(), point.meanSteps()));
         }));
@@ -309,9 +311,11 @@ final class ExperimentViewModel implements AutoCloseable {
     TrainingConfig memoryConfig = draft.get();
     beginEngineJob();
     status.set("Measuring training-step memory: DEQ, then unrolled depths " + depths + "…");
+    int[] measured = {0};
     return engine.submit(() -> MemoryMeasurement.run(memoryConfig, depths, length, batch,
         point -> Platform.runLater(() -> {
           onPoint.accept(point);
+          progress.set((double) ++measured[0] / (depths.size() + 1));
           status.set(point.depth() == 0
               ? String.format(Locale.ROOT, "Memory: DEQ keeps %.1f MiB", point.keptMegabytes())
               : String.format(Locale.ROOT, "Memory: unrolled L = %d keeps %.1f MiB", point.depth(),
@@ -326,11 +330,14 @@ final class ExperimentViewModel implements AutoCloseable {
 
   private double progressBeforeJob;
 
-  /** A sweep or memory measurement starts: the progress bar runs indeterminate meanwhile. */
+  /**
+   * A sweep or memory measurement starts: the progress bar counts its points meanwhile (not the
+   * indeterminate animation, whose redraws would allocate while memory is being measured).
+   */
   private void beginEngineJob() {
     engineBusy.set(true);
     progressBeforeJob = progress.get() < 0 ? 0 : progress.get();
-    progress.set(-1);
+    progress.set(0);
   }
 
   private void endEngineJob() {

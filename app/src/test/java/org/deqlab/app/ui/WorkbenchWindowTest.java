@@ -118,6 +118,22 @@ class WorkbenchWindowTest {
     int firstSolve = Presets.get(Presets.DEFAULT).pretrainSteps() + 1;
     assertTrue(hint.contains("start at step " + firstSolve), hint);
 
+    await("the engine has started", 60, () -> model.gpuCount().get() >= 0);
+    if (fx(() -> model.gpuCount().get()) == 0) {
+      javafx.scene.control.TitledPane runSection = robot.lookup("#experiment-sheet .titled-pane")
+          .match((javafx.scene.control.TitledPane pane) -> "Run".equals(pane.getText()))
+          .queryAs(javafx.scene.control.TitledPane.class);
+      robot.clickOn(runSection.lookup(".title"));
+      await("the Run section is open", 10, runSection::isExpanded);
+      robot.clickOn("#device-choice");
+      javafx.scene.control.ListCell<?> gpu = robot.lookup(".list-cell")
+          .match((javafx.scene.control.ListCell<?> cell) -> "gpu".equals(cell.getItem()))
+          .queryAs(javafx.scene.control.ListCell.class);
+      assertTrue(gpu.isDisabled(), "GPU is offered greyed out when the engine sees none");
+      assertTrue(gpu.getTooltip().getText().contains("No GPU"), gpu.getTooltip().getText());
+      robot.type(KeyCode.ESCAPE);
+    }
+
     robot.clickOn("#teaching");
     assertTrue(fx(residuals::teachingShown), "teaching mode shows the plain-words line");
     assertTrue(residuals.teachingText().contains("fixed point"));
@@ -147,6 +163,15 @@ class WorkbenchWindowTest {
     assertFalse(fx(() -> window.panel(charts.spectral).hintShown()), "the hint leaves once data arrives");
     assertEquals(1.0, fx(() -> model.progress().get()), 1e-9);
     assertTrue(fx(() -> model.status().get()).contains("completed"), fx(() -> model.status().get()));
+
+    // A sweep started in the window measures the trained model at each length.
+    robot.doubleClickOn("#sweep-lengths").eraseText(20).write("4,8,16");
+    robot.clickOn("#sweep");
+    await("the sweep has finished", 60, () -> !model.engineBusy().get()
+        && charts.lengths.seriesNames().contains("after step 6"));
+    assertEquals(3, points(charts.lengths, "after step 6"));
+    assertTrue(java.util.Arrays.stream(ys(charts.lengths, "after step 6")).allMatch(s -> s >= 1 && s <= 100),
+        "mean forward steps within the sweep's threshold");
   }
 
   @Test
@@ -182,10 +207,21 @@ class WorkbenchWindowTest {
   }
 
   @Test
-  void stopEndsTheRunAfterTheCurrentStepAndKeepsItsLogAndCheckpoint(FxRobot robot) {
+  void pauseHoldsTheEngineResumeGoesOnAndStopEndsTheRunKeepingLogAndCheckpoint(FxRobot robot)
+      throws InterruptedException {
     load(TinyExperiment.config(500));
     robot.clickOn("#run");
     await("two steps are done", 60, () -> model.step().get() >= 2);
+
+    robot.clickOn("#pause");
+    Thread.sleep(1500); // the step in progress may still finish
+    int pausedAt = logged(model.runLog(), "step").size();
+    Thread.sleep(1500);
+    assertEquals(pausedAt, logged(model.runLog(), "step").size(), "no step runs while paused");
+    assertTrue(robot.lookup("#pause").queryAs(Button.class).isDisabled());
+    robot.clickOn("#resume");
+    await("training goes on", 60, () -> logged(model.runLog(), "step").size() >= pausedAt + 2);
+
     robot.clickOn("#stop");
     await("the run has stopped", 60, () -> model.state().get() == RunState.FINISHED);
 
