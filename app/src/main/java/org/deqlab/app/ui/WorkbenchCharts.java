@@ -145,6 +145,11 @@ final class WorkbenchCharts implements ChartSink {
     int pretrain = deq ? config.pretrainSteps() : 0;
     if (!deq) {
       hints.put(residuals, "An unrolled stack runs no solver: set model.layer to deq to see residual traces.");
+    } else if (pretrain > 0 && config.jacobian().probeEvery() > 0) {
+      int watch = config.jacobian().probeEvery();
+      hints.put(residuals, "Steps 1–" + pretrain + " pretrain a shallow unrolled stack; every " + watch
+          + " steps the DEQ it is becoming is solved (without training through it): the first"
+          + " traces start at step " + watch + ", every step's from step " + (pretrain + 1) + ".");
     } else if (pretrain > 0) {
       hints.put(residuals, "No solve yet: steps 1–" + pretrain + " pretrain a shallow unrolled stack;"
           + " solver traces start at step " + (pretrain + 1) + ".");
@@ -158,11 +163,11 @@ final class WorkbenchCharts implements ChartSink {
     } else if (every == 0) {
       probe = "Jacobian probing is off (jacobian.probeEvery = 0).";
     } else {
-      int first = (pretrain / every + 1) * every;
-      probe = first > config.steps()
-          ? "No probe in this run: the Jacobian is probed every " + every + " steps after pretraining,"
-              + " but the run has " + config.steps() + " steps."
-          : "The Jacobian is probed every " + every + " steps once the DEQ trains: first at step " + first + ".";
+      probe = every > config.steps()
+          ? "No probe in this run: the Jacobian is probed every " + every + " steps, but the run has "
+              + config.steps() + " steps."
+          : "The Jacobian is probed at the equilibrium every " + every + " steps (during pretraining"
+              + " too): first at step " + every + ".";
     }
     hints.put(spectral, probe);
     hints.put(ritz, probe);

@@ -115,7 +115,7 @@ class WorkbenchWindowTest {
     PlotPanel residuals = fx(() -> window.panel(window.charts().residuals));
     assertTrue(fx(residuals::hintShown), "an empty plot says what will fill it");
     String hint = fx(residuals::hintText);
-    int firstSolve = Presets.get(Presets.DEFAULT).pretrainSteps() + 1;
+    int firstSolve = Presets.get(Presets.DEFAULT).jacobian().probeEvery();
     assertTrue(hint.contains("start at step " + firstSolve), hint);
 
     await("the engine has started", 60, () -> model.gpuCount().get() >= 0);

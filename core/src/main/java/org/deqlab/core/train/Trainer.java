@@ -110,6 +110,10 @@ public final class Trainer {
     if (pretraining(step)) {
       return new UnrolledLayer(model.cell(), config.model().pretrainDepth());
     }
+    return deqLayer(live);
+  }
+
+  private DeqLayer deqLayer(LiveSettings.Values live) {
     return new DeqLayer(model.cell(), config.forward().solver(), live.forward(),
         config.backward().toMode(live.backward()))
         .withBackwardListener(backwardListener);
@@ -196,9 +200,20 @@ public final class Trainer {
       }
 
       JacobianReport report = null;
-      if (deq && config.jacobian().probeEvery() > 0 && step % config.jacobian().probeEvery() == 0) {
+      SolveStats forward = output.pass().forwardStats().orElse(null);
+      boolean probeStep =
+          config.jacobian().probeEvery() > 0 && step % config.jacobian().probeEvery() == 0;
+      if (deq && probeStep) {
         report = probe.probe(
             model.cell(), parameters, output.pass().state(), output.pass().injection(), true);
+      } else if (pretraining(step) && probeStep) {
+        // While the unrolled stack trains, watch the DEQ it is becoming: solve (no graph) and
+        // probe on the same batch, so the solver and Jacobian plots show the way to the switch.
+        TaskModel.Output watched = Autograd.noGrad(
+            () -> model.forward(parameters, batch, deqLayer(live), false, forwardListener));
+        forward = watched.pass().forwardStats().orElse(null);
+        report = probe.probe(
+            model.cell(), parameters, watched.pass().state(), watched.pass().injection(), false);
       }
       completedSteps = step;
       event = new TrainingEvent.Step(
@@ -206,7 +221,7 @@ public final class Trainer {
           pretraining(step) ? "pretrain" : describe(layer),
           loss,
           regularization,
-          output.pass().forwardStats().orElse(null),
+          forward,
           backward,
           report == null ? Double.NaN : report.powerRadius(),
           report == null ? Double.NaN : report.frobeniusSquaredPerDimension(),

@@ -15,7 +15,8 @@ public sealed interface TrainingEvent {
    * @param phase {@code pretrain} (shallow unrolled stack) or the layer's description
    * @param loss the task loss of the batch
    * @param regularization the Jacobian-regularization term added to the loss (0 when off)
-   * @param forward the forward solve (null for an unrolled layer)
+   * @param forward the forward solve (null for an unrolled layer; during pretraining, the
+   *     monitoring solve of the DEQ on the step's batch, made on probe steps only)
    * @param backward the backward solve (null unless the backward is implicit)
    * @param spectralRadius estimate of ρ(J_f(z*)) when probed this step, else NaN
    * @param frobenius estimate of ‖J_f(z*)‖²_F/d when probed this step, else NaN
