@@ -8,8 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.layer.BackwardMode;
@@ -25,10 +27,12 @@ import org.deqlab.core.solver.SolverOptions;
  * Measures what the DEQ paper claims: one training step of a cell as a DEQ (implicit backward)
  * keeps about one application's worth of tensors for the backward pass whatever the effective
  * depth, while a weight-tied stack of depth L keeps L applications'. Memory is read from the
- * process ({@link ProcessMemory}), around a loss {@code Σ C⊙z}, after a warm-up step; the
+ * process ({@link ProcessMemory}), around a loss {@code Σ C⊙z}, after a warm-up step, as the median
+ * of three steps; the
  * gradients of every variant are compared with the DEQ's.
  */
 public final class MemoryComparison {
+  private static final int REPEATS = 3;
   private final Cell cell;
   private final NDManager manager;
   private final SolverKind solver;
@@ -56,19 +60,46 @@ public final class MemoryComparison {
     int length = inputShape.dimension() >= 3 ? (int) inputShape.get(1) : 1;
     DeqLayer deq = new DeqLayer(cell, solver, forward, new BackwardMode.Implicit(solver, backward));
     measure(deq, x, weights, null); // warm-up
-    Measured reference = measure(deq, x, weights, null);
+    Measured reference = median(deq, x, weights, null);
     MemoryPoint deqPoint = reference.point("deq", 0, length, 0);
     points.add(deqPoint);
     onPoint.accept(deqPoint);
     for (int depth : depths) {
       UnrolledLayer unrolled = new UnrolledLayer(cell, depth);
       measure(unrolled, x, weights, null);
-      Measured measured = measure(unrolled, x, weights, reference.gradient);
+      Measured measured = median(unrolled, x, weights, reference.gradient);
       MemoryPoint point = measured.point("unrolled", depth, length, measured.difference);
       points.add(point);
       onPoint.accept(point);
     }
     return points;
+  }
+
+  /**
+   * The median of {@value #REPEATS} measured steps, memory and times each on its own: resident
+   * memory moves by a megabyte or two from step to step with the allocator's reuse of freed
+   * blocks, which one step alone would report as a difference between layers.
+   */
+  private Measured median(EquilibriumLayer layer, NDArray x, NDArray weights, double[] reference) {
+    List<Measured> runs = new ArrayList<>();
+    for (int i = 0; i < REPEATS; i++) {
+      runs.add(measure(layer, x, weights, reference));
+    }
+    Measured median = runs.get(REPEATS - 1); // loss, gradient and its difference: the last step's
+    median.kept = medianOf(runs, m -> m.kept);
+    median.peak = medianOf(runs, m -> m.peak);
+    median.forwardMillis = medianOf(runs, m -> m.forwardMillis);
+    median.backwardMillis = medianOf(runs, m -> m.backwardMillis);
+    return median;
+  }
+
+  private static <T extends Comparable<T>> T medianOf(List<Measured> runs, Function<Measured, T> value) {
+    List<T> values = new ArrayList<>();
+    for (Measured run : runs) {
+      values.add(value.apply(run));
+    }
+    Collections.sort(values);
+    return values.get(values.size() / 2);
   }
 
   private Measured measure(EquilibriumLayer layer, NDArray x, NDArray weights, double[] reference) {

@@ -31,7 +31,8 @@ public final class AndersonSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
+  UpdateRule newRule(
+      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
     return new Rule(options, workspace, first);
   }
 
@@ -75,6 +76,11 @@ public final class AndersonSolver extends FixedPointSolver {
         absolute[s] = Math.sqrt(Math.abs(row[s * used + slot]));
       }
       return new Residuals(absolute, HostValues.sampleNorms(current.fz(), sampleAxes));
+    }
+
+    @Override
+    public boolean readsImageInNext() {
+      return false; // f(z) is in the history already
     }
 
     @Override

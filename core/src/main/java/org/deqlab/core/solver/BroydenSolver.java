@@ -30,9 +30,10 @@ import java.util.function.UnaryOperator;
  * memory 6 that variant diverged where restarting converges. An update whose denominator {@code
  * δᵀH y} vanishes is skipped for that sample.
  *
- * <p>The history grows with the iterations actually used: it starts at the size recent solves of
- * the same state size needed (or {@value #INITIAL_CAPACITY} rows), never at the iteration
- * threshold up front.
+ * <p>The history grows with the iterations actually used: it starts at the size the last solve of
+ * the same problem (map class and state size) needed, or {@value #INITIAL_CAPACITY} rows, never at
+ * the iteration threshold up front; so a training loop's forward and adjoint solves each hold what
+ * they used the step before.
  *
  * <p>With {@code lineSearch} a sample whose residual does not decrease enough under the full step
  * backtracks (halving its step, at most {@value #MAX_BACKTRACKS} times).
@@ -54,8 +55,9 @@ public final class BroydenSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
-    return new Rule(options, workspace, first);
+  UpdateRule newRule(
+      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
+    return new Rule(options, workspace, first, problem);
   }
 
   private static final class Rule implements UpdateRule {
@@ -80,14 +82,15 @@ public final class BroydenSolver extends FixedPointSolver {
     /** Directions stored in rows 0…stored−1; row {@code stored} holds the current residual. */
     private int stored;
 
-    Rule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
+    Rule(SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
       memory = Math.min(options.broydenMemory(), options.maxIterations());
       maxRows = memory + 2; // s_0…s_memory and the residual that triggers the restart
       lineSearch = options.lineSearch();
       Shape shape = first.z().getShape();
       batch = (int) shape.get(0);
       sampleAxes = HostValues.sampleAxes(shape);
-      hintKey = shape + " " + first.z().getDataType() + " " + first.z().getDevice();
+      hintKey = problem.getName() + " " + shape + " " + first.z().getDataType() + " "
+          + first.z().getDevice();
       int capacity = Math.min(maxRows, HINTS.get(hintKey, INITIAL_CAPACITY));
       steps = new History(workspace, first.z(), capacity);
       allocateHost(capacity);
@@ -102,7 +105,7 @@ public final class BroydenSolver extends FixedPointSolver {
       }
       if (stored + 1 > rowsUsed) {
         rowsUsed = stored + 1;
-        HINTS.raise(hintKey, rowsUsed);
+        HINTS.put(hintKey, rowsUsed); // this solve's need becomes the next one's start
       }
       steps.assignDifference(stored, current.fz(), current.z());
       int first = Math.max(stored - 1, 0);
@@ -132,6 +135,11 @@ public final class BroydenSolver extends FixedPointSolver {
     }
 
     @Override
+    public boolean readsImageInNext() {
+      return false; // f(z) is in the history already
+    }
+
+    @Override
     public Iterate next(Iterate current, UnaryOperator<NDArray> f) {
       if (stored == memory + 1) {
         steps.assign(0, steps.row(stored)); // restart from H = −I: s_0 = −H g = g
@@ -148,7 +156,8 @@ public final class BroydenSolver extends FixedPointSolver {
         }
         NDArray combined = steps.combine(steps.coefficients(coefficients, columns), columns);
         steps.assign(stored, combined);
-        direction = combined;
+        combined.close(); // the row holds it now; f's evaluation should not find two copies alive
+        direction = steps.row(stored);
       }
       double[] scale = new double[batch];
       Arrays.fill(scale, 1.0);
@@ -266,9 +275,9 @@ public final class BroydenSolver extends FixedPointSolver {
   }
 
   /**
-   * How many history rows recent solves of each state size needed, so the next solve allocates
-   * them at once instead of growing (a growth briefly holds the old and the new buffer). Bounded:
-   * the least recently used sizes are forgotten.
+   * How many history rows the last solve of each problem needed, so the next solve allocates them
+   * at once instead of growing (a growth briefly holds the old and the new buffer). Bounded: the
+   * least recently used problems are forgotten.
    */
   private static final class CapacityHints {
     private final Map<String, Integer> hints;
@@ -287,8 +296,8 @@ public final class BroydenSolver extends FixedPointSolver {
       return hints.getOrDefault(key, fallback);
     }
 
-    synchronized void raise(String key, int capacity) {
-      hints.merge(key, capacity, Math::max);
+    synchronized void put(String key, int capacity) {
+      hints.put(key, capacity);
     }
   }
 }

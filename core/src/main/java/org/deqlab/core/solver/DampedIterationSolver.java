@@ -19,7 +19,8 @@ public final class DampedIterationSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
+  UpdateRule newRule(
+      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
     return new Rule(options.damping(), HostValues.sampleAxes(first.z().getShape()));
   }
 

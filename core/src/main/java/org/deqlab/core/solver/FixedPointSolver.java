@@ -28,8 +28,13 @@ public abstract sealed class FixedPointSolver
   /** The kind of this solver, for reports. */
   public abstract SolverKind kind();
 
-  /** Starts the rule for one solve, given the evaluated initial guess (in the state's shape). */
-  abstract UpdateRule newRule(SolverOptions options, SolveWorkspace workspace, Iterate first);
+  /**
+   * Starts the rule for one solve, given the evaluated initial guess (in the state's shape) and
+   * the map's class, which tells solves of the same problem apart (a forward solve from the
+   * adjoint solve of the same state size) for rules that size buffers from earlier solves.
+   */
+  abstract UpdateRule newRule(
+      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem);
 
   /**
    * Solves {@code z = f(z)} starting from {@code z0}, whose first axis is the batch.
@@ -76,7 +81,7 @@ public abstract sealed class FixedPointSolver
       try (NDScope iterationScope = new NDScope()) {
         current = workspace.keep(Iterate.evaluate(z0.duplicate(), counted));
         lowest = workspace.keep(current.z());
-        rule = newRule(options, workspace, current);
+        rule = newRule(options, workspace, current, f.getClass());
       }
       for (int iteration = 0; ; iteration++) {
         try (NDScope iterationScope = new NDScope()) {
@@ -97,6 +102,9 @@ public abstract sealed class FixedPointSolver
           if (reason != null) {
             equilibrium = workspace.handOver(lowest);
             break;
+          }
+          if (!rule.readsImageInNext()) {
+            workspace.release(current.fz()); // the later release of the iterate skips it
           }
           Iterate next = workspace.keep(rule.next(current, counted));
           workspace.release(current);

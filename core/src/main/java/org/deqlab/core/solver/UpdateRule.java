@@ -21,4 +21,13 @@ interface UpdateRule {
 
   /** The next iterate, evaluated; called after {@link #measure} on the same iterate. */
   Iterate next(Iterate current, UnaryOperator<NDArray> f);
+
+  /**
+   * Whether {@link #next} reads {@code current.fz()}. Rules that copied what they need of it into
+   * their history during {@link #measure} say no, and the loop frees the image before the next
+   * evaluation of f, which is when a solve's memory peaks.
+   */
+  default boolean readsImageInNext() {
+    return true;
+  }
 }
