@@ -4,9 +4,16 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,74 +49,180 @@ public final class MemoryCommand implements Command {
   public String usage() {
     return """
         Usage: ./deq memory [--preset NAME | --config FILE] [--depths 1,2,4,8,16,32,64]
-                            [--length T] [--batch B] [--json FILE] [--csv FILE]
+                            [--lengths 50,100,200 | --length T] [--batch B]
+                            [--json FILE] [--csv FILE]
 
           Measures one training step of the preset's cell (default: the default preset's) as a
-          DEQ with implicit backward and as unrolled weight-tied stacks of each depth: resident
+          DEQ with implicit backward and as unrolled weight-tied stacks of each depth, at each
+          sequence length (for an image task: each image size, default the task's): resident
           memory added by the forward pass and kept for backward, the step's peak, forward and
-          backward times, and how far each gradient is from the DEQ's. Memory is read from the
-          process (Linux /proc), so run it on an otherwise idle machine.
+          backward times, and how far each gradient is from the DEQ's; each figure is the median
+          of three steps. Each length runs in a fresh process and the run ends with a summary
+          over the lengths. Memory is read from the process (Linux /proc), so run it on an
+          otherwise idle machine; tensors much under 64 KB (T < 50 on the presets) are too
+          small for it to resolve.
         """;
   }
 
   @Override
   public int run(String[] argv, PrintStream out) throws Exception {
     Arguments args = Arguments.parse(name(), argv,
-        Set.of("--preset", "--config", "--depths", "--length", "--batch", "--json", "--csv"), Set.of());
+        Set.of("--preset", "--config", "--depths", "--length", "--lengths", "--batch", "--json",
+            "--csv"), Set.of());
     TrainingConfig config = ConfigOptions.load(args, name(), false);
     List<Integer> depths = args.integers("--depths", List.of(1, 2, 4, 8, 16, 32, 64));
-    int length = args.integer("--length", 200, 1, 100_000);
+    boolean images = config.task().kind().equals("shapes");
+    if (args.has("--length") && args.has("--lengths")) {
+      throw new UsageException("memory: give --length or --lengths, not both");
+    }
+    List<Integer> lengths = args.has("--length")
+        ? List.of(args.integer("--length", 200, 1, 100_000))
+        : args.integers("--lengths",
+            images ? List.of(config.task().sequenceLength()) : List.of(50, 100, 200));
     int batch = args.integer("--batch", 16, 1, 100_000);
     if (!ProcessMemory.available()) {
       throw new UsageException("memory: this system does not expose /proc/self/status and clear_refs");
     }
     Device device = DeqEngine.parseDevice(config.device());
-    DataType dataType = DeqEngine.parseDataType(config.dtype());
+    List<MemoryPoint> points = new ArrayList<>();
+    List<String> inputs = new ArrayList<>();
+    for (int length : lengths) {
+      inputs.add(inputShape(config, length, batch).toString());
+      points.addAll(lengths.size() == 1
+          ? measureHere(config, length, batch, depths, out)
+          : measureInFreshProcess(argv, length, out));
+    }
+    if (lengths.size() > 1) {
+      printSummary(out, points, lengths, depths);
+    }
+    Path json = args.path("--json");
+    if (json != null) {
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("command", "memory");
+      report.put("provenance", Provenance.capture(device));
+      report.put("config", config);
+      report.put("inputShapes", inputs);
+      report.put("points", points);
+      Reports.writeJson(json, report);
+      out.println("wrote " + json);
+    }
+    Path csv = args.path("--csv");
+    if (csv != null) {
+      StringBuilder text = new StringBuilder(
+          "layer,depth,length,kept_bytes,peak_bytes,forward_ms,backward_ms,forward_steps,loss,gradient_difference\n");
+      for (MemoryPoint p : points) {
+        text.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.3f,%.3f,%d,%.6e,%.6e%n", p.layer(),
+            p.depth(), p.length(), p.keptBytes(), p.peakBytes(), p.forwardMillis(), p.backwardMillis(),
+            p.forwardSteps(), p.loss(), p.gradientDifference()));
+      }
+      Files.writeString(csv, text);
+      out.println("wrote " + csv);
+    }
+    return 0;
+  }
+
+  private static Shape inputShape(TrainingConfig config, int length, int batch) {
+    return config.task().kind().equals("shapes") ? new Shape(batch, 1, length, length)
+        : new Shape(batch, length, config.model().embedding());
+  }
+
+  /** One length measured in this process, printing each point as it comes. */
+  private static List<MemoryPoint> measureHere(
+      TrainingConfig config, int length, int batch, List<Integer> depths, PrintStream out) {
     boolean images = config.task().kind().equals("shapes");
+    Device device = DeqEngine.parseDevice(config.device());
+    DataType dataType = DeqEngine.parseDataType(config.dtype());
+    Shape input = inputShape(config, length, batch);
     Autograd.setRecording(false);
     try (NDManager manager = DeqEngine.newManager(device)) {
       manager.getEngine().setRandomSeed((int) config.seed());
       Cell cell = ModelFactory.cell(config.model(), images ? 1 : config.model().embedding());
       cell.initialize(manager, dataType);
-      Shape input = images ? new Shape(batch, 1, length, length)
-          : new Shape(batch, length, config.model().embedding());
       out.printf(Locale.ROOT, "%s cell (%s), input %s, %s on %s; forward %s to %.0e%n",
-          config.model().cell(), config.name(), input, dataType, device, config.forward().solver(),
-          config.forward().options().tolerance());
+          config.model().cell(), config.name(), input, dataType, device,
+          config.forward().solver(), config.forward().options().tolerance());
       out.printf("%-9s %6s %12s %12s %10s %10s %6s %12s%n", "layer", "depth", "kept (MB)",
           "peak (MB)", "fwd (ms)", "bwd (ms)", "steps", "grad diff");
       MemoryComparison comparison = new MemoryComparison(cell, manager, config.forward().solver(),
           config.forward().options(), config.backward().options());
-      List<MemoryPoint> points = comparison.run(input, depths, point -> out.printf(Locale.ROOT,
+      return comparison.run(input, depths, point -> out.printf(Locale.ROOT,
           "%-9s %6s %12.2f %12.2f %10.1f %10.1f %6s %12.2e%n", point.layer(),
           point.depth() == 0 ? "-" : String.valueOf(point.depth()), point.keptMegabytes(),
           point.peakMegabytes(), point.forwardMillis(), point.backwardMillis(),
           point.forwardSteps() == 0 ? "-" : String.valueOf(point.forwardSteps()),
           point.gradientDifference()));
-      Path json = args.path("--json");
-      if (json != null) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("command", "memory");
-        report.put("provenance", Provenance.capture(device));
-        report.put("config", config);
-        report.put("inputShape", input.toString());
-        report.put("points", points);
-        Reports.writeJson(json, report);
-        out.println("wrote " + json);
-      }
-      Path csv = args.path("--csv");
-      if (csv != null) {
-        StringBuilder text = new StringBuilder(
-            "layer,depth,length,kept_bytes,peak_bytes,forward_ms,backward_ms,forward_steps,loss,gradient_difference\n");
-        for (MemoryPoint p : points) {
-          text.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.3f,%.3f,%d,%.6e,%.6e%n", p.layer(),
-              p.depth(), p.length(), p.keptBytes(), p.peakBytes(), p.forwardMillis(), p.backwardMillis(),
-              p.forwardSteps(), p.loss(), p.gradientDifference()));
-        }
-        Files.writeString(csv, text);
-        out.println("wrote " + csv);
-      }
     }
-    return 0;
+  }
+
+  /**
+   * One length measured by a new JVM running this command for that length alone. Resident memory
+   * only shows new pages: after a long sequence's deep stack the allocator keeps hundreds of
+   * megabytes of freed pages that the next length reuses unseen (it read 0.03 MB kept at T = 100
+   * after T = 50), so each length gets a process of its own.
+   */
+  private static List<MemoryPoint> measureInFreshProcess(String[] argv, int length, PrintStream out)
+      throws IOException, InterruptedException {
+    Path json = Files.createTempFile("deq-memory-" + length + "-", ".json");
+    try {
+      List<String> command = new ArrayList<>();
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(Main.class.getName());
+      command.add("memory");
+      for (int i = 0; i < argv.length; i++) {
+        if (Set.of("--lengths", "--length", "--json", "--csv").contains(argv[i])) {
+          i++; // drop the option and its value
+        } else {
+          command.add(argv[i]);
+        }
+      }
+      command.addAll(List.of("--length", String.valueOf(length), "--json", json.toString()));
+      Process child = new ProcessBuilder(command)
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      out.println();
+      try (BufferedReader lines = new BufferedReader(
+          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = lines.readLine()) != null; ) {
+          if (!line.startsWith("wrote ")) {
+            out.println(line);
+          }
+        }
+      }
+      int status = child.waitFor();
+      if (status != 0) {
+        throw new IllegalStateException(
+            "memory: the measurement at length " + length + " failed (exit " + status + ")");
+      }
+      JsonNode report = Reports.JSON.readTree(json.toFile());
+      return Reports.JSON.readerForListOf(MemoryPoint.class).readValue(report.get("points"));
+    } finally {
+      Files.deleteIfExists(json);
+    }
+  }
+
+  /** Kept and peak megabytes per length: the DEQ's against the shallowest and deepest stacks. */
+  private static void printSummary(
+      PrintStream out, List<MemoryPoint> points, List<Integer> lengths, List<Integer> depths) {
+    int shallow = depths.stream().min(Integer::compare).orElseThrow();
+    int deep = depths.stream().max(Integer::compare).orElseThrow();
+    out.printf(Locale.ROOT, "%nsummary over lengths (MB): kept for backward, then step peak%n");
+    out.printf(Locale.ROOT, "%7s %10s %10s %10s %10s %10s %10s%n", "length", "deq kept",
+        "L=" + shallow + " kept", "L=" + deep + " kept", "deq peak", "L=" + shallow + " peak",
+        "L=" + deep + " peak");
+    for (int length : lengths) {
+      MemoryPoint deq = find(points, length, 0);
+      MemoryPoint first = find(points, length, shallow);
+      MemoryPoint last = find(points, length, deep);
+      out.printf(Locale.ROOT, "%7d %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f%n", length,
+          deq.keptMegabytes(), first.keptMegabytes(), last.keptMegabytes(), deq.peakMegabytes(),
+          first.peakMegabytes(), last.peakMegabytes());
+    }
+  }
+
+  private static MemoryPoint find(List<MemoryPoint> points, int length, int depth) {
+    return points.stream().filter(p -> p.length() == length && p.depth() == depth).findFirst()
+        .orElseThrow();
   }
 }

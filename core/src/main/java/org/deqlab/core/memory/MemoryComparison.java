@@ -57,7 +57,9 @@ public final class MemoryComparison {
     List<MemoryPoint> points = new ArrayList<>();
     NDArray x = manager.randomNormal(inputShape).toType(cell.dataTypeOf(), false);
     NDArray weights = manager.randomNormal(cell.stateShape(inputShape)).toType(cell.dataTypeOf(), false);
-    int length = inputShape.dimension() >= 3 ? (int) inputShape.get(1) : 1;
+    // (B, T, E) sequences: T; (B, C, H, W) images: the side H.
+    int length = inputShape.dimension() == 4 ? (int) inputShape.get(2)
+        : inputShape.dimension() == 3 ? (int) inputShape.get(1) : 1;
     DeqLayer deq = new DeqLayer(cell, solver, forward, new BackwardMode.Implicit(solver, backward));
     measure(deq, x, weights, null); // warm-up
     Measured reference = median(deq, x, weights, null);
