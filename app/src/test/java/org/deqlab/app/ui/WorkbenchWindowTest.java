@@ -126,6 +126,10 @@ class WorkbenchWindowTest {
       robot.clickOn(runSection.lookup(".title"));
       await("the Run section is open", 10, runSection::isExpanded);
       robot.clickOn("#device-choice");
+      // The list is a popup window of its own, which opens a moment after the click.
+      await("the device list is open", 10, () -> robot.lookup(".list-cell")
+          .match((javafx.scene.control.ListCell<?> cell) -> "gpu".equals(cell.getItem()))
+          .tryQuery().isPresent());
       javafx.scene.control.ListCell<?> gpu = robot.lookup(".list-cell")
           .match((javafx.scene.control.ListCell<?> cell) -> "gpu".equals(cell.getItem()))
           .queryAs(javafx.scene.control.ListCell.class);
