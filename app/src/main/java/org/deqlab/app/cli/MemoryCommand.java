@@ -165,7 +165,7 @@ public final class MemoryCommand implements Command {
    * resident size follows the live tensors; without that, glibc serves most tensors from pages
    * it already holds and an unrolled stack of depth 16 read 20 KB kept.
    */
-  private static List<MemoryPoint> measureInFreshProcess(String[] argv, int length, PrintStream out)
+  static List<MemoryPoint> measureInFreshProcess(String[] argv, int length, PrintStream out)
       throws IOException, InterruptedException {
     Path json = Files.createTempFile("deq-memory-" + length + "-", ".json");
     try {

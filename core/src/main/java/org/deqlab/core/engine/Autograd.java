@@ -69,6 +69,15 @@ public final class Autograd {
     return copy;
   }
 
+  /** {@code addend} plus the gradient accumulated on {@code leaf}, which is then zeroed. */
+  public static NDArray takeGradientPlus(NDArray leaf, NDArray addend) {
+    NDArray accumulated = leaf.getGradient();
+    NDArray sum = accumulated.add(addend);
+    accumulated.close();
+    JniUtils.zeroGrad(pt(leaf));
+    return sum;
+  }
+
   /** Zeroes the gradient accumulated on {@code leaf}. */
   public static void zeroGradient(NDArray leaf) {
     JniUtils.zeroGrad(pt(leaf));

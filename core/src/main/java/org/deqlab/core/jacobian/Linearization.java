@@ -35,12 +35,18 @@ public final class Linearization implements AutoCloseable {
     return Autograd.recording(
         true,
         () -> {
-          NDArray point = z.duplicate();
+          // A new leaf on z's storage (no copy): products accumulate on it, not on z.
+          NDArray point = z.stopGradient();
           point.setRequiresGradient(true);
-          ParameterStore detached = new DetachedParameterStore(parameters.getManager());
-          NDArray image = cell.apply(detached, point, injection.stopGradient(), training);
-          return new Linearization(point, image);
+          return record(cell, parameters, point, injection, training);
         });
+  }
+
+  private static Linearization record(Cell cell, ParameterStore parameters, NDArray point,
+      NDArray injection, boolean training) {
+    ParameterStore detached = new DetachedParameterStore(parameters.getManager());
+    NDArray image = cell.apply(detached, point, injection.stopGradient(), training);
+    return new Linearization(point, image);
   }
 
   /** {@code f(z)} at the linearization point. */
@@ -54,9 +60,18 @@ public final class Linearization implements AutoCloseable {
     return Autograd.takeGradient(point);
   }
 
+  /**
+   * {@code w + u·J_f(z)}: the map whose fixed point is the implicit backward's adjoint, formed
+   * from the accumulated gradient directly (one state-sized temporary instead of two).
+   */
+  public NDArray vjpPlus(NDArray u, NDArray w) {
+    Autograd.backward(image, u, true);
+    return Autograd.takeGradientPlus(point, w);
+  }
+
   @Override
   public void close() {
     image.close();
-    point.close();
+    point.close(); // a handle: z's storage stays with z
   }
 }

@@ -91,13 +91,13 @@ public final class DeqLayer implements EquilibriumLayer {
       return new LayerPass(state, injection, solved.stats(), null);
     }
     BackwardMode.Implicit implicit = (BackwardMode.Implicit) backwardMode;
-    NDArray leaf = equilibrium.duplicate();
-    leaf.setRequiresGradient(true);
+    // z* itself becomes the leaf that receives ∂L/∂z* (no copy: it is not used for anything else).
+    equilibrium.setRequiresGradient(true);
     return new LayerPass(
-        leaf,
+        equilibrium,
         injection,
         solved.stats(),
-        () -> implicitBackward(parameters, leaf, equilibrium, injection, implicit));
+        () -> implicitBackward(parameters, equilibrium, injection, implicit));
   }
 
   private SolverResult solveWith(
@@ -125,19 +125,18 @@ public final class DeqLayer implements EquilibriumLayer {
    * parameters and the input receive {@code u·∂f/∂θ} and {@code u·∂f/∂x}.
    */
   private SolveStats implicitBackward(
-      ParameterStore parameters, NDArray leaf, NDArray equilibrium, NDArray injection,
-      BackwardMode.Implicit implicit) {
-    NDArray upstream = Autograd.takeGradient(leaf);
+      ParameterStore parameters, NDArray leaf, NDArray injection, BackwardMode.Implicit implicit) {
+    NDArray upstream = leaf.getGradient(); // read only: the products accumulate elsewhere
     SolverResult adjoint;
-    try (Linearization linearization =
-        Linearization.at(cell, parameters, equilibrium, injection, true)) {
+    try (Linearization linearization = Linearization.at(cell, parameters, leaf, injection, true)) {
       adjoint =
           Autograd.noGrad(
               () -> implicit.solver().solver().solve(
-                  u -> upstream.add(linearization.vjp(u)), upstream, implicit.options(),
+                  u -> linearization.vjpPlus(u, upstream), upstream, implicit.options(),
                   backwardListener));
     }
-    NDArray image = Autograd.recording(true, () -> cell.apply(parameters, equilibrium, injection, true));
+    NDArray image =
+        Autograd.recording(true, () -> cell.apply(parameters, leaf.stopGradient(), injection, true));
     Autograd.backward(image, adjoint.equilibrium(), false);
     return adjoint.stats();
   }

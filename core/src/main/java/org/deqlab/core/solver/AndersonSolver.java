@@ -1,9 +1,6 @@
 package org.deqlab.core.solver;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,9 +12,10 @@ import java.util.function.UnaryOperator;
  * <p>λ' = λ · (mean squared residual in the window), so the ridge keeps its relative weight as the
  * residual shrinks instead of degrading the mixing to a plain average near convergence.
  *
- * <p>Only F and G are stored (G rows are the residuals the loop computes anyway), and the m × m
- * systems are solved on the host: they are tiny, and one transfer is cheaper than a batched
- * inverse on the device.
+ * <p>Per iteration: f(z) and g(z) are written into their ring slots in place, one batched product
+ * gives the new row of {@code G Gᵀ} (whose diagonal entry is ‖g‖², the residual the stop test
+ * needs), and one more the mixed iterate. The m × m Gram matrices live on the host, updated by
+ * that row, and the tiny systems are solved there: one transfer per iteration each way.
  */
 public final class AndersonSolver extends FixedPointSolver {
   static final AndersonSolver INSTANCE = new AndersonSolver();
@@ -33,7 +31,8 @@ public final class AndersonSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
+  UpdateRule newRule(
+      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
     return new Rule(options, workspace, first);
   }
 
@@ -41,59 +40,78 @@ public final class AndersonSolver extends FixedPointSolver {
     private final int capacity;
     private final double lambda;
     private final double beta;
-    private final NDArray images;
-    private final NDArray residuals;
+    private final int batch;
+    private final int[] sampleAxes;
+    private final History images;
+    private final History residuals;
+    private final double[][] gram;
     private int stored;
 
     Rule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
       capacity = Math.min(options.andersonMemory(), options.maxIterations());
       lambda = options.andersonRegularization();
       beta = options.andersonMixing();
-      Shape flat = first.z().getShape();
-      Shape history = new Shape(flat.get(0), capacity, flat.get(1));
-      images = workspace.keep(first.z().getManager().zeros(history, first.z().getDataType(),
-          first.z().getDevice()));
-      residuals = workspace.keep(first.z().getManager().zeros(history, first.z().getDataType(),
-          first.z().getDevice()));
+      batch = (int) first.z().getShape().get(0);
+      sampleAxes = HostValues.sampleAxes(first.z().getShape());
+      images = new History(workspace, first.z(), capacity);
+      residuals = new History(workspace, first.z(), capacity);
+      gram = new double[batch][capacity * capacity];
+    }
+
+    @Override
+    public Residuals measure(Iterate current) {
+      int slot = stored % capacity;
+      images.assign(slot, current.fz());
+      residuals.assignDifference(slot, current.fz(), current.z());
+      int used = Math.min(stored + 1, capacity);
+      double[] row = HostValues.of(residuals.products(slot, 1, used)); // (batch, 1, used)
+      double[] absolute = new double[batch];
+      for (int s = 0; s < batch; s++) {
+        double[] g = gram[s];
+        for (int j = 0; j < used; j++) {
+          double value = row[s * used + j];
+          g[slot * capacity + j] = value;
+          g[j * capacity + slot] = value;
+        }
+        absolute[s] = Math.sqrt(Math.abs(row[s * used + slot]));
+      }
+      return new Residuals(absolute, HostValues.sampleNorms(current.fz(), sampleAxes));
+    }
+
+    @Override
+    public boolean readsImageInNext() {
+      return false; // f(z) is in the history already
     }
 
     @Override
     public Iterate next(Iterate current, UnaryOperator<NDArray> f) {
-      NDIndex slot = new NDIndex().addAllDim().addIndices(stored % capacity);
-      images.set(slot, current.fz());
-      residuals.set(slot, current.residual());
       stored++;
       int n = Math.min(stored, capacity);
-      NDIndex window = new NDIndex().addAllDim().addSliceDim(0, n);
-      NDArray fx = n == capacity ? images : images.get(window);
-      NDArray g = n == capacity ? residuals : residuals.get(window);
-
-      int batch = (int) g.getShape().get(0);
-      double[] gram = g.batchMatMul(g.transpose(0, 2, 1)).toType(DataType.FLOAT64, false).toDoubleArray();
       double[] weights = new double[batch * n];
       for (int sample = 0; sample < batch; sample++) {
-        mixingWeights(gram, sample * n * n, n, weights, sample * n);
+        mixingWeights(gram[sample], n, weights, sample * n);
       }
-      NDArray alpha = g.getManager().create(weights, new Shape(batch, 1, n))
-          .toType(g.getDataType(), false).toDevice(g.getDevice(), false);
-      NDArray mixed = alpha.batchMatMul(fx).reshape(batch, -1);
+      NDArray mixed = images.combine(images.coefficients(weights, n), n);
       if (beta != 1.0) {
-        mixed = mixed.sub(alpha.batchMatMul(g).reshape(batch, -1).mul(1 - beta));
+        mixed = mixed.sub(residuals.combine(residuals.coefficients(weights, n), n).mul(1 - beta));
       }
       return Iterate.evaluate(mixed, f);
     }
 
-    /** α = a / Σa with (GGᵀ + λ'I) a = 1, by Gaussian elimination with partial pivoting. */
-    private void mixingWeights(double[] gram, int offset, int n, double[] out, int outOffset) {
+    /**
+     * α = a / Σa with (GGᵀ + λ'I) a = 1 over the first n slots, by Gaussian elimination with
+     * partial pivoting.
+     */
+    private void mixingWeights(double[] g, int n, double[] out, int outOffset) {
       double trace = 0;
       for (int i = 0; i < n; i++) {
-        trace += gram[offset + i * n + i];
+        trace += g[i * capacity + i];
       }
       double ridge = lambda * trace / n + RIDGE_FLOOR;
       double[][] m = new double[n][n + 1];
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {
-          m[i][j] = gram[offset + i * n + j] + (i == j ? ridge : 0);
+          m[i][j] = g[i * capacity + j] + (i == j ? ridge : 0);
         }
         m[i][n] = 1;
       }

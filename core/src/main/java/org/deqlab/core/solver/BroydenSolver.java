@@ -1,37 +1,63 @@
 package org.deqlab.core.solver;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
  * Broyden's "good" method on {@code g(z) = f(z) − z}, as in the DEQ paper: the inverse Jacobian of
- * g is approximated by {@code H = −I + U Vᵀ} and refined after each step with the Sherman–Morrison
- * rank-one update {@code u = (Δz − H Δg) / (vᵀΔg)}, {@code vᵀ = Δzᵀ H}; the step is {@code −H g}.
- * Each sample has its own U and V (batched matrix products). The history buffers start small and
- * grow with the iterations actually used, never to the iteration threshold up front.
+ * g is approximated by {@code H}, starting from {@code H₀ = −I}, and refined after each step by
+ * the Sherman–Morrison rank-one update {@code H ← H + (δ − H y) δᵀH / (δᵀH y)} from the step taken
+ * {@code δ} and the change of residual {@code y}; the direction is {@code s = −H g}. Each sample
+ * has its own H.
+ *
+ * <p>Stored the limited-memory way of Kelley (Iterative Methods for Linear and Nonlinear
+ * Equations, §7.3): with directions {@code s_j} and step lengths {@code λ_j} (δ_j = λ_j s_j), the
+ * k-th update is {@code u_k v_kᵀ = (s_{k+1} − (1−λ_k) s_k) s_kᵀH_k / ‖s_k‖²}, so the directions
+ * alone determine H — one history row per step instead of the two (u and v) of the textbook form,
+ * which halves the solver's memory. Applying H is a recurrence on the coefficients of {@code
+ * s_0…s_k}, computed on the host from the Gram matrix {@code ⟨s_i, s_j⟩} and the products {@code
+ * ⟨g, s_j⟩}; the device does two batched products per iteration (the new Gram row with ‖g‖², and
+ * the new direction as a combination of the rows). Identical to the textbook iteration in exact
+ * arithmetic.
  *
  * <p>Limited memory: after {@code broydenMemory} updates the approximation restarts from {@code
  * H = −I}. Overwriting only the oldest update (as some reference code does) leaves the later
  * updates, which were derived through it, inconsistent; on a 32-dimensional affine test with
- * memory 6 that variant diverged where restarting converges.
+ * memory 6 that variant diverged where restarting converges. An update whose denominator {@code
+ * δᵀH y} vanishes is skipped for that sample.
+ *
+ * <p>The history grows with the iterations actually used: it starts at the size the last solve of
+ * the same problem (map class and state size) needed, or {@value #INITIAL_CAPACITY} rows, never at
+ * the iteration threshold up front; so a training loop's forward and adjoint solves each hold what
+ * they used the step before.
  *
  * <p>With {@code lineSearch} a sample whose residual does not decrease enough under the full step
  * backtracks (halving its step, at most {@value #MAX_BACKTRACKS} times).
  */
 public final class BroydenSolver extends FixedPointSolver {
-  static final BroydenSolver INSTANCE = new BroydenSolver();
-
   private static final int INITIAL_CAPACITY = 8;
+  static final BroydenSolver INSTANCE = new BroydenSolver(INITIAL_CAPACITY, true);
+
   private static final int MAX_BACKTRACKS = 4;
   private static final double ARMIJO = 1e-4;
   private static final double TINY_DENOMINATOR = 1e-30;
+  private static final CapacityHints HINTS = new CapacityHints(32);
 
-  private BroydenSolver() {}
+  private final int initialCapacity;
+  private final boolean useHints;
+
+  /**
+   * @param initialCapacity history rows a solve starts with when no hint applies
+   * @param useHints whether a solve starts at the size the last solve of its problem needed
+   */
+  BroydenSolver(int initialCapacity, boolean useHints) {
+    this.initialCapacity = initialCapacity;
+    this.useHints = useHints;
+  }
 
   @Override
   public SolverKind kind() {
@@ -39,96 +65,182 @@ public final class BroydenSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
-    return new Rule(options, workspace, first);
+  UpdateRule newRule(
+      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
+    return new Rule(options, workspace, first, problem);
   }
 
-  private static final class Rule implements UpdateRule {
-    private final SolveWorkspace workspace;
-    private final int maxCapacity;
+  private final class Rule implements UpdateRule {
+    private final int memory;
+    private final int maxRows;
     private final boolean lineSearch;
-    private NDArray us; // (batch, capacity, dim): rows u_iᵀ
-    private NDArray vts; // (batch, capacity, dim): rows v_iᵀ
-    private int capacity;
+    private final int batch;
+    private final int[] sampleAxes;
+    private final String hintKey;
+    private final History steps;
+    /** Per sample: ⟨s_i, s_j⟩ at [i * hostCapacity + j]. */
+    private double[][] gram;
+    /** Per sample: ⟨g, s_j⟩ of the iterate just measured. */
+    private double[][] residualProducts;
+    /** Per sample: step length λ_j of direction j. */
+    private double[][] stepLengths;
+    /** Per sample: whether update j was taken (false where its denominator vanished). */
+    private boolean[][] updated;
+    private int hostCapacity;
+    private int rowsUsed;
+    private double[] lastAbsolute;
+    /** Directions stored in rows 0…stored−1; row {@code stored} holds the current residual. */
     private int stored;
-    private Iterate previous;
 
-    Rule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
-      this.workspace = workspace;
-      this.maxCapacity = Math.min(options.broydenMemory(), options.maxIterations());
-      this.lineSearch = options.lineSearch();
-      allocate(first.z(), Math.min(INITIAL_CAPACITY, maxCapacity));
+    Rule(SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
+      memory = Math.min(options.broydenMemory(), options.maxIterations());
+      maxRows = memory + 2; // s_0…s_memory and the residual that triggers the restart
+      lineSearch = options.lineSearch();
+      Shape shape = first.z().getShape();
+      batch = (int) shape.get(0);
+      sampleAxes = HostValues.sampleAxes(shape);
+      hintKey = problem.getName() + " " + shape + " " + first.z().getDataType() + " "
+          + first.z().getDevice();
+      int capacity =
+          Math.min(maxRows, useHints ? HINTS.get(hintKey, initialCapacity) : initialCapacity);
+      steps = new History(workspace, first.z(), capacity);
+      allocateHost(capacity);
     }
 
     @Override
-    public boolean keepsPrevious() {
-      return true;
+    public Residuals measure(Iterate current) {
+      if (stored >= steps.capacity()) {
+        int capacity = Math.min(maxRows, Math.max(stored + 1, steps.capacity() * 2));
+        steps.grow(capacity);
+        allocateHost(capacity);
+      }
+      if (stored + 1 > rowsUsed) {
+        rowsUsed = stored + 1;
+        if (useHints) {
+          HINTS.put(hintKey, rowsUsed); // this solve's need becomes the next one's start
+        }
+      }
+      steps.assignDifference(stored, current.fz(), current.z());
+      int first = Math.max(stored - 1, 0);
+      int count = stored - first + 1;
+      int columns = stored + 1;
+      double[] products = HostValues.of(steps.products(first, count, columns)); // (batch, count, columns)
+      double[] absolute = new double[batch];
+      for (int s = 0; s < batch; s++) {
+        int base = s * count * columns;
+        double squared;
+        if (stored == 0) {
+          squared = products[base];
+        } else {
+          int last = stored - 1;
+          for (int j = 0; j <= last; j++) {
+            double value = products[base + j];
+            gram[s][last * hostCapacity + j] = value;
+            gram[s][j * hostCapacity + last] = value;
+          }
+          System.arraycopy(products, base + columns, residualProducts[s], 0, stored);
+          squared = products[base + columns + stored];
+        }
+        absolute[s] = Math.sqrt(Math.abs(squared));
+      }
+      lastAbsolute = absolute;
+      return new Residuals(absolute, HostValues.sampleNorms(current.fz(), sampleAxes));
+    }
+
+    @Override
+    public boolean readsImageInNext() {
+      return false; // f(z) is in the history already
     }
 
     @Override
     public Iterate next(Iterate current, UnaryOperator<NDArray> f) {
-      if (previous != null) {
-        learn(current.z().sub(previous.z()), current.residual().sub(previous.residual()));
+      if (stored == memory + 1) {
+        steps.assign(0, steps.row(stored)); // restart from H = −I: s_0 = −H g = g
+        stored = 0;
       }
-      previous = current;
-      NDArray step = applyInverse(current.residual()).neg();
-      Iterate next = Iterate.evaluate(current.z().add(step), f);
-      return lineSearch ? backtrack(current, step, next, f) : next;
-    }
-
-    /** Sherman–Morrison update from one secant pair (Δz, Δg). */
-    private void learn(NDArray dz, NDArray dg) {
-      NDArray vt = applyInverseTransposed(dz);
-      NDArray denominator = vt.mul(dg).sum(new int[] {1}, true);
-      // A vanishing denominator makes the update meaningless: divide by +∞ instead, giving u = 0.
-      NDArray degenerate = denominator.abs().lt(TINY_DENOMINATOR);
-      NDArray safe = NDArrays.where(degenerate, denominator.onesLike().mul(Double.POSITIVE_INFINITY),
-          denominator);
-      NDArray u = dz.sub(applyInverse(dg)).div(safe);
-      if (stored == maxCapacity) {
-        stored = 0; // restart from H = −I; the buffers are overwritten from the first column
-        return;
-      }
-      if (stored == capacity) {
-        grow(Math.min(capacity * 2, maxCapacity));
-      }
-      int slot = stored++;
-      NDIndex row = new NDIndex().addAllDim().addIndices(slot);
-      us.set(row, u);
-      vts.set(row, vt);
-    }
-
-    /** {@code H x = −x + U (Vᵀ x)}, with U and V stored as rows. */
-    private NDArray applyInverse(NDArray x) {
-      return lowRank(window(us), window(vts), x);
-    }
-
-    /** {@code Hᵀ x = −x + V (Uᵀ x)}, i.e. the row vector {@code xᵀ H}. */
-    private NDArray applyInverseTransposed(NDArray x) {
-      return lowRank(window(vts), window(us), x);
-    }
-
-    /** {@code −x + Aᵀ (B x)} per sample, for row-stored A and B of shape (batch, k, dim). */
-    private NDArray lowRank(NDArray a, NDArray b, NDArray x) {
+      NDArray direction;
       if (stored == 0) {
-        return x.neg();
+        direction = steps.row(0); // s_0 = g, already in place
+      } else {
+        int columns = stored + 1;
+        double[] coefficients = new double[batch * columns];
+        for (int s = 0; s < batch; s++) {
+          directionCoefficients(s, coefficients, s * columns);
+        }
+        NDArray combined = steps.combine(steps.coefficients(coefficients, columns), columns);
+        steps.assign(stored, combined);
+        combined.close(); // the row holds it now; f's evaluation should not find two copies alive
+        direction = steps.row(stored);
       }
-      long batch = x.getShape().get(0);
-      NDArray coefficients = x.expandDims(1).batchMatMul(b.transpose(0, 2, 1)); // (batch, 1, k)
-      return coefficients.batchMatMul(a).reshape(batch, -1).sub(x);
-    }
-
-    private NDArray window(NDArray buffer) {
-      return stored == capacity ? buffer : buffer.get(new NDIndex().addAllDim().addSliceDim(0, stored));
-    }
-
-    private Iterate backtrack(Iterate current, NDArray step, Iterate next, UnaryOperator<NDArray> f) {
-      int batch = (int) step.getShape().get(0);
-      double[] before = norms(current.residual());
       double[] scale = new double[batch];
-      java.util.Arrays.fill(scale, 1.0);
+      Arrays.fill(scale, 1.0);
+      Iterate next = Iterate.evaluate(current.z().add(direction), f);
+      if (lineSearch) {
+        next = backtrack(current, direction, next, f, scale);
+      }
+      for (int s = 0; s < batch; s++) {
+        stepLengths[s][stored] = scale[s];
+      }
+      stored++;
+      return next;
+    }
+
+    /**
+     * Coefficients of the new direction {@code s_p = −H_p g} over rows 0…p (row p holds g), with p
+     * = stored. {@code t = H_{p−1} g = −g + Σ b_i s_i} by the recurrence {@code t ← t + [(s_{j+1} −
+     * (1−λ_j) s_j) / ‖s_j‖²] ⟨s_j, t⟩}; the last update involves s_p itself, which gives {@code s_p
+     * = (−t + (1−λ_q) c s_q) / (1 + c)} with q = p−1 and {@code c = ⟨s_q, t⟩ / ‖s_q‖²}.
+     */
+    private void directionCoefficients(int sample, double[] out, int offset) {
+      int p = stored;
+      double[] products = gram[sample];
+      double[] a = residualProducts[sample];
+      double[] lengths = stepLengths[sample];
+      boolean[] taken = updated[sample];
+      double[] b = new double[p];
+      for (int j = 0; j < p - 1; j++) {
+        if (!taken[j]) {
+          continue;
+        }
+        double sigma = (innerWithT(products, a, b, j) / products[j * hostCapacity + j]);
+        b[j + 1] += sigma;
+        b[j] -= (1 - lengths[j]) * sigma;
+      }
+      int q = p - 1;
+      double st = innerWithT(products, a, b, q);
+      double squaredNorm = products[q * hostCapacity + q];
+      double denominator = lengths[q] * (squaredNorm + st); // δᵀ H y of the update
+      double c;
+      if (Math.abs(denominator) >= TINY_DENOMINATOR && Double.isFinite(denominator)) {
+        taken[q] = true;
+        c = st / squaredNorm;
+      } else {
+        taken[q] = false; // no update from this pair: H_p = H_{p−1}
+        c = 0;
+      }
+      double inverse = 1 / (1 + c);
+      for (int i = 0; i < p; i++) {
+        out[offset + i] = -b[i] * inverse;
+      }
+      out[offset + q] += (1 - lengths[q]) * c * inverse;
+      out[offset + p] = inverse;
+    }
+
+    /** {@code ⟨s_j, t⟩} for {@code t = −g + Σ_{i≤j} b_i s_i}. */
+    private double innerWithT(double[] products, double[] a, double[] b, int j) {
+      double value = -a[j];
+      for (int i = 0; i <= j; i++) {
+        value += b[i] * products[j * hostCapacity + i];
+      }
+      return value;
+    }
+
+    private Iterate backtrack(
+        Iterate current, NDArray direction, Iterate next, UnaryOperator<NDArray> f,
+        double[] scale) {
+      double[] before = lastAbsolute;
       for (int attempt = 0; attempt < MAX_BACKTRACKS; attempt++) {
-        double[] after = norms(next.residual());
+        double[] after = HostValues.sampleNorms(next.fz().sub(next.z()), sampleAxes);
         boolean retry = false;
         for (int i = 0; i < batch; i++) {
           boolean sufficient = after[i] <= (1 - ARMIJO * scale[i]) * before[i];
@@ -140,41 +252,65 @@ public final class BroydenSolver extends FixedPointSolver {
         if (!retry) {
           break;
         }
+        long[] scaleShape = new long[direction.getShape().dimension()];
+        Arrays.fill(scaleShape, 1);
+        scaleShape[0] = batch;
         NDArray scales =
-            step.getManager().create(scale).toType(step.getDataType(), false)
-                .toDevice(step.getDevice(), false).reshape(batch, 1);
-        next = Iterate.evaluate(current.z().add(step.mul(scales)), f);
+            direction.getManager().create(scale, new Shape(scaleShape))
+                .toType(direction.getDataType(), false).toDevice(direction.getDevice(), false);
+        next = Iterate.evaluate(current.z().add(direction.mul(scales)), f);
       }
       return next;
     }
 
-    private static double[] norms(NDArray residual) {
-      return residual.norm(new int[] {1}).toType(DataType.FLOAT64, false).toDoubleArray();
+    private void allocateHost(int capacity) {
+      double[][] oldGram = gram;
+      double[][] oldProducts = residualProducts;
+      double[][] oldLengths = stepLengths;
+      boolean[][] oldTaken = updated;
+      int old = hostCapacity;
+      gram = new double[batch][capacity * capacity];
+      residualProducts = new double[batch][capacity];
+      stepLengths = new double[batch][capacity];
+      updated = new boolean[batch][capacity];
+      if (oldGram != null) {
+        for (int s = 0; s < batch; s++) {
+          for (int i = 0; i < old; i++) {
+            System.arraycopy(oldGram[s], i * old, gram[s], i * capacity, old);
+          }
+          System.arraycopy(oldProducts[s], 0, residualProducts[s], 0, old);
+          System.arraycopy(oldLengths[s], 0, stepLengths[s], 0, old);
+          System.arraycopy(oldTaken[s], 0, updated[s], 0, old);
+        }
+      }
+      hostCapacity = capacity;
+    }
+  }
+
+  /**
+   * How many history rows the last solve of each problem needed, so the next solve allocates them
+   * at once instead of growing (a growth briefly holds the old and the new buffer). Bounded: the
+   * least recently used problems are forgotten.
+   */
+  private static final class CapacityHints {
+    private final Map<String, Integer> hints;
+
+    CapacityHints(int entries) {
+      hints =
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+              return size() > entries;
+            }
+          };
     }
 
-    private void allocate(NDArray like, int newCapacity) {
-      Shape flat = like.getShape();
-      us = workspace.keep(like.getManager().zeros(new Shape(flat.get(0), newCapacity, flat.get(1)),
-          like.getDataType(), like.getDevice()));
-      vts = workspace.keep(like.getManager().zeros(new Shape(flat.get(0), newCapacity, flat.get(1)),
-          like.getDataType(), like.getDevice()));
-      capacity = newCapacity;
+    synchronized int get(String key, int fallback) {
+      return hints.getOrDefault(key, fallback);
     }
 
-    private void grow(int newCapacity) {
-      NDArray oldUs = us;
-      NDArray oldVts = vts;
-      Shape flat = oldVts.getShape();
-      int added = newCapacity - capacity;
-      NDArray moreUs = oldUs.getManager().zeros(new Shape(flat.get(0), added, flat.get(2)),
-          oldUs.getDataType(), oldUs.getDevice());
-      NDArray moreVts = oldVts.getManager().zeros(new Shape(flat.get(0), added, flat.get(2)),
-          oldVts.getDataType(), oldVts.getDevice());
-      us = workspace.keep(NDArrays.concat(new NDList(oldUs, moreUs), 1));
-      vts = workspace.keep(NDArrays.concat(new NDList(oldVts, moreVts), 1));
-      capacity = newCapacity;
-      workspace.release(oldUs);
-      workspace.release(oldVts);
+    synchronized void put(String key, int capacity) {
+      hints.put(key, capacity);
     }
   }
 }

@@ -1,5 +1,8 @@
 package org.deqlab.core.solver;
 
+import ai.djl.ndarray.NDArray;
+import java.util.function.UnaryOperator;
+
 /**
  * Damped fixed-point iteration {@code z ← (1−τ) z + τ f(z)}: the weight-tied network itself, run
  * until it settles. Converges only where f is (made) contractive, which is exactly why it is the
@@ -16,10 +19,34 @@ public final class DampedIterationSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
-    double tau = options.damping();
-    // With τ = 1 the next point is f(z) itself: the workspace shares the tensor, no copy.
-    return (current, f) ->
-        Iterate.evaluate(tau == 1.0 ? current.fz() : current.z().add(current.residual().mul(tau)), f);
+  UpdateRule newRule(
+      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
+    return new Rule(options.damping(), HostValues.sampleAxes(first.z().getShape()));
+  }
+
+  private static final class Rule implements UpdateRule {
+    private final double tau;
+    private final int[] sampleAxes;
+    private NDArray residual;
+
+    Rule(double tau, int[] sampleAxes) {
+      this.tau = tau;
+      this.sampleAxes = sampleAxes;
+    }
+
+    @Override
+    public Residuals measure(Iterate current) {
+      residual = current.fz().sub(current.z());
+      return new Residuals(
+          HostValues.sampleNorms(residual, sampleAxes),
+          HostValues.sampleNorms(current.fz(), sampleAxes));
+    }
+
+    @Override
+    public Iterate next(Iterate current, UnaryOperator<NDArray> f) {
+      // With τ = 1 the next point is f(z) itself: the workspace shares the tensor, no copy.
+      NDArray z = tau == 1.0 ? current.fz() : current.z().add(residual.mul(tau));
+      return Iterate.evaluate(z, f);
+    }
   }
 }

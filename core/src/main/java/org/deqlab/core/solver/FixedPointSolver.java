@@ -2,9 +2,7 @@ package org.deqlab.core.solver;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
@@ -30,8 +28,13 @@ public abstract sealed class FixedPointSolver
   /** The kind of this solver, for reports. */
   public abstract SolverKind kind();
 
-  /** Starts the rule for one solve, given the evaluated initial guess (flattened to batch × dim). */
-  abstract UpdateRule newRule(SolverOptions options, SolveWorkspace workspace, Iterate first);
+  /**
+   * Starts the rule for one solve, given the evaluated initial guess (in the state's shape) and
+   * the map's class, which tells solves of the same problem apart (a forward solve from the
+   * adjoint solve of the same state size) for rules that size buffers from earlier solves.
+   */
+  abstract UpdateRule newRule(
+      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem);
 
   /**
    * Solves {@code z = f(z)} starting from {@code z0}, whose first axis is the batch.
@@ -39,6 +42,11 @@ public abstract sealed class FixedPointSolver
    * <p>Never throws for numerical trouble: NaN/Inf or a blow-up ends the solve as {@link
    * StopReason#DIVERGED} with the trace so far and the best iterate found. An interrupted thread
    * ends it as {@link StopReason#CANCELLED}.
+   *
+   * <p>Per iteration the loop itself adds no device work when every sample improves (the usual
+   * case): the rule brings the residual norms to the host together with its own numbers, and the
+   * lowest iterate is the current one, shared without a copy. Only when some samples got worse
+   * does it merge the lowest iterate per sample on the device.
    *
    * @param f the map; called with arrays of {@code z0}'s shape
    * @param z0 the initial guess (not modified, not closed)
@@ -49,18 +57,17 @@ public abstract sealed class FixedPointSolver
       UnaryOperator<NDArray> f, NDArray z0, SolverOptions options, IterationListener listener) {
     long start = System.nanoTime();
     Shape shape = z0.getShape();
-    if (shape.dimension() < 1 || shape.get(0) < 1) {
+    if (shape.dimension() < 2 || shape.get(0) < 1) {
       throw new IllegalArgumentException(
-          "the initial guess needs a leading batch axis, got shape " + shape);
+          "the initial guess needs a leading batch axis and at least one state axis, got shape "
+              + shape);
     }
     int batch = (int) shape.get(0);
-    long dim = shape.size() / batch;
     int[] evaluations = {0};
-    boolean flat = shape.dimension() == 2;
-    UnaryOperator<NDArray> flatF =
+    UnaryOperator<NDArray> counted =
         z -> {
           evaluations[0]++;
-          return flat ? f.apply(z) : f.apply(z.reshape(shape)).reshape(batch, dim);
+          return f.apply(z);
         };
 
     Trace trace = new Trace(batch, options);
@@ -72,24 +79,19 @@ public abstract sealed class FixedPointSolver
       NDArray lowest;
       UpdateRule rule;
       try (NDScope iterationScope = new NDScope()) {
-        current = workspace.keep(Iterate.evaluate(flat ? z0.duplicate() : z0.reshape(batch, dim), flatF));
+        current = workspace.keep(Iterate.evaluate(z0.duplicate(), counted));
         lowest = workspace.keep(current.z());
-        rule = newRule(options, workspace, current);
+        rule = newRule(options, workspace, current, f.getClass());
       }
-      Iterate previous = null;
       for (int iteration = 0; ; iteration++) {
         try (NDScope iterationScope = new NDScope()) {
-          boolean[] improved = trace.record(current);
+          boolean[] improved = trace.record(rule.measure(current));
           listener.onIteration(iteration, trace.lastAbsolute(), trace.lastRelative());
           if (allTrue(improved)) {
             workspace.release(lowest);
             lowest = workspace.keep(current.z()); // shared with the iterate, no copy
           } else if (anyTrue(improved)) {
-            // DJL's where does not broadcast: expand the per-sample mask to the state's shape.
-            NDArray mask =
-                z0.getManager().create(improved).toDevice(current.z().getDevice(), false)
-                    .reshape(batch, 1).broadcast(current.z().getShape());
-            NDArray updated = NDArrays.where(mask, current.z(), lowest);
+            NDArray updated = mergePerSample(improved, current.z(), lowest);
             workspace.release(lowest);
             lowest = workspace.keep(updated);
           }
@@ -98,19 +100,14 @@ public abstract sealed class FixedPointSolver
             reason = StopReason.CANCELLED;
           }
           if (reason != null) {
-            equilibrium = lowest.reshape(shape);
-            NDScope.unregister(equilibrium);
-            workspace.release(lowest); // the reshaped view keeps the storage alive
+            equilibrium = workspace.handOver(lowest);
             break;
           }
-          Iterate next = workspace.keep(rule.next(current, flatF));
-          workspace.release(previous);
-          previous = null;
-          if (rule.keepsPrevious()) {
-            previous = current;
-          } else {
-            workspace.release(current);
+          if (!rule.readsImageInNext()) {
+            workspace.release(current.fz()); // the later release of the iterate skips it
           }
+          Iterate next = workspace.keep(rule.next(current, counted));
+          workspace.release(current);
           current = next;
         }
       }
@@ -118,6 +115,18 @@ public abstract sealed class FixedPointSolver
     // Hand the equilibrium to the caller's scope, if the caller runs in one.
     NDScope.register(equilibrium);
     return trace.result(equilibrium, evaluations[0], reason, System.nanoTime() - start);
+  }
+
+  /** Per sample, {@code z} where {@code improved} and {@code lowest} elsewhere. */
+  private static NDArray mergePerSample(boolean[] improved, NDArray z, NDArray lowest) {
+    Shape shape = z.getShape();
+    long[] maskShape = new long[shape.dimension()];
+    java.util.Arrays.fill(maskShape, 1);
+    maskShape[0] = improved.length;
+    // DJL's where does not broadcast: expand the per-sample mask to the state's shape.
+    NDArray mask = z.getManager().create(improved).toDevice(z.getDevice(), false)
+        .reshape(new Shape(maskShape)).broadcast(shape);
+    return NDArrays.where(mask, z, lowest);
   }
 
   private static boolean allTrue(boolean[] flags) {
@@ -161,19 +170,16 @@ public abstract sealed class FixedPointSolver
     }
 
     /** Records an iterate's residuals; returns which samples reached a new lowest residual. */
-    boolean[] record(Iterate iterate) {
-      // Two small norms stacked, rather than one norm of the stacked tensors: no (2, batch, dim) copy.
-      NDArray norms =
-          NDArrays.stack(
-              new NDList(iterate.residual().norm(new int[] {1}), iterate.fz().norm(new int[] {1})));
-      double[] values = hostValues(norms);
+    boolean[] record(Residuals residuals) {
+      double[] norms = residuals.absolute();
+      double[] images = residuals.image();
       int batch = absolute.length;
       double worstAbsolute = 0;
       double worstRelative = 0;
       boolean[] improved = new boolean[batch];
       for (int i = 0; i < batch; i++) {
-        absolute[i] = values[i];
-        relative[i] = values[i] / (values[batch + i] + RELATIVE_EPSILON);
+        absolute[i] = norms[i];
+        relative[i] = norms[i] / (images[i] + RELATIVE_EPSILON);
         if (!Double.isFinite(absolute[i]) || !Double.isFinite(relative[i])) {
           nonFinite = true;
           worstAbsolute = Double.NaN;
@@ -202,18 +208,6 @@ public abstract sealed class FixedPointSolver
       absoluteTrace[length] = worstAbsolute;
       relativeTrace[length] = worstRelative;
       length++;
-    }
-
-    private static double[] hostValues(NDArray array) {
-      if (array.getDataType() == DataType.FLOAT64) {
-        return array.toDoubleArray();
-      }
-      float[] floats = array.toType(DataType.FLOAT32, false).toFloatArray();
-      double[] values = new double[floats.length];
-      for (int i = 0; i < floats.length; i++) {
-        values[i] = floats[i];
-      }
-      return values;
     }
 
     double lastAbsolute() {

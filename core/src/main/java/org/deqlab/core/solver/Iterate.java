@@ -4,20 +4,13 @@ import ai.djl.ndarray.NDArray;
 import java.util.function.UnaryOperator;
 
 /**
- * One evaluated iterate of a solve, flattened to (batch, dim): the point {@code z}, its image
- * {@code f(z)} and the residual {@code g(z) = f(z) − z}. Evaluating every candidate through
- * {@link #evaluate} keeps the residual's definition in one place.
+ * One evaluated iterate of a solve, in the state's own shape: the point {@code z} and its image
+ * {@code f(z)}. The residual {@code g(z) = f(z) − z} is formed by the update rule where it needs
+ * it (often straight into a history buffer), so the loop never allocates one it does not use.
  */
-record Iterate(NDArray z, NDArray fz, NDArray residual) {
+record Iterate(NDArray z, NDArray fz) {
 
   static Iterate evaluate(NDArray z, UnaryOperator<NDArray> f) {
-    NDArray fz = f.apply(z);
-    return new Iterate(z, fz, fz.sub(z));
-  }
-
-  void close() {
-    z.close();
-    fz.close();
-    residual.close();
+    return new Iterate(z, f.apply(z));
   }
 }

@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * Owns the arrays that outlive one iteration of a solve (iterates, the lowest iterate, history
- * buffers). Every iteration runs in its own {@link NDScope} so its temporaries are freed when it
- * ends; arrays that must survive are {@link #keep kept} here and {@link #release released} as
- * soon as they are replaced, so a solve's native memory stays flat however long it runs.
+ * buffers and their views). Every iteration runs in its own {@link NDScope} so its temporaries
+ * are freed when it ends; arrays that must survive are {@link #keep kept} here and {@link #release
+ * released} as soon as they are replaced, so a solve's native memory stays flat however long it
+ * runs.
  *
  * <p>Kept arrays are reference-counted, so one tensor can serve two roles (a new iterate that is
  * also the lowest one, {@code z ← f(z)} that reuses f's output) without a copy.
@@ -32,7 +33,6 @@ final class SolveWorkspace implements AutoCloseable {
   Iterate keep(Iterate iterate) {
     keep(iterate.z());
     keep(iterate.fz());
-    keep(iterate.residual());
     return iterate;
   }
 
@@ -57,8 +57,16 @@ final class SolveWorkspace implements AutoCloseable {
     if (iterate != null) {
       release(iterate.z());
       release(iterate.fz());
-      release(iterate.residual());
     }
+  }
+
+  /**
+   * Gives a kept array away: the workspace forgets it (whatever its count) and will not free it;
+   * later releases of it are no-ops. Used for the equilibrium handed to the caller.
+   */
+  NDArray handOver(NDArray array) {
+    references.remove(array);
+    return array;
   }
 
   @Override

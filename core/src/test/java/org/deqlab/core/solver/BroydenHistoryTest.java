@@ -1,0 +1,69 @@
+package org.deqlab.core.solver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.function.UnaryOperator;
+import org.deqlab.core.testing.AffineProblem;
+import org.deqlab.core.testing.Dense;
+import org.deqlab.core.testing.TestEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Broyden's history grows with the iterations a solve uses; growing must not change the
+ * iteration. A solver that starts with one row (and so grows 1 → 2 → 4 → …, through restarts when
+ * the memory is short) is compared with one whose history holds every row from the start.
+ */
+class BroydenHistoryTest {
+  private static NDManager manager;
+
+  @BeforeAll
+  static void start() {
+    manager = TestEngine.newManager();
+  }
+
+  @AfterAll
+  static void stop() {
+    manager.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {6, 40})
+  void growingTheHistoryLeavesTheIterationUnchanged(int memory) {
+    AffineProblem problem =
+        AffineProblem.withEigenvalues(manager, AffineProblem.spread(24, 0.9), 3, 11);
+    // A state with two axes after the batch, so the history's row views are reshaped slices.
+    Shape stateShape = new Shape(3, 4, 6);
+    UnaryOperator<NDArray> flat = problem.map();
+    UnaryOperator<NDArray> map =
+        z -> flat.apply(z.reshape(new Shape(3, 24))).reshape(stateShape);
+    SolverOptions options = SolverOptions.defaults()
+        .withMaxIterations(300)
+        .withTolerance(1e-11)
+        .withStopCriterion(StopCriterion.ABSOLUTE)
+        .withBroyden(memory, false);
+
+    SolverResult growing = new BroydenSolver(1, false).solve(
+        map, problem.zeros(manager).reshape(stateShape), options, IterationListener.NONE);
+    SolverResult presized = new BroydenSolver(memory + 2, false).solve(
+        map, problem.zeros(manager).reshape(stateShape), options, IterationListener.NONE);
+
+    assertEquals(StopReason.CONVERGED, growing.stopReason(), growing.stats().toString());
+    assertEquals(presized.steps(), growing.steps());
+    for (int k = 0; k < growing.steps(); k++) {
+      double a = growing.absoluteTrace()[k];
+      double b = presized.absoluteTrace()[k];
+      assertTrue(Math.abs(a - b) <= 1e-9 * Math.max(b, 1e-9),
+          "step " + k + ": residual " + a + " growing vs " + b + " presized");
+    }
+    double error =
+        Dense.relativeError(growing.equilibrium().toDoubleArray(), problem.solution());
+    assertTrue(error < 1e-9, "relative error to the closed form " + error);
+  }
+}
