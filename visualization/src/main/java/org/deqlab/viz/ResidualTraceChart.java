@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Residual traces of fixed-point solves on a log scale: the latest forward solve and the latest
  * backward solve (absolute residual solid, relative dashed), the {@value #HISTORY} solves before
- * each drawn faded, and one live trace that grows point by point while a solve runs.
+ * each drawn faded, and one live trace that grows point by point while a solve runs (and then
+ * keeps the last solve).
  */
 public final class ResidualTraceChart extends ChartPanel {
   /** How many earlier solves of each kind stay visible, faded. */
@@ -47,14 +48,15 @@ public final class ResidualTraceChart extends ChartPanel {
             styled(series("live rel", X_NAME, X_UNIT, REL_NAME, REL_UNIT),
                 SeriesStyle.line(LIVE_COLOR, 1.5).dashed(RELATIVE_DASHES)),
             BoundedSeries.DEFAULT_CAPACITY, true);
-    // Oldest first, so the latest traces are drawn on top of the faded ones.
+    // ChartFX draws a renderer's list from the last entry to the first, so the first is on top:
+    // the live trace, then the latest solves, then the faded ones, the oldest at the bottom.
     List<DataSet> drawOrder = new ArrayList<>();
-    drawOrder.addAll(forward.fadedOldestFirst());
-    drawOrder.addAll(backward.fadedOldestFirst());
-    drawOrder.addAll(forward.latest());
-    drawOrder.addAll(backward.latest());
     drawOrder.add(liveAbsolute.data());
     drawOrder.add(liveRelative.data());
+    drawOrder.addAll(forward.latest());
+    drawOrder.addAll(backward.latest());
+    drawOrder.addAll(forward.fadedNewestFirst());
+    drawOrder.addAll(backward.fadedNewestFirst());
     mainRenderer().getDatasets().addAll(drawOrder);
   }
 
@@ -134,7 +136,8 @@ public final class ResidualTraceChart extends ChartPanel {
         + " on. A straight falling line on this log scale means linear convergence: the error"
         + " shrinks by the same factor every iteration (for plain iteration, about the spectral"
         + " radius of J_f). A line that levels off means the solver stalled; one that climbs"
-        + " means it diverged. The green line follows a solve live while it runs.";
+        + " means it diverged. The green line follows a solve live while it runs, iteration by"
+        + " iteration, and then stays on the last solve that ran.";
   }
 
   /**
@@ -212,14 +215,6 @@ public final class ResidualTraceChart extends ChartPanel {
       return faded;
     }
 
-    List<DataSet> fadedOldestFirst() {
-      List<DataSet> faded = new ArrayList<>();
-      for (int slot = HISTORY; slot >= 1; slot--) {
-        faded.add(absolute[slot]);
-        faded.add(relative[slot]);
-      }
-      return faded;
-    }
 
     private static double[] copy(double[] values) {
       return values == null ? new double[0] : values.clone();

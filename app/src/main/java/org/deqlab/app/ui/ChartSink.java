@@ -10,6 +10,9 @@ interface ChartSink {
   /** A batch of training events, in order (at most ten batches per second of wall time). */
   void show(List<TrainingEvent> events);
 
+  /** The solve running now, iterations 0…n−1 so far (the residual plot's live trace). */
+  void showLiveSolve(double[] absolute, double[] relative);
+
   /** One measured sequence length of a sweep. */
   void showSweepPoint(String series, LengthSweep.Point point);
 

@@ -55,6 +55,7 @@ final class ExperimentViewModel implements AutoCloseable {
 
   private final EngineWorker engine = new EngineWorker();
   private final Queue<TrainingEvent> queue = new ConcurrentLinkedQueue<>();
+  private final LiveSolve liveSolve = new LiveSolve();
   private final ScheduledExecutorService drainTicker =
       Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "deq-ui-drain");
@@ -173,6 +174,7 @@ final class ExperimentViewModel implements AutoCloseable {
       Experiment created = Experiment.create(runConfig);
       experiment = created;
       liveSettings = created.settings();
+      created.trainer().setSolverListeners(liveSolve, liveSolve);
       try (RunLog log = RunLog.create(directory.resolve("run.jsonl"), runConfig,
           Provenance.capture(created.device()), created.data().describe())) {
         created.stream().subscribe(log::append);
@@ -386,11 +388,20 @@ final class ExperimentViewModel implements AutoCloseable {
   }
 
   private void scheduleDrain() {
-    if (!queue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+    if (drainScheduled.compareAndSet(false, true)) {
       Platform.runLater(() -> {
         drainScheduled.set(false);
         drainQueue();
+        showLiveSolve(); // after the finished steps: the solve in progress is the newer one
       });
+    }
+  }
+
+  /** The solve in progress, if it advanced since the last refresh (JavaFX thread). */
+  private void showLiveSolve() {
+    LiveSolve.Trace trace = liveSolve.take();
+    if (trace != null && sink != null) {
+      sink.showLiveSolve(trace.absolute(), trace.relative());
     }
   }
 

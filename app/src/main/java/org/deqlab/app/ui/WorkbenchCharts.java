@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.deqlab.app.experiment.LengthSweep;
 import org.deqlab.core.jacobian.RitzValue;
+import org.deqlab.core.solver.SolveStats;
 import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.core.train.TrainingEvent;
 import org.deqlab.viz.ChartPanel;
@@ -91,6 +92,12 @@ final class WorkbenchCharts implements ChartSink {
         residuals.showBackward(step.backward().absoluteTrace(), step.backward().relativeTrace());
       }
     }
+    if (!solved.isEmpty()) {
+      // The last solve that ran, until the live trace reports a newer one (and in a replay).
+      TrainingEvent.Step last = solved.get(solved.size() - 1);
+      SolveStats solve = last.backward() != null ? last.backward() : last.forward();
+      showLiveSolve(solve.absoluteTrace(), solve.relativeTrace());
+    }
     if (latestProbe != null) {
       List<RitzValue> values = latestProbe.ritzValues();
       ritz.showRitzValues(values.stream().mapToDouble(RitzValue::re).toArray(),
@@ -98,6 +105,14 @@ final class WorkbenchCharts implements ChartSink {
       ritzStep = latestProbe.step();
     }
     onChange.run();
+  }
+
+  @Override
+  public void showLiveSolve(double[] absolute, double[] relative) {
+    residuals.beginLiveTrace();
+    for (int i = 0; i < absolute.length; i++) {
+      residuals.addLivePoint(i, absolute[i], relative[i]);
+    }
   }
 
   @Override

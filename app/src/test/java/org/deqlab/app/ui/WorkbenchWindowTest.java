@@ -4,6 +4,7 @@ import static org.deqlab.app.ui.TinyExperiment.await;
 import static org.deqlab.app.ui.TinyExperiment.fx;
 import static org.deqlab.app.ui.TinyExperiment.fxRun;
 import static org.deqlab.app.ui.TinyExperiment.logged;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -159,6 +160,9 @@ class WorkbenchWindowTest {
     assertEquals(last.get("forward").get("steps").asInt(), points(charts.residuals, "forward abs"));
     assertEquals(last.get("backward").get("steps").asInt(), points(charts.residuals, "backward abs"));
     assertEquals(ResidualTraceChart.HISTORY, fx(() -> charts.residuals.fadedForwardCount()));
+    // The live trace followed the solves as they ran; the last one was step 6's backward solve.
+    assertArrayEquals(ys(charts.residuals, "backward abs"), ys(charts.residuals, "live abs"));
+    assertArrayEquals(ys(charts.residuals, "backward rel"), ys(charts.residuals, "live rel"));
     // Probed at steps 2, 4 and 6: three estimates, and the Ritz values of the last probe.
     assertEquals(3, points(charts.spectral, "spectral radius ρ(J_f)"));
     assertEquals(last.get("spectralRadius").asDouble(), ys(charts.spectral, "spectral radius ρ(J_f)")[2], 1e-12);
