@@ -143,6 +143,10 @@ public final class MemoryCommand implements Command {
       out.printf(Locale.ROOT, "%s cell (%s), input %s, %s on %s; forward %s to %.0e%n",
           config.model().cell(), config.name(), input, dataType, device,
           config.forward().solver(), config.forward().options().tolerance());
+      if (device.isGpu()) {
+        out.println("note: these are the process's host (resident) bytes; the device's own peak"
+            + " allocation is not measured (DJL 0.35 exposes no CUDA allocator statistics)");
+      }
       out.printf("%-9s %6s %12s %12s %10s %10s %6s %12s%n", "layer", "depth", "kept (MB)",
           "peak (MB)", "fwd (ms)", "bwd (ms)", "steps", "grad diff");
       MemoryComparison comparison = new MemoryComparison(cell, manager, config.forward().solver(),
