@@ -33,7 +33,8 @@ import java.util.function.UnaryOperator;
  * <p>The history grows with the iterations actually used: it starts at the size the last solve of
  * the same problem (map class and state size) needed, or {@value #INITIAL_CAPACITY} rows, never at
  * the iteration threshold up front; so a training loop's forward and adjoint solves each hold what
- * they used the step before.
+ * they used the step before. The residual that ends a solve is measured without a row of its own
+ * (a row is added only when the iteration goes on), so a solve holds one row per direction.
  *
  * <p>With {@code lineSearch} a sample whose residual does not decrease enough under the full step
  * backtracks (halving its step, at most {@value #MAX_BACKTRACKS} times).
@@ -77,6 +78,7 @@ public final class BroydenSolver extends FixedPointSolver {
     private final int batch;
     private final int[] sampleAxes;
     private final String hintKey;
+    private final SolveWorkspace workspace;
     private final History steps;
     /** Per sample: ⟨s_i, s_j⟩ at [i * hostCapacity + j]. */
     private double[][] gram;
@@ -89,8 +91,12 @@ public final class BroydenSolver extends FixedPointSolver {
     private int hostCapacity;
     private int rowsUsed;
     private double[] lastAbsolute;
-    /** Directions stored in rows 0…stored−1; row {@code stored} holds the current residual. */
+    /**
+     * Directions stored in rows 0…stored−1; row {@code stored} holds the current residual, or
+     * {@link #pending} does when the history had no free row for it.
+     */
     private int stored;
+    private NDArray pending;
 
     Rule(SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
       memory = Math.min(options.broydenMemory(), options.maxIterations());
@@ -103,28 +109,26 @@ public final class BroydenSolver extends FixedPointSolver {
           + first.z().getDevice();
       int capacity =
           Math.min(maxRows, useHints ? HINTS.get(hintKey, initialCapacity) : initialCapacity);
+      this.workspace = workspace;
       steps = new History(workspace, first.z(), capacity);
       allocateHost(capacity);
     }
 
     @Override
     public Residuals measure(Iterate current) {
-      if (stored >= steps.capacity()) {
-        int capacity = Math.min(maxRows, Math.max(stored + 1, steps.capacity() * 2));
-        steps.grow(capacity);
-        allocateHost(capacity);
-      }
-      if (stored + 1 > rowsUsed) {
-        rowsUsed = stored + 1;
-        if (useHints) {
-          HINTS.put(hintKey, rowsUsed); // this solve's need becomes the next one's start
-        }
-      }
-      steps.assignDifference(stored, current.fz(), current.z());
       int first = Math.max(stored - 1, 0);
       int count = stored - first + 1;
       int columns = stored + 1;
-      double[] products = HostValues.of(steps.products(first, count, columns)); // (batch, count, columns)
+      double[] products;
+      if (stored < steps.capacity()) {
+        steps.assignDifference(stored, current.fz(), current.z());
+        products = HostValues.of(steps.products(first, count, columns)); // (batch, count, columns)
+      } else {
+        // No free row: measure this residual from a temporary and add a row only if the solve
+        // goes on (next), so a solve that ends here never holds a row for its last residual.
+        pending = workspace.keep(current.fz().sub(current.z()));
+        products = steps.productsWith(pending, first, count, stored);
+      }
       double[] absolute = new double[batch];
       for (int s = 0; s < batch; s++) {
         int base = s * count * columns;
@@ -147,6 +151,16 @@ public final class BroydenSolver extends FixedPointSolver {
       return new Residuals(absolute, HostValues.sampleNorms(current.fz(), sampleAxes));
     }
 
+    /** This solve needs {@code rows} rows: the next solve of the problem starts with as many. */
+    private void noteRowsUsed(int rows) {
+      if (rows > rowsUsed) {
+        rowsUsed = rows;
+        if (useHints) {
+          HINTS.put(hintKey, rowsUsed);
+        }
+      }
+    }
+
     @Override
     public boolean readsImageInNext() {
       return false; // f(z) is in the history already
@@ -155,9 +169,20 @@ public final class BroydenSolver extends FixedPointSolver {
     @Override
     public Iterate next(Iterate current, UnaryOperator<NDArray> f) {
       if (stored == memory + 1) {
-        steps.assign(0, steps.row(stored)); // restart from H = −I: s_0 = −H g = g
+        // restart from H = −I: s_0 = −H g = g
+        steps.assign(0, pending != null ? pending : steps.row(stored));
         stored = 0;
+      } else if (pending != null) {
+        int capacity = Math.min(maxRows, stored + 1 + steps.capacity() / 4);
+        steps.grow(capacity);
+        allocateHost(capacity);
+        steps.assign(stored, pending);
       }
+      workspace.release(pending);
+      pending = null;
+      // Rows that go on being needed: the directions. A solve that ends measures its last
+      // residual without a row, so the next solve of the problem starts with this many.
+      noteRowsUsed(stored + 1);
       NDArray direction;
       if (stored == 0) {
         direction = steps.row(0); // s_0 = g, already in place

@@ -84,6 +84,31 @@ final class History {
   }
 
   /**
+   * What {@link #products}{@code (first, count, used + 1)} would give if {@code vector} were row
+   * {@code used} (with {@code first + count − 1 == used}), without writing it there: flattened
+   * (batch, count, used + 1) on the host.
+   */
+  double[] productsWith(NDArray vector, int first, int count, int used) {
+    int columns = used + 1;
+    double[] out = new double[(int) batch * count * columns];
+    NDArray flat = vector.reshape(new Shape(batch, 1, dim));
+    double[] squared = HostValues.of(flat.batchMatMul(flat.transpose(0, 2, 1))); // (batch, 1, 1)
+    double[] againstRows = HostValues.of(flat.batchMatMul(window(used).transposed)); // (batch, 1, used)
+    double[] band = count == 1 ? new double[0]
+        : HostValues.of(products(first, count - 1, used)); // (batch, count − 1, used)
+    for (int s = 0; s < batch; s++) {
+      int base = s * count * columns;
+      for (int r = 0; r < count - 1; r++) {
+        System.arraycopy(band, (s * (count - 1) + r) * used, out, base + r * columns, used);
+        out[base + r * columns + used] = againstRows[s * used + first + r];
+      }
+      System.arraycopy(againstRows, s * used, out, base + (count - 1) * columns, used);
+      out[base + (count - 1) * columns + used] = squared[s];
+    }
+    return out;
+  }
+
+  /**
    * {@code Σ_{j<used} c_j row_j} per sample, in the state's shape; {@code coefficients} is (batch,
    * 1, used), as {@link #coefficients} makes it.
    */
