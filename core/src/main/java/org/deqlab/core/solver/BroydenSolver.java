@@ -199,15 +199,37 @@ public final class BroydenSolver extends FixedPointSolver {
       }
       double[] scale = new double[batch];
       Arrays.fill(scale, 1.0);
-      Iterate next = Iterate.evaluate(current.z().add(direction), f);
+      NDArray stepped = current.z().add(direction);
+      Iterate next;
       if (lineSearch) {
-        next = backtrack(current, direction, next, f, scale);
+        next = backtrack(current, direction, Iterate.evaluate(stepped, f), f, scale);
+        workspace.release(current.z());
+      } else {
+        workspace.release(current.z()); // z_k = z_{k+1} − s_k if it is needed again
+        next = Iterate.evaluate(stepped, f);
       }
       for (int s = 0; s < batch; s++) {
         stepLengths[s][stored] = scale[s];
       }
       stored++;
       return next;
+    }
+
+    @Override
+    public boolean rebuildsPreviousIterate() {
+      return true;
+    }
+
+    @Override
+    public NDArray previousIterate(Iterate current) {
+      NDArray direction = steps.row(stored - 1);
+      double[] lengths = new double[batch];
+      boolean fullSteps = true;
+      for (int s = 0; s < batch; s++) {
+        lengths[s] = stepLengths[s][stored - 1];
+        fullSteps &= lengths[s] == 1.0;
+      }
+      return current.z().sub(fullSteps ? direction : direction.mul(perSample(lengths, direction)));
     }
 
     /**
@@ -277,15 +299,18 @@ public final class BroydenSolver extends FixedPointSolver {
         if (!retry) {
           break;
         }
-        long[] scaleShape = new long[direction.getShape().dimension()];
-        Arrays.fill(scaleShape, 1);
-        scaleShape[0] = batch;
-        NDArray scales =
-            direction.getManager().create(scale, new Shape(scaleShape))
-                .toType(direction.getDataType(), false).toDevice(direction.getDevice(), false);
-        next = Iterate.evaluate(current.z().add(direction.mul(scales)), f);
+        next = Iterate.evaluate(current.z().add(direction.mul(perSample(scale, direction))), f);
       }
       return next;
+    }
+
+    /** {@code values} as a (batch, 1, …) array that scales each sample of {@code like}. */
+    private NDArray perSample(double[] values, NDArray like) {
+      long[] shape = new long[like.getShape().dimension()];
+      Arrays.fill(shape, 1);
+      shape[0] = batch;
+      return like.getManager().create(values, new Shape(shape))
+          .toType(like.getDataType(), false).toDevice(like.getDevice(), false);
     }
 
     private void allocateHost(int capacity) {

@@ -87,7 +87,13 @@ public abstract sealed class FixedPointSolver
         try (NDScope iterationScope = new NDScope()) {
           boolean[] improved = trace.record(rule.measure(current));
           listener.onIteration(iteration, trace.lastAbsolute(), trace.lastRelative());
-          if (allTrue(improved)) {
+          if (lowest == null) {
+            // The previous iterate was the lowest and was let go: rebuild it where it still is.
+            lowest = workspace.keep(allTrue(improved) ? current.z()
+                : anyTrue(improved)
+                    ? mergePerSample(improved, current.z(), rule.previousIterate(current))
+                    : rule.previousIterate(current));
+          } else if (allTrue(improved)) {
             workspace.release(lowest);
             lowest = workspace.keep(current.z()); // shared with the iterate, no copy
           } else if (anyTrue(improved)) {
@@ -105,6 +111,10 @@ public abstract sealed class FixedPointSolver
           }
           if (!rule.readsImageInNext()) {
             workspace.release(current.fz()); // the later release of the iterate skips it
+          }
+          if (lowest == current.z() && rule.rebuildsPreviousIterate()) {
+            workspace.release(lowest); // the rule may free z once it has stepped from it
+            lowest = null;
           }
           Iterate next = workspace.keep(rule.next(current, counted));
           workspace.release(current);

@@ -10,7 +10,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>Contract: for every iterate the loop calls {@link #measure} once, then — unless it stops —
  * {@link #next} once, both inside the same iteration scope; the iterate stays alive until {@code
- * next} returns. Arrays a rule keeps longer must be handed to the {@link SolveWorkspace}.
+ * next} returns, unless the rule releases {@code current.z()} there through the workspace (which
+ * frees it only when the loop does not hold it too). Arrays a rule keeps longer must be handed to
+ * the {@link SolveWorkspace}.
  */
 interface UpdateRule {
   /**
@@ -29,5 +31,23 @@ interface UpdateRule {
    */
   default boolean readsImageInNext() {
     return true;
+  }
+
+  /**
+   * Whether the rule can rebuild the iterate before {@code current} from {@code current} and its
+   * own history ({@link #previousIterate}). Then the loop does not hold the lowest iterate while
+   * f is evaluated at the next one — one state-sized array less at a solve's peak — and asks for
+   * it only when some sample got worse.
+   */
+  default boolean rebuildsPreviousIterate() {
+    return false;
+  }
+
+  /**
+   * The iterate before {@code current}, rebuilt (equal to it up to rounding); called right after
+   * {@link #measure} of {@code current}, only when {@link #rebuildsPreviousIterate} says yes.
+   */
+  default NDArray previousIterate(Iterate current) {
+    throw new UnsupportedOperationException("this rule keeps no way back to the previous iterate");
   }
 }

@@ -69,4 +69,39 @@ class BroydenHistoryTest {
         Dense.relativeError(growing.equilibrium().toDoubleArray(), problem.solution());
     assertTrue(error < 1e-9, "relative error to the closed form " + error);
   }
+
+  /**
+   * Broyden lets go of the lowest iterate while f is evaluated at the next one and rebuilds it
+   * (z_k = z_{k+1} − s_k) only when some sample got worse: the returned equilibrium must still be
+   * the iterate whose residual is reported, sample by sample.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+  void theReturnedIterateHasTheReportedResidualsWhenTheLastIterateWasWorse(int maxIterations) {
+    double[] eigenvalues = AffineProblem.spread(12, 0.5);
+    eigenvalues[11] = 1.6; // an unstable direction: Broyden's residual does not fall every step
+    AffineProblem problem = AffineProblem.withEigenvalues(manager, eigenvalues, 3, 3);
+    for (boolean lineSearch : new boolean[] {false, true}) {
+      SolverOptions options = SolverOptions.defaults()
+          .withMaxIterations(maxIterations)
+          .withTolerance(1e-14)
+          .withStopCriterion(StopCriterion.ABSOLUTE)
+          .withBroyden(30, lineSearch);
+      SolverResult result = SolverKind.BROYDEN.solver().solve(
+          problem.map(), problem.zeros(manager), options, IterationListener.NONE);
+
+      NDArray z = result.equilibrium();
+      double[] residual = problem.map().apply(z).sub(z).toDoubleArray();
+      for (int s = 0; s < 3; s++) {
+        double squared = 0;
+        for (int i = 0; i < 12; i++) {
+          squared += residual[s * 12 + i] * residual[s * 12 + i];
+        }
+        double reported = result.sampleAbsoluteResiduals()[s];
+        assertEquals(reported, Math.sqrt(squared), 1e-9 * Math.max(1, reported),
+            "line search " + lineSearch + ", sample " + s + " after " + result.steps()
+                + " steps (lowest at " + result.lowestStep() + ")");
+      }
+    }
+  }
 }
