@@ -45,6 +45,7 @@ public final class AndersonSolver extends FixedPointSolver {
     private final History images;
     private final History residuals;
     private final double[][] gram;
+    private final SolveWorkspace workspace;
     private int stored;
 
     Rule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
@@ -53,6 +54,7 @@ public final class AndersonSolver extends FixedPointSolver {
       beta = options.andersonMixing();
       batch = (int) first.z().getShape().get(0);
       sampleAxes = HostValues.sampleAxes(first.z().getShape());
+      this.workspace = workspace;
       images = new History(workspace, first.z(), capacity);
       residuals = new History(workspace, first.z(), capacity);
       gram = new double[batch][capacity * capacity];
@@ -95,7 +97,20 @@ public final class AndersonSolver extends FixedPointSolver {
       if (beta != 1.0) {
         mixed = mixed.sub(residuals.combine(residuals.coefficients(weights, n), n).mul(1 - beta));
       }
+      workspace.release(current.z()); // z = f(z) − g(z), both in the history, if needed again
       return Iterate.evaluate(mixed, f);
+    }
+
+    /** With one slot the next measure overwrites the previous iterate's f and g. */
+    @Override
+    public boolean rebuildsPreviousIterate() {
+      return capacity > 1;
+    }
+
+    @Override
+    public NDArray previousIterate(Iterate current) {
+      int slot = (stored - 1) % capacity;
+      return images.row(slot).sub(residuals.row(slot));
     }
 
     /**

@@ -215,4 +215,37 @@ class FixedPointSolverTest {
       Thread.interrupted();
     }
   }
+
+  /**
+   * Anderson and Broyden let go of the iterate they step from and rebuild it only when some
+   * sample got worse: whatever the solver and wherever it stops, the returned equilibrium is the
+   * iterate whose per-sample residuals are reported.
+   */
+  @ParameterizedTest
+  @EnumSource(SolverKind.class)
+  void theReturnedEquilibriumHasTheReportedPerSampleResiduals(SolverKind kind) {
+    double[] eigenvalues = AffineProblem.spread(12, 0.5);
+    eigenvalues[11] = 1.6; // an unstable direction: residuals do not fall every step
+    AffineProblem problem = AffineProblem.withEigenvalues(manager, eigenvalues, 3, 3);
+    int rebuilt = 0;
+    for (int maxIterations = 2; maxIterations <= 14; maxIterations++) {
+      SolverResult result = kind.solver().solve(problem.map(), problem.zeros(manager),
+          tight(maxIterations).withTolerance(1e-14), IterationListener.NONE);
+      NDArray z = result.equilibrium();
+      double[] residual = problem.map().apply(z).sub(z).toDoubleArray();
+      for (int s = 0; s < 3; s++) {
+        double squared = 0;
+        for (int i = 0; i < 12; i++) {
+          squared += residual[s * 12 + i] * residual[s * 12 + i];
+        }
+        double reported = result.sampleAbsoluteResiduals()[s];
+        assertEquals(reported, Math.sqrt(squared), 1e-9 * Math.max(1, reported),
+            kind + ", sample " + s + " after " + result.steps() + " steps");
+      }
+      if (result.lowestStep() < result.steps() - 1) {
+        rebuilt++;
+      }
+    }
+    assertTrue(rebuilt > 0, kind + ": no solve ended on an iterate worse than an earlier one");
+  }
 }
