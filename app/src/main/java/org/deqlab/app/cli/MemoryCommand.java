@@ -57,7 +57,9 @@ public final class MemoryCommand implements Command {
           Measures one training step of the preset's cell (default: the default preset's) as a
           DEQ with implicit backward and as unrolled weight-tied stacks of each depth, at each
           sequence length (for an image task: each image size, default the task's): resident
-          memory added by the forward pass and kept for backward, the step's peak, forward and
+          memory added by the forward pass and kept for backward, the solver's buffers that the
+          forward solve leaves for the adjoint solve to reuse, the step's peak (which includes
+          them), forward and
           backward times, and how far each gradient is from the DEQ's; each figure is the median
           of three steps. Each length runs in a fresh process and the run ends with a summary
           over the lengths. Memory is read from the process (Linux /proc), so run it on an
@@ -111,10 +113,10 @@ public final class MemoryCommand implements Command {
     Path csv = args.path("--csv");
     if (csv != null) {
       StringBuilder text = new StringBuilder(
-          "layer,depth,length,kept_bytes,peak_bytes,forward_ms,backward_ms,forward_steps,loss,gradient_difference\n");
+          "layer,depth,length,kept_bytes,workspace_bytes,peak_bytes,forward_ms,backward_ms,forward_steps,loss,gradient_difference\n");
       for (MemoryPoint p : points) {
-        text.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.3f,%.3f,%d,%.6e,%.6e%n", p.layer(),
-            p.depth(), p.length(), p.keptBytes(), p.peakBytes(), p.forwardMillis(), p.backwardMillis(),
+        text.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%.3f,%.3f,%d,%.6e,%.6e%n", p.layer(),
+            p.depth(), p.length(), p.keptBytes(), p.workspaceBytes(), p.peakBytes(), p.forwardMillis(), p.backwardMillis(),
             p.forwardSteps(), p.loss(), p.gradientDifference()));
       }
       Files.writeString(csv, text);
@@ -147,13 +149,14 @@ public final class MemoryCommand implements Command {
         out.println("note: these are the process's host (resident) bytes; the device's own peak"
             + " allocation is not measured (DJL 0.35 exposes no CUDA allocator statistics)");
       }
-      out.printf("%-9s %6s %12s %12s %10s %10s %6s %12s%n", "layer", "depth", "kept (MB)",
-          "peak (MB)", "fwd (ms)", "bwd (ms)", "steps", "grad diff");
+      out.printf("%-9s %6s %12s %12s %12s %10s %10s %6s %12s%n", "layer", "depth", "kept (MB)",
+          "solver (MB)", "peak (MB)", "fwd (ms)", "bwd (ms)", "steps", "grad diff");
       MemoryComparison comparison = new MemoryComparison(cell, manager, config.forward().solver(),
           config.forward().options(), config.backward().options());
       return comparison.run(input, depths, point -> out.printf(Locale.ROOT,
-          "%-9s %6s %12.2f %12.2f %10.1f %10.1f %6s %12.2e%n", point.layer(),
+          "%-9s %6s %12.2f %12s %12.2f %10.1f %10.1f %6s %12.2e%n", point.layer(),
           point.depth() == 0 ? "-" : String.valueOf(point.depth()), point.keptMegabytes(),
+          point.layer().equals("deq") ? String.format(Locale.ROOT, "%.2f", point.workspaceMegabytes()) : "-",
           point.peakMegabytes(), point.forwardMillis(), point.backwardMillis(),
           point.forwardSteps() == 0 ? "-" : String.valueOf(point.forwardSteps()),
           point.gradientDifference()));

@@ -152,6 +152,8 @@ final class MemoryView {
     table.getColumns().add(column("layer", p -> p.depth() == 0 ? "DEQ (" + p.forwardSteps() + " it.)"
         : "L = " + p.depth()));
     table.getColumns().add(column("kept MiB", p -> format("%.1f", p.keptMegabytes())));
+    table.getColumns().add(column("solver MiB",
+        p -> p.layer().equals("deq") ? format("%.1f", p.workspaceMegabytes()) : "–"));
     table.getColumns().add(column("peak MiB", p -> format("%.1f", p.peakMegabytes())));
     table.getColumns().add(column("fwd ms", p -> format("%.0f", p.forwardMillis())));
     table.getColumns().add(column("bwd ms", p -> format("%.0f", p.backwardMillis())));

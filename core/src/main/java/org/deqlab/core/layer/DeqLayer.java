@@ -5,6 +5,7 @@ import ai.djl.training.ParameterStore;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.jacobian.Linearization;
+import org.deqlab.core.solver.FixedPointSolver;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolveStats;
 import org.deqlab.core.solver.SolverKind;
@@ -87,6 +88,7 @@ public final class DeqLayer implements EquilibriumLayer {
       return new LayerPass(equilibrium, injection, solved.stats(), null);
     }
     if (backwardMode instanceof BackwardMode.Phantom phantom) {
+      FixedPointSolver.releaseBuffers(); // no adjoint solve to reuse them; the unroll needs room
       NDArray state = Autograd.recording(true, () -> unrollFrom(parameters, equilibrium, injection, phantom));
       return new LayerPass(state, injection, solved.stats(), null);
     }
@@ -135,6 +137,9 @@ public final class DeqLayer implements EquilibriumLayer {
                   u -> linearization.vjpPlus(u, upstream), upstream, implicit.options(),
                   backwardListener));
     }
+    // The step's last solve: its buffers (the forward solve's, reused) go before the recorded
+    // application of f, where the step's memory peaks; the next step allocates them afresh.
+    FixedPointSolver.releaseBuffers();
     NDArray image =
         Autograd.recording(true, () -> cell.apply(parameters, leaf.stopGradient(), injection, true));
     Autograd.backward(image, adjoint.equilibrium(), false);

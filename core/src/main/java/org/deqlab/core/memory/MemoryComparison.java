@@ -19,6 +19,7 @@ import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.EquilibriumLayer;
 import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.layer.UnrolledLayer;
+import org.deqlab.core.solver.FixedPointSolver;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
@@ -28,8 +29,12 @@ import org.deqlab.core.solver.SolverOptions;
  * keeps about one application's worth of tensors for the backward pass whatever the effective
  * depth, while a weight-tied stack of depth L keeps L applications'. Memory is read from the
  * process ({@link ProcessMemory}), around a loss {@code Σ C⊙z}, after a warm-up step, as the median
- * of three steps; the
- * gradients of every variant are compared with the DEQ's.
+ * of three steps; the gradients of every variant are compared with the DEQ's.
+ *
+ * <p>Each step starts with the solver's reusable buffers freed, so the step allocates its
+ * workspace and the workspace counts in its peak. The buffers the forward solve leaves for the
+ * adjoint solve are reported apart from the tensors kept for backward: they are the solver's
+ * working memory, not part of the autograd graph.
  */
 public final class MemoryComparison {
   private static final int REPEATS = 3;
@@ -89,6 +94,7 @@ public final class MemoryComparison {
     }
     Measured median = runs.get(REPEATS - 1); // loss, gradient and its difference: the last step's
     median.kept = medianOf(runs, m -> m.kept);
+    median.workspace = medianOf(runs, m -> m.workspace);
     median.peak = medianOf(runs, m -> m.peak);
     median.forwardMillis = medianOf(runs, m -> m.forwardMillis);
     median.backwardMillis = medianOf(runs, m -> m.backwardMillis);
@@ -110,6 +116,7 @@ public final class MemoryComparison {
     for (Parameter parameter : cellParameters) {
       Autograd.zeroGradient(parameter.getArray());
     }
+    FixedPointSolver.releaseBuffers(); // the step's solver workspace counts in its peak
     System.gc();
     Measured measured = new Measured();
     try (NDScope scope = new NDScope()) {
@@ -120,11 +127,13 @@ public final class MemoryComparison {
       NDArray loss = Autograd.recording(true, () -> pass.state().mul(weights).sum());
       measured.loss = loss.toType(DataType.FLOAT64, false).getDouble();
       long afterForward = ProcessMemory.residentBytes();
+      long workspace = FixedPointSolver.bufferBytes(); // the forward solve's, idle until the adjoint's
       long middle = System.nanoTime();
       Autograd.backward(loss, false);
       pass.completeBackward();
       long end = System.nanoTime();
-      measured.kept = Math.max(0, afterForward - before);
+      measured.workspace = workspace;
+      measured.kept = Math.max(0, afterForward - before - workspace);
       measured.peak = Math.max(0, ProcessMemory.peakBytes() - before);
       measured.forwardMillis = (middle - start) / 1e6;
       measured.backwardMillis = (end - middle) / 1e6;
@@ -164,6 +173,7 @@ public final class MemoryComparison {
 
   private static final class Measured {
     long kept;
+    long workspace;
     long peak;
     double forwardMillis;
     double backwardMillis;
@@ -173,7 +183,7 @@ public final class MemoryComparison {
     double difference;
 
     MemoryPoint point(String layer, int depth, int length, double gradientDifference) {
-      return new MemoryPoint(layer, depth, length, kept, peak, forwardMillis, backwardMillis,
+      return new MemoryPoint(layer, depth, length, kept, workspace, peak, forwardMillis, backwardMillis,
           forwardSteps, loss, gradientDifference);
     }
   }

@@ -55,8 +55,8 @@ public final class AndersonSolver extends FixedPointSolver {
       batch = (int) first.z().getShape().get(0);
       sampleAxes = HostValues.sampleAxes(first.z().getShape());
       this.workspace = workspace;
-      images = new History(workspace, first.z(), capacity);
-      residuals = new History(workspace, first.z(), capacity);
+      images = workspace.history(first.z(), capacity, true);
+      residuals = workspace.history(first.z(), capacity, true);
       gram = new double[batch][capacity * capacity];
     }
 
@@ -110,7 +110,7 @@ public final class AndersonSolver extends FixedPointSolver {
     @Override
     public NDArray previousIterate(Iterate current) {
       int slot = (stored - 1) % capacity;
-      return images.row(slot).sub(residuals.row(slot));
+      return images.rowMinus(slot, residuals);
     }
 
     /**

@@ -32,8 +32,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>The history grows with the iterations actually used: it starts at the size the last solve of
  * the same problem (map class and state size) needed, or {@value #INITIAL_CAPACITY} rows, never at
- * the iteration threshold up front; so a training loop's forward and adjoint solves each hold what
- * they used the step before. The residual that ends a solve is measured without a row of its own
+ * the iteration threshold up front, and is recycled from an earlier solve of the same state shape
+ * where one is idle; so a training loop's forward and adjoint solves share one buffer sized by
+ * what they used the step before. The residual that ends a solve is measured without a row of its own
  * (a row is added only when the iteration goes on), so a solve holds one row per direction.
  *
  * <p>With {@code lineSearch} a sample whose residual does not decrease enough under the full step
@@ -49,15 +50,16 @@ public final class BroydenSolver extends FixedPointSolver {
   private static final CapacityHints HINTS = new CapacityHints(32);
 
   private final int initialCapacity;
-  private final boolean useHints;
+  private final boolean reuse;
 
   /**
    * @param initialCapacity history rows a solve starts with when no hint applies
-   * @param useHints whether a solve starts at the size the last solve of its problem needed
+   * @param reuse whether a solve starts at the size the last solve of its problem needed, in a
+   *     history recycled from an earlier solve where one fits
    */
-  BroydenSolver(int initialCapacity, boolean useHints) {
+  BroydenSolver(int initialCapacity, boolean reuse) {
     this.initialCapacity = initialCapacity;
-    this.useHints = useHints;
+    this.reuse = reuse;
   }
 
   @Override
@@ -108,10 +110,10 @@ public final class BroydenSolver extends FixedPointSolver {
       hintKey = problem.getName() + " " + shape + " " + first.z().getDataType() + " "
           + first.z().getDevice();
       int capacity =
-          Math.min(maxRows, useHints ? HINTS.get(hintKey, initialCapacity) : initialCapacity);
+          Math.min(maxRows, reuse ? HINTS.get(hintKey, initialCapacity) : initialCapacity);
       this.workspace = workspace;
-      steps = new History(workspace, first.z(), capacity);
-      allocateHost(capacity);
+      steps = workspace.history(first.z(), capacity, reuse);
+      allocateHost(steps.capacity()); // a recycled history may have more rows than asked for
     }
 
     @Override
@@ -155,7 +157,7 @@ public final class BroydenSolver extends FixedPointSolver {
     private void noteRowsUsed(int rows) {
       if (rows > rowsUsed) {
         rowsUsed = rows;
-        if (useHints) {
+        if (reuse) {
           HINTS.put(hintKey, rowsUsed);
         }
       }
@@ -175,7 +177,7 @@ public final class BroydenSolver extends FixedPointSolver {
       } else if (pending != null) {
         int capacity = Math.min(maxRows, stored + 1 + steps.capacity() / 4);
         steps.grow(capacity);
-        allocateHost(capacity);
+        allocateHost(steps.capacity());
         steps.assign(stored, pending);
       }
       workspace.release(pending);

@@ -25,6 +25,24 @@ public abstract sealed class FixedPointSolver
 
   FixedPointSolver() {}
 
+  /**
+   * Frees the solver buffers (Anderson's and Broyden's histories) that finished solves on the
+   * calling thread left for the next solve to reuse. A memory measurement calls it so that a step
+   * allocates its solver workspace afresh and the workspace counts in the step's peak.
+   */
+  public static void releaseBuffers() {
+    History.releasePooled();
+  }
+
+  /**
+   * Bytes that finished solves on the calling thread hold for the next solve to reuse: the
+   * solver's workspace between solves (Broyden's history, Anderson's two), which a memory
+   * comparison tells apart from the tensors a DEQ keeps for its backward pass.
+   */
+  public static long bufferBytes() {
+    return History.pooledBytes();
+  }
+
   /** The kind of this solver, for reports. */
   public abstract SolverKind kind();
 
@@ -107,6 +125,9 @@ public abstract sealed class FixedPointSolver
           }
           if (reason != null) {
             equilibrium = workspace.handOver(lowest);
+            if (reason != StopReason.DIVERGED) {
+              workspace.recycleHistories();
+            }
             break;
           }
           if (!rule.readsImageInNext()) {

@@ -1,10 +1,15 @@
 package org.deqlab.core.solver;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -14,21 +19,37 @@ import java.util.Map;
  * rows with per-sample coefficients ({@link #combine}).
  *
  * <p>Written in place: a row is assigned through a cached view, never by building a new buffer,
- * and the views (rows in the state's shape, bands of adjacent rows, the transpose) are made once
- * per solve; products and combinations read only the rows in use. Rows are overwritten only while they hold finite
- * values (a non-finite residual ends the solve first), which makes {@code row − row} an exact
- * zero for the in-place assignment.
+ * and the views (rows in the state's shape, bands of adjacent rows, the transpose) are made once;
+ * products and combinations read only the rows in use. Rows are overwritten only while they hold
+ * finite values (a solve that meets a non-finite residual discards its histories), which makes
+ * {@code row − row} an exact zero for the in-place assignment.
+ *
+ * <p>Reused across solves: a finished solve {@link #recycle recycles} its histories into a small
+ * per-thread pool and the next solve of the same state shape takes one back ({@link #acquire})
+ * with its views, instead of allocating the buffer and re-creating a view per row — a training
+ * step's forward and adjoint solves share the same buffers, and so do the steps. The arrays live
+ * in a manager of the history's own, so they outlive the caller's per-step managers; what a
+ * history computes for the caller (combinations, rebuilt iterates) is attached to the caller's
+ * manager instead. {@link #releasePooled} frees the calling thread's idle histories.
  *
  * <p>Layout choice, measured on the 2-core CPU with PyTorch 2.7.1: a batched product is fast when
  * the left factor has one or two rows ({@code (b,1,k)×(b,k,d)} or {@code (b,2,d)×(b,d,k)}) and
  * several times slower with the history on the left, so both products keep it on the right.
  */
 final class History {
-  private final SolveWorkspace workspace;
+  /** Idle histories per thread, most recently recycled first. */
+  private static final ThreadLocal<Deque<History>> IDLE = ThreadLocal.withInitial(ArrayDeque::new);
+  /** At most this many idle histories per thread (Anderson's two, forward and adjoint shapes). */
+  static final int POOL_LIMIT = 6;
+
+  private final NDManager owner;
   private final Shape stateShape;
   private final long batch;
   private final long dim;
   private final DataType dataType;
+  private final boolean pooled;
+  /** The current solve's manager: what the history computes for the caller is attached there. */
+  private NDManager home;
   private NDArray rows;
   private NDArray[] rowViews;
   private Window[] windows;
@@ -36,16 +57,100 @@ final class History {
   private float[] floatScratch;
   private int capacity;
 
-  History(SolveWorkspace workspace, NDArray like, int capacity) {
-    this.workspace = workspace;
+  private History(NDArray like, int capacity, boolean pooled) {
+    this.owner = like.getManager().getEngine().newBaseManager(like.getDevice());
     this.stateShape = like.getShape();
     this.batch = stateShape.get(0);
     this.dim = stateShape.size() / batch;
     this.dataType = like.getDataType();
-    this.rows = workspace.keep(
-        like.getManager().zeros(new Shape(batch, capacity, dim), dataType, like.getDevice()));
+    this.pooled = pooled;
+    this.rows = persistent(owner.zeros(new Shape(batch, capacity, dim), dataType, like.getDevice()));
     this.capacity = capacity;
     resetViews();
+  }
+
+  /**
+   * A history for states like {@code like} with at least {@code capacity} rows: the smallest
+   * fitting idle one of this thread when {@code pooled}, else a new one. Its rows hold finite
+   * values from an earlier solve, or zeros.
+   */
+  static History acquire(NDArray like, int capacity, boolean pooled) {
+    History chosen = null;
+    if (pooled) {
+      for (History idle : IDLE.get()) {
+        if (idle.fits(like, capacity) && (chosen == null || idle.capacity < chosen.capacity)) {
+          chosen = idle;
+        }
+      }
+    }
+    if (chosen != null) {
+      IDLE.get().remove(chosen);
+    } else {
+      if (pooled) {
+        // Idle ones of this shape are too small: free them before allocating, not after.
+        for (Iterator<History> idle = IDLE.get().iterator(); idle.hasNext(); ) {
+          History small = idle.next();
+          if (small.sameStates(like)) {
+            idle.remove();
+            small.discard();
+          }
+        }
+      }
+      chosen = new History(like, capacity, pooled);
+    }
+    chosen.home = like.getManager();
+    return chosen;
+  }
+
+  private boolean fits(NDArray like, int rowsNeeded) {
+    return capacity >= rowsNeeded && sameStates(like) && !rows.isReleased();
+  }
+
+  private boolean sameStates(NDArray like) {
+    return stateShape.equals(like.getShape()) && dataType == like.getDataType()
+        && rows.getDevice().equals(like.getDevice());
+  }
+
+
+  /** Hands the history back for a later solve (or frees it, if it is not pooled). */
+  void recycle() {
+    if (!pooled || rows.isReleased()) {
+      discard();
+      return;
+    }
+    home = null;
+    Deque<History> idle = IDLE.get();
+    idle.addFirst(this);
+    while (idle.size() > POOL_LIMIT) {
+      idle.removeLast().discard();
+    }
+  }
+
+  /** Frees the buffer and its views. */
+  void discard() {
+    owner.close();
+  }
+
+  /** Frees the calling thread's idle histories. */
+  static void releasePooled() {
+    Deque<History> idle = IDLE.get();
+    while (!idle.isEmpty()) {
+      idle.removeFirst().discard();
+    }
+  }
+
+  /** Bytes of the calling thread's idle histories' buffers. */
+  static long pooledBytes() {
+    long bytes = 0;
+    for (History idle : IDLE.get()) {
+      bytes += idle.rows.isReleased() ? 0 : idle.batch * idle.capacity * idle.dim * idle.dataType.getNumOfBytes();
+    }
+    return bytes;
+  }
+
+  /** Idle histories of the calling thread (for tests). */
+  static int pooledCount() {
+    return IDLE.get().size();
   }
 
   int capacity() {
@@ -57,7 +162,8 @@ final class History {
     NDArray view = rowViews[i];
     if (view == null) {
       NDArray flat = rows.get(new NDIndex().addAllDim().addIndices(i));
-      view = workspace.keep(flat.reshape(stateShape));
+      view = persistent(flat.reshape(stateShape));
+      flat.close();
       rowViews[i] = view;
     }
     return view;
@@ -113,7 +219,18 @@ final class History {
    * 1, used), as {@link #coefficients} makes it.
    */
   NDArray combine(NDArray coefficients, int used) {
-    return coefficients.batchMatMul(window(used).rows).reshape(stateShape);
+    NDArray product = coefficients.batchMatMul(window(used).rows);
+    NDArray combined = product.reshape(stateShape);
+    combined.attach(home);
+    product.close();
+    return combined;
+  }
+
+  /** {@code row_i − other.row_i}, a new array of the caller's. */
+  NDArray rowMinus(int i, History other) {
+    NDArray difference = row(i).sub(other.row(i));
+    difference.attach(home);
+    return difference;
   }
 
   /**
@@ -137,7 +254,7 @@ final class History {
       window.coefficients().set(values);
       return window.coefficients;
     }
-    return rows.getManager().create(values, new Shape(batch, 1, used))
+    return home.create(values, new Shape(batch, 1, used))
         .toType(dataType, false).toDevice(rows.getDevice(), false);
   }
 
@@ -146,11 +263,12 @@ final class History {
     if (newCapacity <= capacity) {
       return;
     }
-    NDArray larger = workspace.keep(
-        rows.getManager().zeros(new Shape(batch, newCapacity, dim), dataType, rows.getDevice()));
-    larger.get(new NDIndex().addAllDim().addSliceDim(0, capacity)).addi(rows);
+    NDArray larger = persistent(owner.zeros(new Shape(batch, newCapacity, dim), dataType, rows.getDevice()));
+    try (NDArray head = larger.get(new NDIndex().addAllDim().addSliceDim(0, capacity))) {
+      head.addi(rows);
+    }
     releaseViews();
-    workspace.release(rows);
+    rows.close();
     rows = larger;
     capacity = newCapacity;
     resetViews();
@@ -160,7 +278,7 @@ final class History {
     long key = (long) first * 1024 + count;
     NDArray view = bands.get(key);
     if (view == null) {
-      view = workspace.keep(rows.get(new NDIndex().addAllDim().addSliceDim(first, first + count)));
+      view = persistent(rows.get(new NDIndex().addAllDim().addSliceDim(first, first + count)));
       bands.put(key, view);
     }
     return view;
@@ -172,8 +290,8 @@ final class History {
     if (window == null) {
       NDArray first = used == capacity
           ? rows
-          : workspace.keep(rows.get(new NDIndex().addAllDim().addSliceDim(0, used)));
-      window = new Window(first, workspace.keep(first.transpose(0, 2, 1)), used);
+          : persistent(rows.get(new NDIndex().addAllDim().addSliceDim(0, used)));
+      window = new Window(first, persistent(first.transpose(0, 2, 1)), used);
       windows[used] = window;
     }
     return window;
@@ -193,18 +311,19 @@ final class History {
 
     NDArray coefficients() {
       if (coefficients == null) {
-        coefficients = workspace.keep(History.this.rows.getManager()
-            .zeros(new Shape(batch, 1, used), dataType, History.this.rows.getDevice()));
+        coefficients = persistent(owner.zeros(new Shape(batch, 1, used), dataType, History.this.rows.getDevice()));
       }
       return coefficients;
     }
 
     void release() {
       if (rows != History.this.rows) {
-        workspace.release(rows);
+        rows.close();
       }
-      workspace.release(transposed);
-      workspace.release(coefficients);
+      transposed.close();
+      if (coefficients != null) {
+        coefficients.close();
+      }
     }
   }
 
@@ -214,12 +333,20 @@ final class History {
     bands.clear();
   }
 
+  /** Takes an array of the history's out of the caller's scope: it lives as long as the history. */
+  private static NDArray persistent(NDArray array) {
+    NDScope.unregister(array);
+    return array;
+  }
+
   private void releaseViews() {
     for (NDArray view : rowViews) {
-      workspace.release(view);
+      if (view != null) {
+        view.close();
+      }
     }
     for (NDArray view : bands.values()) {
-      workspace.release(view);
+      view.close();
     }
     for (Window window : windows) {
       if (window != null) {

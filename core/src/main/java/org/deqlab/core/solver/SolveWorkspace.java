@@ -2,7 +2,9 @@ package org.deqlab.core.solver;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,9 +16,29 @@ import java.util.Map;
  *
  * <p>Kept arrays are reference-counted, so one tensor can serve two roles (a new iterate that is
  * also the lowest one, {@code z ← f(z)} that reuses f's output) without a copy.
+ *
+ * <p>Histories are the exception: they own their arrays and outlive the solve when it ends well,
+ * going back to their pool for the next solve ({@link #recycleHistories}).
  */
 final class SolveWorkspace implements AutoCloseable {
   private final Map<NDArray, Integer> references = new IdentityHashMap<>();
+  private final List<History> histories = new ArrayList<>();
+  private boolean recycle;
+
+  /** A history for this solve (see {@link History#acquire}), recycled or freed when it closes. */
+  History history(NDArray like, int capacity, boolean pooled) {
+    History history = History.acquire(like, capacity, pooled);
+    histories.add(history);
+    return history;
+  }
+
+  /**
+   * The solve ended with finite values in its histories: on close they go back to the pool
+   * instead of being freed. (A non-finite row would break their in-place assignment.)
+   */
+  void recycleHistories() {
+    recycle = true;
+  }
 
   /** Takes an array out of the current iteration scope (or adds a reference to a kept one). */
   NDArray keep(NDArray array) {
@@ -75,5 +97,13 @@ final class SolveWorkspace implements AutoCloseable {
       array.close();
     }
     references.clear();
+    for (History history : histories) {
+      if (recycle) {
+        history.recycle();
+      } else {
+        history.discard();
+      }
+    }
+    histories.clear();
   }
 }

@@ -20,6 +20,7 @@ import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.EquilibriumLayer;
 import org.deqlab.core.layer.UnrolledLayer;
 import org.deqlab.core.model.TaskModel;
+import org.deqlab.core.solver.FixedPointSolver;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolveStats;
 
@@ -151,6 +152,8 @@ public final class Trainer {
     } catch (RuntimeException e) {
       TrainingEvent.Finished failed = finish("failed", e.toString());
       throw new TrainingFailedException(failed, e);
+    } finally {
+      FixedPointSolver.releaseBuffers(); // the solves' reusable buffers, held between steps
     }
   }
 

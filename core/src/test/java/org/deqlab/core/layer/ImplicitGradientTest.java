@@ -15,6 +15,8 @@ import java.util.Optional;
 import org.deqlab.core.cell.Activation;
 import org.deqlab.core.cell.MlpCell;
 import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.solver.FixedPointSolver;
+import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolveStats;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
@@ -180,6 +182,27 @@ class ImplicitGradientTest {
       assertTrue(oneStepError < 1, name + ": one step should still point the right way, error "
           + oneStepError);
     }
+  }
+
+  /**
+   * The forward solve leaves its buffers for the adjoint solve, which reuses them; they are freed
+   * before the recorded application of f that ends the backward (the step's memory peak), and
+   * before a phantom unroll, which has no solve to reuse them.
+   */
+  @Test
+  void solverBuffersAreHeldFromTheForwardToTheAdjointSolveAndFreedBeforeTheFinalVjp() {
+    FixedPointSolver.releaseBuffers();
+    NDArray input = x.duplicate();
+    LayerPass pass = implicitLayer().forward(parameters, input, true, IterationListener.NONE);
+    long afterForward = FixedPointSolver.bufferBytes();
+    Autograd.backward(Autograd.recording(true, () -> loss(pass.state())), false);
+    pass.completeBackward();
+
+    assertTrue(afterForward > 0, "Broyden's history is kept for the adjoint solve");
+    assertEquals(0, FixedPointSolver.bufferBytes());
+    DeqLayer phantom = new DeqLayer(cell, SolverKind.ANDERSON, TIGHT, new BackwardMode.Phantom(5, 1.0));
+    phantom.forward(parameters, input, true, IterationListener.NONE);
+    assertEquals(0, FixedPointSolver.bufferBytes());
   }
 
   @Test
