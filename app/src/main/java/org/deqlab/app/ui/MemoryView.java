@@ -65,9 +65,10 @@ final class MemoryView {
     measure.disableProperty().bind(Bindings.createBooleanBinding(
         () -> model.state().get().active() || model.engineBusy().get(), model.state(), model.engineBusy()));
 
-    Label note = new Label("Kept: memory the forward pass holds for the backward pass; peak: the whole"
-        + " step's high-water mark. Read from this process's resident size around one training step of the"
-        + " experiment's cell, after a warm-up step; the window's own drawing adds a little noise."
+    Label note = new Label("Kept: memory the forward pass holds for the backward pass; solver: the"
+        + " buffers the DEQ's forward solve leaves for its adjoint solve; peak: the whole step's high-water"
+        + " mark, both included (MiB; forward and backward times in ms). Read from this process's resident size around one training step of"
+        + " the experiment's cell, after a warm-up step; the window's own drawing adds a little noise."
         + " Needs an idle engine: stop training first.");
     note.setWrapText(true);
     note.setStyle("-fx-text-fill: #555;");
@@ -149,15 +150,20 @@ final class MemoryView {
   private TableView<MemoryPoint> table() {
     TableView<MemoryPoint> table = new TableView<>(points);
     table.setId("memory-table");
-    table.getColumns().add(column("layer", p -> p.depth() == 0 ? "DEQ (" + p.forwardSteps() + " it.)"
-        : "L = " + p.depth()));
-    table.getColumns().add(column("kept MiB", p -> format("%.1f", p.keptMegabytes())));
-    table.getColumns().add(column("solver MiB",
+    TableColumn<MemoryPoint, String> layer = column("layer", p -> p.depth() == 0
+        ? "DEQ, " + p.forwardSteps() + " it." : "L = " + p.depth());
+    layer.setMinWidth(78);
+    table.getColumns().add(layer);
+    table.getColumns().add(column("kept", p -> format("%.1f", p.keptMegabytes())));
+    table.getColumns().add(column("solver",
         p -> p.layer().equals("deq") ? format("%.1f", p.workspaceMegabytes()) : "–"));
-    table.getColumns().add(column("peak MiB", p -> format("%.1f", p.peakMegabytes())));
-    table.getColumns().add(column("fwd ms", p -> format("%.0f", p.forwardMillis())));
-    table.getColumns().add(column("bwd ms", p -> format("%.0f", p.backwardMillis())));
-    table.getColumns().add(column("∇ vs DEQ", p -> p.depth() == 0 ? "–" : format("%.0e", p.gradientDifference())));
+    table.getColumns().add(column("peak", p -> format("%.1f", p.peakMegabytes())));
+    table.getColumns().add(column("fwd", p -> format("%.0f", p.forwardMillis())));
+    table.getColumns().add(column("bwd", p -> format("%.0f", p.backwardMillis())));
+    TableColumn<MemoryPoint, String> gradient =
+        column("∇ vs DEQ", p -> p.depth() == 0 ? "–" : format("%.0e", p.gradientDifference()));
+    gradient.setMinWidth(72);
+    table.getColumns().add(gradient);
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
     table.setPlaceholder(new Label("No measurement yet"));
     return table;
