@@ -61,36 +61,38 @@ public final class LiveSettings {
    */
   public record Change(int step, String description) {}
 
-  private final AtomicReference<Values> current;
-  private final AtomicReference<List<String>> pending = new AtomicReference<>(new ArrayList<>());
+  /**
+   * The values together with the descriptions of changes no step has taken yet. They live in one
+   * reference so that a step can never read new values while their change is still unrecorded
+   * (which would log the change one step late).
+   */
+  private record State(Values values, List<String> pending) {}
+
+  private final AtomicReference<State> state;
   private final List<Change> history = new ArrayList<>();
 
   public LiveSettings(Values initial) {
-    current = new AtomicReference<>(initial);
+    state = new AtomicReference<>(new State(initial, List.of()));
   }
 
   /** Changes the settings from any thread; takes effect at the next step. */
   public void update(UnaryOperator<Values> change) {
-    Values before;
-    Values after;
-    do {
-      before = current.get();
-      after = change.apply(before);
-    } while (!current.compareAndSet(before, after));
-    String description = describe(before, after);
-    if (!description.isEmpty()) {
-      pending.updateAndGet(
-          list -> {
-            List<String> next = new ArrayList<>(list);
-            next.add(description);
-            return next;
-          });
-    }
+    state.updateAndGet(
+        before -> {
+          Values after = change.apply(before.values());
+          String description = describe(before.values(), after);
+          if (description.isEmpty()) {
+            return new State(after, before.pending());
+          }
+          List<String> pending = new ArrayList<>(before.pending());
+          pending.add(description);
+          return new State(after, List.copyOf(pending));
+        });
   }
 
   /** The current values, without marking anything as taken. */
   public Values peek() {
-    return current.get();
+    return state.get().values();
   }
 
   /**
@@ -98,13 +100,13 @@ public final class LiveSettings {
    * effect at this step. Called by the trainer only.
    */
   public synchronized Values takeForStep(int step, List<Change> appliedNow) {
-    List<String> changes = pending.getAndSet(new ArrayList<>());
-    for (String description : changes) {
+    State taken = state.getAndUpdate(s -> s.pending().isEmpty() ? s : new State(s.values(), List.of()));
+    for (String description : taken.pending()) {
       Change change = new Change(step, description);
       history.add(change);
       appliedNow.add(change);
     }
-    return current.get();
+    return taken.values();
   }
 
   /** Every change so far, in order. */
