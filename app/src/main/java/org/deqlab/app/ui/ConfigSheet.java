@@ -31,6 +31,7 @@ final class ConfigSheet {
       Map.entry("task.kind", List.of("copy-memory", "char-lm", "shapes")),
       Map.entry("model.cell", List.of("transformer", "trellisnet", "conv", "mlp")),
       Map.entry("model.layer", List.of("deq", "unrolled")),
+      Map.entry("model.convolution", List.of("auto", "native", "unfolded")),
       Map.entry("forward.solver", List.of("anderson", "broyden", "fixed-point")),
       Map.entry("backward.mode", List.of("implicit", "phantom", "one-step")),
       Map.entry("backward.solver", List.of("anderson", "broyden", "fixed-point")),
@@ -58,6 +59,7 @@ final class ConfigSheet {
       Map.entry("model.dropout", "dropout"),
       Map.entry("model.weightNorm", "weight norm"),
       Map.entry("model.initScale", "init scale"),
+      Map.entry("model.convolution", "convolution path"),
       Map.entry("forward.solver", "forward solver"),
       Map.entry("backward.mode", "backward mode"),
       Map.entry("backward.solver", "backward solver"),
@@ -100,6 +102,8 @@ final class ConfigSheet {
       Map.entry("forward.options.stopCriterion", "rel: ‖f(z) − z‖ / ‖f(z)‖; abs: ‖f(z) − z‖"),
       Map.entry("model.layer", "deq: solve for the fixed point; unrolled: apply the cell 'depth' times"),
       Map.entry("model.depth", "depth L of the unrolled weight-tied stack (model.layer = unrolled)"),
+      Map.entry("model.convolution", "auto: the engine's convolution where its float32 gradient is"
+          + " right on this CPU, the unfolded (slice + matmul) one elsewhere; native; unfolded"),
       Map.entry("backward.mode", "implicit: solve the adjoint fixed point (IFT); phantom: a few damped"
           + " unrolled steps; one-step: differentiate through one application of f"),
       Map.entry("jacobian.weight", "γ: weight of the Jacobian regularization ‖J‖²_F/d in the loss (0 = off)"),

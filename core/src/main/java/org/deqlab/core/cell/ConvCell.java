@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 
 /**
@@ -13,7 +12,8 @@ import ai.djl.training.ParameterStore;
  * kernels with "same" padding so the state keeps the image's height and width. Group norm (an
  * option; DJL has none, so the cell computes it) keeps the state's scale in check.
  *
- * <p>Shapes: x is (B, inputChannels, H, W), z and x̃ are (B, channels, H, W).
+ * <p>Shapes: x is (B, inputChannels, H, W), z and x̃ are (B, channels, H, W). The convolutions
+ * run on the configured {@link ConvolutionPath}.
  */
 public final class ConvCell extends Cell {
   private static final byte VERSION = 1;
@@ -31,11 +31,21 @@ public final class ConvCell extends Cell {
    * @param recurrentScale the norm of each recurrent filter at initialization without group norm;
    *     with group norm (which makes the map blind to W's scale) the norm's initial gain: smaller
    *     values make f more contractive at the start
+   * @param convolution the kernel the convolutions run on (null means {@link ConvolutionPath#AUTO})
    */
   public record Config(
       int channels, int inputChannels, int kernelSize, int groups, Activation activation,
-      double recurrentScale) {
+      double recurrentScale, ConvolutionPath convolution) {
+
+    /** On the {@link ConvolutionPath#AUTO} path. */
+    public Config(int channels, int inputChannels, int kernelSize, int groups,
+        Activation activation, double recurrentScale) {
+      this(channels, inputChannels, kernelSize, groups, activation, recurrentScale,
+          ConvolutionPath.AUTO);
+    }
+
     public Config {
+      convolution = convolution == null ? ConvolutionPath.AUTO : convolution;
       CellSupport.require(channels >= 1, "channels (C) must be at least 1, got " + channels);
       CellSupport.require(inputChannels >= 1,
           "inputChannels must be at least 1, got " + inputChannels);
@@ -105,10 +115,7 @@ public final class ConvCell extends Cell {
   }
 
   private NDArray convolve(NDArray image, NDArray weight, NDArray bias) {
-    int padding = config.kernelSize() / 2;
-    return Conv2d.conv2d(image, weight, bias, new Shape(1, 1), new Shape(padding, padding),
-            new Shape(1, 1), 1)
-        .singletonOrThrow();
+    return Convolutions.same2d(image, weight, bias, config.convolution());
   }
 
   /** Group norm: each sample's channels in {@code groups} groups, normalized over (C/G, H, W). */

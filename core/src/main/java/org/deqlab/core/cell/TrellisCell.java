@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.training.ParameterStore;
 
 /**
@@ -22,7 +21,8 @@ import ai.djl.training.ParameterStore;
  * <p>Options: kernel size and dilation; tanh or a gated activation {@code tanh(a) ⊙ σ(b)} (the
  * convolution produces both halves a and b); weight normalization {@code W = g·V/‖V‖} per output
  * channel (DJL has none, so the cell keeps V and g as parameters); variational dropout on the
- * state entering the recurrent convolution, one mask per pass shared by all positions.
+ * state entering the recurrent convolution, one mask per pass shared by all positions. The
+ * convolutions run on the configured {@link ConvolutionPath}.
  */
 public final class TrellisCell extends Cell {
   private static final byte VERSION = 1;
@@ -39,6 +39,7 @@ public final class TrellisCell extends Cell {
    * @param dropout variational dropout rate on the state entering the recurrent convolution
    * @param recurrentScale the norm of each output channel's recurrent filter at initialization:
    *     smaller values make f more contractive at the start
+   * @param convolution the kernel the convolutions run on (null means {@link ConvolutionPath#AUTO})
    */
   public record Config(
       int hiddenSize,
@@ -48,8 +49,18 @@ public final class TrellisCell extends Cell {
       boolean gated,
       boolean weightNorm,
       double dropout,
-      double recurrentScale) {
+      double recurrentScale,
+      ConvolutionPath convolution) {
+
+    /** On the {@link ConvolutionPath#AUTO} path. */
+    public Config(int hiddenSize, int inputSize, int kernelSize, int dilation, boolean gated,
+        boolean weightNorm, double dropout, double recurrentScale) {
+      this(hiddenSize, inputSize, kernelSize, dilation, gated, weightNorm, dropout, recurrentScale,
+          ConvolutionPath.AUTO);
+    }
+
     public Config {
+      convolution = convolution == null ? ConvolutionPath.AUTO : convolution;
       CellSupport.require(hiddenSize >= 1, "hiddenSize (H) must be at least 1, got " + hiddenSize);
       CellSupport.require(inputSize >= 1, "inputSize (p) must be at least 1, got " + inputSize);
       CellSupport.require(kernelSize >= 1, "kernelSize (k) must be at least 1, got " + kernelSize);
@@ -147,11 +158,7 @@ public final class TrellisCell extends Cell {
 
   /** A dilated convolution of (B, C_in, T) that sees only the present and the past. */
   private NDArray causalConv(NDArray ncw, NDArray weight, NDArray bias) {
-    int padding = (config.kernelSize() - 1) * config.dilation();
-    NDArray padded = padding == 0 ? ncw : ncw.pad(new Shape(padding, 0), 0);
-    return Conv1d.conv1d(
-            padded, weight, bias, new Shape(1), new Shape(0), new Shape(config.dilation()), 1)
-        .singletonOrThrow();
+    return Convolutions.causal1d(ncw, weight, bias, config.dilation(), config.convolution());
   }
 
   /** z is (B, T, hiddenSize) for x of shape (B, T, inputSize). */

@@ -113,6 +113,20 @@ public final class JacobianRegularizer {
   public static NDArray penalty(
       Cell cell, ParameterStore parameters, NDArray equilibrium, NDArray injection,
       boolean training, List<NDArray> probes) {
+    return penalty(cell, parameters, equilibrium, injection, training, probes,
+        finiteDifferenceStep(equilibrium.getDataType()));
+  }
+
+  /**
+   * The same with a chosen step h, for comparing precisions at one h (the precision self-check):
+   * the default step differs by dtype, and so does its O(h) bias.
+   */
+  public static NDArray penalty(
+      Cell cell, ParameterStore parameters, NDArray equilibrium, NDArray injection,
+      boolean training, List<NDArray> probes, double h) {
+    if (!(h > 0)) {
+      throw new IllegalArgumentException("the finite-difference step h must be > 0, got " + h);
+    }
     if (probes.isEmpty()) {
       throw new IllegalArgumentException("probes must hold at least one probe, got none");
     }
@@ -123,7 +137,6 @@ public final class JacobianRegularizer {
             "every probe must have the state's shape " + z.getShape() + ", got " + probe.getShape());
       }
     }
-    double h = finiteDifferenceStep(z.getDataType());
     double normalization = h * h * probes.size() * z.size(); // z.size() = B·d
     return Autograd.recording(
         true,

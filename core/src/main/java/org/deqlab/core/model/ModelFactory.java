@@ -38,10 +38,10 @@ public final class ModelFactory {
           0.5 * spec.initScale(), RELATIVE_DISTANCES));
       case "trellisnet" -> new TrellisCell(new TrellisCell.Config(
           spec.hidden(), inputWidth, spec.kernelSize(), spec.dilation(), false, spec.weightNorm(),
-          spec.dropout(), 0.5 * spec.initScale()));
+          spec.dropout(), 0.5 * spec.initScale(), spec.convolution()));
       case "conv" -> new ConvCell(new ConvCell.Config(
           spec.hidden(), inputWidth, spec.kernelSize(), groupsFor(spec.hidden()),
-          Activation.RELU, 0.5 * spec.initScale()));
+          Activation.RELU, 0.5 * spec.initScale(), spec.convolution()));
       default -> throw new IllegalArgumentException(
           "model.cell must be transformer, trellisnet, conv or mlp, got " + spec.cell());
     };

@@ -1,6 +1,7 @@
 package org.deqlab.core.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import org.deqlab.core.cell.ConvolutionPath;
 import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
@@ -97,12 +98,25 @@ public record TrainingConfig(
    * @param weightNorm weight normalization (trellisnet)
    * @param initScale multiplies the cell's recurrent weights at initialization (smaller = more
    *     contractive at the start)
+   * @param convolution the kernel convolutional cells run on ({@code auto}, {@code native} or
+   *     {@code unfolded}; absent in files written before it existed, which means {@code auto})
    */
   public record Model(
       String cell, String layer, int depth, int pretrainDepth, int embedding, int hidden, int heads,
       int feedForward, int kernelSize, int dilation, double dropout, boolean weightNorm,
-      double initScale) {
+      double initScale, ConvolutionPath convolution) {
+
+    /** On the {@link ConvolutionPath#AUTO} convolution path. */
+    public Model(
+        String cell, String layer, int depth, int pretrainDepth, int embedding, int hidden,
+        int heads, int feedForward, int kernelSize, int dilation, double dropout,
+        boolean weightNorm, double initScale) {
+      this(cell, layer, depth, pretrainDepth, embedding, hidden, heads, feedForward, kernelSize,
+          dilation, dropout, weightNorm, initScale, ConvolutionPath.AUTO);
+    }
+
     public Model {
+      convolution = convolution == null ? ConvolutionPath.AUTO : convolution;
       require(cell != null && (cell.equals("transformer") || cell.equals("trellisnet")
               || cell.equals("conv") || cell.equals("mlp")),
           "model.cell must be transformer, trellisnet, conv or mlp, got " + cell);
@@ -120,6 +134,23 @@ public record TrainingConfig(
       require(dropout >= 0 && dropout < 1, "model.dropout must be in [0, 1), got " + dropout);
       require(initScale > 0 && Double.isFinite(initScale),
           "model.initScale must be > 0, got " + initScale);
+    }
+
+    /** The same model with another dropout rate. */
+    public Model withDropout(double rate) {
+      return new Model(cell, layer, depth, pretrainDepth, embedding, hidden, heads, feedForward,
+          kernelSize, dilation, rate, weightNorm, initScale, convolution);
+    }
+
+    /** The same model on another convolution path. */
+    public Model withConvolution(ConvolutionPath path) {
+      return new Model(cell, layer, depth, pretrainDepth, embedding, hidden, heads, feedForward,
+          kernelSize, dilation, dropout, weightNorm, initScale, path);
+    }
+
+    /** Whether the cell has convolutions (whose path {@link #convolution} chooses). */
+    public boolean convolutional() {
+      return cell.equals("trellisnet") || cell.equals("conv");
     }
   }
 
@@ -213,6 +244,12 @@ public record TrainingConfig(
       require(probeEvery >= 0, "jacobian.probeEvery must be ≥ 0, got " + probeEvery);
       require(probeProducts >= 2, "jacobian.probeProducts must be ≥ 2, got " + probeProducts);
     }
+  }
+
+  /** The same config with another model section. */
+  public TrainingConfig withModel(Model value) {
+    return new TrainingConfig(name, task, value, forward, backward, optimizer, jacobian, steps,
+        pretrainSteps, evalEvery, checkpointEvery, seed, device, dtype);
   }
 
   private static void require(boolean condition, String message) {

@@ -23,6 +23,10 @@ import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.layer.UnrolledLayer;
+import org.deqlab.core.numerics.CheckedCell;
+import org.deqlab.core.numerics.PrecisionCheck;
+import org.deqlab.core.numerics.PrecisionOutcome;
+import org.deqlab.core.numerics.Probe;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.SolverResult;
@@ -34,18 +38,29 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What every cell must do, checked on a tiny contractive float64 instance: implicit gradients
  * that match finite differences, one set of parameters shared by the DEQ and the unrolled layer,
- * parameters that survive DJL's save/load (checkpoints), and float32 training passes. A cell's
- * test class extends this and says how to build the cell.
+ * parameters that survive DJL's save/load (checkpoints), and float32 training passes whose
+ * gradients — of f, and of the DEQ (implicit and phantom backward) and unrolled layers — agree
+ * with the float64 twin's, in the precision users train in. A cell's test class extends this and
+ * says how to build the cell.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CellContract {
   /** Sampled entries per parameter in the finite-difference check. */
   private static final int ENTRIES_PER_PARAMETER = 12;
   private static final double STEP = 1e-5;
+  /**
+   * Float32 against float64: a cell VJP to 1e-5 (float32 rounding gives 1e-7–1e-6 here), layers
+   * to 1e-4 (their solves add a little), the Jacobian term's forward difference to 3e-3 (its
+   * rounding is about ε/h ≈ 6e-5 of f, measured 3e-4–5e-4 in its gradient).
+   */
+  private static final PrecisionCheck.Tolerances FLOAT32_TOLERANCES =
+      new PrecisionCheck.Tolerances(1e-5, 1e-4, 3e-3);
 
   protected NDManager manager;
   protected Cell cell;
@@ -146,6 +161,17 @@ abstract class CellContract {
     double[] restored = copy.apply(parameters, z, copy.inject(parameters, x, false), false)
         .toDoubleArray();
     assertArrayEquals(original, restored, 0.0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Probe.class)
+  void float32GradientsAgreeWithTheFloat64Twin(Probe probe) {
+    CheckedCell subject =
+        new CheckedCell(getClass().getSimpleName(), this::newCell, inputShape(), inputScale());
+    PrecisionOutcome outcome =
+        new PrecisionCheck(FLOAT32_TOLERANCES, seed()).run(subject, probe, manager);
+    System.out.println(outcome.describe());
+    assertTrue(outcome.passed(), outcome.describe() + " " + outcome.errors());
   }
 
   @Test

@@ -1,0 +1,225 @@
+package org.deqlab.core.numerics;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.deqlab.core.cell.Cell;
+import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.jacobian.JacobianRegularizer;
+import org.deqlab.core.layer.BackwardMode;
+import org.deqlab.core.layer.DeqLayer;
+import org.deqlab.core.layer.EquilibriumLayer;
+import org.deqlab.core.layer.LayerPass;
+import org.deqlab.core.layer.UnrolledLayer;
+import org.deqlab.core.solver.IterationListener;
+import org.deqlab.core.solver.SolverKind;
+import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.solver.StopCriterion;
+
+/**
+ * Checks that a cell's float32 gradients are right on this machine, by comparing them with its
+ * float64 twin on one small random instance. The twin holds the float32 cell's parameters and
+ * inputs widened exactly, so the only difference between the two is the arithmetic: a kernel
+ * whose float32 gradient is wrong (as oneDNN's convolution input gradient is for some channel
+ * counts) shows up as a relative error of order 1 instead of 1e-6. Finite differences are no
+ * use in float32; float64 is the reference users can trust.
+ *
+ * <p>Runs on the calling thread with recording off outside its own recorded sections, in a
+ * sub-manager of the given manager that it closes.
+ */
+public final class PrecisionCheck {
+  /** Unrolled layers for the {@link Probe#UNROLLED} check. */
+  private static final int UNROLLED_DEPTH = 4;
+  /**
+   * A quantity's error is measured against at least this fraction of the largest reference
+   * gradient of the probe (see {@link #relativeError}).
+   */
+  private static final double NEGLIGIBLE = 1e-2;
+  /** Damped steps of the phantom backward that is checked. */
+  private static final BackwardMode.Phantom PHANTOM = new BackwardMode.Phantom(3, 0.8);
+  /** Rademacher probes of the Jacobian term. */
+  private static final int JACOBIAN_PROBES = 2;
+  /** The term's forward-difference step in both precisions (float32's own default). */
+  private static final double JACOBIAN_STEP = 1e-3;
+
+  private final Tolerances tolerances;
+  private final long seed;
+
+  /**
+   * How close float32 must come to float64. A cell VJP is a handful of ops: float32 reaches
+   * about 1e-6, a broken kernel 1e-1 and worse. Layers add solves whose float32 residuals stop
+   * near 1e-6, amplified by the conditioning of {@code I − J}.
+   *
+   * The Jacobian term is a forward difference with step 1e-3, whose float32 rounding alone is
+   * about 6e-8/1e-3 relative to f, a few 1e-4 in its gradient.
+   *
+   * @param cell for {@link Probe#CELL_VJP}
+   * @param layer for the layer probes
+   * @param jacobianTerm for {@link Probe#JACOBIAN_TERM}
+   */
+  public record Tolerances(double cell, double layer, double jacobianTerm) {
+    public Tolerances {
+      if (!(cell > 0) || !(layer > 0) || !(jacobianTerm > 0)) {
+        throw new IllegalArgumentException(
+            "tolerances must be > 0, got " + cell + ", " + layer + ", " + jacobianTerm);
+      }
+    }
+
+    public static Tolerances defaults() {
+      return new Tolerances(1e-4, 2e-3, 1e-2);
+    }
+
+    /** Every tolerance times {@code factor} (a stricter or looser check). */
+    public Tolerances scaled(double factor) {
+      return new Tolerances(cell * factor, layer * factor, jacobianTerm * factor);
+    }
+
+    double of(Probe probe) {
+      return switch (probe) {
+        case CELL_VJP -> cell;
+        case JACOBIAN_TERM -> jacobianTerm;
+        default -> layer;
+      };
+    }
+  }
+
+  public PrecisionCheck(Tolerances tolerances, long seed) {
+    this.tolerances = tolerances;
+    this.seed = seed;
+  }
+
+  /** Every probe on one cell, in {@link Probe} order. */
+  public List<PrecisionOutcome> run(CheckedCell subject, NDManager manager) {
+    List<PrecisionOutcome> outcomes = new ArrayList<>();
+    for (Probe probe : Probe.values()) {
+      outcomes.add(run(subject, probe, manager));
+    }
+    return outcomes;
+  }
+
+  /** One probe on one cell. */
+  public PrecisionOutcome run(CheckedCell subject, Probe probe, NDManager manager) {
+    boolean recording = Autograd.isRecording();
+    Autograd.setRecording(false);
+    try (NDManager scope = manager.newSubManager()) {
+      CellTwins twins = CellTwins.build(subject, scope, seed);
+      Map<String, double[]> single = gradients(probe, twins.single(), twins.x32(), twins.z32(),
+          twins.cotangent32(), scope);
+      Map<String, double[]> reference = gradients(probe, twins.twin(), twins.x64(), twins.z64(),
+          twins.cotangent64(), scope);
+      double largest = reference.values().stream().mapToDouble(PrecisionCheck::maxAbs).max()
+          .orElse(0);
+      List<PrecisionOutcome.QuantityError> errors = new ArrayList<>();
+      for (Map.Entry<String, double[]> entry : reference.entrySet()) {
+        errors.add(new PrecisionOutcome.QuantityError(entry.getKey(),
+            relativeError(single.get(entry.getKey()), entry.getValue(),
+                NEGLIGIBLE * largest)));
+      }
+      return new PrecisionOutcome(subject.label(), probe, errors, tolerances.of(probe));
+    } finally {
+      Autograd.setRecording(recording);
+    }
+  }
+
+  /** The gradients of {@code ⟨cotangent, output⟩} by quantity: z (cell only), x, parameters. */
+  private Map<String, double[]> gradients(
+      Probe probe, Cell cell, NDArray x, NDArray z, NDArray cotangent, NDManager manager) {
+    ParameterStore parameters = new ParameterStore(manager, false);
+    for (Pair<String, Parameter> entry : cell.getParameters()) {
+      Autograd.zeroGradient(entry.getValue().getArray());
+    }
+    NDArray input = x.duplicate();
+    input.setRequiresGradient(true);
+    Map<String, double[]> gradients = new LinkedHashMap<>();
+    if (probe == Probe.JACOBIAN_TERM) {
+      // Probes drawn on the host from one seed: the same in both precisions.
+      List<NDArray> probes = new ArrayList<>();
+      Random random = new Random(seed + 1);
+      for (int p = 0; p < JACOBIAN_PROBES; p++) {
+        double[] signs = new double[Math.toIntExact(z.size())];
+        for (int i = 0; i < signs.length; i++) {
+          signs[i] = random.nextBoolean() ? 1 : -1;
+        }
+        probes.add(manager.create(signs, z.getShape()).toType(z.getDataType(), false));
+      }
+      NDArray penalty = Autograd.recording(true, () -> JacobianRegularizer.penalty(cell,
+          parameters, z, cell.inject(parameters, input, false), false, probes,
+          JACOBIAN_STEP));
+      gradients.put("value", new double[] {penalty.toType(DataType.FLOAT64, false).getDouble()});
+      Autograd.backward(penalty, false);
+    } else if (probe == Probe.CELL_VJP) {
+      NDArray state = z.duplicate();
+      state.setRequiresGradient(true);
+      cell.startPass(input, false);
+      NDArray image = Autograd.recording(true,
+          () -> cell.apply(parameters, state, cell.inject(parameters, input, false), false));
+      Autograd.backward(image, cotangent, false);
+      gradients.put("z", doubles(state.getGradient()));
+    } else {
+      LayerPass pass = layer(probe, cell, x.getDataType())
+          .forward(parameters, input, true, IterationListener.NONE);
+      NDArray pairing = Autograd.recording(true, () -> pass.state().mul(cotangent).sum());
+      Autograd.backward(pairing, false);
+      pass.completeBackward();
+    }
+    gradients.put("x", doubles(input.getGradient()));
+    for (Pair<String, Parameter> entry : cell.getParameters()) {
+      gradients.put(entry.getKey(), doubles(entry.getValue().getArray().getGradient()));
+    }
+    return gradients;
+  }
+
+  private static EquilibriumLayer layer(Probe probe, Cell cell, DataType dataType) {
+    // Each precision solves as far as it can: the float64 reference far below float32's reach.
+    double tolerance = dataType == DataType.FLOAT64 ? 1e-11 : 1e-6;
+    SolverOptions options = SolverOptions.defaults().withMaxIterations(100)
+        .withTolerance(tolerance).withStopCriterion(StopCriterion.RELATIVE);
+    return switch (probe) {
+      case DEQ_IMPLICIT -> new DeqLayer(cell, SolverKind.BROYDEN, options,
+          new BackwardMode.Implicit(SolverKind.BROYDEN, options));
+      case DEQ_PHANTOM -> new DeqLayer(cell, SolverKind.BROYDEN, options, PHANTOM);
+      case UNROLLED -> new UnrolledLayer(cell, UNROLLED_DEPTH);
+      case CELL_VJP, JACOBIAN_TERM ->
+          throw new IllegalArgumentException(probe + " is not a layer");
+    };
+  }
+
+  private static double[] doubles(NDArray gradient) {
+    // An untouched float64 gradient reads as float32 zeros: widen whatever comes.
+    return gradient.toType(DataType.FLOAT64, false).toDoubleArray();
+  }
+
+  /**
+   * {@code max|a − b| / max(max|b|, floor)}; NaN if any entry is NaN. The floor keeps a gradient
+   * that is zero in exact arithmetic (a bias that cancels out of a difference) from turning
+   * float32's harmless rounding noise into a huge relative error.
+   */
+  static double relativeError(double[] single, double[] reference, double floor) {
+    double difference = 0;
+    for (int i = 0; i < reference.length; i++) {
+      if (Double.isNaN(single[i]) || Double.isNaN(reference[i])) {
+        return Double.NaN;
+      }
+      difference = Math.max(difference, Math.abs(single[i] - reference[i]));
+    }
+    double scale = Math.max(maxAbs(reference), floor);
+    return scale == 0 ? difference : difference / scale;
+  }
+
+  private static double maxAbs(double[] values) {
+    double largest = 0;
+    for (double value : values) {
+      largest = Math.max(largest, Math.abs(value));
+    }
+    return largest;
+  }
+}
