@@ -119,10 +119,11 @@ public final class RunCommand implements Command {
     Path log = outDir.resolve("run.jsonl");
     Path checkpoint = outDir.resolve("last.ckpt");
     try (Experiment experiment = Experiment.create(config);
-        RunLog runLog = RunLog.create(log, config, Provenance.capture(experiment.device()),
-            experiment.data().describe())) {
+        RunLog runLog = RunLog.create(log, experiment.config(),
+            Provenance.capture(experiment.device()), experiment.data().describe())) {
       out.printf(Locale.ROOT, "running %s headless on %s (%s) — %s%n", config.name(),
           experiment.device(), DeqEngine.versions(), experiment.data().describe());
+      out.println(experiment.precisionNote());
       experiment.stream().subscribe(runLog::append);
       experiment.stream().subscribe(charts);
       ProgressPrinter progress = new ProgressPrinter(out, config.steps());
@@ -147,7 +148,8 @@ public final class RunCommand implements Command {
           charts.acceptSweepPoint(series, point);
         });
       }
-      new ExperimentFile(config, log, checkpoint).write(outDir.resolve("experiment.deq.json"));
+      new ExperimentFile(experiment.config(), log, checkpoint)
+          .write(outDir.resolve("experiment.deq.json"));
       writePlots(charts, outDir, out);
       out.printf(Locale.ROOT, "done in %.1f s: %s (open %s in the window: ./deq, then Open…)%n",
           progress.elapsedSeconds(), outDir, outDir.resolve("experiment.deq.json"));

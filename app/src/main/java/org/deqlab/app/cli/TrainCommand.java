@@ -86,10 +86,11 @@ public final class TrainCommand implements Command {
     });
     Runtime.getRuntime().addShutdownHook(hook);
     try (Experiment experiment = Experiment.create(config);
-        RunLog log = RunLog.create(outDir.resolve("run.jsonl"), config,
+        RunLog log = RunLog.create(outDir.resolve("run.jsonl"), experiment.config(),
             Provenance.capture(experiment.device()), experiment.data().describe())) {
       out.printf(Locale.ROOT, "training %s on %s (%s) — %s%n", config.name(), experiment.device(),
           DeqEngine.versions(), experiment.data().describe());
+      out.println(experiment.precisionNote());
       if (Double.isFinite(experiment.data().baselineLoss())) {
         out.printf(Locale.ROOT, "trivial baseline loss: %.4f%n", experiment.data().baselineLoss());
       }

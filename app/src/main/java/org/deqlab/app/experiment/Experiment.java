@@ -9,6 +9,7 @@ import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.model.ModelFactory;
 import org.deqlab.core.model.TaskModel;
+import org.deqlab.core.numerics.PrecisionGate;
 import org.deqlab.core.train.Checkpoint;
 import org.deqlab.core.train.LiveSettings;
 import org.deqlab.core.train.MetricStream;
@@ -22,7 +23,9 @@ import org.deqlab.core.train.TrainingData;
  * same way, here. Must be created and used on the engine thread.
  */
 public final class Experiment implements AutoCloseable {
+  private final TrainingConfig requested;
   private final TrainingConfig config;
+  private final String precisionNote;
   private final Device device;
   private final NDManager manager;
   private final TrainingData data;
@@ -31,11 +34,20 @@ public final class Experiment implements AutoCloseable {
   private final LiveSettings settings;
   private final Trainer trainer;
 
-  private Experiment(TrainingConfig config) {
-    this.config = config;
-    this.device = DeqEngine.parseDevice(config.device());
+  private Experiment(TrainingConfig requested, PrecisionGate gate) {
+    this.requested = requested;
+    this.device = DeqEngine.parseDevice(requested.device());
     this.manager = DeqEngine.newManager(device);
     Autograd.setRecording(false);
+    PrecisionGate.Decision precision;
+    try {
+      precision = gate.verify(requested, manager);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+    this.config = precision.config();
+    this.precisionNote = precision.message();
     manager.getEngine().setRandomSeed((int) config.seed());
     DataType dataType = DeqEngine.parseDataType(config.dtype());
     this.data = TaskDataFactory.create(config.task(), config.seed(), dataType);
@@ -45,20 +57,37 @@ public final class Experiment implements AutoCloseable {
     this.trainer = new Trainer(config, model, data, manager, stream, settings);
   }
 
-  /** A fresh experiment: parameters initialized from the config's seed. */
+  /**
+   * A fresh experiment: parameters initialized from the config's seed. A float32 config passes
+   * the {@link PrecisionGate} first, which may move convolutional cells to the unfolded path (see
+   * {@link #config()} and {@link #precisionNote()}) or refuse with a {@link
+   * org.deqlab.core.numerics.PrecisionCheckFailedException}.
+   */
   public static Experiment create(TrainingConfig config) {
-    return new Experiment(config);
+    return new Experiment(config, PrecisionGate.standard());
   }
 
   /** An experiment restored from a checkpoint (its own config, parameters, optimizer, step). */
   public static Experiment restore(Path checkpoint) {
-    Experiment experiment = new Experiment(Checkpoint.readConfig(checkpoint));
+    Experiment experiment =
+        new Experiment(Checkpoint.readConfig(checkpoint), PrecisionGate.standard());
     Checkpoint.restore(checkpoint, experiment.trainer, experiment.manager);
     return experiment;
   }
 
+  /** The config this experiment runs: the requested one, or the same on a verified path. */
   public TrainingConfig config() {
     return config;
+  }
+
+  /** The config this experiment was created from, before the precision check. */
+  public TrainingConfig requestedConfig() {
+    return requested;
+  }
+
+  /** One line on the float32 precision check: what was verified, and what was switched. */
+  public String precisionNote() {
+    return precisionNote;
   }
 
   public Device device() {

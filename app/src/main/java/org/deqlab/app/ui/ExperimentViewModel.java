@@ -175,16 +175,18 @@ final class ExperimentViewModel implements AutoCloseable {
       experiment = created;
       liveSettings = created.settings();
       created.trainer().setSolverListeners(liveSolve, liveSolve);
-      try (RunLog log = RunLog.create(directory.resolve("run.jsonl"), runConfig,
+      try (RunLog log = RunLog.create(directory.resolve("run.jsonl"), created.config(),
           Provenance.capture(created.device()), created.data().describe())) {
         created.stream().subscribe(log::append);
         created.stream().subscribe(queue::add);
         String deviceName = created.device().isGpu() ? "gpu:" + created.device().getDeviceId() : "cpu";
+        String precision = created.precisionNote();
         Platform.runLater(() -> {
           device = deviceName;
           if (state.get() == RunState.STARTING) {
             state.set(RunState.RUNNING);
-            status.set("Running " + runConfig.name() + " on " + deviceName + ": waiting for the first step…");
+            status.set("Running " + runConfig.name() + " on " + deviceName + " (" + precision
+                + "): waiting for the first step…");
           }
         });
         TrainingEvent.Finished finished =
@@ -276,7 +278,7 @@ final class ExperimentViewModel implements AutoCloseable {
   CompletableFuture<Void> sweepLengths(List<Integer> lengths, int threshold) {
     TrainingConfig sweepConfig = config.get();
     Experiment trained = experiment;
-    boolean fresh = trained == null || !trained.config().equals(sweepConfig);
+    boolean fresh = trained == null || !trained.requestedConfig().equals(sweepConfig);
     String series = fresh ? "untrained model" : "after step " + step.get();
     status.set("Measuring forward solver steps at lengths " + lengths + " (" + series + ")…");
     beginEngineJob();
