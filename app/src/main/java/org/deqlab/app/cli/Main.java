@@ -23,6 +23,7 @@ public final class Main {
     register(new MemoryCommand());
     register(new BenchCommand());
     register(new ProbeCommand());
+    register(new DoctorCommand());
   }
 
   private void register(Command command) {

@@ -1,0 +1,159 @@
+package org.deqlab.app.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.deqlab.core.cell.ConvolutionPath;
+import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.numerics.CheckedCell;
+import org.deqlab.core.numerics.PrecisionCache;
+import org.deqlab.core.numerics.PrecisionCheck;
+import org.deqlab.core.numerics.PrecisionOutcome;
+import org.deqlab.core.numerics.PrecisionSubjects;
+import org.deqlab.core.train.TrainingConfig;
+
+/**
+ * {@code ./deq doctor}: are float32 gradients right on this machine? For every built-in cell at
+ * the presets' sizes and at a small size (convolutions with 8 channels) — or for one config's
+ * cell — compares float32 gradients with the float64 twin's, one line per check, and exits 2 when
+ * any fails, saying what to do.
+ */
+public final class DoctorCommand implements Command {
+
+  @Override
+  public String name() {
+    return "doctor";
+  }
+
+  @Override
+  public String summary() {
+    return "self-check: float32 gradients of every cell and layer against float64";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        Usage: ./deq doctor [--preset NAME | --config FILE] [--convolution auto|native|unfolded]
+                            [--tolerance-scale X] [--device cpu|gpu[:N]] [--json FILE]
+
+          Checks that float32 gradients are right on this machine and library versions. For
+          every built-in cell at the presets' sizes and at a small size (convolutions with 8
+          channels), it builds the cell in float32 and a float64 twin with the same parameters
+          and compares, on one small random input, the gradients w.r.t. the state z, the input x
+          and every parameter of: f itself (a vector–Jacobian product), a DEQ layer with the
+          implicit backward, one with the phantom backward, an unrolled stack, and the Jacobian-
+          regularization term. One line per check: the worst quantity, its max relative error,
+          the tolerance, pass or FAIL. Exit 0 when every check passes, 2 when one fails.
+
+          --preset NAME / --config FILE   check only that experiment's cell, at its sizes
+          --convolution P       the convolution path of convolutional cells (default auto:
+                                the engine's kernel where it is known right, unfolded elsewhere;
+                                'native' shows what the engine's own kernel does here)
+          --tolerance-scale X   multiply every tolerance by X (default 1: f VJP 1e-4, layers
+                                2e-3, Jacobian term 1e-2)
+          --device D            cpu (default) or gpu[:N]
+          --json FILE           write every check, with the versions, device and machine
+        """;
+  }
+
+  @Override
+  public int run(String[] argv, PrintStream out) throws Exception {
+    Arguments args = Arguments.parse(name(), argv,
+        Set.of("--preset", "--config", "--convolution", "--tolerance-scale", "--device", "--json"),
+        Set.of());
+    ConvolutionPath path =
+        args.parsed("--convolution", ConvolutionPath.AUTO, ConvolutionPath::parse);
+    double scale = args.real("--tolerance-scale", 1, 1e-12, 1e6);
+    PrecisionCheck check = new PrecisionCheck(PrecisionCheck.Tolerances.defaults().scaled(scale), 17);
+    List<CheckedCell> subjects;
+    if (args.has("--preset") || args.has("--config")) {
+      TrainingConfig config = ConfigOptions.load(args, name(), true);
+      if (args.has("--convolution")) {
+        config = config.withModel(config.model().withConvolution(path));
+      }
+      subjects = List.of(PrecisionSubjects.forConfig(config,
+          PrecisionSubjects.describe(config.model()) + " (" + config.name() + ")"));
+    } else {
+      subjects = PrecisionSubjects.builtIn(path);
+    }
+    Device device = DeqEngine.parseDevice(args.string("--device", "cpu"));
+    Provenance provenance = Provenance.capture(device);
+    out.printf(Locale.ROOT, "doctor: float32 gradients against float64 on %s (%s, %s, %s)%n",
+        device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu", DeqEngine.versions(),
+        provenance.os(), cpuModel());
+    String format = "%-58s %-13s %-12s %9s %9s  %s%n";
+    out.printf(Locale.ROOT, format, "cell", "check", "worst", "rel.error", "tolerance", "result");
+    long started = System.nanoTime();
+    List<PrecisionOutcome> outcomes = new ArrayList<>();
+    Autograd.setRecording(false);
+    try (NDManager manager = DeqEngine.newManager(device)) {
+      for (CheckedCell subject : subjects) {
+        for (PrecisionOutcome outcome : check.run(subject, manager)) {
+          outcomes.add(outcome);
+          PrecisionOutcome.QuantityError worst = outcome.worst();
+          out.printf(Locale.ROOT, format, truncate(outcome.subject(), 58), outcome.probe(),
+              truncate(worst.quantity(), 12), String.format(Locale.ROOT, "%.1e",
+                  worst.relativeError()),
+              String.format(Locale.ROOT, "%.0e", outcome.tolerance()),
+              outcome.passed() ? "pass" : "FAIL");
+          out.flush();
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    List<PrecisionOutcome> failed = outcomes.stream().filter(o -> !o.passed()).toList();
+    Path json = args.path("--json");
+    if (json != null) {
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("command", "doctor");
+      report.put("provenance", provenance);
+      report.put("cpu", cpuModel());
+      report.put("convolution", path.label());
+      report.put("toleranceScale", scale);
+      report.put("checks", outcomes);
+      report.put("passed", failed.isEmpty());
+      Reports.writeJson(json, report);
+      out.println("wrote " + json);
+    }
+    if (failed.isEmpty()) {
+      out.printf(Locale.ROOT, "all %d checks passed in %.1f s%n", outcomes.size(), seconds);
+      return 0;
+    }
+    out.printf(Locale.ROOT, "%d of %d checks FAILED (%.1f s): %s%n", failed.size(),
+        outcomes.size(), seconds, advice(failed, path, scale));
+    return 2;
+  }
+
+  /** What to do about the failed checks. */
+  private static String advice(List<PrecisionOutcome> failed, ConvolutionPath path, double scale) {
+    if (scale < 1) {
+      return "the tolerances were tightened by --tolerance-scale " + scale
+          + "; float32 cannot meet them";
+    }
+    boolean onlyConvolutions = failed.stream()
+        .allMatch(o -> o.subject().startsWith("trellisnet") || o.subject().startsWith("conv"));
+    if (onlyConvolutions && path != ConvolutionPath.UNFOLDED) {
+      return "the engine's convolution gradients are wrong here: keep model.convolution at auto"
+          + " (the training commands check and switch) or set it to unfolded";
+    }
+    return "train these cells in float64 (dtype) and report this output (it names the CPU and"
+        + " the versions) as an issue";
+  }
+
+  private static String truncate(String text, int width) {
+    return text.length() <= width ? text : text.substring(0, width - 1) + "…";
+  }
+
+  private static String cpuModel() {
+    return PrecisionCache.cpuModel();
+  }
+}
