@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.deqlab.app.ui.EngineThreads;
+import org.deqlab.core.bench.ConvolutionBenchmark;
 import org.deqlab.core.bench.SolverBenchmark;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.engine.Autograd;
@@ -60,6 +61,8 @@ public final class BenchCommand implements Command {
           For each solver: steps, time per solve, time per f evaluation, overhead ratio
           = solve time / (evaluations × f time), implicit backward time. --quick runs fewer
           lengths and depths.
+          Then the convolution paths: the TrellisNet and conv cells at 8 channels and at the
+          presets' widths, one f evaluation and one VJP on the engine's kernel and unfolded.
         """;
   }
 
@@ -74,6 +77,7 @@ public final class BenchCommand implements Command {
     SolverBenchmark benchmark = new SolverBenchmark(repeats);
     List<SolverBenchmark.Row> rows = new ArrayList<>();
     List<MemoryPoint> memory = new ArrayList<>();
+    List<ConvolutionBenchmark.Row> convolutions;
     List<SolverKind> solvers = List.of(SolverKind.FIXED_POINT, SolverKind.ANDERSON, SolverKind.BROYDEN);
     out.println("DEQ Workbench bench — " + DeqEngine.versions() + ", "
         + Runtime.getRuntime().availableProcessors() + " CPUs, "
@@ -95,6 +99,7 @@ public final class BenchCommand implements Command {
       }
       sequenceWorkload(out, rows, benchmark, manager, Presets.get("copy-memory-deq-transformer"), 100, solvers);
 
+      convolutions = convolutionWorkloads(out, new ConvolutionBenchmark(repeats), manager, quick);
     }
     if (ProcessMemory.available()) {
       memory = memoryWorkload(out, TRELLIS_PRESET,
@@ -110,6 +115,7 @@ public final class BenchCommand implements Command {
       report.put("provenance", Provenance.capture(Device.cpu()));
       report.put("intraOpThreads", System.getProperty("ai.djl.pytorch.num_threads"));
       report.put("solvers", rows);
+      report.put("convolutionPaths", convolutions);
       report.put("memory", memory);
       report.put("targets", targets);
       Reports.writeJson(json, report);
@@ -131,6 +137,46 @@ public final class BenchCommand implements Command {
     NDArray x = manager.randomNormal(new Shape(16, length, config.model().embedding()));
     String name = config.model().cell() + " T=" + length + " b=16";
     print(out, rows, benchmark.run(name, cell, manager, x, solvers, config.forward().options()));
+  }
+
+  /**
+   * The unfolded convolution path against the engine's kernel, on the TrellisNet and conv cells
+   * at a small width (8 channels: where the kernel's float32 gradient is wrong here) and at the
+   * presets' widths: one f evaluation and one vector–Jacobian product.
+   */
+  private static List<ConvolutionBenchmark.Row> convolutionWorkloads(PrintStream out,
+      ConvolutionBenchmark benchmark, NDManager manager, boolean quick) {
+    out.println();
+    out.println("convolution paths: one f evaluation and one VJP w.r.t. z, float32 (auto = the"
+        + " path auto takes here)");
+    out.printf("%-30s %-9s %-9s %10s %10s %10s%n", "workload", "path", "auto", "f ms", "vjp ms",
+        "vjp ratio");
+    List<ConvolutionBenchmark.Row> rows = new ArrayList<>();
+    TrainingConfig.Model trellis = Presets.get(TRELLIS_PRESET).model();
+    TrainingConfig.Model conv = Presets.get("shapes-deq-conv").model();
+    int length = quick ? 50 : 200;
+    for (int width : new int[] {8, trellis.hidden()}) {
+      TrainingConfig.Model spec = new TrainingConfig.Model(trellis.cell(), trellis.layer(),
+          trellis.depth(), trellis.pretrainDepth(), trellis.embedding(), width, 1, width,
+          trellis.kernelSize(), trellis.dilation(), 0, trellis.weightNorm(), trellis.initScale());
+      NDArray x = manager.randomNormal(new Shape(16, length, spec.embedding()));
+      rows.addAll(benchmark.run(String.format(Locale.ROOT, "trellisnet H=%d T=%d b=16", width,
+          length), path -> ModelFactory.cell(spec.withConvolution(path), spec.embedding()), x, width));
+    }
+    int side = quick ? 8 : 16;
+    for (int width : new int[] {8, conv.hidden()}) {
+      TrainingConfig.Model spec = new TrainingConfig.Model(conv.cell(), conv.layer(), conv.depth(),
+          conv.pretrainDepth(), 1, width, 1, width, conv.kernelSize(), conv.dilation(), 0, false,
+          conv.initScale());
+      NDArray x = manager.randomNormal(new Shape(32, 1, side, side));
+      rows.addAll(benchmark.run(String.format(Locale.ROOT, "conv C=%d %dx%d b=32", width, side,
+          side), path -> ModelFactory.cell(spec.withConvolution(path), 1), x, width));
+    }
+    for (ConvolutionBenchmark.Row row : rows) {
+      out.printf(Locale.ROOT, "%-30s %-9s %-9s %10.3f %10.3f %10.2f%n", row.workload(),
+          row.path(), row.autoChoice(), row.forwardMillis(), row.vjpMillis(), row.vjpRatio());
+    }
+    return rows;
   }
 
   /**

@@ -51,6 +51,17 @@ class BenchCommandTest {
     assertEquals(4, workloads.size(), workloads.toString()); // MLP, TrellisNet T=50 and 200, Transformer
     assertEquals(12, report.get("solvers").size());
 
+    JsonNode convolutions = report.get("convolutionPaths");
+    assertEquals(8, convolutions.size(), "native and unfolded on 4 workloads: " + convolutions);
+    for (JsonNode row : convolutions) {
+      assertTrue(row.get("vjpMillis").asDouble() > 0 && row.get("forwardMillis").asDouble() > 0,
+          row.toString());
+      if (row.get("path").asText().equals("native")) {
+        assertEquals(1.0, row.get("vjpRatio").asDouble(), 0.0);
+      }
+      assertTrue(printed.contains(row.get("workload").asText()), printed);
+    }
+
     Map<Integer, JsonNode> memory = new HashMap<>();
     for (JsonNode point : report.get("memory")) {
       memory.put(point.get("depth").asInt(), point);
