@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
+import org.deqlab.core.engine.Autograd;
 
 /**
  * The weight-tied cell of the DEQ-Transformer (a Universal-Transformer layer):
@@ -209,7 +210,7 @@ public final class TransformerCell extends Cell {
     NDArray q = splitHeads(qkv.get(0), batch, length, heads, headSize);
     NDArray k = splitHeads(qkv.get(1), batch, length, heads, headSize);
     NDArray v = splitHeads(qkv.get(2), batch, length, heads, headSize);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1 / Math.sqrt(headSize))
+    NDArray scores = Autograd.scaled(q.matMul(k.transpose(0, 1, 3, 2)), 1 / Math.sqrt(headSize))
         .add(futureMask(z.getManager(), length, z.getDataType(), device));
     if (relativeBias != null) {
       scores = scores.add(relativeScores(parameters, z.getManager(), length, device, training));
@@ -232,7 +233,8 @@ public final class TransformerCell extends Cell {
         .clip(0, last).toType(DataType.INT64, false).reshape(1, length * length)
         .broadcast(new Shape(heads, length * length));
     NDArray r = parameters.getValue(relativeBias, device, training);
-    return r.gather(distances, 1).reshape(heads, length, length).mul(RELATIVE_BIAS_SCALE);
+    return Autograd.scaled(r.gather(distances, 1).reshape(heads, length, length),
+        RELATIVE_BIAS_SCALE);
   }
 
   /** (B, T, H) → (B, heads, T, H/heads). */

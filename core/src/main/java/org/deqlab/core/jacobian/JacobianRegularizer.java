@@ -90,7 +90,7 @@ public final class JacobianRegularizer {
       Cell cell, ParameterStore parameters, NDArray equilibrium, NDArray injection,
       boolean training) {
     NDArray penalty = penalty(cell, parameters, equilibrium, injection, training);
-    return Autograd.recording(true, () -> scaled(penalty, settings.weight()));
+    return Autograd.recording(true, () -> Autograd.scaled(penalty, settings.weight()));
   }
 
   /** The unweighted estimate of {@code ‖J_f(z*)‖²_F / d}, recorded, with fresh random probes. */
@@ -148,19 +148,7 @@ public final class JacobianRegularizer {
             NDArray squared = shifted.sub(base).square().sum();
             sum = sum == null ? squared : sum.add(squared);
           }
-          return scaled(sum, 1 / normalization);
+          return Autograd.scaled(sum, 1 / normalization);
         });
-  }
-
-  /**
-   * {@code array · factor} in the array's dtype. DJL turns a Java number into a float64 scalar,
-   * and PyTorch promotes a float32 0-d tensor times a float64 0-d tensor to float64; converting
-   * the product back is no way out, because DJL's {@code toType} cuts the autograd graph (measured:
-   * no gradient reaches the parameters). So the factor is made a scalar of the array's own dtype.
-   */
-  private static NDArray scaled(NDArray array, double factor) {
-    NDArray scalar = array.getManager().create(factor)
-        .toType(array.getDataType(), false).toDevice(array.getDevice(), false);
-    return array.mul(scalar);
   }
 }

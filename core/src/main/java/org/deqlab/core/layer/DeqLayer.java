@@ -116,7 +116,9 @@ public final class DeqLayer implements EquilibriumLayer {
     NDArray z = equilibrium;
     for (int k = 0; k < phantom.steps(); k++) {
       NDArray fz = cell.apply(parameters, z, injection, true);
-      z = phantom.damping() == 1.0 ? fz : z.mul(1 - phantom.damping()).add(fz.mul(phantom.damping()));
+      z = phantom.damping() == 1.0 ? fz
+          : Autograd.scaled(z, 1 - phantom.damping())
+              .add(Autograd.scaled(fz, phantom.damping()));
     }
     return z;
   }

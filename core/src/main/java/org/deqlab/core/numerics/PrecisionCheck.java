@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +29,8 @@ import org.deqlab.core.solver.StopCriterion;
 
 /**
  * Checks that a cell's float32 gradients are right on this machine, by comparing them with its
- * float64 twin on one small random instance. The twin holds the float32 cell's parameters and
+ * float64 twin on one small random instance; Java's garbage collector runs between every forward
+ * pass and its backward, so that a gradient that reads freed Java memory shows up too. The twin holds the float32 cell's parameters and
  * inputs widened exactly, so the only difference between the two is the arithmetic: a kernel
  * whose float32 gradient is wrong (as oneDNN's convolution input gradient is for some channel
  * counts) shows up as a relative error of order 1 instead of 1e-6. Finite differences are no
@@ -46,6 +49,8 @@ public final class PrecisionCheck {
   private static final double NEGLIGIBLE = 1e-2;
   /** Damped steps of the phantom backward that is checked. */
   private static final BackwardMode.Phantom PHANTOM = new BackwardMode.Phantom(3, 0.8);
+  /** Small direct buffers allocated after a collection, to reuse what it freed. */
+  private static final int REUSED_BUFFERS = 64;
   /** Rademacher probes of the Jacobian term. */
   private static final int JACOBIAN_PROBES = 2;
   /** The term's forward-difference step in both precisions (float32's own default). */
@@ -155,20 +160,26 @@ public final class PrecisionCheck {
           parameters, z, cell.inject(parameters, input, false), false, probes,
           JACOBIAN_STEP));
       gradients.put("value", new double[] {penalty.toType(DataType.FLOAT64, false).getDouble()});
+      List<ByteBuffer> reused = provokeCollection();
       Autograd.backward(penalty, false);
+      reused.clear();
     } else if (probe == Probe.CELL_VJP) {
       NDArray state = z.duplicate();
       state.setRequiresGradient(true);
       cell.startPass(input, false);
       NDArray image = Autograd.recording(true,
           () -> cell.apply(parameters, state, cell.inject(parameters, input, false), false));
+      List<ByteBuffer> reused = provokeCollection();
       Autograd.backward(image, cotangent, false);
+      reused.clear();
       gradients.put("z", doubles(state.getGradient()));
     } else {
       LayerPass pass = layer(probe, cell, x.getDataType())
           .forward(parameters, input, true, IterationListener.NONE);
       NDArray pairing = Autograd.recording(true, () -> pass.state().mul(cotangent).sum());
+      List<ByteBuffer> reused = provokeCollection();
       Autograd.backward(pairing, false);
+      reused.clear();
       pass.completeBackward();
     }
     gradients.put("x", doubles(input.getGradient()));
@@ -176,6 +187,29 @@ public final class PrecisionCheck {
       gradients.put(entry.getKey(), doubles(entry.getValue().getArray().getGradient()));
     }
     return gradients;
+  }
+
+  /**
+   * Runs Java's garbage collector between a forward pass and its backward, then allocates small
+   * direct buffers full of NaN where it freed some. A gradient that depends on a Java buffer freed
+   * after the forward pass (a DJL array closed while autograd still holds it; see {@link
+   * Autograd#scaled}) then comes out wrong here, instead of only now and then in a long run.
+   * Returns the new buffers, to be kept until the backward has run.
+   */
+  static List<ByteBuffer> provokeCollection() {
+    System.gc();
+    try {
+      Thread.sleep(2); // the reference handler frees the buffers the collection found
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<ByteBuffer> reused = new ArrayList<>(REUSED_BUFFERS);
+    for (int i = 0; i < REUSED_BUFFERS; i++) {
+      ByteBuffer buffer = ByteBuffer.allocateDirect(Double.BYTES).order(ByteOrder.nativeOrder());
+      buffer.putDouble(0, Double.NaN);
+      reused.add(buffer);
+    }
+    return reused;
   }
 
   private static EquilibriumLayer layer(Probe probe, Cell cell, DataType dataType) {
