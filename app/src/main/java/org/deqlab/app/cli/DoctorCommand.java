@@ -42,7 +42,7 @@ public final class DoctorCommand implements Command {
   @Override
   public String usage() {
     return """
-        Usage: ./deq doctor [--preset NAME | --config FILE] [--convolution auto|native|unfolded]
+        Usage: ./deq doctor [--preset NAME | --config FILE] [--convolution auto|native|padded|unfolded]
                             [--tolerance-scale X] [--device cpu|gpu[:N]] [--json FILE]
 
           Checks that float32 gradients are right on this machine and library versions. For
@@ -56,8 +56,9 @@ public final class DoctorCommand implements Command {
 
           --preset NAME / --config FILE   check only that experiment's cell, at its sizes
           --convolution P       the convolution path of convolutional cells (default auto:
-                                the engine's kernel where it is known right, unfolded elsewhere;
-                                'native' shows what the engine's own kernel does here)
+                                the engine's kernel where it is known right, padded to 16
+                                output channels elsewhere; 'native' shows what the engine's
+                                own kernel does here; 'unfolded' uses no convolution kernel)
           --tolerance-scale X   multiply every tolerance by X (default 1: f VJP 1e-4, layers
                                 2e-3, Jacobian term 1e-2)
           --device D            cpu (default) or gpu[:N]
@@ -143,7 +144,8 @@ public final class DoctorCommand implements Command {
         .allMatch(o -> o.subject().startsWith("trellisnet") || o.subject().startsWith("conv"));
     if (onlyConvolutions && path != ConvolutionPath.UNFOLDED) {
       return "the engine's convolution gradients are wrong here: keep model.convolution at auto"
-          + " (the training commands check and switch) or set it to unfolded";
+          + " (the training commands check it and move to unfolded if needed) or set it to"
+          + " unfolded; try ./deq doctor --convolution unfolded";
     }
     return "train these cells in float64 (dtype) and report this output (it names the CPU and"
         + " the versions) as an issue";

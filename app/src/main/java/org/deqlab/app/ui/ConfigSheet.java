@@ -31,7 +31,7 @@ final class ConfigSheet {
       Map.entry("task.kind", List.of("copy-memory", "char-lm", "shapes")),
       Map.entry("model.cell", List.of("transformer", "trellisnet", "conv", "mlp")),
       Map.entry("model.layer", List.of("deq", "unrolled")),
-      Map.entry("model.convolution", List.of("auto", "native", "unfolded")),
+      Map.entry("model.convolution", List.of("auto", "native", "padded", "unfolded")),
       Map.entry("forward.solver", List.of("anderson", "broyden", "fixed-point")),
       Map.entry("backward.mode", List.of("implicit", "phantom", "one-step")),
       Map.entry("backward.solver", List.of("anderson", "broyden", "fixed-point")),
@@ -103,7 +103,8 @@ final class ConfigSheet {
       Map.entry("model.layer", "deq: solve for the fixed point; unrolled: apply the cell 'depth' times"),
       Map.entry("model.depth", "depth L of the unrolled weight-tied stack (model.layer = unrolled)"),
       Map.entry("model.convolution", "auto: the engine's convolution where its float32 gradient is"
-          + " right on this CPU, the unfolded (slice + matmul) one elsewhere; native; unfolded"),
+          + " right on this CPU, padded to 16 output channels where it is not (checked before a"
+          + " run, unfolded if that fails); native; padded; unfolded (slices + matmul, no kernel)"),
       Map.entry("backward.mode", "implicit: solve the adjoint fixed point (IFT); phantom: a few damped"
           + " unrolled steps; one-step: differentiate through one application of f"),
       Map.entry("jacobian.weight", "γ: weight of the Jacobian regularization ‖J‖²_F/d in the loss (0 = off)"),

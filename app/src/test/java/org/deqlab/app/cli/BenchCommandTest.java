@@ -52,7 +52,7 @@ class BenchCommandTest {
     assertEquals(12, report.get("solvers").size());
 
     JsonNode convolutions = report.get("convolutionPaths");
-    assertEquals(8, convolutions.size(), "native and unfolded on 4 workloads: " + convolutions);
+    assertEquals(12, convolutions.size(), "native, padded, unfolded on 4 workloads: " + convolutions);
     for (JsonNode row : convolutions) {
       assertTrue(row.get("vjpMillis").asDouble() > 0 && row.get("forwardMillis").asDouble() > 0,
           row.toString());

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -16,9 +17,10 @@ import org.deqlab.core.cell.DetachedParameterStore;
 import org.deqlab.core.engine.Autograd;
 
 /**
- * The price of the unfolded convolution path: a convolutional cell's f evaluation and its
- * vector–Jacobian product (what every solver iteration and every adjoint iteration costs) timed
- * on the engine's native kernel and on the unfolded path, with the same parameters and input.
+ * The price of the padded and unfolded convolution paths: a convolutional cell's f evaluation
+ * and its vector–Jacobian product (what every solver iteration and every adjoint iteration
+ * costs) timed on the engine's native kernel and on each way around it, with the same
+ * parameters and input.
  * Medians over repeated runs after warm-up.
  */
 public final class ConvolutionBenchmark {
@@ -35,7 +37,7 @@ public final class ConvolutionBenchmark {
    * One workload on one path.
    *
    * @param workload e.g. {@code trellisnet H=8 T=200 b=16}
-   * @param path native or unfolded
+   * @param path native, padded or unfolded
    * @param autoChoice the path {@code auto} takes for this workload here
    * @param forwardMillis one f evaluation without a graph
    * @param vjpMillis one recorded f evaluation and its VJP w.r.t. z
@@ -46,7 +48,7 @@ public final class ConvolutionBenchmark {
       double vjpRatio) {}
 
   /**
-   * Times {@code cells} (built for a path) on input {@code x} on both explicit paths.
+   * Times {@code cells} (built for a path) on input {@code x} on every explicit path.
    *
    * @param outputChannels the recurrent convolution's output channels (for the auto choice)
    */
@@ -58,18 +60,21 @@ public final class ConvolutionBenchmark {
         .label();
     Cell nativeCell = cells.apply(ConvolutionPath.NATIVE);
     nativeCell.initialize(manager, x.getDataType());
-    Cell unfoldedCell = cells.apply(ConvolutionPath.UNFOLDED);
-    unfoldedCell.initialize(manager, x.getDataType());
-    for (int i = 0; i < nativeCell.getParameters().size(); i++) {
-      Parameter from = nativeCell.getParameters().valueAt(i);
-      unfoldedCell.getParameters().valueAt(i).getArray().set(from.getArray().toByteBuffer());
-    }
     double[] nativeTimes = time(nativeCell, x);
-    double[] unfoldedTimes = time(unfoldedCell, x);
-    return List.of(
-        new Row(workload, "native", auto, nativeTimes[0], nativeTimes[1], 1.0),
-        new Row(workload, "unfolded", auto, unfoldedTimes[0], unfoldedTimes[1],
-            unfoldedTimes[1] / nativeTimes[1]));
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row(workload, "native", auto, nativeTimes[0], nativeTimes[1], 1.0));
+    for (ConvolutionPath path : List.of(ConvolutionPath.PADDED, ConvolutionPath.UNFOLDED)) {
+      Cell cell = cells.apply(path);
+      cell.initialize(manager, x.getDataType());
+      for (int i = 0; i < nativeCell.getParameters().size(); i++) {
+        Parameter from = nativeCell.getParameters().valueAt(i);
+        cell.getParameters().valueAt(i).getArray().set(from.getArray().toByteBuffer());
+      }
+      double[] times = time(cell, x);
+      rows.add(new Row(workload, path.label(), auto, times[0], times[1],
+          times[1] / nativeTimes[1]));
+    }
+    return rows;
   }
 
   /** {forward millis, VJP millis}, medians. */

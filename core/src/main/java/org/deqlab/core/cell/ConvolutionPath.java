@@ -12,27 +12,37 @@ import java.util.Locale;
  * the fast one, but on AVX-512 CPUs with PyTorch 2.7.1 the <em>input</em> gradient of a float32
  * convolution is silently wrong whenever its output channels are not a multiple of 16 (relative
  * errors 0.2–4, sometimes NaN; forward and weight gradient are right; see the README's known
- * issues). The unfolded path builds the convolution from shifted slices and one matrix product,
- * whose gradients are exact, at a measured cost ({@code ./deq bench}).
+ * issues). Two ways around it, with their costs measured by {@code ./deq bench}: the padded path
+ * runs the same kernel with the output channels padded by zero filters to a multiple of 16 (where
+ * its gradient is right) and drops the extra channels; the unfolded path builds the convolution
+ * from shifted slices and one matrix product and does not use the kernel at all.
  */
 public enum ConvolutionPath {
   /**
-   * Per convolution: {@link #UNFOLDED} where the native kernel's gradient is known to be wrong (a
+   * Per convolution: {@link #PADDED} where the native kernel's gradient is known to be wrong (a
    * float32 or lower-precision convolution on the CPU whose output channels are not a multiple of
-   * 16), {@link #NATIVE} elsewhere. {@code ./deq doctor} and the training commands verify the
-   * choice on the machine at hand.
+   * 16), {@link #NATIVE} elsewhere. {@code ./deq doctor} checks the choice on the machine at
+   * hand, and the training commands move to {@link #UNFOLDED} if it fails there.
    */
   AUTO,
   /** The engine's convolution kernel everywhere. */
   NATIVE,
+  /**
+   * The engine's kernel with the output channels padded by zero filters to a multiple of 16 (a
+   * no-op where they already are one); the padding channels are dropped from the result.
+   */
+  PADDED,
   /** Shifted slices stacked along the channels and one matrix product (im2col) everywhere. */
   UNFOLDED;
 
-  /** Output channels whose oneDNN blocking (16 on AVX-512, 8 on AVX2) has exact gradients. */
-  private static final int SAFE_CHANNEL_MULTIPLE = 16;
+  /**
+   * Output channels whose oneDNN blocking (16 on AVX-512, 8 on AVX2) gave exact gradients here:
+   * 16, 32 and 48 did, 1–15, 17, 20, 24, 31, 33 and 40 did not.
+   */
+  public static final int SAFE_CHANNEL_MULTIPLE = 16;
 
   /**
-   * The concrete path ({@link #NATIVE} or {@link #UNFOLDED}) for one convolution.
+   * The concrete path ({@link #NATIVE}, {@link #PADDED} or {@link #UNFOLDED}) for one convolution.
    *
    * @param device where it runs
    * @param dataType the dtype of its input
@@ -45,7 +55,7 @@ public enum ConvolutionPath {
     boolean cpu = !device.isGpu();
     boolean reducedPrecision = dataType != DataType.FLOAT64;
     return cpu && reducedPrecision && outputChannels % SAFE_CHANNEL_MULTIPLE != 0
-        ? UNFOLDED
+        ? PADDED
         : NATIVE;
   }
 
@@ -54,7 +64,7 @@ public enum ConvolutionPath {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses {@code auto}, {@code native} or {@code unfolded}, naming the allowed values on error. */
+  /** Parses {@code auto}, {@code native}, {@code padded} or {@code unfolded}, naming the values on error. */
   @JsonCreator
   public static ConvolutionPath parse(String text) {
     for (ConvolutionPath path : values()) {

@@ -9,11 +9,13 @@ import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.convolutional.Conv2d;
 
 /**
- * The convolutions the cells use, each on the {@link ConvolutionPath} asked for. The unfolded
- * form of a convolution with a k-tap kernel stacks the k shifted views of the (padded) input
- * along the channel axis, tap by tap, and multiplies once by the kernel laid out to match:
- * {@code y = W' · [x_0; x_1; …; x_{k−1}]} with {@code W'[o, j·C + c] = W[o, c, j]}. Slicing,
- * concatenation and matrix products have exact gradients everywhere.
+ * The convolutions the cells use, each on the {@link ConvolutionPath} asked for. The padded form
+ * appends zero filters (and zero biases) until the output channels are a multiple of {@value
+ * ConvolutionPath#SAFE_CHANNEL_MULTIPLE}, runs the engine's kernel and keeps the first channels.
+ * The unfolded form of a convolution with a k-tap kernel stacks the k shifted views of the
+ * (padded) input along the channel axis, tap by tap, and multiplies once by the kernel laid out
+ * to match: {@code y = W' · [x_0; x_1; …; x_{k−1}]} with {@code W'[o, j·C + c] = W[o, c, j]};
+ * slicing, concatenation and matrix products have exact gradients everywhere.
  */
 public final class Convolutions {
   private Convolutions() {}
@@ -32,11 +34,14 @@ public final class Convolutions {
     int taps = (int) kernel.get(2);
     int padding = (taps - 1) * dilation;
     NDArray padded = padding == 0 ? ncw : ncw.pad(new Shape(padding, 0), 0);
-    if (path.resolve(ncw.getDevice(), ncw.getDataType(), outChannels)
-        == ConvolutionPath.NATIVE) {
-      return Conv1d.conv1d(
-              padded, weight, bias, new Shape(1), new Shape(0), new Shape(dilation), 1)
+    ConvolutionPath resolved = path.resolve(ncw.getDevice(), ncw.getDataType(), outChannels);
+    if (resolved != ConvolutionPath.UNFOLDED) {
+      boolean widen = resolved == ConvolutionPath.PADDED;
+      NDArray out = Conv1d.conv1d(padded, widen ? widened(weight) : weight,
+              widen && bias != null ? widened(bias) : bias, new Shape(1), new Shape(0),
+              new Shape(dilation), 1)
           .singletonOrThrow();
+      return widen ? firstChannels(out, outChannels) : out;
     }
     long length = ncw.getShape().get(2);
     NDList shifted = new NDList(taps);
@@ -47,6 +52,27 @@ public final class Convolutions {
     NDArray laidOut = weight.transpose(0, 2, 1).reshape(outChannels, -1);
     NDArray out = laidOut.matMul(columns);
     return bias == null ? out : out.add(bias.reshape(1, outChannels, 1));
+  }
+
+  /** The array with zeros appended along axis 0 up to a multiple of the safe channel count. */
+  private static NDArray widened(NDArray array) {
+    Shape shape = array.getShape();
+    long channels = shape.get(0);
+    long multiple = ConvolutionPath.SAFE_CHANNEL_MULTIPLE;
+    long extra = (multiple - channels % multiple) % multiple;
+    if (extra == 0) {
+      return array;
+    }
+    long[] zerosShape = shape.getShape().clone();
+    zerosShape[0] = extra;
+    NDArray zeros = array.getManager().zeros(new Shape(zerosShape), array.getDataType(),
+        array.getDevice());
+    return array.concat(zeros, 0);
+  }
+
+  /** Channels 0 … {@code channels − 1} of a (B, C, …) result. */
+  private static NDArray firstChannels(NDArray out, long channels) {
+    return out.getShape().get(1) == channels ? out : out.get(new NDIndex(":, 0:{}", channels));
   }
 
   /**
@@ -61,11 +87,14 @@ public final class Convolutions {
     long outChannels = kernel.get(0);
     int size = (int) kernel.get(2);
     int padding = size / 2;
-    if (path.resolve(nchw.getDevice(), nchw.getDataType(), outChannels)
-        == ConvolutionPath.NATIVE) {
-      return Conv2d.conv2d(nchw, weight, bias, new Shape(1, 1), new Shape(padding, padding),
-              new Shape(1, 1), 1)
+    ConvolutionPath resolved = path.resolve(nchw.getDevice(), nchw.getDataType(), outChannels);
+    if (resolved != ConvolutionPath.UNFOLDED) {
+      boolean widen = resolved == ConvolutionPath.PADDED;
+      NDArray out = Conv2d.conv2d(nchw, widen ? widened(weight) : weight,
+              widen && bias != null ? widened(bias) : bias, new Shape(1, 1),
+              new Shape(padding, padding), new Shape(1, 1), 1)
           .singletonOrThrow();
+      return widen ? firstChannels(out, outChannels) : out;
     }
     Shape image = nchw.getShape();
     long height = image.get(2);
