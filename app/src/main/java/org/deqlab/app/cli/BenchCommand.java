@@ -161,7 +161,7 @@ public final class BenchCommand implements Command {
           trellis.kernelSize(), trellis.dilation(), 0, trellis.weightNorm(), trellis.initScale());
       NDArray x = manager.randomNormal(new Shape(16, length, spec.embedding()));
       rows.addAll(benchmark.run(String.format(Locale.ROOT, "trellisnet H=%d T=%d b=16", width,
-          length), path -> ModelFactory.cell(spec.withConvolution(path), spec.embedding()), x, width));
+          length), path -> ModelFactory.cell(spec.withConvolution(path), spec.embedding()), x, width, 1));
     }
     int side = quick ? 8 : 16;
     for (int width : new int[] {8, conv.hidden()}) {
@@ -170,7 +170,7 @@ public final class BenchCommand implements Command {
           conv.initScale());
       NDArray x = manager.randomNormal(new Shape(32, 1, side, side));
       rows.addAll(benchmark.run(String.format(Locale.ROOT, "conv C=%d %dx%d b=32", width, side,
-          side), path -> ModelFactory.cell(spec.withConvolution(path), 1), x, width));
+          side), path -> ModelFactory.cell(spec.withConvolution(path), 1), x, width, 2));
     }
     for (ConvolutionBenchmark.Row row : rows) {
       out.printf(Locale.ROOT, "%-30s %-9s %-9s %10.3f %10.3f %10.2f%n", row.workload(),

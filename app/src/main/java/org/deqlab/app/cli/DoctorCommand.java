@@ -56,9 +56,10 @@ public final class DoctorCommand implements Command {
 
           --preset NAME / --config FILE   check only that experiment's cell, at its sizes
           --convolution P       the convolution path of convolutional cells (default auto:
-                                the engine's kernel where it is known right, padded to 16
-                                output channels elsewhere; 'native' shows what the engine's
-                                own kernel does here; 'unfolded' uses no convolution kernel)
+                                the engine's kernel where it is known right, elsewhere
+                                unfolded over time and padded to 16 output channels over
+                                images; 'native' shows what the engine's own kernel does
+                                here; 'unfolded' uses no convolution kernel)
           --tolerance-scale X   multiply every tolerance by X (default 1: f VJP 1e-4, layers
                                 2e-3, Jacobian term 1e-2)
           --device D            cpu (default) or gpu[:N]

@@ -103,8 +103,8 @@ final class ConfigSheet {
       Map.entry("model.layer", "deq: solve for the fixed point; unrolled: apply the cell 'depth' times"),
       Map.entry("model.depth", "depth L of the unrolled weight-tied stack (model.layer = unrolled)"),
       Map.entry("model.convolution", "auto: the engine's convolution where its float32 gradient is"
-          + " right on this CPU, padded to 16 output channels where it is not (checked before a"
-          + " run, unfolded if that fails); native; padded; unfolded (slices + matmul, no kernel)"),
+          + " right on this CPU, and where it is not the cheaper fix (unfolded over time, padded to"
+          + " 16 output channels over images; checked before a run); native; padded; unfolded"),
       Map.entry("backward.mode", "implicit: solve the adjoint fixed point (IFT); phantom: a few damped"
           + " unrolled steps; one-step: differentiate through one application of f"),
       Map.entry("jacobian.weight", "γ: weight of the Jacobian regularization ‖J‖²_F/d in the loss (0 = off)"),

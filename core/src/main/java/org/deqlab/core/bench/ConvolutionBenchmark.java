@@ -51,12 +51,14 @@ public final class ConvolutionBenchmark {
    * Times {@code cells} (built for a path) on input {@code x} on every explicit path.
    *
    * @param outputChannels the recurrent convolution's output channels (for the auto choice)
+   * @param spatialAxes 1 for convolutions over time, 2 over images (for the auto choice)
    */
   public List<Row> run(String workload, Function<ConvolutionPath, Cell> cells, NDArray x,
-      long outputChannels) {
+      long outputChannels, int spatialAxes) {
     NDManager manager = x.getManager();
     Autograd.setRecording(false);
-    String auto = ConvolutionPath.AUTO.resolve(x.getDevice(), x.getDataType(), outputChannels)
+    String auto = ConvolutionPath.AUTO.resolve(x.getDevice(), x.getDataType(), outputChannels,
+        spatialAxes)
         .label();
     Cell nativeCell = cells.apply(ConvolutionPath.NATIVE);
     nativeCell.initialize(manager, x.getDataType());

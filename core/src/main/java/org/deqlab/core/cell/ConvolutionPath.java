@@ -19,10 +19,13 @@ import java.util.Locale;
  */
 public enum ConvolutionPath {
   /**
-   * Per convolution: {@link #PADDED} where the native kernel's gradient is known to be wrong (a
-   * float32 or lower-precision convolution on the CPU whose output channels are not a multiple of
-   * 16), {@link #NATIVE} elsewhere. {@code ./deq doctor} checks the choice on the machine at
-   * hand, and the training commands move to {@link #UNFOLDED} if it fails there.
+   * Per convolution: where the native kernel's gradient is known to be wrong (a float32 or
+   * lower-precision convolution on the CPU whose output channels are not a multiple of 16) the
+   * cheaper of the two ways around it, as measured by {@code ./deq bench}: {@link #UNFOLDED} for
+   * 1-D convolutions (their k shifted slices and one product cost 1.1× the native VJP, padding
+   * 1.4×), {@link #PADDED} for 2-D ones (1.15×, where unfolding k² slices costs 1.6–1.9×);
+   * {@link #NATIVE} elsewhere. {@code ./deq doctor} checks the choice on the machine at hand,
+   * and the training commands move to {@link #UNFOLDED} if it fails there.
    */
   AUTO,
   /** The engine's convolution kernel everywhere. */
@@ -47,16 +50,19 @@ public enum ConvolutionPath {
    * @param device where it runs
    * @param dataType the dtype of its input
    * @param outputChannels the channels it produces
+   * @param spatialAxes 1 for a convolution over time, 2 over an image
    */
-  public ConvolutionPath resolve(Device device, DataType dataType, long outputChannels) {
+  public ConvolutionPath resolve(
+      Device device, DataType dataType, long outputChannels, int spatialAxes) {
     if (this != AUTO) {
       return this;
     }
     boolean cpu = !device.isGpu();
     boolean reducedPrecision = dataType != DataType.FLOAT64;
-    return cpu && reducedPrecision && outputChannels % SAFE_CHANNEL_MULTIPLE != 0
-        ? PADDED
-        : NATIVE;
+    if (!cpu || !reducedPrecision || outputChannels % SAFE_CHANNEL_MULTIPLE == 0) {
+      return NATIVE;
+    }
+    return spatialAxes == 1 ? UNFOLDED : PADDED;
   }
 
   @JsonValue

@@ -34,7 +34,7 @@ public final class Convolutions {
     int taps = (int) kernel.get(2);
     int padding = (taps - 1) * dilation;
     NDArray padded = padding == 0 ? ncw : ncw.pad(new Shape(padding, 0), 0);
-    ConvolutionPath resolved = path.resolve(ncw.getDevice(), ncw.getDataType(), outChannels);
+    ConvolutionPath resolved = path.resolve(ncw.getDevice(), ncw.getDataType(), outChannels, 1);
     if (resolved != ConvolutionPath.UNFOLDED) {
       boolean widen = resolved == ConvolutionPath.PADDED;
       NDArray out = Conv1d.conv1d(padded, widen ? widened(weight) : weight,
@@ -87,7 +87,7 @@ public final class Convolutions {
     long outChannels = kernel.get(0);
     int size = (int) kernel.get(2);
     int padding = size / 2;
-    ConvolutionPath resolved = path.resolve(nchw.getDevice(), nchw.getDataType(), outChannels);
+    ConvolutionPath resolved = path.resolve(nchw.getDevice(), nchw.getDataType(), outChannels, 2);
     if (resolved != ConvolutionPath.UNFOLDED) {
       boolean widen = resolved == ConvolutionPath.PADDED;
       NDArray out = Conv2d.conv2d(nchw, widen ? widened(weight) : weight,
