@@ -201,7 +201,9 @@ final class ExperimentViewModel implements AutoCloseable {
       if (error != null) {
         drainQueue();
         state.set(RunState.FAILED);
-        status.set("Run failed: " + rootMessage(error) + " (the run log keeps what was logged)");
+        status.set(rootCause(error) instanceof IllegalArgumentException
+            ? "Run refused: " + rootMessage(error)
+            : "Run failed: " + rootMessage(error) + " (the run log keeps what was logged)");
       }
     }));
   }
@@ -454,11 +456,16 @@ final class ExperimentViewModel implements AutoCloseable {
   }
 
   static String rootMessage(Throwable error) {
+    Throwable cause = rootCause(error);
+    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+  }
+
+  private static Throwable rootCause(Throwable error) {
     Throwable cause = error;
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
     }
-    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    return cause;
   }
 
   private void closeExperiment() {

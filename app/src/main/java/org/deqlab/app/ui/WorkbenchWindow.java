@@ -238,6 +238,15 @@ final class WorkbenchWindow {
     Label status = new Label();
     status.setId("status");
     status.textProperty().bind(model.status());
+    // A refusal or a failure can be long (what was measured, what to change): wrap to a second
+    // line, and the tooltip always holds the whole text.
+    status.setWrapText(true);
+    status.setMaxHeight(40);
+    Tooltip whole = new Tooltip();
+    whole.textProperty().bind(model.status());
+    whole.setWrapText(true);
+    whole.setMaxWidth(700);
+    status.setTooltip(whole);
     HBox bar = new HBox(10, progress, status);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.setPadding(new Insets(4, 8, 4, 8));

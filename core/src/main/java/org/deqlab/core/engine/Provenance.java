@@ -35,12 +35,15 @@ public record Provenance(
     int cpus,
     long maxHeapBytes) {
 
+  /** The workbench's code version ({@code git describe}), looked up once per process. */
+  private static volatile String workbenchVersion;
+
   /** Captures the provenance of work about to run on {@code device}. */
   public static Provenance capture(Device device) {
     Engine engine = DeqEngine.get();
     return new Provenance(
         Instant.now().toString(),
-        describeGitCommit(),
+        workbenchVersion(),
         Engine.getDjlVersion(),
         engine.getEngineName() + " " + engine.getVersion(),
         device.toString(),
@@ -48,6 +51,19 @@ public record Provenance(
         System.getProperty("os.name") + " " + System.getProperty("os.arch"),
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory());
+  }
+
+  /**
+   * The workbench's git commit ({@code git describe --always --dirty}), or "unknown" outside a
+   * checkout. The code does not change while the process runs, so it is asked once.
+   */
+  public static String workbenchVersion() {
+    String version = workbenchVersion;
+    if (version == null) {
+      version = describeGitCommit();
+      workbenchVersion = version;
+    }
+    return version;
   }
 
   private static String describeGitCommit() {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.Provenance;
 
 /**
  * Verdicts of earlier precision checks, so that a training command pays for the check of a cell
@@ -62,11 +63,12 @@ public final class PrecisionCache {
 
   /**
    * The key of a check of {@code subject} on this machine: CPU model, architecture, library
-   * versions, device, then the subject.
+   * versions, the workbench's own version (a fixed cell must be checked again), device, then the
+   * subject.
    */
   public static String key(String device, String subject) {
     return String.join(" | ", cpuModel(), System.getProperty("os.arch"), DeqEngine.versions(),
-        device, subject);
+        "workbench " + Provenance.workbenchVersion(), device, subject);
   }
 
   public synchronized Optional<Verdict> lookup(String key) {
