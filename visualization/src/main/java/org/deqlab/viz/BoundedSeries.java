@@ -6,9 +6,9 @@ import io.fair_acc.dataset.spi.DoubleDataSet;
 /**
  * An append-only series with bounded memory. When it holds {@code capacity} points, every second
  * point of its older half is dropped, so recent points keep full resolution while older ones grow
- * sparser; the first and the latest point always stay. Thinning costs O(capacity) once per
- * {@code capacity / 4} appends, O(1) per append on average. Non-finite values are skipped (a
- * series holds only real measurements), and so are values ≤ 0 when it is drawn on a log axis.
+ * sparser; the first and the latest point always stay. Thinning costs O(capacity) once per {@code
+ * capacity / 4} appends, O(1) per append on average. Non-finite values are skipped (a series holds
+ * only real measurements), and so are values ≤ 0 when it is drawn on a log axis.
  */
 final class BoundedSeries {
   /** Enough for a smooth curve at any window size, small enough to redraw at 25 Hz. */

@@ -25,8 +25,8 @@ import javax.imageio.ImageIO;
 /**
  * Writes any {@link ExportableChart} to a PNG image (a snapshot of its node) or its data to CSV.
  *
- * <p>CSV layout: one row per point, in "long" form so series of different lengths and units fit
- * one table: {@code series,x_name,x_unit,x,y_name,y_unit,y}. Numbers use {@link
+ * <p>CSV layout: one row per point, in "long" form so series of different lengths and units fit one
+ * table: {@code series,x_name,x_unit,x,y_name,y_unit,y}. Numbers use {@link
  * Double#toString(double)} (full precision, '.' decimal separator); text fields are quoted when
  * they contain a comma, a quote or a line break.
  */
@@ -54,9 +54,9 @@ public final class ChartExport {
   }
 
   /**
-   * Takes a snapshot of the chart with its data drawn up to date, on a white background. A chart
-   * in no scene is laid out at {@value #DETACHED_WIDTH} × {@value #DETACHED_HEIGHT} pixels for
-   * the snapshot. Must be called on the JavaFX thread.
+   * Takes a snapshot of the chart with its data drawn up to date, on a white background. A chart in
+   * no scene is laid out at {@value #DETACHED_WIDTH} × {@value #DETACHED_HEIGHT} pixels for the
+   * snapshot. Must be called on the JavaFX thread.
    */
   public static WritableImage snapshot(ExportableChart chart) {
     Node node = chart.node();
@@ -88,8 +88,8 @@ public final class ChartExport {
   }
 
   /**
-   * Writes the chart's data sets as CSV (see the class comment for the layout). Call on the
-   * JavaFX thread, or from another thread while nothing changes the chart.
+   * Writes the chart's data sets as CSV (see the class comment for the layout). Call on the JavaFX
+   * thread, or from another thread while nothing changes the chart.
    *
    * @throws IOException if the file cannot be written
    */
@@ -110,9 +110,13 @@ public final class ChartExport {
       String yPrefix = quote(y.getName()) + ',' + quote(y.getUnit()) + ',';
       int count = dataSet.getDataCount();
       for (int i = 0; i < count; i++) {
-        out.append(series).append(',')
-            .append(xPrefix).append(Double.toString(dataSet.get(DataSet.DIM_X, i))).append(',')
-            .append(yPrefix).append(Double.toString(dataSet.get(DataSet.DIM_Y, i)))
+        out.append(series)
+            .append(',')
+            .append(xPrefix)
+            .append(Double.toString(dataSet.get(DataSet.DIM_X, i)))
+            .append(',')
+            .append(yPrefix)
+            .append(Double.toString(dataSet.get(DataSet.DIM_Y, i)))
             .append('\n');
       }
     }
@@ -143,8 +147,10 @@ public final class ChartExport {
     if (text == null) {
       return "";
     }
-    if (text.indexOf(',') < 0 && text.indexOf('"') < 0
-        && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+    if (text.indexOf(',') < 0
+        && text.indexOf('"') < 0
+        && text.indexOf('\n') < 0
+        && text.indexOf('\r') < 0) {
       return text;
     }
     return '"' + text.replace("\"", "\"\"") + '"';
@@ -171,8 +177,10 @@ public final class ChartExport {
       throw new IOException("drawing the chart failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       throw new IOException(
-          "the JavaFX thread did not draw the chart within " + FX_TIMEOUT_SECONDS
-              + " s; is the JavaFX toolkit running and not blocked?", e);
+          "the JavaFX thread did not draw the chart within "
+              + FX_TIMEOUT_SECONDS
+              + " s; is the JavaFX toolkit running and not blocked?",
+          e);
     }
   }
 }

@@ -110,8 +110,8 @@ public abstract class ChartPanel extends BorderPane implements ExportableChart {
   }
 
   /**
-   * An axis labelled "name [unit]", not animated, auto-ranging to the data with a little padding
-   * so no line runs along the frame.
+   * An axis labelled "name [unit]", not animated, auto-ranging to the data with a little padding so
+   * no line runs along the frame.
    */
   protected static DefaultNumericAxis axis(String name, String unit) {
     DefaultNumericAxis axis = new DefaultNumericAxis(name, unit);
@@ -126,7 +126,8 @@ public abstract class ChartPanel extends BorderPane implements ExportableChart {
   protected static DefaultNumericAxis logAxis(String name, String unit) {
     DefaultNumericAxis axis = axis(name, unit);
     axis.setLogAxis(true);
-    axis.setAutoRangeRounding(true); // whole decades: padding alone leaves the top trace on the frame
+    axis.setAutoRangeRounding(
+        true); // whole decades: padding alone leaves the top trace on the frame
     axis.setTickLabelFormatter(new PowerOfTenFormat());
     return axis;
   }
@@ -174,12 +175,12 @@ public abstract class ChartPanel extends BorderPane implements ExportableChart {
   }
 
   /**
-   * Call at the start of every method that changes a data set. ChartFX read-locks all data sets
-   * of a chart from its pre-layout step to its post-layout step; it also runs the pre-layout step
-   * at once when the chart joins a scene. A write on the JavaFX thread inside that window would
-   * wait for a lock its own thread holds, forever (e.g. adding a chart to a window and filling it
-   * in the same event). This finishes the pending frame first, which releases the locks; the
-   * write then schedules a correct redraw on the next pulse.
+   * Call at the start of every method that changes a data set. ChartFX read-locks all data sets of
+   * a chart from its pre-layout step to its post-layout step; it also runs the pre-layout step at
+   * once when the chart joins a scene. A write on the JavaFX thread inside that window would wait
+   * for a lock its own thread holds, forever (e.g. adding a chart to a window and filling it in the
+   * same event). This finishes the pending frame first, which releases the locks; the write then
+   * schedules a correct redraw on the next pulse.
    */
   final void beforeUpdate() {
     chart.releaseLocks();
@@ -192,8 +193,8 @@ public abstract class ChartPanel extends BorderPane implements ExportableChart {
   }
 
   /**
-   * Brings the drawing up to date now, outside a pulse, so a snapshot taken in the same event
-   * shows the latest data. Needs the panel to be in a scene.
+   * Brings the drawing up to date now, outside a pulse, so a snapshot taken in the same event shows
+   * the latest data. Needs the panel to be in a scene.
    */
   final void renderNow() {
     Parent root = getScene().getRoot();

@@ -26,7 +26,8 @@ final class EventMarkers {
     if (!Double.isFinite(x)) {
       return;
     }
-    XValueIndicator indicator = new XValueIndicator(chart.getXAxis(), x, label == null ? "" : label);
+    XValueIndicator indicator =
+        new XValueIndicator(chart.getXAxis(), x, label == null ? "" : label);
     indicator.setEditable(false);
     indicator.setLabelPosition(0.97);
     if (indicators.size() == MAX_EVENTS) {

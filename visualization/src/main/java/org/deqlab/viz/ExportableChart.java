@@ -14,10 +14,10 @@ public interface ExportableChart {
   String title();
 
   /**
-   * The data this chart currently shows, one data set per series, in legend order. Only series
-   * with at least one point are listed; decorations (the unit circle, indicator lines) are not.
-   * Each data set names its axes and their units in its {@link DataSet#getAxisDescription(int)
-   * axis descriptions}.
+   * The data this chart currently shows, one data set per series, in legend order. Only series with
+   * at least one point are listed; decorations (the unit circle, indicator lines) are not. Each
+   * data set names its axes and their units in its {@link DataSet#getAxisDescription(int) axis
+   * descriptions}.
    */
   List<DataSet> dataSets();
 

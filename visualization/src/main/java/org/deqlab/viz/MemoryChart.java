@@ -18,14 +18,17 @@ public final class MemoryChart extends ChartPanel {
   private static final String Y_NAME = "training memory";
   private static final String Y_UNIT = "MiB";
   private static final double BYTES_PER_MIB = 1024.0 * 1024.0;
+
   /** Colours by series name; other names take the next colour of the palette. */
   private static final Map<String, String> KNOWN_COLORS =
       Map.of("deq", "#1f5fbf", "unrolled", "#d2452b");
 
   private final DefaultNumericAxis depthAxis;
   private final Map<String, DoubleDataSet> seriesByName = new LinkedHashMap<>();
+
   /** Series measured once, independent of depth, drawn flat across the depth range: name → MiB. */
   private final Map<String, Double> levels = new LinkedHashMap<>();
+
   private int created;
 
   public MemoryChart() {
@@ -52,15 +55,16 @@ public final class MemoryChart extends ChartPanel {
 
   /**
    * Adds one measurement to {@code series} (created on first use). Points are kept in order of
-   * depth; a second measurement at the same depth replaces the first. Depths ≤ 0 cannot be shown
-   * on the log axis and are skipped there.
+   * depth; a second measurement at the same depth replaces the first. Depths ≤ 0 cannot be shown on
+   * the log axis and are skipped there.
    *
    * @param depth the depth L (layers of the unrolled stack, or the DEQ's effective depth)
    * @param megabytes memory in MiB
    */
   public void addPoint(String series, double depth, double megabytes) {
     beforeUpdate();
-    if (!Double.isFinite(depth) || !Double.isFinite(megabytes)
+    if (!Double.isFinite(depth)
+        || !Double.isFinite(megabytes)
         || (depthAxis.isLogAxis() && depth <= 0)) {
       return;
     }
@@ -112,7 +116,8 @@ public final class MemoryChart extends ChartPanel {
     }
     for (Map.Entry<String, Double> level : levels.entrySet()) {
       double megabytes = level.getValue();
-      seriesByName.get(level.getKey())
+      seriesByName
+          .get(level.getKey())
           .set(new double[] {low, high}, new double[] {megabytes, megabytes}, 2, false);
     }
   }

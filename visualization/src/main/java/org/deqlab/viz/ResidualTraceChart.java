@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Residual traces of fixed-point solves on a log scale: the latest forward solve and the latest
  * backward solve (absolute residual solid, relative dashed), the {@value #HISTORY} solves before
- * each drawn faded, and one live trace that grows point by point while a solve runs (and then
- * keeps the last solve).
+ * each drawn faded, and one live trace that grows point by point while a solve runs (and then keeps
+ * the last solve).
  */
 public final class ResidualTraceChart extends ChartPanel {
   /** How many earlier solves of each kind stay visible, faded. */
@@ -19,6 +19,7 @@ public final class ResidualTraceChart extends ChartPanel {
   static final String BACKWARD_COLOR = "#d2452b";
   static final String LIVE_COLOR = "#1a9641";
   private static final double[] RELATIVE_DASHES = {7, 4};
+
   /** Colour intensity (percent) of the faded traces, from the most recent to the oldest. */
   private static final double[] FADED_INTENSITY = {55, 40, 28, 18};
 
@@ -40,14 +41,18 @@ public final class ResidualTraceChart extends ChartPanel {
     backward = new SolveHistory("backward", BACKWARD_COLOR);
     liveAbsolute =
         new BoundedSeries(
-            styled(series("live abs", X_NAME, X_UNIT, ABS_NAME, ABS_UNIT),
+            styled(
+                series("live abs", X_NAME, X_UNIT, ABS_NAME, ABS_UNIT),
                 SeriesStyle.line(LIVE_COLOR, 2.0)),
-            BoundedSeries.DEFAULT_CAPACITY, true);
+            BoundedSeries.DEFAULT_CAPACITY,
+            true);
     liveRelative =
         new BoundedSeries(
-            styled(series("live rel", X_NAME, X_UNIT, REL_NAME, REL_UNIT),
+            styled(
+                series("live rel", X_NAME, X_UNIT, REL_NAME, REL_UNIT),
                 SeriesStyle.line(LIVE_COLOR, 1.5).dashed(RELATIVE_DASHES)),
-            BoundedSeries.DEFAULT_CAPACITY, true);
+            BoundedSeries.DEFAULT_CAPACITY,
+            true);
     // ChartFX draws a renderer's list from the last entry to the first, so the first is on top:
     // the live trace, then the latest solves, then the faded ones, the oldest at the bottom.
     List<DataSet> drawOrder = new ArrayList<>();
@@ -141,8 +146,8 @@ public final class ResidualTraceChart extends ChartPanel {
   }
 
   /**
-   * The latest solve of one kind and the ones before it. Slot 0 is the latest; pushing copies
-   * each slot's points one slot older (traces are short, a few hundred iterations).
+   * The latest solve of one kind and the ones before it. Slot 0 is the latest; pushing copies each
+   * slot's points one slot older (traces are short, a few hundred iterations).
    */
   private static final class SolveHistory {
     private final DoubleDataSet[] absolute = new DoubleDataSet[HISTORY + 1];
@@ -214,7 +219,6 @@ public final class ResidualTraceChart extends ChartPanel {
       }
       return faded;
     }
-
 
     private static double[] copy(double[] values) {
       return values == null ? new double[0] : values.clone();

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Ritz values (approximate eigenvalues of the Jacobian at the equilibrium) as points in the
- * complex plane, with the unit circle. Both axes always span the same length per pixel, so the
- * circle is round.
+ * Ritz values (approximate eigenvalues of the Jacobian at the equilibrium) as points in the complex
+ * plane, with the unit circle. Both axes always span the same length per pixel, so the circle is
+ * round.
  */
 public final class RitzPlaneChart extends ChartPanel {
   static final String RITZ_COLOR = "#d2452b";
@@ -23,6 +23,7 @@ public final class RitzPlaneChart extends ChartPanel {
   private final DefaultNumericAxis imaginaryAxis;
   private final DoubleDataSet ritzValues;
   private final DoubleDataSet unitCircle;
+
   /** Half-width of the square that must stay visible: the unit circle and every Ritz value. */
   private double extent = 1.2;
 

@@ -3,8 +3,8 @@ package org.deqlab.viz;
 import io.fair_acc.dataset.utils.DataSetStyleBuilder;
 
 /**
- * How one series is drawn, turned into a ChartFX data-set style string. Colours are CSS colours;
- * a width or marker size of 0 switches the line or the markers off; intensity (0–100) fades the
+ * How one series is drawn, turned into a ChartFX data-set style string. Colours are CSS colours; a
+ * width or marker size of 0 switches the line or the markers off; intensity (0–100) fades the
  * colour, which is how older solves are drawn.
  *
  * @param color line and marker colour, e.g. {@code "#1f77b4"}

@@ -10,8 +10,8 @@ import javafx.geometry.HPos;
 
 /**
  * Estimates of how contractive the layer is at its equilibrium, per training step: the spectral
- * radius ρ(J_f(z*)) and the normalized squared Frobenius norm ‖J_f(z*)‖²_F / d, with a line at
- * ρ = 1 and labelled vertical lines where a setting changed.
+ * radius ρ(J_f(z*)) and the normalized squared Frobenius norm ‖J_f(z*)‖²_F / d, with a line at ρ =
+ * 1 and labelled vertical lines where a setting changed.
  */
 public final class SpectralChart extends ChartPanel {
   static final String RADIUS_COLOR = "#1f5fbf";
@@ -23,9 +23,10 @@ public final class SpectralChart extends ChartPanel {
 
   private final BoundedSeries radius;
   private final BoundedSeries frobenius;
+
   /**
-   * Two invisible points at the first step, at 0 and {@value #MIN_SHOWN_RADIUS}: they keep the
-   * ρ = 1 line in view even when every estimate is far below it.
+   * Two invisible points at the first step, at 0 and {@value #MIN_SHOWN_RADIUS}: they keep the ρ =
+   * 1 line in view even when every estimate is far below it.
    */
   private final DoubleDataSet range;
 
@@ -40,14 +41,18 @@ public final class SpectralChart extends ChartPanel {
     super("Jacobian at the equilibrium", axis(X_NAME, X_UNIT), yAxis());
     radius =
         new BoundedSeries(
-            styled(series("spectral radius ρ(J_f)", X_NAME, X_UNIT, "spectral radius", "1"),
+            styled(
+                series("spectral radius ρ(J_f)", X_NAME, X_UNIT, "spectral radius", "1"),
                 SeriesStyle.line(RADIUS_COLOR, 1.8).withMarkers("circle", 2.5)),
-            capacity, false);
+            capacity,
+            false);
     frobenius =
         new BoundedSeries(
-            styled(series("‖J_f‖²_F / d", X_NAME, X_UNIT, "squared Frobenius norm / d", "1"),
+            styled(
+                series("‖J_f‖²_F / d", X_NAME, X_UNIT, "squared Frobenius norm / d", "1"),
                 SeriesStyle.line(FROBENIUS_COLOR, 1.4).withMarkers("diamond", 2.5)),
-            capacity, false);
+            capacity,
+            false);
     range = series("shown range", X_NAME, X_UNIT, "Jacobian estimate", "1");
     styled(range, new SeriesStyle(RADIUS_COLOR, 0, new double[0], "circle", 0, 0, false));
     mainRenderer().getDatasets().addAll(range, radius.data(), frobenius.data());

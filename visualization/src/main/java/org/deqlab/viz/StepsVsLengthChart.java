@@ -15,6 +15,7 @@ public final class StepsVsLengthChart extends ChartPanel {
   static final String[] PALETTE = {
     "#1f5fbf", "#d2452b", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"
   };
+
   private static final String[] MARKERS = {"circle", "rectangle", "diamond"};
 
   private static final String X_NAME = "sequence length";
@@ -30,8 +31,8 @@ public final class StepsVsLengthChart extends ChartPanel {
   }
 
   /**
-   * Creates or replaces the series {@code name}. Points are drawn in order of length; pairs with
-   * a non-finite value are skipped.
+   * Creates or replaces the series {@code name}. Points are drawn in order of length; pairs with a
+   * non-finite value are skipped.
    *
    * @param lengths sequence lengths
    * @param steps solver steps (e.g. the mean over a batch) at each length
@@ -42,7 +43,8 @@ public final class StepsVsLengthChart extends ChartPanel {
     if (dataSet == null) {
       int index = created++;
       dataSet = series(name, X_NAME, X_UNIT, Y_NAME, Y_UNIT);
-      styled(dataSet,
+      styled(
+          dataSet,
           SeriesStyle.line(PALETTE[index % PALETTE.length], 1.6)
               .withMarkers(MARKERS[index % MARKERS.length], 3.5));
       seriesByName.put(name, dataSet);

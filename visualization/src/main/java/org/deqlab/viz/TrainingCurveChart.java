@@ -8,8 +8,8 @@ import io.fair_acc.dataset.DataSet;
 import java.util.List;
 
 /**
- * A training run step by step: the batch loss (left axis), validation-loss markers, the forward
- * and backward solver steps (right axis), and labelled vertical lines where a setting changed.
+ * A training run step by step: the batch loss (left axis), validation-loss markers, the forward and
+ * backward solver steps (right axis), and labelled vertical lines where a setting changed.
  */
 public final class TrainingCurveChart extends ChartPanel {
   static final String LOSS_COLOR = "#1f5fbf";
@@ -47,16 +47,29 @@ public final class TrainingCurveChart extends ChartPanel {
     stepsAxis.setForceZeroInRange(true);
     String lossName = lossAxis.getName();
     String lossUnit = lossAxis.getUnit();
-    loss = bounded("training loss", lossName, lossUnit, SeriesStyle.line(LOSS_COLOR, 1.5), capacity);
+    loss =
+        bounded("training loss", lossName, lossUnit, SeriesStyle.line(LOSS_COLOR, 1.5), capacity);
     validation =
-        bounded("validation loss", lossName, lossUnit,
-            SeriesStyle.markers(VALIDATION_COLOR, "circle", 4.5), capacity);
+        bounded(
+            "validation loss",
+            lossName,
+            lossUnit,
+            SeriesStyle.markers(VALIDATION_COLOR, "circle", 4.5),
+            capacity);
     forwardSteps =
-        bounded("forward solver steps", STEPS_NAME, STEPS_UNIT,
-            SeriesStyle.line(FORWARD_STEPS_COLOR, 1.2), capacity);
+        bounded(
+            "forward solver steps",
+            STEPS_NAME,
+            STEPS_UNIT,
+            SeriesStyle.line(FORWARD_STEPS_COLOR, 1.2),
+            capacity);
     backwardSteps =
-        bounded("backward solver steps", STEPS_NAME, STEPS_UNIT,
-            SeriesStyle.line(BACKWARD_STEPS_COLOR, 1.2).dashed(6, 3), capacity);
+        bounded(
+            "backward solver steps",
+            STEPS_NAME,
+            STEPS_UNIT,
+            SeriesStyle.line(BACKWARD_STEPS_COLOR, 1.2).dashed(6, 3),
+            capacity);
     mainRenderer().getDatasets().addAll(loss.data(), validation.data());
     ErrorDataSetRenderer stepsRenderer = addRenderer(stepsAxis);
     stepsRenderer.getDatasets().addAll(forwardSteps.data(), backwardSteps.data());

@@ -42,27 +42,31 @@ class AllChartsTest {
   @ParameterizedTest
   @MethodSource("charts")
   void everyChartShowsInAStageWithLabelledAxesZoomAndATooltip(Supplier<ChartPanel> factory) {
-    ChartPanel chart = Fx.get(() -> {
-      ChartPanel created = factory.get();
-      Fx.show(stage, created);
-      return created;
-    });
-    Fx.run(() -> {
-      assertTrue(chart.getScene() != null && chart.getScene().getWindow().isShowing());
-      assertTrue(chart.getWidth() > 100 && chart.getHeight() > 100, "laid out at a real size");
-      List<Axis> axes = List.copyOf(chart.chart().getAxes());
-      assertTrue(axes.size() >= 2);
-      for (Axis axis : axes) {
-        assertFalse(axis.getName() == null || axis.getName().isBlank(), "axis has a name");
-        assertFalse(axis.getUnit() == null || axis.getUnit().isBlank(),
-            "axis '" + axis.getName() + "' has a unit");
-      }
-      List<ChartPlugin> plugins = List.copyOf(chart.chart().getPlugins());
-      assertTrue(plugins.stream().anyMatch(Zoomer.class::isInstance), "zoom and pan");
-      assertTrue(plugins.stream().anyMatch(DataPointTooltip.class::isInstance), "data cursor");
-      assertFalse(chart.title().isBlank());
-      assertEquals(chart, chart.node());
-    });
+    ChartPanel chart =
+        Fx.get(
+            () -> {
+              ChartPanel created = factory.get();
+              Fx.show(stage, created);
+              return created;
+            });
+    Fx.run(
+        () -> {
+          assertTrue(chart.getScene() != null && chart.getScene().getWindow().isShowing());
+          assertTrue(chart.getWidth() > 100 && chart.getHeight() > 100, "laid out at a real size");
+          List<Axis> axes = List.copyOf(chart.chart().getAxes());
+          assertTrue(axes.size() >= 2);
+          for (Axis axis : axes) {
+            assertFalse(axis.getName() == null || axis.getName().isBlank(), "axis has a name");
+            assertFalse(
+                axis.getUnit() == null || axis.getUnit().isBlank(),
+                "axis '" + axis.getName() + "' has a unit");
+          }
+          List<ChartPlugin> plugins = List.copyOf(chart.chart().getPlugins());
+          assertTrue(plugins.stream().anyMatch(Zoomer.class::isInstance), "zoom and pan");
+          assertTrue(plugins.stream().anyMatch(DataPointTooltip.class::isInstance), "data cursor");
+          assertFalse(chart.title().isBlank());
+          assertEquals(chart, chart.node());
+        });
   }
 
   @ParameterizedTest
@@ -70,13 +74,15 @@ class AllChartsTest {
   void aChartCanBeFilledInTheSameEventThatPutsItInAWindow(Supplier<ChartPanel> factory) {
     // ChartFX read-locks the data sets as soon as a chart joins a scene; a naive write in the
     // same event waits for that lock forever.
-    ChartPanel chart = Fx.get(() -> {
-      ChartPanel created = factory.get();
-      Fx.show(stage, created);
-      fill(created);
-      fill(created);
-      return created;
-    });
+    ChartPanel chart =
+        Fx.get(
+            () -> {
+              ChartPanel created = factory.get();
+              Fx.show(stage, created);
+              fill(created);
+              fill(created);
+              return created;
+            });
     assertFalse(Fx.get(chart::dataSets).isEmpty());
   }
 
@@ -84,7 +90,8 @@ class AllChartsTest {
   @MethodSource("charts")
   void everyChartExplainsItselfInAParagraph(Supplier<ChartPanel> factory) {
     String explanation = Fx.get(() -> factory.get().explanation());
-    assertTrue(explanation.length() > 300 && explanation.length() < 1400,
+    assertTrue(
+        explanation.length() > 300 && explanation.length() < 1400,
         "a short paragraph, got " + explanation.length() + " characters");
     assertTrue(explanation.contains("z*"), "relates the picture to the equilibrium z*");
   }
@@ -92,11 +99,13 @@ class AllChartsTest {
   @ParameterizedTest
   @MethodSource("charts")
   void everyExportedSeriesNamesItsQuantitiesAndUnits(Supplier<ChartPanel> factory) {
-    ChartPanel chart = Fx.get(() -> {
-      ChartPanel created = factory.get();
-      fill(created);
-      return created;
-    });
+    ChartPanel chart =
+        Fx.get(
+            () -> {
+              ChartPanel created = factory.get();
+              fill(created);
+              return created;
+            });
     List<DataSet> dataSets = Fx.get(chart::dataSets);
     assertFalse(dataSets.isEmpty(), chart.title() + " exports its data");
     for (DataSet dataSet : dataSets) {

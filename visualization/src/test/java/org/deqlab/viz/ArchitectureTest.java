@@ -17,8 +17,11 @@ class ArchitectureTest {
     Path sources = Path.of("src/main/java");
     List<String> offenders;
     try (Stream<Path> files = Files.walk(sources)) {
-      offenders = files.filter(file -> file.toString().endsWith(".java"))
-          .flatMap(ArchitectureTest::forbiddenImports).toList();
+      offenders =
+          files
+              .filter(file -> file.toString().endsWith(".java"))
+              .flatMap(ArchitectureTest::forbiddenImports)
+              .toList();
     }
     assertEquals(List.of(), offenders);
   }
@@ -26,10 +29,12 @@ class ArchitectureTest {
   private static Stream<String> forbiddenImports(Path file) {
     try {
       return Files.readAllLines(file).stream()
-          .filter(line -> line.startsWith("import ai.djl")
-              || line.startsWith("import org.deqlab.core")
-              || line.startsWith("import org.deqlab.app")
-              || line.startsWith("import org.deqlab.data"))
+          .filter(
+              line ->
+                  line.startsWith("import ai.djl")
+                      || line.startsWith("import org.deqlab.core")
+                      || line.startsWith("import org.deqlab.app")
+                      || line.startsWith("import org.deqlab.data"))
           .map(line -> file.getFileName() + ": " + line);
     } catch (IOException e) {
       throw new IllegalStateException(e);

@@ -54,7 +54,8 @@ class BoundedSeriesTest {
     assertFalse(logScale.append(Double.POSITIVE_INFINITY, 1.0));
     assertTrue(logScale.append(3, 1e-300));
     assertEquals(1, logScale.data().getDataCount());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new BoundedSeries(new DoubleDataSet("tiny"), 2, false));
   }
 }

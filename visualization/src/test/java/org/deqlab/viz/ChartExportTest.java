@@ -62,16 +62,18 @@ class ChartExportTest {
   @Test
   void aChartInNoSceneIsLaidOutForTheSnapshotAndLeftDetached() throws IOException {
     MemoryChart detached = Fx.get(MemoryChart::new);
-    Fx.run(() -> {
-      detached.setTitleVisible(false);
-      SyntheticRuns.fillMemory(detached);
-    });
+    Fx.run(
+        () -> {
+          detached.setTitleVisible(false);
+          SyntheticRuns.fillMemory(detached);
+        });
     Path png = directory.resolve("nested/memory.png");
 
-    Fx.get(() -> {
-      ChartExport.writePng(detached, png); // on the JavaFX thread, data added in the same event
-      return null;
-    });
+    Fx.get(
+        () -> {
+          ChartExport.writePng(detached, png); // on the JavaFX thread, data added in the same event
+          return null;
+        });
 
     BufferedImage image = ImageIO.read(png.toFile());
     assertEquals((int) ChartExport.DETACHED_WIDTH, image.getWidth());
@@ -83,20 +85,23 @@ class ChartExportTest {
 
   @Test
   void writesOneCsvRowPerPointUnderAHeaderThatNamesQuantitiesAndUnits() throws IOException {
-    Fx.run(() -> {
-      chart.setSeries("DEQ, Broyden", new double[] {16, 32}, new double[] {10, 12.5});
-      chart.setSeries("plain", new double[] {16}, new double[] {30});
-    });
+    Fx.run(
+        () -> {
+          chart.setSeries("DEQ, Broyden", new double[] {16, 32}, new double[] {10, 12.5});
+          chart.setSeries("plain", new double[] {16}, new double[] {30});
+        });
     Path csv = directory.resolve("steps.csv");
 
     ChartExport.writeCsv(chart, csv);
 
     List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-    assertEquals(List.of(
-        "series,x_name,x_unit,x,y_name,y_unit,y",
-        "\"DEQ, Broyden\",sequence length,tokens,16.0,forward solver steps,#,10.0",
-        "\"DEQ, Broyden\",sequence length,tokens,32.0,forward solver steps,#,12.5",
-        "plain,sequence length,tokens,16.0,forward solver steps,#,30.0"), lines);
+    assertEquals(
+        List.of(
+            "series,x_name,x_unit,x,y_name,y_unit,y",
+            "\"DEQ, Broyden\",sequence length,tokens,16.0,forward solver steps,#,10.0",
+            "\"DEQ, Broyden\",sequence length,tokens,32.0,forward solver steps,#,12.5",
+            "plain,sequence length,tokens,16.0,forward solver steps,#,30.0"),
+        lines);
   }
 
   @Test
@@ -107,8 +112,13 @@ class ChartExportTest {
     String csv = Fx.get(() -> ChartExport.toCsv(residuals));
 
     assertTrue(csv.startsWith(ChartExport.CSV_HEADER + "\n"));
-    assertTrue(csv.contains("forward abs,solver iteration,#,1.0,absolute residual ‖f(z) − z‖,a.u.,0.5\n"), csv);
-    assertTrue(csv.contains("forward rel,solver iteration,#,0.0,relative residual ‖f(z) − z‖ / ‖f(z)‖,1,0.1\n"), csv);
+    assertTrue(
+        csv.contains("forward abs,solver iteration,#,1.0,absolute residual ‖f(z) − z‖,a.u.,0.5\n"),
+        csv);
+    assertTrue(
+        csv.contains(
+            "forward rel,solver iteration,#,0.0,relative residual ‖f(z) − z‖ / ‖f(z)‖,1,0.1\n"),
+        csv);
     assertEquals(5, csv.split("\n").length);
   }
 }

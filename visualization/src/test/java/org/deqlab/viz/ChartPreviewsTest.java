@@ -13,9 +13,9 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 /**
- * The demo: fills every chart with synthetic data, shows it and saves a PNG of each into
- * {@code target/chart-previews/} (or the directory in system property {@code chart.previews.dir})
- * for a human to look at.
+ * The demo: fills every chart with synthetic data, shows it and saves a PNG of each into {@code
+ * target/chart-previews/} (or the directory in system property {@code chart.previews.dir}) for a
+ * human to look at.
  */
 @ExtendWith(ApplicationExtension.class)
 class ChartPreviewsTest {
@@ -29,14 +29,22 @@ class ChartPreviewsTest {
   @Test
   void savesAPreviewOfEveryChartFilledWithSyntheticData() throws IOException {
     Path directory = Path.of(System.getProperty("chart.previews.dir", "target/chart-previews"));
-    List<ChartPanel> charts = Fx.get(() -> List.of(
-        new ResidualTraceChart(), new TrainingCurveChart(), new SpectralChart(),
-        new StepsVsLengthChart(), new RitzPlaneChart(), new MemoryChart()));
+    List<ChartPanel> charts =
+        Fx.get(
+            () ->
+                List.of(
+                    new ResidualTraceChart(),
+                    new TrainingCurveChart(),
+                    new SpectralChart(),
+                    new StepsVsLengthChart(),
+                    new RitzPlaneChart(),
+                    new MemoryChart()));
     for (ChartPanel chart : charts) {
-      Fx.run(() -> {
-        Fx.show(stage, chart);
-        AllChartsTest.fill(chart);
-      });
+      Fx.run(
+          () -> {
+            Fx.show(stage, chart);
+            AllChartsTest.fill(chart);
+          });
       String slug = chart.getClass().getSimpleName().replace("Chart", "").toLowerCase();
       Path png = directory.resolve(slug + ".png");
       ChartExport.writePng(chart, png);

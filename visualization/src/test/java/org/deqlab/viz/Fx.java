@@ -23,10 +23,11 @@ final class Fx {
 
   /** Runs {@code action} on the JavaFX thread and waits until it and the next pulse are done. */
   static void run(Runnable action) {
-    get(() -> {
-      action.run();
-      return null;
-    });
+    get(
+        () -> {
+          action.run();
+          return null;
+        });
   }
 
   /** Computes {@code value} on the JavaFX thread, after letting pending events and pulses run. */

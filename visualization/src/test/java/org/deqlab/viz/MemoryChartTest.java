@@ -30,13 +30,14 @@ class MemoryChartTest {
 
   @Test
   void pointsArriveOneAtATimeAndAreKeptInDepthOrder() {
-    Fx.run(() -> {
-      chart.addPoint("unrolled", 4, 90);
-      chart.addPoint("unrolled", 1, 50);
-      chart.addPoint("DEQ", 1, 48);
-      chart.addPoint("unrolled", 2, 62);
-      chart.addPoint("unrolled", 2, 63); // a re-measurement replaces the first
-    });
+    Fx.run(
+        () -> {
+          chart.addPoint("unrolled", 4, 90);
+          chart.addPoint("unrolled", 1, 50);
+          chart.addPoint("DEQ", 1, 48);
+          chart.addPoint("unrolled", 2, 62);
+          chart.addPoint("unrolled", 2, 63); // a re-measurement replaces the first
+        });
 
     List<DataSet> shown = Fx.get(chart::dataSets);
     assertEquals(List.of("unrolled", "DEQ"), shown.stream().map(DataSet::getName).toList());
@@ -51,20 +52,22 @@ class MemoryChartTest {
     Fx.run(() -> chart.addPoint("DEQ", 0, 48));
     assertTrue(Fx.get(chart::dataSets).isEmpty());
 
-    Fx.run(() -> {
-      chart.setLogDepthAxis(false);
-      chart.addPoint("DEQ", 0, 48);
-    });
+    Fx.run(
+        () -> {
+          chart.setLogDepthAxis(false);
+          chart.addPoint("DEQ", 0, 48);
+        });
     assertEquals(1, Fx.get(chart::dataSets).size());
   }
 
   @Test
   void aDepthIndependentLevelSpansTheMeasuredDepthsAndBytesBecomeMebibytes() {
-    Fx.run(() -> {
-      chart.setLevel("DEQ", 47);
-      chart.addPointBytes("unrolled", 2, 64L * 1024 * 1024);
-      chart.addPoint("unrolled", 32, 400);
-    });
+    Fx.run(
+        () -> {
+          chart.setLevel("DEQ", 47);
+          chart.addPointBytes("unrolled", 2, 64L * 1024 * 1024);
+          chart.addPoint("unrolled", 32, 400);
+        });
     List<DataSet> shown = Fx.get(chart::dataSets);
     assertArrayEquals(new double[] {2, 32}, xs(shown.get(0)), "DEQ spans the unrolled depths");
     assertEquals(47.0, shown.get(0).get(DataSet.DIM_Y, 1));

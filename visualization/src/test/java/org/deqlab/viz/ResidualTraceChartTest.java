@@ -36,17 +36,20 @@ class ResidualTraceChartTest {
   }
 
   private Map<String, DataSet> byName() {
-    return Fx.get(() -> chart.dataSets().stream()
-        .collect(Collectors.toMap(DataSet::getName, Function.identity())));
+    return Fx.get(
+        () ->
+            chart.dataSets().stream()
+                .collect(Collectors.toMap(DataSet::getName, Function.identity())));
   }
 
   @Test
   void afterSixForwardSolvesTheLatestAndExactlyFourFadedOnesAreShown() {
-    Fx.run(() -> {
-      for (int k = 1; k <= 6; k++) {
-        chart.showForward(solve(k), solve(k));
-      }
-    });
+    Fx.run(
+        () -> {
+          for (int k = 1; k <= 6; k++) {
+            chart.showForward(solve(k), solve(k));
+          }
+        });
 
     assertEquals(4, Fx.get(chart::fadedForwardCount));
     assertEquals(0, Fx.get(chart::fadedBackwardCount));
@@ -57,28 +60,36 @@ class ResidualTraceChartTest {
     assertEquals(6.0, shown.get("forward abs, 1 solve ago").get(DataSet.DIM_Y, 0));
     assertEquals(3.0, shown.get("forward rel, 4 solves ago").get(DataSet.DIM_Y, 0));
     assertFalse(shown.containsKey("forward abs, 5 solves ago"), "solve 1 has been dropped");
-    assertArrayEquals(new double[] {0, 1, 2, 3, 4, 5, 6, 7},
+    assertArrayEquals(
+        new double[] {0, 1, 2, 3, 4, 5, 6, 7},
         java.util.Arrays.copyOf(shown.get("forward abs").getValues(DataSet.DIM_X), 8),
         "x is the iteration, starting at 0");
   }
 
   @Test
   void fadedTracesAreDrawnFainterThanTheLatestAndLeftOutOfTheLegend() {
-    Fx.run(() -> {
-      for (int k = 1; k <= 6; k++) {
-        chart.showForward(solve(k), solve(k));
-        chart.showBackward(solve(k), solve(k));
-      }
-    });
+    Fx.run(
+        () -> {
+          for (int k = 1; k <= 6; k++) {
+            chart.showForward(solve(k), solve(k));
+            chart.showBackward(solve(k), solve(k));
+          }
+        });
 
-    Map<String, DataSetNode> nodes = Fx.get(() -> chart.chart().getRenderers().stream()
-        .flatMap(renderer -> renderer.getDatasetNodes().stream())
-        .collect(Collectors.toMap(node -> node.getDataSet().getName(), Function.identity())));
+    Map<String, DataSetNode> nodes =
+        Fx.get(
+            () ->
+                chart.chart().getRenderers().stream()
+                    .flatMap(renderer -> renderer.getDatasetNodes().stream())
+                    .collect(
+                        Collectors.toMap(
+                            node -> node.getDataSet().getName(), Function.identity())));
     double latest = nodes.get("backward abs").getIntensity();
     double previous = nodes.get("backward abs, 1 solve ago").getIntensity();
     double oldest = nodes.get("backward abs, 4 solves ago").getIntensity();
     assertEquals(100, latest, 1e-9);
-    assertTrue(previous < latest && oldest < previous,
+    assertTrue(
+        previous < latest && oldest < previous,
         "older is fainter: " + latest + " > " + previous + " > " + oldest);
     assertTrue(nodes.get("backward abs").isShowInLegend());
     assertFalse(nodes.get("backward abs, 1 solve ago").isShowInLegend());
@@ -87,11 +98,12 @@ class ResidualTraceChartTest {
 
   @Test
   void forwardAndBackwardHistoriesAreKeptApart() {
-    Fx.run(() -> {
-      chart.showForward(solve(1), solve(1));
-      chart.showForward(solve(2), solve(2));
-      chart.showBackward(solve(5), null);
-    });
+    Fx.run(
+        () -> {
+          chart.showForward(solve(1), solve(1));
+          chart.showForward(solve(2), solve(2));
+          chart.showBackward(solve(5), null);
+        });
 
     assertEquals(1, Fx.get(chart::fadedForwardCount));
     assertEquals(0, Fx.get(chart::fadedBackwardCount));
@@ -103,31 +115,35 @@ class ResidualTraceChartTest {
 
   @Test
   void theLiveTraceGrowsPointByPointAndRestartsForTheNextSolve() {
-    Fx.run(() -> {
-      chart.beginLiveTrace();
-      chart.addLivePoint(0, 1.0, 0.1);
-      chart.addLivePoint(1, 0.5, 0.05);
-      chart.addLivePoint(2, 0.25, 0.025);
-    });
+    Fx.run(
+        () -> {
+          chart.beginLiveTrace();
+          chart.addLivePoint(0, 1.0, 0.1);
+          chart.addLivePoint(1, 0.5, 0.05);
+          chart.addLivePoint(2, 0.25, 0.025);
+        });
     assertEquals(3, byName().get("live abs").getDataCount());
     assertEquals(0.025, byName().get("live rel").get(DataSet.DIM_Y, 2));
 
-    Fx.run(() -> {
-      chart.beginLiveTrace();
-      chart.addLivePoint(0, 2.0, 0.2);
-    });
+    Fx.run(
+        () -> {
+          chart.beginLiveTrace();
+          chart.addLivePoint(0, 2.0, 0.2);
+        });
     assertEquals(1, byName().get("live abs").getDataCount());
   }
 
   @Test
   void pointsThatALogScaleCannotShowAreSkippedNotDrawnAsZero() {
-    Fx.run(() -> chart.showForward(
-        new double[] {1.0, 0.0, 1e-3, Double.NaN, Double.POSITIVE_INFINITY, 1e-6},
-        new double[] {0.5, 0.25}));
+    Fx.run(
+        () ->
+            chart.showForward(
+                new double[] {1.0, 0.0, 1e-3, Double.NaN, Double.POSITIVE_INFINITY, 1e-6},
+                new double[] {0.5, 0.25}));
     DataSet absolute = byName().get("forward abs");
     assertEquals(3, absolute.getDataCount());
-    assertArrayEquals(new double[] {0, 2, 5},
-        java.util.Arrays.copyOf(absolute.getValues(DataSet.DIM_X), 3));
+    assertArrayEquals(
+        new double[] {0, 2, 5}, java.util.Arrays.copyOf(absolute.getValues(DataSet.DIM_X), 3));
   }
 
   @Test
@@ -136,10 +152,11 @@ class ResidualTraceChartTest {
     assertTrue(axes.get(1).isLogAxis());
     assertFalse(axes.get(0).isLogAxis());
 
-    Fx.run(() -> {
-      SyntheticRuns.fillResiduals(chart);
-      chart.clear();
-    });
+    Fx.run(
+        () -> {
+          SyntheticRuns.fillResiduals(chart);
+          chart.clear();
+        });
     assertTrue(Fx.get(chart::dataSets).isEmpty());
     assertEquals(0, Fx.get(chart::fadedForwardCount));
   }

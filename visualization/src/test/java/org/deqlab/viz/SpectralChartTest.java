@@ -25,8 +25,13 @@ class SpectralChartTest {
 
   @Test
   void aHorizontalLineMarksSpectralRadiusOne() {
-    List<YValueIndicator> lines = Fx.get(() -> chart.chart().getPlugins().stream()
-        .filter(YValueIndicator.class::isInstance).map(YValueIndicator.class::cast).toList());
+    List<YValueIndicator> lines =
+        Fx.get(
+            () ->
+                chart.chart().getPlugins().stream()
+                    .filter(YValueIndicator.class::isInstance)
+                    .map(YValueIndicator.class::cast)
+                    .toList());
     assertEquals(1, lines.size());
     assertEquals(1.0, lines.get(0).getValue());
     assertEquals(chart.chart().getYAxis(), lines.get(0).getAxis());
@@ -34,10 +39,11 @@ class SpectralChartTest {
 
   @Test
   void theUnitLineStaysInViewWhenEveryEstimateIsSmall() {
-    Fx.run(() -> {
-      chart.addPoint(10, 0.2, 0.05);
-      chart.addPoint(20, 0.3, 0.07);
-    });
+    Fx.run(
+        () -> {
+          chart.addPoint(10, 0.2, 0.05);
+          chart.addPoint(20, 0.3, 0.07);
+        });
     double top = Fx.get(() -> chart.chart().getYAxis().getMax());
     assertTrue(top > 1.0, "ρ = 1 visible, axis max " + top);
     assertEquals(2, Fx.get(chart::dataSets).size(), "the range guide is not exported");
@@ -45,10 +51,11 @@ class SpectralChartTest {
 
   @Test
   void pointsGoToTheirSeriesAndNaNIsSkipped() {
-    Fx.run(() -> {
-      chart.addPoint(10, 0.8, 0.45);
-      chart.addPoint(20, 0.9, Double.NaN);
-    });
+    Fx.run(
+        () -> {
+          chart.addPoint(10, 0.8, 0.45);
+          chart.addPoint(20, 0.9, Double.NaN);
+        });
     List<DataSet> shown = Fx.get(chart::dataSets);
     assertEquals(2, shown.size());
     assertEquals(2, shown.get(0).getDataCount(), "spectral radius");
@@ -58,12 +65,18 @@ class SpectralChartTest {
 
   @Test
   void markEventAddsAVerticalIndicatorAndClearKeepsTheUnitLine() {
-    Fx.run(() -> {
-      chart.addPoint(10, 0.8, 0.45);
-      chart.markEvent(15, "Jacobian reg 0 → 2");
-    });
-    assertEquals(1, Fx.get(() -> chart.chart().getPlugins().stream()
-        .filter(XValueIndicator.class::isInstance).count()));
+    Fx.run(
+        () -> {
+          chart.addPoint(10, 0.8, 0.45);
+          chart.markEvent(15, "Jacobian reg 0 → 2");
+        });
+    assertEquals(
+        1,
+        Fx.get(
+            () ->
+                chart.chart().getPlugins().stream()
+                    .filter(XValueIndicator.class::isInstance)
+                    .count()));
 
     Fx.run(chart::clear);
     assertTrue(Fx.get(chart::dataSets).isEmpty());

@@ -24,11 +24,12 @@ class StepsVsLengthChartTest {
 
   @Test
   void eachNameIsOneSeriesAndSettingItAgainReplacesItsPoints() {
-    Fx.run(() -> {
-      chart.setSeries("broyden", new double[] {16, 32}, new double[] {10, 12});
-      chart.setSeries("anderson", new double[] {16}, new double[] {14});
-      chart.setSeries("broyden", new double[] {16, 32, 64}, new double[] {10, 12, 15});
-    });
+    Fx.run(
+        () -> {
+          chart.setSeries("broyden", new double[] {16, 32}, new double[] {10, 12});
+          chart.setSeries("anderson", new double[] {16}, new double[] {14});
+          chart.setSeries("broyden", new double[] {16, 32, 64}, new double[] {10, 12, 15});
+        });
 
     List<DataSet> shown = Fx.get(chart::dataSets);
     assertEquals(List.of("broyden", "anderson"), shown.stream().map(DataSet::getName).toList());
@@ -38,20 +39,24 @@ class StepsVsLengthChartTest {
 
   @Test
   void pointsAreOrderedByLengthAndNonFinitePairsSkipped() {
-    Fx.run(() -> chart.setSeries("run",
-        new double[] {128, 16, 64, Double.NaN}, new double[] {20, 10, 15, 3}));
+    Fx.run(
+        () ->
+            chart.setSeries(
+                "run", new double[] {128, 16, 64, Double.NaN}, new double[] {20, 10, 15, 3}));
     DataSet run = Fx.get(chart::dataSets).get(0);
-    assertArrayEquals(new double[] {16, 64, 128},
+    assertArrayEquals(
+        new double[] {16, 64, 128},
         Arrays.copyOf(run.getValues(DataSet.DIM_X), run.getDataCount()));
   }
 
   @Test
   void removeAndClearDropSeries() {
-    Fx.run(() -> {
-      chart.setSeries("a", new double[] {1}, new double[] {1});
-      chart.setSeries("b", new double[] {1}, new double[] {2});
-      chart.removeSeries("a");
-    });
+    Fx.run(
+        () -> {
+          chart.setSeries("a", new double[] {1}, new double[] {1});
+          chart.setSeries("b", new double[] {1}, new double[] {2});
+          chart.removeSeries("a");
+        });
     assertEquals(List.of("b"), Fx.get(chart::seriesNames));
     Fx.run(chart::clear);
     assertEquals(0, Fx.get(() -> chart.chart().getAllDatasets().size()));

@@ -3,9 +3,9 @@ package org.deqlab.viz;
 import java.util.Random;
 
 /**
- * Made-up but plausible numbers for every chart: residual traces that converge linearly,
- * a falling loss, a spectral radius that creeps towards 1 until a setting change, Ritz values in
- * conjugate pairs, DEQ memory flat and unrolled memory linear in depth.
+ * Made-up but plausible numbers for every chart: residual traces that converge linearly, a falling
+ * loss, a spectral radius that creeps towards 1 until a setting change, Ritz values in conjugate
+ * pairs, DEQ memory flat and unrolled memory linear in depth.
  */
 final class SyntheticRuns {
   private SyntheticRuns() {}
@@ -57,9 +57,10 @@ final class SyntheticRuns {
   static void fillSpectral(SpectralChart chart) {
     Random random = new Random(11);
     for (int step = 25; step <= 1200; step += 25) {
-      double radius = step <= 700
-          ? 0.55 + 0.55 * (1 - Math.exp(-step / 350.0))
-          : 0.97 - 0.25 * (1 - Math.exp(-(step - 700) / 150.0));
+      double radius =
+          step <= 700
+              ? 0.55 + 0.55 * (1 - Math.exp(-step / 350.0))
+              : 0.97 - 0.25 * (1 - Math.exp(-(step - 700) / 150.0));
       radius += 0.02 * random.nextGaussian();
       double frobenius = 0.6 * radius * radius + 0.02 * random.nextGaussian();
       chart.addPoint(step, radius, frobenius);

@@ -27,17 +27,20 @@ class TrainingCurveChartTest {
   }
 
   private Map<String, DataSet> byName() {
-    return Fx.get(() -> chart.dataSets().stream()
-        .collect(Collectors.toMap(DataSet::getName, Function.identity())));
+    return Fx.get(
+        () ->
+            chart.dataSets().stream()
+                .collect(Collectors.toMap(DataSet::getName, Function.identity())));
   }
 
   @Test
   void aStepAddsOnePointPerMeasuredValueAndNaNMeansNotMeasured() {
-    Fx.run(() -> {
-      chart.addStep(1, 2.5, 12, Double.NaN);
-      chart.addStep(2, 2.1, 14, 9);
-      chart.addStep(3, Double.NaN, 15, 10);
-    });
+    Fx.run(
+        () -> {
+          chart.addStep(1, 2.5, 12, Double.NaN);
+          chart.addStep(2, 2.1, 14, 9);
+          chart.addStep(3, Double.NaN, 15, 10);
+        });
 
     Map<String, DataSet> shown = byName();
     assertEquals(2, shown.get("training loss").getDataCount());
@@ -49,10 +52,11 @@ class TrainingCurveChartTest {
 
   @Test
   void evaluationsAreASeparateMarkerSeries() {
-    Fx.run(() -> {
-      chart.addStep(100, 1.5, 12, 8);
-      chart.addEvaluation(100, 1.7);
-    });
+    Fx.run(
+        () -> {
+          chart.addStep(100, 1.5, 12, 8);
+          chart.addEvaluation(100, 1.7);
+        });
     DataSet validation = byName().get("validation loss");
     assertEquals(1, validation.getDataCount());
     assertEquals(1.7, validation.get(DataSet.DIM_Y, 0));
@@ -60,41 +64,55 @@ class TrainingCurveChartTest {
 
   @Test
   void solverStepsAreDrawnAgainstASecondAxisOnTheRight() {
-    List<String> rightAxes = Fx.get(() -> chart.chart().getAxes().stream()
-        .filter(axis -> axis.getSide() == Side.RIGHT).map(axis -> axis.getName()).toList());
+    List<String> rightAxes =
+        Fx.get(
+            () ->
+                chart.chart().getAxes().stream()
+                    .filter(axis -> axis.getSide() == Side.RIGHT)
+                    .map(axis -> axis.getName())
+                    .toList());
     assertEquals(List.of("solver steps"), rightAxes);
   }
 
   @Test
   void markEventAddsALabelledVerticalIndicator() {
-    Fx.run(() -> {
-      chart.addStep(1, 2.0, 10, 8);
-      chart.markEvent(420, "lr 1e-3 → 3e-4");
-    });
+    Fx.run(
+        () -> {
+          chart.addStep(1, 2.0, 10, 8);
+          chart.markEvent(420, "lr 1e-3 → 3e-4");
+        });
 
-    List<XValueIndicator> onChart = Fx.get(() -> chart.chart().getPlugins().stream()
-        .filter(XValueIndicator.class::isInstance).map(XValueIndicator.class::cast).toList());
+    List<XValueIndicator> onChart =
+        Fx.get(
+            () ->
+                chart.chart().getPlugins().stream()
+                    .filter(XValueIndicator.class::isInstance)
+                    .map(XValueIndicator.class::cast)
+                    .toList());
     assertEquals(1, onChart.size());
     assertEquals(420.0, onChart.get(0).getValue());
     assertEquals("lr 1e-3 → 3e-4", onChart.get(0).getText());
     assertEquals(onChart, Fx.get(chart::eventMarkers));
 
     Fx.run(chart::clear);
-    assertTrue(Fx.get(() -> chart.chart().getPlugins().stream()
-        .noneMatch(XValueIndicator.class::isInstance)), "clear removes the event lines");
+    assertTrue(
+        Fx.get(
+            () -> chart.chart().getPlugins().stream().noneMatch(XValueIndicator.class::isInstance)),
+        "clear removes the event lines");
   }
 
   @Test
   void aVeryLongRunKeepsBoundedMemoryWithTheFirstAndLatestStep() {
     TrainingCurveChart small = Fx.get(() -> new TrainingCurveChart(64));
-    Fx.run(() -> {
-      for (int step = 1; step <= 10_000; step++) {
-        small.addStep(step, 1.0 / step, 10, 5);
-      }
-      for (int event = 0; event < EventMarkers.MAX_EVENTS + 20; event++) {
-        small.markEvent(event, "event " + event);
-      }
-    });
+    Fx.run(
+        () -> {
+          for (int step = 1; step <= 10_000; step++) {
+            small.addStep(step, 1.0 / step, 10, 5);
+          }
+          for (int event = 0; event < EventMarkers.MAX_EVENTS + 20; event++) {
+            small.markEvent(event, "event " + event);
+          }
+        });
     DataSet loss = Fx.get(() -> small.dataSets().get(0));
     int count = loss.getDataCount();
     assertTrue(count <= 64 && count >= 32, "bounded, got " + count);

@@ -9,10 +9,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The parsed options of one subcommand: {@code --name value}, {@code --name=value} and bare
- * {@code --flag}. Parsing knows every option the command accepts, so a typo is reported with the
- * option's name and the list of valid ones, and every typed getter names the option whose value
- * is wrong.
+ * The parsed options of one subcommand: {@code --name value}, {@code --name=value} and bare {@code
+ * --flag}. Parsing knows every option the command accepts, so a typo is reported with the option's
+ * name and the list of valid ones, and every typed getter names the option whose value is wrong.
  */
 public final class Arguments {
   private final String command;
@@ -99,7 +98,8 @@ public final class Arguments {
     try {
       parsed = Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new UsageException(command + ": option " + name + " needs an integer, got '" + value + "'");
+      throw new UsageException(
+          command + ": option " + name + " needs an integer, got '" + value + "'");
     }
     if (parsed < min || parsed > max) {
       throw new UsageException(
@@ -116,7 +116,8 @@ public final class Arguments {
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new UsageException(command + ": option " + name + " needs an integer, got '" + value + "'");
+      throw new UsageException(
+          command + ": option " + name + " needs an integer, got '" + value + "'");
     }
   }
 
@@ -129,7 +130,8 @@ public final class Arguments {
     try {
       parsed = Double.parseDouble(value.trim());
     } catch (NumberFormatException e) {
-      throw new UsageException(command + ": option " + name + " needs a number, got '" + value + "'");
+      throw new UsageException(
+          command + ": option " + name + " needs a number, got '" + value + "'");
     }
     if (!(parsed >= min && parsed <= max)) {
       throw new UsageException(
@@ -154,8 +156,12 @@ public final class Arguments {
         parsed.add(n);
       } catch (NumberFormatException e) {
         throw new UsageException(
-            command + ": option " + name + " needs positive integers separated by commas, got '"
-                + value + "'");
+            command
+                + ": option "
+                + name
+                + " needs positive integers separated by commas, got '"
+                + value
+                + "'");
       }
     }
     return parsed;

@@ -37,6 +37,7 @@ import org.deqlab.core.train.TrainingConfig;
  */
 public final class BenchCommand implements Command {
   private static final String TRELLIS_PRESET = "copy-memory-deq-trellisnet";
+
   /** The sequence length of the peak-memory target (TrellisNet at T = 200). */
   private static final int MEMORY_LENGTH = 200;
 
@@ -68,7 +69,9 @@ public final class BenchCommand implements Command {
 
   @Override
   public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args = Arguments.parse(name(), argv, Set.of("--problem", "--json", "--repeats"), Set.of("--quick"));
+    Arguments args =
+        Arguments.parse(
+            name(), argv, Set.of("--problem", "--json", "--repeats"), Set.of("--quick"));
     int repeats = args.integer("--repeats", 5, 1, 100);
     boolean quick = args.flag("--quick");
     Path problemFile = args.path("--problem");
@@ -78,32 +81,45 @@ public final class BenchCommand implements Command {
     List<SolverBenchmark.Row> rows = new ArrayList<>();
     List<MemoryPoint> memory = new ArrayList<>();
     List<ConvolutionBenchmark.Row> convolutions;
-    List<SolverKind> solvers = List.of(SolverKind.FIXED_POINT, SolverKind.ANDERSON, SolverKind.BROYDEN);
-    out.println("DEQ Workbench bench — " + DeqEngine.versions() + ", "
-        + Runtime.getRuntime().availableProcessors() + " CPUs, "
-        + System.getProperty("ai.djl.pytorch.num_threads") + " intra-op thread(s)");
+    List<SolverKind> solvers =
+        List.of(SolverKind.FIXED_POINT, SolverKind.ANDERSON, SolverKind.BROYDEN);
+    out.println(
+        "DEQ Workbench bench — "
+            + DeqEngine.versions()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " CPUs, "
+            + System.getProperty("ai.djl.pytorch.num_threads")
+            + " intra-op thread(s)");
     printHeader(out);
     try (NDManager manager = DeqEngine.newManager(Device.cpu())) {
       manager.getEngine().setRandomSeed(0);
-      NpzProblem mlp = problemFile != null ? NpzProblem.load(problemFile, manager, DataType.FLOAT32)
-          : NpzProblem.random(manager, DataType.FLOAT32, 256, 64, 64, 2.0, 0);
-      SolverOptions mlpOptions = SolverOptions.defaults().withMaxIterations(100).withTolerance(1e-4)
-          .withStopCriterion(StopCriterion.RELATIVE);
-      String mlpName = problemFile != null ? "mlp " + problemFile.getFileName()
-          : "mlp d=256 b=64 ‖W‖=2";
+      NpzProblem mlp =
+          problemFile != null
+              ? NpzProblem.load(problemFile, manager, DataType.FLOAT32)
+              : NpzProblem.random(manager, DataType.FLOAT32, 256, 64, 64, 2.0, 0);
+      SolverOptions mlpOptions =
+          SolverOptions.defaults()
+              .withMaxIterations(100)
+              .withTolerance(1e-4)
+              .withStopCriterion(StopCriterion.RELATIVE);
+      String mlpName =
+          problemFile != null ? "mlp " + problemFile.getFileName() : "mlp d=256 b=64 ‖W‖=2";
       print(out, rows, benchmark.run(mlpName, mlp.cell(), manager, mlp.x(), solvers, mlpOptions));
 
       TrainingConfig trellis = Presets.get(TRELLIS_PRESET);
       for (int length : quick ? List.of(50, 200) : List.of(50, 100, 200, 400)) {
         sequenceWorkload(out, rows, benchmark, manager, trellis, length, solvers);
       }
-      sequenceWorkload(out, rows, benchmark, manager, Presets.get("copy-memory-deq-transformer"), 100, solvers);
+      sequenceWorkload(
+          out, rows, benchmark, manager, Presets.get("copy-memory-deq-transformer"), 100, solvers);
 
       convolutions = convolutionWorkloads(out, new ConvolutionBenchmark(repeats), manager, quick);
     }
     if (ProcessMemory.available()) {
-      memory = memoryWorkload(out, TRELLIS_PRESET,
-          quick ? List.of(1, 4, 16) : List.of(1, 2, 4, 8, 16, 32, 64));
+      memory =
+          memoryWorkload(
+              out, TRELLIS_PRESET, quick ? List.of(1, 4, 16) : List.of(1, 2, 4, 8, 16, 32, 64));
     }
     Map<String, Object> targets = targets(rows, memory);
     out.println();
@@ -124,8 +140,14 @@ public final class BenchCommand implements Command {
     return 0;
   }
 
-  private void sequenceWorkload(PrintStream out, List<SolverBenchmark.Row> rows, SolverBenchmark benchmark,
-      NDManager manager, TrainingConfig config, int length, List<SolverKind> solvers) {
+  private void sequenceWorkload(
+      PrintStream out,
+      List<SolverBenchmark.Row> rows,
+      SolverBenchmark benchmark,
+      NDManager manager,
+      TrainingConfig config,
+      int length,
+      List<SolverKind> solvers) {
     Cell cell;
     try {
       cell = ModelFactory.cell(config.model(), config.model().embedding());
@@ -140,41 +162,84 @@ public final class BenchCommand implements Command {
   }
 
   /**
-   * The unfolded convolution path against the engine's kernel, on the TrellisNet and conv cells
-   * at a small width (8 channels: where the kernel's float32 gradient is wrong here) and at the
+   * The unfolded convolution path against the engine's kernel, on the TrellisNet and conv cells at
+   * a small width (8 channels: where the kernel's float32 gradient is wrong here) and at the
    * presets' widths: one f evaluation and one vector–Jacobian product.
    */
-  private static List<ConvolutionBenchmark.Row> convolutionWorkloads(PrintStream out,
-      ConvolutionBenchmark benchmark, NDManager manager, boolean quick) {
+  private static List<ConvolutionBenchmark.Row> convolutionWorkloads(
+      PrintStream out, ConvolutionBenchmark benchmark, NDManager manager, boolean quick) {
     out.println();
-    out.println("convolution paths: one f evaluation and one VJP w.r.t. z, float32 (auto = the"
-        + " path auto takes here)");
-    out.printf("%-30s %-9s %-9s %10s %10s %10s%n", "workload", "path", "auto", "f ms", "vjp ms",
-        "vjp ratio");
+    out.println(
+        "convolution paths: one f evaluation and one VJP w.r.t. z, float32 (auto = the"
+            + " path auto takes here)");
+    out.printf(
+        "%-30s %-9s %-9s %10s %10s %10s%n",
+        "workload", "path", "auto", "f ms", "vjp ms", "vjp ratio");
     List<ConvolutionBenchmark.Row> rows = new ArrayList<>();
     TrainingConfig.Model trellis = Presets.get(TRELLIS_PRESET).model();
     TrainingConfig.Model conv = Presets.get("shapes-deq-conv").model();
     int length = quick ? 50 : 200;
     for (int width : new int[] {8, trellis.hidden()}) {
-      TrainingConfig.Model spec = new TrainingConfig.Model(trellis.cell(), trellis.layer(),
-          trellis.depth(), trellis.pretrainDepth(), trellis.embedding(), width, 1, width,
-          trellis.kernelSize(), trellis.dilation(), 0, trellis.weightNorm(), trellis.initScale());
+      TrainingConfig.Model spec =
+          new TrainingConfig.Model(
+              trellis.cell(),
+              trellis.layer(),
+              trellis.depth(),
+              trellis.pretrainDepth(),
+              trellis.embedding(),
+              width,
+              1,
+              width,
+              trellis.kernelSize(),
+              trellis.dilation(),
+              0,
+              trellis.weightNorm(),
+              trellis.initScale());
       NDArray x = manager.randomNormal(new Shape(16, length, spec.embedding()));
-      rows.addAll(benchmark.run(String.format(Locale.ROOT, "trellisnet H=%d T=%d b=16", width,
-          length), path -> ModelFactory.cell(spec.withConvolution(path), spec.embedding()), x, width, 1));
+      rows.addAll(
+          benchmark.run(
+              String.format(Locale.ROOT, "trellisnet H=%d T=%d b=16", width, length),
+              path -> ModelFactory.cell(spec.withConvolution(path), spec.embedding()),
+              x,
+              width,
+              1));
     }
     int side = quick ? 8 : 16;
     for (int width : new int[] {8, conv.hidden()}) {
-      TrainingConfig.Model spec = new TrainingConfig.Model(conv.cell(), conv.layer(), conv.depth(),
-          conv.pretrainDepth(), 1, width, 1, width, conv.kernelSize(), conv.dilation(), 0, false,
-          conv.initScale());
+      TrainingConfig.Model spec =
+          new TrainingConfig.Model(
+              conv.cell(),
+              conv.layer(),
+              conv.depth(),
+              conv.pretrainDepth(),
+              1,
+              width,
+              1,
+              width,
+              conv.kernelSize(),
+              conv.dilation(),
+              0,
+              false,
+              conv.initScale());
       NDArray x = manager.randomNormal(new Shape(32, 1, side, side));
-      rows.addAll(benchmark.run(String.format(Locale.ROOT, "conv C=%d %dx%d b=32", width, side,
-          side), path -> ModelFactory.cell(spec.withConvolution(path), 1), x, width, 2));
+      rows.addAll(
+          benchmark.run(
+              String.format(Locale.ROOT, "conv C=%d %dx%d b=32", width, side, side),
+              path -> ModelFactory.cell(spec.withConvolution(path), 1),
+              x,
+              width,
+              2));
     }
     for (ConvolutionBenchmark.Row row : rows) {
-      out.printf(Locale.ROOT, "%-30s %-9s %-9s %10.3f %10.3f %10.2f%n", row.workload(),
-          row.path(), row.autoChoice(), row.forwardMillis(), row.vjpMillis(), row.vjpRatio());
+      out.printf(
+          Locale.ROOT,
+          "%-30s %-9s %-9s %10.3f %10.3f %10.2f%n",
+          row.workload(),
+          row.path(),
+          row.autoChoice(),
+          row.forwardMillis(),
+          row.vjpMillis(),
+          row.vjpRatio());
     }
     return rows;
   }
@@ -182,28 +247,37 @@ public final class BenchCommand implements Command {
   /**
    * The memory table, measured by {@code ./deq memory} in a process of its own: the timings above
    * run with the allocator's usual thresholds (mapping every 64 KiB block for the memory reading
-   * made the MLP's f evaluation take 1.4 ms instead of about 0.1 ms), the memory reading needs
-   * the opposite.
+   * made the MLP's f evaluation take 1.4 ms instead of about 0.1 ms), the memory reading needs the
+   * opposite.
    */
-  private static List<MemoryPoint> memoryWorkload(PrintStream out, String preset, List<Integer> depths)
-      throws Exception {
+  private static List<MemoryPoint> memoryWorkload(
+      PrintStream out, String preset, List<Integer> depths) throws Exception {
     out.println();
     out.println("memory: training step, resident bytes kept for backward and the step's peak");
-    String depthList = depths.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
+    String depthList =
+        depths.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
     return MemoryCommand.measureInFreshProcess(
-        new String[] {"--preset", preset, "--batch", "16", "--depths", depthList}, MEMORY_LENGTH, out);
+        new String[] {"--preset", preset, "--batch", "16", "--depths", depthList},
+        MEMORY_LENGTH,
+        out);
   }
 
-  private static Map<String, Object> targets(List<SolverBenchmark.Row> rows, List<MemoryPoint> memory) {
+  private static Map<String, Object> targets(
+      List<SolverBenchmark.Row> rows, List<MemoryPoint> memory) {
     Map<String, Object> targets = new LinkedHashMap<>();
     for (SolverBenchmark.Row row : rows) {
       boolean mlp = row.workload().startsWith("mlp");
       boolean trellis50 = row.workload().startsWith("trellisnet T=50 ");
       if ((mlp || trellis50) && !row.solver().equals("fixed-point")) {
         double limit = mlp ? 1.15 : 3.0;
-        targets.put(String.format(Locale.ROOT, "overhead %s %s (target ≤ %.2f)", row.solver(),
-            row.workload(), limit), String.format(Locale.ROOT, "%.2f %s", row.overheadRatio(),
-            row.overheadRatio() <= limit ? "met" : "MISSED"));
+        targets.put(
+            String.format(
+                Locale.ROOT, "overhead %s %s (target ≤ %.2f)", row.solver(), row.workload(), limit),
+            String.format(
+                Locale.ROOT,
+                "%.2f %s",
+                row.overheadRatio(),
+                row.overheadRatio() <= limit ? "met" : "MISSED"));
       }
     }
     MemoryPoint deq = memory.stream().filter(p -> p.layer().equals("deq")).findFirst().orElse(null);
@@ -211,27 +285,52 @@ public final class BenchCommand implements Command {
     MemoryPoint four = memory.stream().filter(p -> p.depth() == 4).findFirst().orElse(null);
     if (deq != null && one != null) {
       double ratio = (double) deq.keptBytes() / Math.max(1, one.keptBytes());
-      targets.put("DEQ kept / unrolled(L=1) kept (target ≤ 1.10)",
+      targets.put(
+          "DEQ kept / unrolled(L=1) kept (target ≤ 1.10)",
           String.format(Locale.ROOT, "%.2f %s", ratio, ratio <= 1.1 ? "met" : "MISSED"));
     }
     if (deq != null && four != null) {
       double ratio = (double) deq.peakBytes() / Math.max(1, four.peakBytes());
-      targets.put("DEQ peak / unrolled(L=4) peak (target ≤ 1.00)",
+      targets.put(
+          "DEQ peak / unrolled(L=4) peak (target ≤ 1.00)",
           String.format(Locale.ROOT, "%.2f %s", ratio, ratio <= 1.0 ? "met" : "MISSED"));
     }
     return targets;
   }
 
   private static void printHeader(PrintStream out) {
-    out.printf("%-24s %-12s %6s %6s %-15s %10s %10s %9s %9s %10s %6s%n", "workload", "solver", "steps",
-        "f-evals", "stop", "rel res", "solve ms", "f ms", "overhead", "bwd ms", "bwd st");
+    out.printf(
+        "%-24s %-12s %6s %6s %-15s %10s %10s %9s %9s %10s %6s%n",
+        "workload",
+        "solver",
+        "steps",
+        "f-evals",
+        "stop",
+        "rel res",
+        "solve ms",
+        "f ms",
+        "overhead",
+        "bwd ms",
+        "bwd st");
   }
 
-  private static void print(PrintStream out, List<SolverBenchmark.Row> all, List<SolverBenchmark.Row> rows) {
+  private static void print(
+      PrintStream out, List<SolverBenchmark.Row> all, List<SolverBenchmark.Row> rows) {
     for (SolverBenchmark.Row r : rows) {
-      out.printf(Locale.ROOT, "%-24s %-12s %6d %6d %-15s %10.2e %10.2f %9.3f %9.2f %10.2f %6d%n",
-          r.workload(), r.solver(), r.steps(), r.evaluations(), r.stopReason(), r.relativeResidual(),
-          r.solveMillis(), r.evaluationMillis(), r.overheadRatio(), r.backwardMillis(), r.backwardSteps());
+      out.printf(
+          Locale.ROOT,
+          "%-24s %-12s %6d %6d %-15s %10.2e %10.2f %9.3f %9.2f %10.2f %6d%n",
+          r.workload(),
+          r.solver(),
+          r.steps(),
+          r.evaluations(),
+          r.stopReason(),
+          r.relativeResidual(),
+          r.solveMillis(),
+          r.evaluationMillis(),
+          r.overheadRatio(),
+          r.backwardMillis(),
+          r.backwardSteps());
       all.add(r);
     }
   }

@@ -27,8 +27,10 @@ final class ConfigOptions {
     }
     if (required) {
       throw new UsageException(
-          command + ": give --preset NAME or --config FILE (presets: "
-              + String.join(", ", Presets.names()) + ")");
+          command
+              + ": give --preset NAME or --config FILE (presets: "
+              + String.join(", ", Presets.names())
+              + ")");
     }
     return Presets.get(Presets.DEFAULT);
   }
@@ -36,14 +38,37 @@ final class ConfigOptions {
   /** The config with {@code steps} replaced (pretraining and intervals clipped to fit). */
   static TrainingConfig withSteps(TrainingConfig c, int steps) {
     return new TrainingConfig(
-        c.name(), c.task(), c.model(), c.forward(), c.backward(), c.optimizer(), c.jacobian(),
-        steps, Math.min(c.pretrainSteps(), steps / 10), c.evalEvery(), c.checkpointEvery(),
-        c.seed(), c.device(), c.dtype());
+        c.name(),
+        c.task(),
+        c.model(),
+        c.forward(),
+        c.backward(),
+        c.optimizer(),
+        c.jacobian(),
+        steps,
+        Math.min(c.pretrainSteps(), steps / 10),
+        c.evalEvery(),
+        c.checkpointEvery(),
+        c.seed(),
+        c.device(),
+        c.dtype());
   }
 
   static TrainingConfig withDeviceAndSeed(TrainingConfig c, String device, long seed) {
     return new TrainingConfig(
-        c.name(), c.task(), c.model(), c.forward(), c.backward(), c.optimizer(), c.jacobian(),
-        c.steps(), c.pretrainSteps(), c.evalEvery(), c.checkpointEvery(), seed, device, c.dtype());
+        c.name(),
+        c.task(),
+        c.model(),
+        c.forward(),
+        c.backward(),
+        c.optimizer(),
+        c.jacobian(),
+        c.steps(),
+        c.pretrainSteps(),
+        c.evalEvery(),
+        c.checkpointEvery(),
+        seed,
+        device,
+        c.dtype());
   }
 }

@@ -22,10 +22,10 @@ import org.deqlab.core.numerics.PrecisionSubjects;
 import org.deqlab.core.train.TrainingConfig;
 
 /**
- * {@code ./deq doctor}: are float32 gradients right on this machine? For every built-in cell at
- * the presets' sizes and at a small size (convolutions with 8 channels) — or for one config's
- * cell — compares float32 gradients with the float64 twin's, one line per check, and exits 2 when
- * any fails, saying what to do.
+ * {@code ./deq doctor}: are float32 gradients right on this machine? For every built-in cell at the
+ * presets' sizes and at a small size (convolutions with 8 channels) — or for one config's cell —
+ * compares float32 gradients with the float64 twin's, one line per check, and exits 2 when any
+ * fails, saying what to do.
  */
 public final class DoctorCommand implements Command {
 
@@ -69,29 +69,40 @@ public final class DoctorCommand implements Command {
 
   @Override
   public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args = Arguments.parse(name(), argv,
-        Set.of("--preset", "--config", "--convolution", "--tolerance-scale", "--device", "--json"),
-        Set.of());
+    Arguments args =
+        Arguments.parse(
+            name(),
+            argv,
+            Set.of(
+                "--preset", "--config", "--convolution", "--tolerance-scale", "--device", "--json"),
+            Set.of());
     ConvolutionPath path =
         args.parsed("--convolution", ConvolutionPath.AUTO, ConvolutionPath::parse);
     double scale = args.real("--tolerance-scale", 1, 1e-12, 1e6);
-    PrecisionCheck check = new PrecisionCheck(PrecisionCheck.Tolerances.defaults().scaled(scale), 17);
+    PrecisionCheck check =
+        new PrecisionCheck(PrecisionCheck.Tolerances.defaults().scaled(scale), 17);
     List<CheckedCell> subjects;
     if (args.has("--preset") || args.has("--config")) {
       TrainingConfig config = ConfigOptions.load(args, name(), true);
       if (args.has("--convolution")) {
         config = config.withModel(config.model().withConvolution(path));
       }
-      subjects = List.of(PrecisionSubjects.forConfig(config,
-          PrecisionSubjects.describe(config.model()) + " (" + config.name() + ")"));
+      subjects =
+          List.of(
+              PrecisionSubjects.forConfig(
+                  config, PrecisionSubjects.describe(config.model()) + " (" + config.name() + ")"));
     } else {
       subjects = PrecisionSubjects.builtIn(path);
     }
     Device device = DeqEngine.parseDevice(args.string("--device", "cpu"));
     Provenance provenance = Provenance.capture(device);
-    out.printf(Locale.ROOT, "doctor: float32 gradients against float64 on %s (%s, %s, %s)%n",
-        device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu", DeqEngine.versions(),
-        provenance.os(), cpuModel());
+    out.printf(
+        Locale.ROOT,
+        "doctor: float32 gradients against float64 on %s (%s, %s, %s)%n",
+        device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu",
+        DeqEngine.versions(),
+        provenance.os(),
+        cpuModel());
     String format = "%-58s %-13s %-12s %9s %9s  %s%n";
     out.printf(Locale.ROOT, format, "cell", "check", "worst", "rel.error", "tolerance", "result");
     long started = System.nanoTime();
@@ -102,9 +113,13 @@ public final class DoctorCommand implements Command {
         for (PrecisionOutcome outcome : check.run(subject, manager)) {
           outcomes.add(outcome);
           PrecisionOutcome.QuantityError worst = outcome.worst();
-          out.printf(Locale.ROOT, format, truncate(outcome.subject(), 58), outcome.probe(),
-              truncate(worst.quantity(), 12), String.format(Locale.ROOT, "%.1e",
-                  worst.relativeError()),
+          out.printf(
+              Locale.ROOT,
+              format,
+              truncate(outcome.subject(), 58),
+              outcome.probe(),
+              truncate(worst.quantity(), 12),
+              String.format(Locale.ROOT, "%.1e", worst.relativeError()),
               String.format(Locale.ROOT, "%.0e", outcome.tolerance()),
               outcome.passed() ? "pass" : "FAIL");
           out.flush();
@@ -130,19 +145,26 @@ public final class DoctorCommand implements Command {
       out.printf(Locale.ROOT, "all %d checks passed in %.1f s%n", outcomes.size(), seconds);
       return 0;
     }
-    out.printf(Locale.ROOT, "%d of %d checks FAILED (%.1f s): %s%n", failed.size(),
-        outcomes.size(), seconds, advice(failed, path, scale));
+    out.printf(
+        Locale.ROOT,
+        "%d of %d checks FAILED (%.1f s): %s%n",
+        failed.size(),
+        outcomes.size(),
+        seconds,
+        advice(failed, path, scale));
     return 2;
   }
 
   /** What to do about the failed checks. */
   private static String advice(List<PrecisionOutcome> failed, ConvolutionPath path, double scale) {
     if (scale < 1) {
-      return "the tolerances were tightened by --tolerance-scale " + scale
+      return "the tolerances were tightened by --tolerance-scale "
+          + scale
           + "; float32 cannot meet them";
     }
-    boolean onlyConvolutions = failed.stream()
-        .allMatch(o -> o.subject().startsWith("trellisnet") || o.subject().startsWith("conv"));
+    boolean onlyConvolutions =
+        failed.stream()
+            .allMatch(o -> o.subject().startsWith("trellisnet") || o.subject().startsWith("conv"));
     if (onlyConvolutions && path != ConvolutionPath.UNFOLDED) {
       return "the engine's convolution gradients are wrong here: keep model.convolution at auto"
           + " (the training commands check it and move to unfolded if needed) or set it to"

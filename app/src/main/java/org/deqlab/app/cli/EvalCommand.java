@@ -41,12 +41,21 @@ public final class EvalCommand implements Command {
       throw new UsageException("eval: option --split must be valid or test, got '" + split + "'");
     }
     try (Experiment experiment = Experiment.restore(checkpoint)) {
-      out.println("checkpoint " + checkpoint + ": " + experiment.config().name() + " after "
-          + experiment.trainer().completedSteps() + " steps");
+      out.println(
+          "checkpoint "
+              + checkpoint
+              + ": "
+              + experiment.config().name()
+              + " after "
+              + experiment.trainer().completedSteps()
+              + " steps");
       TrainingEvent.Evaluation evaluation = experiment.trainer().evaluate(split);
       out.println(ProgressPrinter.describe(evaluation));
       if (Double.isFinite(experiment.data().baselineLoss())) {
-        out.printf(java.util.Locale.ROOT, "trivial baseline loss: %.4f%n", experiment.data().baselineLoss());
+        out.printf(
+            java.util.Locale.ROOT,
+            "trivial baseline loss: %.4f%n",
+            experiment.data().baselineLoss());
       }
     }
     return 0;

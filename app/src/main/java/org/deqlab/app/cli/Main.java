@@ -40,7 +40,10 @@ public final class Main {
   }
 
   int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+    if (args.length == 0
+        || args[0].equals("help")
+        || args[0].equals("--help")
+        || args[0].equals("-h")) {
       if (args.length > 1 && commands.containsKey(args[1])) {
         out.println(commands.get(args[1]).usage());
       } else {
@@ -50,8 +53,12 @@ public final class Main {
     }
     Command command = commands.get(args[0]);
     if (command == null) {
-      err.println("error: unknown command '" + args[0] + "' (commands: "
-          + String.join(", ", commands.keySet()) + "; see ./deq help)");
+      err.println(
+          "error: unknown command '"
+              + args[0]
+              + "' (commands: "
+              + String.join(", ", commands.keySet())
+              + "; see ./deq help)");
       return 2;
     }
     String[] rest = new String[args.length - 1];

@@ -70,31 +70,46 @@ public final class MemoryCommand implements Command {
 
   @Override
   public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args = Arguments.parse(name(), argv,
-        Set.of("--preset", "--config", "--depths", "--length", "--lengths", "--batch", "--json",
-            "--csv"), Set.of());
+    Arguments args =
+        Arguments.parse(
+            name(),
+            argv,
+            Set.of(
+                "--preset",
+                "--config",
+                "--depths",
+                "--length",
+                "--lengths",
+                "--batch",
+                "--json",
+                "--csv"),
+            Set.of());
     TrainingConfig config = ConfigOptions.load(args, name(), false);
     List<Integer> depths = args.integers("--depths", List.of(1, 2, 4, 8, 16, 32, 64));
     boolean images = config.task().kind().equals("shapes");
     if (args.has("--length") && args.has("--lengths")) {
       throw new UsageException("memory: give --length or --lengths, not both");
     }
-    List<Integer> lengths = args.has("--length")
-        ? List.of(args.integer("--length", 200, 1, 100_000))
-        : args.integers("--lengths",
-            images ? List.of(config.task().sequenceLength()) : List.of(50, 100, 200));
+    List<Integer> lengths =
+        args.has("--length")
+            ? List.of(args.integer("--length", 200, 1, 100_000))
+            : args.integers(
+                "--lengths",
+                images ? List.of(config.task().sequenceLength()) : List.of(50, 100, 200));
     int batch = args.integer("--batch", 16, 1, 100_000);
     if (!ProcessMemory.available()) {
-      throw new UsageException("memory: this system does not expose /proc/self/status and clear_refs");
+      throw new UsageException(
+          "memory: this system does not expose /proc/self/status and clear_refs");
     }
     Device device = DeqEngine.parseDevice(config.device());
     List<MemoryPoint> points = new ArrayList<>();
     List<String> inputs = new ArrayList<>();
     for (int length : lengths) {
       inputs.add(inputShape(config, length, batch).toString());
-      points.addAll(lengths.size() == 1 && System.getenv(MMAP_THRESHOLD) != null
-          ? measureHere(config, length, batch, depths, out)
-          : measureInFreshProcess(argv, length, out));
+      points.addAll(
+          lengths.size() == 1 && System.getenv(MMAP_THRESHOLD) != null
+              ? measureHere(config, length, batch, depths, out)
+              : measureInFreshProcess(argv, length, out));
     }
     if (lengths.size() > 1) {
       printSummary(out, points, lengths, depths);
@@ -112,12 +127,25 @@ public final class MemoryCommand implements Command {
     }
     Path csv = args.path("--csv");
     if (csv != null) {
-      StringBuilder text = new StringBuilder(
-          "layer,depth,length,kept_bytes,workspace_bytes,peak_bytes,forward_ms,backward_ms,forward_steps,loss,gradient_difference\n");
+      StringBuilder text =
+          new StringBuilder(
+              "layer,depth,length,kept_bytes,workspace_bytes,peak_bytes,forward_ms,backward_ms,forward_steps,loss,gradient_difference\n");
       for (MemoryPoint p : points) {
-        text.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%.3f,%.3f,%d,%.6e,%.6e%n", p.layer(),
-            p.depth(), p.length(), p.keptBytes(), p.workspaceBytes(), p.peakBytes(), p.forwardMillis(), p.backwardMillis(),
-            p.forwardSteps(), p.loss(), p.gradientDifference()));
+        text.append(
+            String.format(
+                Locale.ROOT,
+                "%s,%d,%d,%d,%d,%d,%.3f,%.3f,%d,%.6e,%.6e%n",
+                p.layer(),
+                p.depth(),
+                p.length(),
+                p.keptBytes(),
+                p.workspaceBytes(),
+                p.peakBytes(),
+                p.forwardMillis(),
+                p.backwardMillis(),
+                p.forwardSteps(),
+                p.loss(),
+                p.gradientDifference()));
       }
       Files.writeString(csv, text);
       out.println("wrote " + csv);
@@ -126,7 +154,8 @@ public final class MemoryCommand implements Command {
   }
 
   private static Shape inputShape(TrainingConfig config, int length, int batch) {
-    return config.task().kind().equals("shapes") ? new Shape(batch, 1, length, length)
+    return config.task().kind().equals("shapes")
+        ? new Shape(batch, 1, length, length)
         : new Shape(batch, length, config.model().embedding());
   }
 
@@ -142,24 +171,57 @@ public final class MemoryCommand implements Command {
       manager.getEngine().setRandomSeed((int) config.seed());
       Cell cell = ModelFactory.cell(config.model(), images ? 1 : config.model().embedding());
       cell.initialize(manager, dataType);
-      out.printf(Locale.ROOT, "%s cell (%s), input %s, %s on %s; forward %s to %.0e%n",
-          config.model().cell(), config.name(), input, dataType, device,
-          config.forward().solver(), config.forward().options().tolerance());
+      out.printf(
+          Locale.ROOT,
+          "%s cell (%s), input %s, %s on %s; forward %s to %.0e%n",
+          config.model().cell(),
+          config.name(),
+          input,
+          dataType,
+          device,
+          config.forward().solver(),
+          config.forward().options().tolerance());
       if (device.isGpu()) {
-        out.println("note: these are the process's host (resident) bytes; the device's own peak"
-            + " allocation is not measured (DJL 0.35 exposes no CUDA allocator statistics)");
+        out.println(
+            "note: these are the process's host (resident) bytes; the device's own peak"
+                + " allocation is not measured (DJL 0.35 exposes no CUDA allocator statistics)");
       }
-      out.printf("%-9s %6s %12s %12s %12s %10s %10s %6s %12s%n", "layer", "depth", "kept (MB)",
-          "solver (MB)", "peak (MB)", "fwd (ms)", "bwd (ms)", "steps", "grad diff");
-      MemoryComparison comparison = new MemoryComparison(cell, manager, config.forward().solver(),
-          config.forward().options(), config.backward().options());
-      return comparison.run(input, depths, point -> out.printf(Locale.ROOT,
-          "%-9s %6s %12.2f %12s %12.2f %10.1f %10.1f %6s %12.2e%n", point.layer(),
-          point.depth() == 0 ? "-" : String.valueOf(point.depth()), point.keptMegabytes(),
-          point.layer().equals("deq") ? String.format(Locale.ROOT, "%.2f", point.workspaceMegabytes()) : "-",
-          point.peakMegabytes(), point.forwardMillis(), point.backwardMillis(),
-          point.forwardSteps() == 0 ? "-" : String.valueOf(point.forwardSteps()),
-          point.gradientDifference()));
+      out.printf(
+          "%-9s %6s %12s %12s %12s %10s %10s %6s %12s%n",
+          "layer",
+          "depth",
+          "kept (MB)",
+          "solver (MB)",
+          "peak (MB)",
+          "fwd (ms)",
+          "bwd (ms)",
+          "steps",
+          "grad diff");
+      MemoryComparison comparison =
+          new MemoryComparison(
+              cell,
+              manager,
+              config.forward().solver(),
+              config.forward().options(),
+              config.backward().options());
+      return comparison.run(
+          input,
+          depths,
+          point ->
+              out.printf(
+                  Locale.ROOT,
+                  "%-9s %6s %12.2f %12s %12.2f %10.1f %10.1f %6s %12.2e%n",
+                  point.layer(),
+                  point.depth() == 0 ? "-" : String.valueOf(point.depth()),
+                  point.keptMegabytes(),
+                  point.layer().equals("deq")
+                      ? String.format(Locale.ROOT, "%.2f", point.workspaceMegabytes())
+                      : "-",
+                  point.peakMegabytes(),
+                  point.forwardMillis(),
+                  point.backwardMillis(),
+                  point.forwardSteps() == 0 ? "-" : String.valueOf(point.forwardSteps()),
+                  point.gradientDifference()));
     }
   }
 
@@ -169,8 +231,8 @@ public final class MemoryCommand implements Command {
    * megabytes of freed pages that the next length reuses unseen (it read 0.03 MB kept at T = 100
    * after T = 50), so each length gets a process of its own. Its allocator is told to map every
    * block from 64 KiB on its own pages and unmap it when freed ({@value #MMAP_THRESHOLD}), so the
-   * resident size follows the live tensors; without that, glibc serves most tensors from pages
-   * it already holds and an unrolled stack of depth 16 read 20 KB kept.
+   * resident size follows the live tensors; without that, glibc serves most tensors from pages it
+   * already holds and an unrolled stack of depth 16 read 20 KB kept.
    */
   static List<MemoryPoint> measureInFreshProcess(String[] argv, int length, PrintStream out)
       throws IOException, InterruptedException {
@@ -191,12 +253,14 @@ public final class MemoryCommand implements Command {
         }
       }
       command.addAll(List.of("--length", String.valueOf(length), "--json", json.toString()));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
       builder.environment().putIfAbsent(MMAP_THRESHOLD, "65536");
       Process child = builder.start();
       out.println();
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = lines.readLine()) != null; ) {
           if (!line.startsWith("wrote ")) {
             out.println(line);
@@ -221,21 +285,37 @@ public final class MemoryCommand implements Command {
     int shallow = depths.stream().min(Integer::compare).orElseThrow();
     int deep = depths.stream().max(Integer::compare).orElseThrow();
     out.printf(Locale.ROOT, "%nsummary over lengths (MB): kept for backward, then step peak%n");
-    out.printf(Locale.ROOT, "%7s %10s %10s %10s %10s %10s %10s%n", "length", "deq kept",
-        "L=" + shallow + " kept", "L=" + deep + " kept", "deq peak", "L=" + shallow + " peak",
+    out.printf(
+        Locale.ROOT,
+        "%7s %10s %10s %10s %10s %10s %10s%n",
+        "length",
+        "deq kept",
+        "L=" + shallow + " kept",
+        "L=" + deep + " kept",
+        "deq peak",
+        "L=" + shallow + " peak",
         "L=" + deep + " peak");
     for (int length : lengths) {
       MemoryPoint deq = find(points, length, 0);
       MemoryPoint first = find(points, length, shallow);
       MemoryPoint last = find(points, length, deep);
-      out.printf(Locale.ROOT, "%7d %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f%n", length,
-          deq.keptMegabytes(), first.keptMegabytes(), last.keptMegabytes(), deq.peakMegabytes(),
-          first.peakMegabytes(), last.peakMegabytes());
+      out.printf(
+          Locale.ROOT,
+          "%7d %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f%n",
+          length,
+          deq.keptMegabytes(),
+          first.keptMegabytes(),
+          last.keptMegabytes(),
+          deq.peakMegabytes(),
+          first.peakMegabytes(),
+          last.peakMegabytes());
     }
   }
 
   private static MemoryPoint find(List<MemoryPoint> points, int length, int depth) {
-    return points.stream().filter(p -> p.length() == length && p.depth() == depth).findFirst()
+    return points.stream()
+        .filter(p -> p.length() == length && p.depth() == depth)
+        .findFirst()
         .orElseThrow();
   }
 }

@@ -63,14 +63,24 @@ public final class ProbeCommand implements Command {
   @Override
   public int run(String[] argv, PrintStream out) throws Exception {
     Set<String> valued = new TreeSet<>(ProblemOptions.VALUED);
-    valued.addAll(Set.of("--checkpoint", "--split", "--json", "--power", "--arnoldi", "--probes",
-        "--distribution"));
+    valued.addAll(
+        Set.of(
+            "--checkpoint",
+            "--split",
+            "--json",
+            "--power",
+            "--arnoldi",
+            "--probes",
+            "--distribution"));
     Arguments args = Arguments.parse(name(), argv, valued, ProblemOptions.FLAGS);
-    JacobianProbe probe = new JacobianProbe(new JacobianProbe.Options(
-        args.integer("--power", 50, 0, 100_000),
-        args.integer("--arnoldi", 20, 0, 10_000),
-        args.integer("--probes", 16, 0, 100_000),
-        args.parsed("--distribution", ProbeDistribution.RADEMACHER, ProbeCommand::distribution)));
+    JacobianProbe probe =
+        new JacobianProbe(
+            new JacobianProbe.Options(
+                args.integer("--power", 50, 0, 100_000),
+                args.integer("--arnoldi", 20, 0, 10_000),
+                args.integer("--probes", 16, 0, 100_000),
+                args.parsed(
+                    "--distribution", ProbeDistribution.RADEMACHER, ProbeCommand::distribution)));
     Path checkpoint = args.path("--checkpoint");
     if (checkpoint != null && args.has("--problem")) {
       throw new UsageException("probe: give --problem or --checkpoint, not both");
@@ -109,27 +119,47 @@ public final class ProbeCommand implements Command {
       DeqLayer layer =
           new DeqLayer(problem.cell(), SolverKind.BROYDEN, options, BackwardMode.oneStep());
       SolverResult solved = layer.solve(parameters, problem.x(), IterationListener.NONE);
-      out.printf(Locale.ROOT, "problem: %s, x %s on %s%n", problem.source(),
-          problem.x().getShape(), device);
-      out.printf(Locale.ROOT, "z*: broyden %d steps, relative residual %.3g (%s)%n",
-          solved.stats().steps(), solved.relativeResidual(), solved.stats().stopReason());
+      out.printf(
+          Locale.ROOT,
+          "problem: %s, x %s on %s%n",
+          problem.source(),
+          problem.x().getShape(),
+          device);
+      out.printf(
+          Locale.ROOT,
+          "z*: broyden %d steps, relative residual %.3g (%s)%n",
+          solved.stats().steps(),
+          solved.relativeResidual(),
+          solved.stats().stopReason());
       report.put("provenance", Provenance.capture(device));
       report.put("problem", problem.source());
       report.put("solve", solved.stats());
-      NDArray injection = Autograd.noGrad(() -> problem.cell().inject(parameters, problem.x(), false));
+      NDArray injection =
+          Autograd.noGrad(() -> problem.cell().inject(parameters, problem.x(), false));
       return probe.probe(problem.cell(), parameters, solved.equilibrium(), injection);
     }
   }
 
   private static JacobianReport probeCheckpoint(
-      Path checkpoint, String split, JacobianProbe probe, PrintStream out,
+      Path checkpoint,
+      String split,
+      JacobianProbe probe,
+      PrintStream out,
       Map<String, Object> report) {
     if (!split.equals("valid") && !split.equals("test")) {
       throw new UsageException("probe: option --split must be valid or test, got '" + split + "'");
     }
     try (Experiment experiment = Experiment.restore(checkpoint)) {
-      out.println("checkpoint " + checkpoint + ": " + experiment.config().name() + " after "
-          + experiment.trainer().completedSteps() + " steps, first " + split + " batch");
+      out.println(
+          "checkpoint "
+              + checkpoint
+              + ": "
+              + experiment.config().name()
+              + " after "
+              + experiment.trainer().completedSteps()
+              + " steps, first "
+              + split
+              + " batch");
       report.put("provenance", Provenance.capture(experiment.device()));
       report.put("checkpoint", checkpoint.toString());
       report.put("config", experiment.config().name());
@@ -144,12 +174,20 @@ public final class ProbeCommand implements Command {
 
   private static void print(JacobianReport report, PrintStream out) {
     if (report.power().computed()) {
-      out.printf(Locale.ROOT, "spectral radius (power, %d products):  %.5f (max over %d samples)%n",
-          report.power().products(), report.powerRadius(), report.power().samples());
+      out.printf(
+          Locale.ROOT,
+          "spectral radius (power, %d products):  %.5f (max over %d samples)%n",
+          report.power().products(),
+          report.powerRadius(),
+          report.power().samples());
     }
     if (report.arnoldi().computed()) {
-      out.printf(Locale.ROOT, "spectral radius (Arnoldi, %d steps):    %.5f (sample %d)%n",
-          report.arnoldi().products(), report.arnoldiRadius(), report.arnoldi().worstSample());
+      out.printf(
+          Locale.ROOT,
+          "spectral radius (Arnoldi, %d steps):    %.5f (sample %d)%n",
+          report.arnoldi().products(),
+          report.arnoldiRadius(),
+          report.arnoldi().worstSample());
       List<RitzValue> ritz = report.ritzValues();
       StringBuilder line = new StringBuilder("  leading Ritz values:");
       for (int i = 0; i < Math.min(RITZ_SHOWN, ritz.size()); i++) {
@@ -161,15 +199,19 @@ public final class ProbeCommand implements Command {
       out.println(line);
     }
     if (report.frobenius().computed()) {
-      out.printf(Locale.ROOT, "‖J‖²_F / d (Hutchinson, %d probes):     %.5f ± %.5f (std. error)%n",
-          report.frobenius().probes(), report.frobeniusSquaredPerDimension(),
+      out.printf(
+          Locale.ROOT,
+          "‖J‖²_F / d (Hutchinson, %d probes):     %.5f ± %.5f (std. error)%n",
+          report.frobenius().probes(),
+          report.frobeniusSquaredPerDimension(),
           report.frobeniusStandardError());
     }
     double radius = report.arnoldi().computed() ? report.arnoldiRadius() : report.powerRadius();
     if (Double.isFinite(radius)) {
-      out.println(radius < 1
-          ? "ρ < 1: plain fixed-point iteration converges here (locally), forward and backward"
-          : "ρ ≥ 1: plain fixed-point iteration does not converge here; Anderson/Broyden may");
+      out.println(
+          radius < 1
+              ? "ρ < 1: plain fixed-point iteration converges here (locally), forward and backward"
+              : "ρ ≥ 1: plain fixed-point iteration does not converge here; Anderson/Broyden may");
     }
   }
 

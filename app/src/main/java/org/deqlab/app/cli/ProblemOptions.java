@@ -11,15 +11,28 @@ import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
 
 /**
- * The options shared by commands that work on an MLP problem ({@code solve}, {@code probe},
- * {@code bench}): where the problem comes from, dtype, device and solver settings.
+ * The options shared by commands that work on an MLP problem ({@code solve}, {@code probe}, {@code
+ * bench}): where the problem comes from, dtype, device and solver settings.
  */
 final class ProblemOptions {
   static final Set<String> VALUED =
       Set.of(
-          "--problem", "--dim", "--input-dim", "--batch", "--spectral-norm", "--seed", "--dtype",
-          "--device", "--f-thres", "--tol", "--stop", "--anderson-m", "--anderson-lambda",
-          "--anderson-beta", "--broyden-memory", "--damping");
+          "--problem",
+          "--dim",
+          "--input-dim",
+          "--batch",
+          "--spectral-norm",
+          "--seed",
+          "--dtype",
+          "--device",
+          "--f-thres",
+          "--tol",
+          "--stop",
+          "--anderson-m",
+          "--anderson-lambda",
+          "--anderson-beta",
+          "--broyden-memory",
+          "--damping");
   static final Set<String> FLAGS = Set.of("--line-search");
 
   static final String USAGE =
@@ -61,9 +74,11 @@ final class ProblemOptions {
     DataType dataType = dataType(args);
     Path file = args.path("--problem");
     if (file != null) {
-      for (String random : new String[] {"--dim", "--input-dim", "--batch", "--spectral-norm", "--seed"}) {
+      for (String random :
+          new String[] {"--dim", "--input-dim", "--batch", "--spectral-norm", "--seed"}) {
         if (args.has(random)) {
-          throw new UsageException(random + " describes a random problem; it cannot be combined with --problem");
+          throw new UsageException(
+              random + " describes a random problem; it cannot be combined with --problem");
         }
       }
       try {

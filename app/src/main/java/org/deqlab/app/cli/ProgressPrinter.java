@@ -6,9 +6,9 @@ import java.util.function.Consumer;
 import org.deqlab.core.train.TrainingEvent;
 
 /**
- * A one-line progress bar for training on a terminal: step, loss, solver steps and residuals,
- * speed and ETA. Redrawn in place on a terminal, printed every few seconds otherwise;
- * evaluations, setting changes and the end of the run get lines of their own.
+ * A one-line progress bar for training on a terminal: step, loss, solver steps and residuals, speed
+ * and ETA. Redrawn in place on a terminal, printed every few seconds otherwise; evaluations,
+ * setting changes and the end of the run get lines of their own.
  */
 final class ProgressPrinter implements Consumer<TrainingEvent> {
   private final PrintStream out;
@@ -34,10 +34,11 @@ final class ProgressPrinter implements Consumer<TrainingEvent> {
       if (step.probed()) {
         lastProbed = step;
       }
-      smoothedMillis = Double.isNaN(smoothedMillis) ? step.millis()
-          : 0.9 * smoothedMillis + 0.1 * step.millis();
+      smoothedMillis =
+          Double.isNaN(smoothedMillis) ? step.millis() : 0.9 * smoothedMillis + 0.1 * step.millis();
       long now = System.nanoTime();
-      boolean due = terminal ? now - lastPrinted > 100_000_000L : now - lastPrinted > 5_000_000_000L;
+      boolean due =
+          terminal ? now - lastPrinted > 100_000_000L : now - lastPrinted > 5_000_000_000L;
       if (due || step.step() == totalSteps || step.step() == startStep + 1) {
         lastPrinted = now;
         String line = bar(step);
@@ -60,29 +61,61 @@ final class ProgressPrinter implements Consumer<TrainingEvent> {
     int width = 20;
     int filled = (int) Math.round(width * (double) step.step() / totalSteps);
     String progress = "#".repeat(filled) + "-".repeat(width - filled);
-    String forward = step.forward() == null ? "unrolled"
-        : String.format(Locale.ROOT, "fwd %2d (%.1e)", step.forward().steps(),
-            step.forward().relativeResidual());
-    String backward = step.backward() == null ? ""
-        : String.format(Locale.ROOT, " bwd %2d", step.backward().steps());
-    String jacobian = step.regularization() > 0
-        ? String.format(Locale.ROOT, " +jac %.4f", step.regularization()) : "";
-    String probe = lastProbed == null ? ""
-        : String.format(Locale.ROOT, " ρ %.3f ‖J‖²/d %.3f", lastProbed.spectralRadius(),
-            lastProbed.frobenius());
+    String forward =
+        step.forward() == null
+            ? "unrolled"
+            : String.format(
+                Locale.ROOT,
+                "fwd %2d (%.1e)",
+                step.forward().steps(),
+                step.forward().relativeResidual());
+    String backward =
+        step.backward() == null
+            ? ""
+            : String.format(Locale.ROOT, " bwd %2d", step.backward().steps());
+    String jacobian =
+        step.regularization() > 0
+            ? String.format(Locale.ROOT, " +jac %.4f", step.regularization())
+            : "";
+    String probe =
+        lastProbed == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " ρ %.3f ‖J‖²/d %.3f",
+                lastProbed.spectralRadius(),
+                lastProbed.frobenius());
     double etaSeconds = smoothedMillis * (totalSteps - step.step()) / 1000;
-    return String.format(Locale.ROOT, "step %d/%d [%s] loss %.4f%s %s%s%s | %.0f ms/step ETA %s",
-        step.step(), totalSteps, progress, step.loss(), jacobian, forward, backward, probe,
-        smoothedMillis, duration(etaSeconds));
+    return String.format(
+        Locale.ROOT,
+        "step %d/%d [%s] loss %.4f%s %s%s%s | %.0f ms/step ETA %s",
+        step.step(),
+        totalSteps,
+        progress,
+        step.loss(),
+        jacobian,
+        forward,
+        backward,
+        probe,
+        smoothedMillis,
+        duration(etaSeconds));
   }
 
   static String describe(TrainingEvent event) {
     if (event instanceof TrainingEvent.Evaluation e) {
-      String bpc = Double.isNaN(e.bitsPerCharacter()) ? ""
-          : String.format(Locale.ROOT, " bpc %.3f", e.bitsPerCharacter());
-      return String.format(Locale.ROOT,
+      String bpc =
+          Double.isNaN(e.bitsPerCharacter())
+              ? ""
+              : String.format(Locale.ROOT, " bpc %.3f", e.bitsPerCharacter());
+      return String.format(
+          Locale.ROOT,
           "eval @%d (%s): loss %.4f accuracy %.3f%s mean forward steps %.1f",
-          e.step(), e.split(), e.loss(), e.accuracy(), bpc, e.meanForwardSteps());
+          e.step(),
+          e.split(),
+          e.loss(),
+          e.accuracy(),
+          bpc,
+          e.meanForwardSteps());
     }
     if (event instanceof TrainingEvent.SettingChanged c) {
       return "setting @" + c.step() + ": " + c.description();
@@ -98,7 +131,8 @@ final class ProgressPrinter implements Consumer<TrainingEvent> {
       return "?";
     }
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
         : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
   }
 

@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** Writes JSON reports the same way for every command (pretty-printed, parent folders created). */
 final class Reports {
-  static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Reports() {}
 

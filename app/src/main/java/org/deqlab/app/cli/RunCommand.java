@@ -23,11 +23,12 @@ import org.deqlab.core.train.TrainingFailedException;
 /**
  * {@code ./deq run}: the workbench's experiment without a window. Trains (the default experiment
  * unless a config is given), then measures solver steps versus sequence length on the trained
- * model, and writes what the window would show: one PNG per plot with its data as CSV, the run
- * log, the last checkpoint and an experiment file the window can open.
+ * model, and writes what the window would show: one PNG per plot with its data as CSV, the run log,
+ * the last checkpoint and an experiment file the window can open.
  */
 public final class RunCommand implements Command {
   private static final List<Integer> DEFAULT_SWEEP = List.of(25, 50, 100, 200);
+
   /** Forward iterations allowed per sweep solve (the window's sweep uses the same). */
   private static final int SWEEP_THRESHOLD = 100;
 
@@ -66,15 +67,19 @@ public final class RunCommand implements Command {
 
   @Override
   public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args = Arguments.parse(name(), argv,
-        Set.of("--preset", "--config", "--steps", "--sweep", "--out"), Set.of());
+    Arguments args =
+        Arguments.parse(
+            name(), argv, Set.of("--preset", "--config", "--steps", "--sweep", "--out"), Set.of());
     TrainingConfig config = ConfigOptions.load(args, name(), false);
     if (args.has("--steps")) {
-      config = ConfigOptions.withSteps(config, args.integer("--steps", config.steps(), 1, 10_000_000));
+      config =
+          ConfigOptions.withSteps(config, args.integer("--steps", config.steps(), 1, 10_000_000));
       config = withFrequentProbes(config, out);
     }
-    List<Integer> sweep = "none".equals(args.string("--sweep", null)) ? List.of()
-        : args.integers("--sweep", DEFAULT_SWEEP);
+    List<Integer> sweep =
+        "none".equals(args.string("--sweep", null))
+            ? List.of()
+            : args.integers("--sweep", DEFAULT_SWEEP);
     Path outDir = args.path("--out");
     if (outDir == null) {
       throw new UsageException(name() + ": give --out DIR (where the plots and the run log go)");
@@ -93,12 +98,29 @@ public final class RunCommand implements Command {
       return c;
     }
     int shorter = Math.max(1, deqSteps / 4);
-    out.printf(Locale.ROOT, "probing the Jacobian every %d steps (the config's %d leaves a %d-step run"
-        + " with fewer than 3 probes)%n", shorter, every, c.steps());
+    out.printf(
+        Locale.ROOT,
+        "probing the Jacobian every %d steps (the config's %d leaves a %d-step run"
+            + " with fewer than 3 probes)%n",
+        shorter,
+        every,
+        c.steps());
     TrainingConfig.Jacobian j = c.jacobian();
-    return new TrainingConfig(c.name(), c.task(), c.model(), c.forward(), c.backward(), c.optimizer(),
+    return new TrainingConfig(
+        c.name(),
+        c.task(),
+        c.model(),
+        c.forward(),
+        c.backward(),
+        c.optimizer(),
         new TrainingConfig.Jacobian(j.weight(), j.probes(), j.every(), shorter, j.probeProducts()),
-        c.steps(), c.pretrainSteps(), c.evalEvery(), c.checkpointEvery(), c.seed(), c.device(), c.dtype());
+        c.steps(),
+        c.pretrainSteps(),
+        c.evalEvery(),
+        c.checkpointEvery(),
+        c.seed(),
+        c.device(),
+        c.dtype());
   }
 
   static int run(TrainingConfig config, List<Integer> sweep, Path outDir, PrintStream out)
@@ -107,22 +129,33 @@ public final class RunCommand implements Command {
     HeadlessCharts charts = HeadlessCharts.start(config);
     RunControl control = new RunControl();
     Thread main = Thread.currentThread();
-    Thread hook = new Thread(() -> {
-      control.requestStop();
-      try {
-        main.join(60_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread hook =
+        new Thread(
+            () -> {
+              control.requestStop();
+              try {
+                main.join(60_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     Runtime.getRuntime().addShutdownHook(hook);
     Path log = outDir.resolve("run.jsonl");
     Path checkpoint = outDir.resolve("last.ckpt");
     try (Experiment experiment = Experiment.create(config);
-        RunLog runLog = RunLog.create(log, experiment.config(),
-            Provenance.capture(experiment.device()), experiment.data().describe())) {
-      out.printf(Locale.ROOT, "running %s headless on %s (%s) — %s%n", config.name(),
-          experiment.device(), DeqEngine.versions(), experiment.data().describe());
+        RunLog runLog =
+            RunLog.create(
+                log,
+                experiment.config(),
+                Provenance.capture(experiment.device()),
+                experiment.data().describe())) {
+      out.printf(
+          Locale.ROOT,
+          "running %s headless on %s (%s) — %s%n",
+          config.name(),
+          experiment.device(),
+          DeqEngine.versions(),
+          experiment.data().describe());
       out.println(experiment.precisionNote());
       experiment.stream().subscribe(runLog::append);
       experiment.stream().subscribe(charts);
@@ -142,17 +175,31 @@ public final class RunCommand implements Command {
       if (!sweep.isEmpty() && !control.stopRequested()) {
         String series = "after step " + finished.step();
         out.println("sweep: forward solver steps at lengths " + sweep + " (" + series + ")");
-        LengthSweep.run(experiment, sweep, 1, SWEEP_THRESHOLD, point -> {
-          out.printf(Locale.ROOT, "  length %4d: %.1f steps (max %d), %.0f%% converged%n",
-              point.length(), point.meanSteps(), point.maxSteps(), 100 * point.convergedFraction());
-          charts.acceptSweepPoint(series, point);
-        });
+        LengthSweep.run(
+            experiment,
+            sweep,
+            1,
+            SWEEP_THRESHOLD,
+            point -> {
+              out.printf(
+                  Locale.ROOT,
+                  "  length %4d: %.1f steps (max %d), %.0f%% converged%n",
+                  point.length(),
+                  point.meanSteps(),
+                  point.maxSteps(),
+                  100 * point.convergedFraction());
+              charts.acceptSweepPoint(series, point);
+            });
       }
       new ExperimentFile(experiment.config(), log, checkpoint)
           .write(outDir.resolve("experiment.deq.json"));
       writePlots(charts, outDir, out);
-      out.printf(Locale.ROOT, "done in %.1f s: %s (open %s in the window: ./deq, then Open…)%n",
-          progress.elapsedSeconds(), outDir, outDir.resolve("experiment.deq.json"));
+      out.printf(
+          Locale.ROOT,
+          "done in %.1f s: %s (open %s in the window: ./deq, then Open…)%n",
+          progress.elapsedSeconds(),
+          outDir,
+          outDir.resolve("experiment.deq.json"));
       return 0;
     } finally {
       try {
@@ -163,7 +210,8 @@ public final class RunCommand implements Command {
     }
   }
 
-  private static void writePlots(HeadlessCharts charts, Path outDir, PrintStream out) throws IOException {
+  private static void writePlots(HeadlessCharts charts, Path outDir, PrintStream out)
+      throws IOException {
     for (Path png : charts.write(outDir)) {
       out.println("wrote " + png);
     }

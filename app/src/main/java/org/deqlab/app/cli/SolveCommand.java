@@ -76,7 +76,8 @@ public final class SolveCommand implements Command {
     SolverOptions backwardOptions;
     try {
       backwardOptions =
-          options.withMaxIterations(args.integer("--b-thres", 100, 1, 1_000_000))
+          options
+              .withMaxIterations(args.integer("--b-thres", 100, 1, 1_000_000))
               .withTolerance(args.real("--b-tol", 1e-6, Double.MIN_VALUE, 1e6));
     } catch (UsageException e) {
       throw e;
@@ -86,7 +87,8 @@ public final class SolveCommand implements Command {
     Path json = args.path("--json");
     Path save = args.path("--save");
     if (args.flag("--grad") && save == null) {
-      throw new UsageException("solve: --grad writes its gradients into the --save file; give --save FILE.npz");
+      throw new UsageException(
+          "solve: --grad writes its gradients into the --save file; give --save FILE.npz");
     }
     Device device = ProblemOptions.device(args);
 
@@ -95,8 +97,13 @@ public final class SolveCommand implements Command {
       NpzProblem problem = ProblemOptions.load(args, manager);
       ParameterStore parameters = new ParameterStore(manager, false);
       NDArray x = problem.x();
-      out.printf(Locale.ROOT, "problem: %s, x %s, %s on %s%n", problem.source(), x.getShape(),
-          problem.cell().dataType(), device);
+      out.printf(
+          Locale.ROOT,
+          "problem: %s, x %s, %s on %s%n",
+          problem.source(),
+          x.getShape(),
+          problem.cell().dataType(),
+          device);
       for (SolverKind kind : kinds) {
         warmUp(problem, parameters, kind, options);
       }
@@ -109,7 +116,8 @@ public final class SolveCommand implements Command {
       }
       printTable(out, runs);
 
-      Run best = runs.stream().min(Comparator.comparingDouble(r -> r.result.relativeResidual())).get();
+      Run best =
+          runs.stream().min(Comparator.comparingDouble(r -> r.result.relativeResidual())).get();
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("command", "solve");
       report.put("provenance", Provenance.capture(device));
@@ -137,16 +145,22 @@ public final class SolveCommand implements Command {
         if (args.flag("--grad")) {
           SolveStats backward =
               implicitGradient(problem, parameters, best.kind, options, backwardOptions, arrays);
-          out.printf(Locale.ROOT,
+          out.printf(
+              Locale.ROOT,
               "implicit gradient of ½‖z*‖² (backward %s): %d steps, rel residual %.3g, %s%n",
-              best.kind, backward.steps(), backward.relativeResidual(), backward.stopReason());
+              best.kind,
+              backward.steps(),
+              backward.relativeResidual(),
+              backward.stopReason());
           report.put("backward", backward);
           report.put("backwardOptions", backwardOptions);
         }
         NpzFiles.write(save, arrays);
         out.println("wrote " + save + " " + arrays.keySet());
-        report.put("saved", Map.of("file", save.toString(), "solver", best.kind.label(),
-            "arrays", arrays.keySet()));
+        report.put(
+            "saved",
+            Map.of(
+                "file", save.toString(), "solver", best.kind.label(), "arrays", arrays.keySet()));
       }
       if (json != null) {
         Reports.writeJson(json, report);
@@ -164,8 +178,12 @@ public final class SolveCommand implements Command {
   }
 
   private static SolveStats implicitGradient(
-      NpzProblem problem, ParameterStore parameters, SolverKind kind, SolverOptions forward,
-      SolverOptions backward, Map<String, NDArray> arrays) {
+      NpzProblem problem,
+      ParameterStore parameters,
+      SolverKind kind,
+      SolverOptions forward,
+      SolverOptions backward,
+      Map<String, NDArray> arrays) {
     DeqLayer layer =
         new DeqLayer(problem.cell(), kind, forward, new BackwardMode.Implicit(kind, backward));
     NDArray x = problem.x().duplicate();
@@ -182,18 +200,27 @@ public final class SolveCommand implements Command {
   }
 
   private static void printTable(PrintStream out, List<Run> runs) {
-    out.printf("%-12s %6s %8s %13s %13s  %-15s %10s%n",
+    out.printf(
+        "%-12s %6s %8s %13s %13s  %-15s %10s%n",
         "solver", "steps", "f-evals", "abs residual", "rel residual", "stop reason", "time (ms)");
     for (Run run : runs) {
       SolverResult r = run.result;
-      out.printf(Locale.ROOT, "%-12s %6d %8d %13.3e %13.3e  %-15s %10.2f%n",
-          run.kind.label(), r.steps(), r.functionEvaluations(), r.absoluteResidual(),
-          r.relativeResidual(), r.stopReason(), r.elapsedMillis());
+      out.printf(
+          Locale.ROOT,
+          "%-12s %6d %8d %13.3e %13.3e  %-15s %10.2f%n",
+          run.kind.label(),
+          r.steps(),
+          r.functionEvaluations(),
+          r.absoluteResidual(),
+          r.relativeResidual(),
+          r.stopReason(),
+          r.elapsedMillis());
     }
     for (Run run : runs) {
       if (!run.result.converged()) {
-        out.printf("note: %s %s — %s%n", run.kind, run.result.stopReason(),
-            run.result.stopReason().hint());
+        out.printf(
+            "note: %s %s — %s%n",
+            run.kind, run.result.stopReason(), run.result.stopReason().hint());
       }
     }
   }

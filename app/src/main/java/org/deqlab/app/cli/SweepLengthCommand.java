@@ -47,9 +47,20 @@ public final class SweepLengthCommand implements Command {
 
   @Override
   public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args = Arguments.parse(name(), argv,
-        Set.of("--preset", "--config", "--checkpoint", "--lengths", "--batches", "--f-thres",
-            "--json", "--csv"), Set.of());
+    Arguments args =
+        Arguments.parse(
+            name(),
+            argv,
+            Set.of(
+                "--preset",
+                "--config",
+                "--checkpoint",
+                "--lengths",
+                "--batches",
+                "--f-thres",
+                "--json",
+                "--csv"),
+            Set.of());
     Path checkpoint = args.path("--checkpoint");
     List<Integer> lengths = args.integers("--lengths", List.of(25, 50, 100, 200, 400));
     int batches = args.integer("--batches", 2, 1, 1000);
@@ -57,7 +68,8 @@ public final class SweepLengthCommand implements Command {
     Experiment experiment;
     if (checkpoint != null) {
       if (args.has("--preset") || args.has("--config")) {
-        throw new UsageException("sweep-length: --checkpoint carries its own config; drop --preset/--config");
+        throw new UsageException(
+            "sweep-length: --checkpoint carries its own config; drop --preset/--config");
       }
       experiment = Experiment.restore(checkpoint);
     } else {
@@ -66,17 +78,36 @@ public final class SweepLengthCommand implements Command {
     try (experiment) {
       TrainingConfig config = experiment.config();
       SolverOptions options = LengthSweep.options(experiment, threshold);
-      out.printf(Locale.ROOT, "%s: %s solver, tolerance %.1e (%s), f_thres %d%s%n", config.name(),
-          config.forward().solver(), options.tolerance(), options.stopCriterion(), threshold,
+      out.printf(
+          Locale.ROOT,
+          "%s: %s solver, tolerance %.1e (%s), f_thres %d%s%n",
+          config.name(),
+          config.forward().solver(),
+          options.tolerance(),
+          options.stopCriterion(),
+          threshold,
           checkpoint == null ? " (fresh model)" : " (" + checkpoint + ")");
-      out.printf("%8s %11s %9s %14s %10s %12s%n", "length", "mean steps", "max steps",
-          "rel residual", "converged", "ms/solve");
+      out.printf(
+          "%8s %11s %9s %14s %10s %12s%n",
+          "length", "mean steps", "max steps", "rel residual", "converged", "ms/solve");
       List<Point> points;
       try {
-        points = LengthSweep.run(experiment, lengths, batches, threshold,
-            point -> out.printf(Locale.ROOT, "%8d %11.1f %9d %14.3e %9.0f%% %12.1f%n", point.length(),
-                point.meanSteps(), point.maxSteps(), point.meanRelativeResidual(),
-                100 * point.convergedFraction(), point.millisPerSolve()));
+        points =
+            LengthSweep.run(
+                experiment,
+                lengths,
+                batches,
+                threshold,
+                point ->
+                    out.printf(
+                        Locale.ROOT,
+                        "%8d %11.1f %9d %14.3e %9.0f%% %12.1f%n",
+                        point.length(),
+                        point.meanSteps(),
+                        point.maxSteps(),
+                        point.meanRelativeResidual(),
+                        100 * point.convergedFraction(),
+                        point.millisPerSolve()));
       } catch (IllegalArgumentException e) {
         throw new UsageException("sweep-length: " + e.getMessage());
       }
@@ -94,10 +125,20 @@ public final class SweepLengthCommand implements Command {
       }
       Path csv = args.path("--csv");
       if (csv != null) {
-        StringBuilder text = new StringBuilder("length,mean_steps,max_steps,mean_relative_residual,converged_fraction,ms_per_solve\n");
+        StringBuilder text =
+            new StringBuilder(
+                "length,mean_steps,max_steps,mean_relative_residual,converged_fraction,ms_per_solve\n");
         for (Point p : points) {
-          text.append(String.format(Locale.ROOT, "%d,%.3f,%d,%.6e,%.3f,%.3f%n", p.length(), p.meanSteps(),
-              p.maxSteps(), p.meanRelativeResidual(), p.convergedFraction(), p.millisPerSolve()));
+          text.append(
+              String.format(
+                  Locale.ROOT,
+                  "%d,%.3f,%d,%.6e,%.3f,%.3f%n",
+                  p.length(),
+                  p.meanSteps(),
+                  p.maxSteps(),
+                  p.meanRelativeResidual(),
+                  p.convergedFraction(),
+                  p.millisPerSolve()));
         }
         Path parent = csv.toAbsolutePath().getParent();
         if (parent != null) {
@@ -109,5 +150,4 @@ public final class SweepLengthCommand implements Command {
     }
     return 0;
   }
-
 }

@@ -55,20 +55,32 @@ public final class TrainCommand implements Command {
 
   @Override
   public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args = Arguments.parse(name(), argv,
-        Set.of("--preset", "--config", "--steps", "--out", "--device", "--seed"), Set.of());
+    Arguments args =
+        Arguments.parse(
+            name(),
+            argv,
+            Set.of("--preset", "--config", "--steps", "--out", "--device", "--seed"),
+            Set.of());
     TrainingConfig config = ConfigOptions.load(args, name(), true);
     if (args.has("--steps")) {
-      config = ConfigOptions.withSteps(config, args.integer("--steps", config.steps(), 1, 10_000_000));
+      config =
+          ConfigOptions.withSteps(config, args.integer("--steps", config.steps(), 1, 10_000_000));
     }
     if (args.has("--device") || args.has("--seed")) {
-      config = ConfigOptions.withDeviceAndSeed(config, args.string("--device", config.device()),
-          args.longValue("--seed", config.seed()));
+      config =
+          ConfigOptions.withDeviceAndSeed(
+              config,
+              args.string("--device", config.device()),
+              args.longValue("--seed", config.seed()));
     }
     Path outDir = args.path("--out");
     if (outDir == null) {
-      outDir = Path.of("runs", config.name() + "-"
-          + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      outDir =
+          Path.of(
+              "runs",
+              config.name()
+                  + "-"
+                  + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
     return train(config, outDir, out);
   }
@@ -76,20 +88,31 @@ public final class TrainCommand implements Command {
   static int train(TrainingConfig config, Path outDir, PrintStream out) throws IOException {
     RunControl control = new RunControl();
     Thread main = Thread.currentThread();
-    Thread hook = new Thread(() -> {
-      control.requestStop();
-      try {
-        main.join(120_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread hook =
+        new Thread(
+            () -> {
+              control.requestStop();
+              try {
+                main.join(120_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     Runtime.getRuntime().addShutdownHook(hook);
     try (Experiment experiment = Experiment.create(config);
-        RunLog log = RunLog.create(outDir.resolve("run.jsonl"), experiment.config(),
-            Provenance.capture(experiment.device()), experiment.data().describe())) {
-      out.printf(Locale.ROOT, "training %s on %s (%s) — %s%n", config.name(), experiment.device(),
-          DeqEngine.versions(), experiment.data().describe());
+        RunLog log =
+            RunLog.create(
+                outDir.resolve("run.jsonl"),
+                experiment.config(),
+                Provenance.capture(experiment.device()),
+                experiment.data().describe())) {
+      out.printf(
+          Locale.ROOT,
+          "training %s on %s (%s) — %s%n",
+          config.name(),
+          experiment.device(),
+          DeqEngine.versions(),
+          experiment.data().describe());
       out.println(experiment.precisionNote());
       if (Double.isFinite(experiment.data().baselineLoss())) {
         out.printf(Locale.ROOT, "trivial baseline loss: %.4f%n", experiment.data().baselineLoss());
@@ -100,24 +123,35 @@ public final class TrainCommand implements Command {
       experiment.stream().subscribe(progress);
       TrainingEvent.Finished finished;
       try {
-        finished = experiment.trainer().run(control, step -> {
-          try {
-            Path checkpoint = outDir.resolve("checkpoint-" + step + ".ckpt");
-            Checkpoint.save(checkpoint, experiment.trainer());
-            Checkpoint.save(outDir.resolve("last.ckpt"), experiment.trainer());
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+        finished =
+            experiment
+                .trainer()
+                .run(
+                    control,
+                    step -> {
+                      try {
+                        Path checkpoint = outDir.resolve("checkpoint-" + step + ".ckpt");
+                        Checkpoint.save(checkpoint, experiment.trainer());
+                        Checkpoint.save(outDir.resolve("last.ckpt"), experiment.trainer());
+                      } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                      }
+                    });
       } catch (TrainingFailedException e) {
-        out.println("the run failed; " + log.file() + " keeps everything logged up to step "
-            + e.finished().step());
+        out.println(
+            "the run failed; "
+                + log.file()
+                + " keeps everything logged up to step "
+                + e.finished().step());
         throw e;
       }
       if (!"completed".equals(finished.reason())) {
         Checkpoint.save(outDir.resolve("last.ckpt"), experiment.trainer());
       }
-      out.printf(Locale.ROOT, "done in %.1f s; checkpoint %s%n", progress.elapsedSeconds(),
+      out.printf(
+          Locale.ROOT,
+          "done in %.1f s; checkpoint %s%n",
+          progress.elapsedSeconds(),
           outDir.resolve("last.ckpt"));
       return 0;
     } finally {

@@ -18,9 +18,9 @@ import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.core.train.TrainingData;
 
 /**
- * One experiment assembled from its config: device and manager, data, model, trainer, live
- * settings and metric stream. The command line and the workbench window build experiments the
- * same way, here. Must be created and used on the engine thread.
+ * One experiment assembled from its config: device and manager, data, model, trainer, live settings
+ * and metric stream. The command line and the workbench window build experiments the same way,
+ * here. Must be created and used on the engine thread.
  */
 public final class Experiment implements AutoCloseable {
   private final TrainingConfig requested;
@@ -58,8 +58,8 @@ public final class Experiment implements AutoCloseable {
   }
 
   /**
-   * A fresh experiment: parameters initialized from the config's seed. A float32 config passes
-   * the {@link PrecisionGate} first, which may move convolutional cells to the unfolded path (see
+   * A fresh experiment: parameters initialized from the config's seed. A float32 config passes the
+   * {@link PrecisionGate} first, which may move convolutional cells to the unfolded path (see
    * {@link #config()} and {@link #precisionNote()}) or refuse with a {@link
    * org.deqlab.core.numerics.PrecisionCheckFailedException}.
    */

@@ -10,8 +10,8 @@ import org.deqlab.core.train.TrainingConfigs;
 
 /**
  * A saved experiment ({@code .deq.json}): its config, and where its run log and last checkpoint
- * are, so reopening a finished run shows its plots without retraining. Paths are stored relative
- * to the file when they lie beside it, so a run folder can be moved as a whole.
+ * are, so reopening a finished run shows its plots without retraining. Paths are stored relative to
+ * the file when they lie beside it, so a run folder can be moved as a whole.
  *
  * @param config the experiment's config
  * @param runLog the run log, or null before the first run
@@ -36,25 +36,31 @@ public record ExperimentFile(TrainingConfig config, Path runLog, Path checkpoint
     try {
       root = TrainingConfigs.JSON.readTree(Files.readString(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read experiment " + file + ": " + firstLine(e.getMessage()), e);
+      throw new IllegalArgumentException(
+          "cannot read experiment " + file + ": " + firstLine(e.getMessage()), e);
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("experiment " + file + " is not a JSON object");
     }
     if (root.path("format").asInt(-1) != FORMAT) {
-      throw new IllegalArgumentException("experiment " + file + ": field 'format' must be " + FORMAT);
+      throw new IllegalArgumentException(
+          "experiment " + file + ": field 'format' must be " + FORMAT);
     }
     if (!root.path("config").isObject()) {
       throw new IllegalArgumentException("experiment " + file + ": field 'config' is missing");
     }
-    TrainingConfig config = TrainingConfigs.fromJson((ObjectNode) root.get("config"), file + " (config)");
+    TrainingConfig config =
+        TrainingConfigs.fromJson((ObjectNode) root.get("config"), file + " (config)");
     Path base = file.toAbsolutePath().getParent();
-    return new ExperimentFile(config, resolve(base, root.path("runLog")), resolve(base, root.path("checkpoint")));
+    return new ExperimentFile(
+        config, resolve(base, root.path("runLog")), resolve(base, root.path("checkpoint")));
   }
 
   private static String relative(Path base, Path target) {
     Path absolute = target.toAbsolutePath();
-    return base != null && absolute.startsWith(base) ? base.relativize(absolute).toString() : absolute.toString();
+    return base != null && absolute.startsWith(base)
+        ? base.relativize(absolute).toString()
+        : absolute.toString();
   }
 
   private static Path resolve(Path base, JsonNode node) {

@@ -26,8 +26,12 @@ public final class LengthSweep {
 
   /** One sequence length's measurement (means over the evaluated batches). */
   public record Point(
-      int length, double meanSteps, int maxSteps, double meanRelativeResidual,
-      double convergedFraction, double millisPerSolve) {}
+      int length,
+      double meanSteps,
+      int maxSteps,
+      double meanRelativeResidual,
+      double convergedFraction,
+      double millisPerSolve) {}
 
   private LengthSweep() {}
 
@@ -37,20 +41,34 @@ public final class LengthSweep {
   }
 
   public static List<Point> run(
-      Experiment experiment, List<Integer> lengths, int batches, int threshold, Consumer<Point> onPoint) {
+      Experiment experiment,
+      List<Integer> lengths,
+      int batches,
+      int threshold,
+      Consumer<Point> onPoint) {
     TrainingConfig config = experiment.config();
     if (config.task().kind().equals("shapes")) {
       throw new IllegalArgumentException(
           "a length sweep needs a sequence task; " + config.name() + " is an image task");
     }
-    DeqLayer layer = new DeqLayer(experiment.model().cell(), config.forward().solver(),
-        options(experiment, threshold), BackwardMode.oneStep());
+    DeqLayer layer =
+        new DeqLayer(
+            experiment.model().cell(),
+            config.forward().solver(),
+            options(experiment, threshold),
+            BackwardMode.oneStep());
     ParameterStore parameters = new ParameterStore(experiment.manager(), false);
     List<Point> points = new ArrayList<>();
     for (int length : lengths) {
-      TrainingConfig.Task task = new TrainingConfig.Task(config.task().kind(), length,
-          config.task().batchSize(), config.task().corpus(), batches);
-      TrainingData data = TaskDataFactory.create(task, config.seed(), DeqEngine.parseDataType(config.dtype()));
+      TrainingConfig.Task task =
+          new TrainingConfig.Task(
+              config.task().kind(),
+              length,
+              config.task().batchSize(),
+              config.task().corpus(),
+              batches);
+      TrainingData data =
+          TaskDataFactory.create(task, config.seed(), DeqEngine.parseDataType(config.dtype()));
       double steps = 0;
       int maxSteps = 0;
       double residual = 0;
@@ -70,7 +88,8 @@ public final class LengthSweep {
         }
       }
       int n = evalBatches.size();
-      Point point = new Point(length, steps / n, maxSteps, residual / n, (double) converged / n, millis / n);
+      Point point =
+          new Point(length, steps / n, maxSteps, residual / n, (double) converged / n, millis / n);
       points.add(point);
       onPoint.accept(point);
     }

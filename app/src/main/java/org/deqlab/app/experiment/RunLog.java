@@ -40,8 +40,13 @@ public final class RunLog implements AutoCloseable {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    BufferedWriter writer =
+        Files.newBufferedWriter(
+            file,
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
     RunLog log = new RunLog(file, writer);
     ObjectNode header = JSON.createObjectNode();
     header.put("type", "header");
@@ -91,15 +96,16 @@ public final class RunLog implements AutoCloseable {
   }
 
   /**
-   * A log read back: its header and its events, in order. Lines that cannot be parsed (a run
-   * killed mid-line) are skipped and counted.
+   * A log read back: its header and its events, in order. Lines that cannot be parsed (a run killed
+   * mid-line) are skipped and counted.
    */
   public record Contents(JsonNode header, List<JsonNode> events, int unreadableLines) {
     public TrainingConfig config() {
       try {
         return JSON.treeToValue(header.get("config"), TrainingConfig.class);
       } catch (IOException e) {
-        throw new IllegalArgumentException("run log header has a malformed config: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "run log header has a malformed config: " + e.getMessage(), e);
       }
     }
 

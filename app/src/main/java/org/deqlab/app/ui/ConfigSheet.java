@@ -22,128 +22,172 @@ import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.core.train.TrainingConfigs;
 
 /**
- * The experiment panel: every field of a {@link TrainingConfig} as a property-sheet row, grouped
- * by section (task, model, forward, backward, optimizer, jacobian, run). Edits go to a JSON draft;
+ * The experiment panel: every field of a {@link TrainingConfig} as a property-sheet row, grouped by
+ * section (task, model, forward, backward, optimizer, jacobian, run). Edits go to a JSON draft;
  * {@link #build()} turns the draft into a validated config, whose error names the field.
  */
 final class ConfigSheet {
-  private static final Map<String, List<String>> CHOICES = Map.ofEntries(
-      Map.entry("task.kind", List.of("copy-memory", "char-lm", "shapes")),
-      Map.entry("model.cell", List.of("transformer", "trellisnet", "conv", "mlp")),
-      Map.entry("model.layer", List.of("deq", "unrolled")),
-      Map.entry("model.convolution", List.of("auto", "native", "padded", "unfolded")),
-      Map.entry("forward.solver", List.of("anderson", "broyden", "fixed-point")),
-      Map.entry("backward.mode", List.of("implicit", "phantom", "one-step")),
-      Map.entry("backward.solver", List.of("anderson", "broyden", "fixed-point")),
-      Map.entry("forward.options.stopCriterion", List.of("rel", "abs")),
-      Map.entry("backward.options.stopCriterion", List.of("rel", "abs")),
-      Map.entry("dtype", List.of("float32", "float64")));
+  private static final Map<String, List<String>> CHOICES =
+      Map.ofEntries(
+          Map.entry("task.kind", List.of("copy-memory", "char-lm", "shapes")),
+          Map.entry("model.cell", List.of("transformer", "trellisnet", "conv", "mlp")),
+          Map.entry("model.layer", List.of("deq", "unrolled")),
+          Map.entry("model.convolution", List.of("auto", "native", "padded", "unfolded")),
+          Map.entry("forward.solver", List.of("anderson", "broyden", "fixed-point")),
+          Map.entry("backward.mode", List.of("implicit", "phantom", "one-step")),
+          Map.entry("backward.solver", List.of("anderson", "broyden", "fixed-point")),
+          Map.entry("forward.options.stopCriterion", List.of("rel", "abs")),
+          Map.entry("backward.options.stopCriterion", List.of("rel", "abs")),
+          Map.entry("dtype", List.of("float32", "float64")));
+
   /** Display names of the fields; the path is the tooltip's first word. */
-  private static final Map<String, String> LABELS = Map.ofEntries(
-      Map.entry("name", "name"),
-      Map.entry("task.kind", "task"),
-      Map.entry("task.sequenceLength", "length T"),
-      Map.entry("task.batchSize", "batch size"),
-      Map.entry("task.corpus", "corpus"),
-      Map.entry("task.evalBatches", "eval batches"),
-      Map.entry("model.cell", "cell"),
-      Map.entry("model.layer", "layer"),
-      Map.entry("model.depth", "unrolled depth L"),
-      Map.entry("model.pretrainDepth", "pretrain depth"),
-      Map.entry("model.embedding", "embedding width"),
-      Map.entry("model.hidden", "state width d"),
-      Map.entry("model.heads", "attention heads"),
-      Map.entry("model.feedForward", "feed-forward"),
-      Map.entry("model.kernelSize", "kernel size"),
-      Map.entry("model.dilation", "dilation"),
-      Map.entry("model.dropout", "dropout"),
-      Map.entry("model.weightNorm", "weight norm"),
-      Map.entry("model.initScale", "init scale"),
-      Map.entry("model.convolution", "convolution path"),
-      Map.entry("forward.solver", "forward solver"),
-      Map.entry("backward.mode", "backward mode"),
-      Map.entry("backward.solver", "backward solver"),
-      Map.entry("backward.phantomSteps", "phantom steps"),
-      Map.entry("backward.phantomDamping", "phantom damping"),
-      Map.entry("optimizer.learningRate", "learning rate"),
-      Map.entry("optimizer.warmupSteps", "warm-up steps"),
-      Map.entry("optimizer.minLearningRate", "min rate"),
-      Map.entry("optimizer.clipNorm", "clip norm"),
-      Map.entry("optimizer.weightDecay", "weight decay"),
-      Map.entry("jacobian.weight", "Jacobian weight γ"),
-      Map.entry("jacobian.probes", "Hutchinson probes"),
-      Map.entry("jacobian.every", "regularize every"),
-      Map.entry("jacobian.probeEvery", "probe every"),
-      Map.entry("jacobian.probeProducts", "products per probe"),
-      Map.entry("steps", "steps"),
-      Map.entry("pretrainSteps", "pretrain steps"),
-      Map.entry("evalEvery", "evaluate every"),
-      Map.entry("checkpointEvery", "checkpoint every"),
-      Map.entry("seed", "seed"),
-      Map.entry("device", "device"),
-      Map.entry("dtype", "dtype"));
+  private static final Map<String, String> LABELS =
+      Map.ofEntries(
+          Map.entry("name", "name"),
+          Map.entry("task.kind", "task"),
+          Map.entry("task.sequenceLength", "length T"),
+          Map.entry("task.batchSize", "batch size"),
+          Map.entry("task.corpus", "corpus"),
+          Map.entry("task.evalBatches", "eval batches"),
+          Map.entry("model.cell", "cell"),
+          Map.entry("model.layer", "layer"),
+          Map.entry("model.depth", "unrolled depth L"),
+          Map.entry("model.pretrainDepth", "pretrain depth"),
+          Map.entry("model.embedding", "embedding width"),
+          Map.entry("model.hidden", "state width d"),
+          Map.entry("model.heads", "attention heads"),
+          Map.entry("model.feedForward", "feed-forward"),
+          Map.entry("model.kernelSize", "kernel size"),
+          Map.entry("model.dilation", "dilation"),
+          Map.entry("model.dropout", "dropout"),
+          Map.entry("model.weightNorm", "weight norm"),
+          Map.entry("model.initScale", "init scale"),
+          Map.entry("model.convolution", "convolution path"),
+          Map.entry("forward.solver", "forward solver"),
+          Map.entry("backward.mode", "backward mode"),
+          Map.entry("backward.solver", "backward solver"),
+          Map.entry("backward.phantomSteps", "phantom steps"),
+          Map.entry("backward.phantomDamping", "phantom damping"),
+          Map.entry("optimizer.learningRate", "learning rate"),
+          Map.entry("optimizer.warmupSteps", "warm-up steps"),
+          Map.entry("optimizer.minLearningRate", "min rate"),
+          Map.entry("optimizer.clipNorm", "clip norm"),
+          Map.entry("optimizer.weightDecay", "weight decay"),
+          Map.entry("jacobian.weight", "Jacobian weight γ"),
+          Map.entry("jacobian.probes", "Hutchinson probes"),
+          Map.entry("jacobian.every", "regularize every"),
+          Map.entry("jacobian.probeEvery", "probe every"),
+          Map.entry("jacobian.probeProducts", "products per probe"),
+          Map.entry("steps", "steps"),
+          Map.entry("pretrainSteps", "pretrain steps"),
+          Map.entry("evalEvery", "evaluate every"),
+          Map.entry("checkpointEvery", "checkpoint every"),
+          Map.entry("seed", "seed"),
+          Map.entry("device", "device"),
+          Map.entry("dtype", "dtype"));
+
   /** Labels of the solver options, shared by the forward and the backward solver. */
-  private static final Map<String, String> OPTION_LABELS = Map.ofEntries(
-      Map.entry("maxIterations", "max iters"),
-      Map.entry("tolerance", "tolerance (eps)"),
-      Map.entry("stopCriterion", "stop criterion"),
-      Map.entry("andersonMemory", "Anderson memory m"),
-      Map.entry("andersonRegularization", "Anderson λ"),
-      Map.entry("andersonMixing", "Anderson β"),
-      Map.entry("broydenMemory", "Broyden memory"),
-      Map.entry("lineSearch", "line search"),
-      Map.entry("damping", "damping τ"),
-      Map.entry("divergenceFactor", "divergence factor"));
-  private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
-      Map.entry("forward.options.maxIterations", "f_thres: the most iterations of the forward solve"),
-      Map.entry("backward.options.maxIterations", "b_thres: the most iterations of the backward (adjoint) solve"),
-      Map.entry("forward.options.tolerance", "eps: stop when every sample's residual is below this"),
-      Map.entry("backward.options.tolerance", "stop the backward solve when every residual is below this"),
-      Map.entry("forward.options.stopCriterion", "rel: ‖f(z) − z‖ / ‖f(z)‖; abs: ‖f(z) − z‖"),
-      Map.entry("model.layer", "deq: solve for the fixed point; unrolled: apply the cell 'depth' times"),
-      Map.entry("model.depth", "depth L of the unrolled weight-tied stack (model.layer = unrolled)"),
-      Map.entry("model.convolution", "auto: the engine's convolution where its float32 gradient is"
-          + " right on this CPU, and where it is not the cheaper fix (unfolded over time, padded to"
-          + " 16 output channels over images; checked before a run); native; padded; unfolded"),
-      Map.entry("backward.mode", "implicit: solve the adjoint fixed point (IFT); phantom: a few damped"
-          + " unrolled steps; one-step: differentiate through one application of f"),
-      Map.entry("jacobian.weight", "γ: weight of the Jacobian regularization ‖J‖²_F/d in the loss (0 = off)"),
-      Map.entry("jacobian.every", "apply the Jacobian regularization every this many steps"),
-      Map.entry("jacobian.probeEvery", "estimate ρ(J), ‖J‖²_F/d and Ritz values every this many steps"),
-      Map.entry("pretrainSteps", "the first steps train a shallow unrolled stack (the DEQ papers' warm-up)"),
-      Map.entry("device", "where tensors live; GPUs are offered only when the engine sees one"));
+  private static final Map<String, String> OPTION_LABELS =
+      Map.ofEntries(
+          Map.entry("maxIterations", "max iters"),
+          Map.entry("tolerance", "tolerance (eps)"),
+          Map.entry("stopCriterion", "stop criterion"),
+          Map.entry("andersonMemory", "Anderson memory m"),
+          Map.entry("andersonRegularization", "Anderson λ"),
+          Map.entry("andersonMixing", "Anderson β"),
+          Map.entry("broydenMemory", "Broyden memory"),
+          Map.entry("lineSearch", "line search"),
+          Map.entry("damping", "damping τ"),
+          Map.entry("divergenceFactor", "divergence factor"));
+
+  private static final Map<String, String> DESCRIPTIONS =
+      Map.ofEntries(
+          Map.entry(
+              "forward.options.maxIterations", "f_thres: the most iterations of the forward solve"),
+          Map.entry(
+              "backward.options.maxIterations",
+              "b_thres: the most iterations of the backward (adjoint) solve"),
+          Map.entry(
+              "forward.options.tolerance", "eps: stop when every sample's residual is below this"),
+          Map.entry(
+              "backward.options.tolerance",
+              "stop the backward solve when every residual is below this"),
+          Map.entry("forward.options.stopCriterion", "rel: ‖f(z) − z‖ / ‖f(z)‖; abs: ‖f(z) − z‖"),
+          Map.entry(
+              "model.layer",
+              "deq: solve for the fixed point; unrolled: apply the cell 'depth' times"),
+          Map.entry(
+              "model.depth", "depth L of the unrolled weight-tied stack (model.layer = unrolled)"),
+          Map.entry(
+              "model.convolution",
+              "auto: the engine's convolution where its float32 gradient is"
+                  + " right on this CPU, and where it is not the cheaper fix (unfolded over time, padded to"
+                  + " 16 output channels over images; checked before a run); native; padded; unfolded"),
+          Map.entry(
+              "backward.mode",
+              "implicit: solve the adjoint fixed point (IFT); phantom: a few damped"
+                  + " unrolled steps; one-step: differentiate through one application of f"),
+          Map.entry(
+              "jacobian.weight",
+              "γ: weight of the Jacobian regularization ‖J‖²_F/d in the loss (0 = off)"),
+          Map.entry("jacobian.every", "apply the Jacobian regularization every this many steps"),
+          Map.entry(
+              "jacobian.probeEvery",
+              "estimate ρ(J), ‖J‖²_F/d and Ritz values every this many steps"),
+          Map.entry(
+              "pretrainSteps",
+              "the first steps train a shallow unrolled stack (the DEQ papers' warm-up)"),
+          Map.entry(
+              "device", "where tensors live; GPUs are offered only when the engine sees one"));
+
   /** Sections in the order a user sets up an experiment. */
-  private static final List<String> CATEGORIES = List.of(
-      "Task", "Model", "Forward solver", "Backward", "Jacobian", "Optimizer", "Run");
-  private static final Map<String, String> CATEGORY_OF_SECTION = Map.of(
-      "task", "Task", "model", "Model", "forward", "Forward solver", "backward", "Backward",
-      "jacobian", "Jacobian", "optimizer", "Optimizer");
+  private static final List<String> CATEGORIES =
+      List.of("Task", "Model", "Forward solver", "Backward", "Jacobian", "Optimizer", "Run");
+
+  private static final Map<String, String> CATEGORY_OF_SECTION =
+      Map.of(
+          "task",
+          "Task",
+          "model",
+          "Model",
+          "forward",
+          "Forward solver",
+          "backward",
+          "Backward",
+          "jacobian",
+          "Jacobian",
+          "optimizer",
+          "Optimizer");
 
   private final PropertySheet sheet = new PropertySheet();
   private final ReadOnlyIntegerProperty gpuCount;
   private ObjectNode draft;
 
-  /** @param gpuCount CUDA devices the engine sees (-1 while it starts), for the device choice */
+  /**
+   * @param gpuCount CUDA devices the engine sees (-1 while it starts), for the device choice
+   */
   ConfigSheet(ReadOnlyIntegerProperty gpuCount) {
     this.gpuCount = gpuCount;
     sheet.setId("experiment-sheet");
     sheet.setMode(PropertySheet.Mode.CATEGORY);
     sheet.setSearchBoxVisible(true);
     sheet.setModeSwitcherVisible(false);
-    sheet.setCategoryComparator((a, b) -> Integer.compare(CATEGORIES.indexOf(a), CATEGORIES.indexOf(b)));
+    sheet.setCategoryComparator(
+        (a, b) -> Integer.compare(CATEGORIES.indexOf(a), CATEGORIES.indexOf(b)));
     DefaultPropertyEditorFactory defaults = new DefaultPropertyEditorFactory();
-    sheet.setPropertyEditorFactory(item -> {
-      Field field = (Field) item;
-      if (field.path.equals("device")) {
-        return new DeviceEditor(field, gpuCount);
-      }
-      List<String> choices = CHOICES.get(field.path);
-      if (choices != null) {
-        return Editors.createChoiceEditor(item, choices);
-      }
-      PropertyEditor<?> editor = defaults.call(item);
-      return editor;
-    });
+    sheet.setPropertyEditorFactory(
+        item -> {
+          Field field = (Field) item;
+          if (field.path.equals("device")) {
+            return new DeviceEditor(field, gpuCount);
+          }
+          List<String> choices = CHOICES.get(field.path);
+          if (choices != null) {
+            return Editors.createChoiceEditor(item, choices);
+          }
+          PropertyEditor<?> editor = defaults.call(item);
+          return editor;
+        });
   }
 
   PropertySheet node() {
@@ -295,17 +339,25 @@ final class ConfigSheet {
       box.setId("device-choice");
       fill(box, gpuCount.get());
       gpuCount.addListener((obs, before, after) -> fill(box, after.intValue()));
-      box.setCellFactory(list -> new ListCell<>() {
-        @Override
-        protected void updateItem(String value, boolean empty) {
-          super.updateItem(value, empty);
-          setText(empty ? null : value + (!empty && unavailable(value, gpuCount.get()) ? "  (unavailable)" : ""));
-          boolean unavailable = !empty && unavailable(value, gpuCount.get());
-          setDisable(unavailable);
-          setOpacity(unavailable ? 0.45 : 1);
-          setTooltip(unavailable ? new Tooltip(gpuReason(gpuCount.get())) : null);
-        }
-      });
+      box.setCellFactory(
+          list ->
+              new ListCell<>() {
+                @Override
+                protected void updateItem(String value, boolean empty) {
+                  super.updateItem(value, empty);
+                  setText(
+                      empty
+                          ? null
+                          : value
+                              + (!empty && unavailable(value, gpuCount.get())
+                                  ? "  (unavailable)"
+                                  : ""));
+                  boolean unavailable = !empty && unavailable(value, gpuCount.get());
+                  setDisable(unavailable);
+                  setOpacity(unavailable ? 0.45 : 1);
+                  setTooltip(unavailable ? new Tooltip(gpuReason(gpuCount.get())) : null);
+                }
+              });
     }
 
     private static void fill(ComboBox<String> box, int gpus) {
@@ -327,7 +379,8 @@ final class ConfigSheet {
     }
 
     static String gpuReason(int gpus) {
-      return gpus < 0 ? "GPU: the engine is still starting; wait a moment"
+      return gpus < 0
+          ? "GPU: the engine is still starting; wait a moment"
           : "No GPU: the engine sees no CUDA device (this build ships PyTorch's CPU natives;"
               + " CUDA natives and a driver are needed for gpu)";
     }

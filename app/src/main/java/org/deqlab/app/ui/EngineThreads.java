@@ -2,9 +2,9 @@ package org.deqlab.app.ui;
 
 /**
  * Sizes PyTorch's thread pools before the engine starts. With as many intra-op threads as cores,
- * PyTorch's OpenMP workers spin against the JavaFX thread (which draws the charts in software)
- * and against any other process: on a 2-core machine a training step was measured ten times
- * slower. One core is left free; a value the user set with {@code -D} wins.
+ * PyTorch's OpenMP workers spin against the JavaFX thread (which draws the charts in software) and
+ * against any other process: on a 2-core machine a training step was measured ten times slower. One
+ * core is left free; a value the user set with {@code -D} wins.
  */
 public final class EngineThreads {
   private EngineThreads() {}

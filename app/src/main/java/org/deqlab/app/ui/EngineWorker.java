@@ -9,17 +9,20 @@ import org.deqlab.core.engine.Autograd;
 
 /**
  * The one thread on which all engine work of the window runs (experiment creation, training,
- * sweeps, memory measurements). One thread because PyTorch's gradient mode is thread-local and
- * DJL allows one gradient collector per process; the JavaFX thread never waits on it.
+ * sweeps, memory measurements). One thread because PyTorch's gradient mode is thread-local and DJL
+ * allows one gradient collector per process; the JavaFX thread never waits on it.
  */
 final class EngineWorker implements AutoCloseable {
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           runnable -> {
-            Thread thread = new Thread(() -> {
-              Autograd.setRecording(false);
-              runnable.run();
-            }, "deq-engine");
+            Thread thread =
+                new Thread(
+                    () -> {
+                      Autograd.setRecording(false);
+                      runnable.run();
+                    },
+                    "deq-engine");
             thread.setDaemon(true);
             return thread;
           });

@@ -57,11 +57,12 @@ final class ExperimentViewModel implements AutoCloseable {
   private final Queue<TrainingEvent> queue = new ConcurrentLinkedQueue<>();
   private final LiveSolve liveSolve = new LiveSolve();
   private final ScheduledExecutorService drainTicker =
-      Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "deq-ui-drain");
-        thread.setDaemon(true);
-        return thread;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "deq-ui-drain");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final ObjectProperty<TrainingConfig> config = new SimpleObjectProperty<>();
   private final ObjectProperty<RunState> state = new SimpleObjectProperty<>(RunState.IDLE);
@@ -86,25 +87,31 @@ final class ExperimentViewModel implements AutoCloseable {
   ExperimentViewModel(TrainingConfig initial, Path runsRoot) {
     this.runsRoot = runsRoot;
     config.set(initial);
-    drainTicker.scheduleWithFixedDelay(this::scheduleDrain, DRAIN_INTERVAL_MILLIS,
-        DRAIN_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    drainTicker.scheduleWithFixedDelay(
+        this::scheduleDrain, DRAIN_INTERVAL_MILLIS, DRAIN_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     // Starting PyTorch takes a moment: do it on the engine thread, never on the JavaFX thread.
-    engine.submit(DeqEngine::gpuCount)
+    engine
+        .submit(DeqEngine::gpuCount)
         .thenAccept(count -> Platform.runLater(() -> gpuCount.set(count)))
-        .exceptionally(error -> {
-          Platform.runLater(() -> {
-            gpuCount.set(0);
-            status.set("The engine did not start: " + rootMessage(error));
-          });
-          return null;
-        });
+        .exceptionally(
+            error -> {
+              Platform.runLater(
+                  () -> {
+                    gpuCount.set(0);
+                    status.set("The engine did not start: " + rootMessage(error));
+                  });
+              return null;
+            });
   }
 
   void attach(ChartSink chartSink) {
     this.sink = chartSink;
   }
 
-  /** Where the config of the next run comes from (the experiment panel's edits); default: {@link #config()}. */
+  /**
+   * Where the config of the next run comes from (the experiment panel's edits); default: {@link
+   * #config()}.
+   */
   void setDraft(Supplier<TrainingConfig> source) {
     this.draft = source;
   }
@@ -152,8 +159,11 @@ final class ExperimentViewModel implements AutoCloseable {
   /** Starts training the current config in a new run folder. */
   CompletableFuture<Void> start() {
     TrainingConfig runConfig = config.get();
-    Path directory = runsRoot.resolve(runConfig.name() + "-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
+    Path directory =
+        runsRoot.resolve(
+            runConfig.name()
+                + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
     runDirectory.set(directory);
     RunControl runControl = new RunControl();
     control = runControl;
@@ -169,43 +179,66 @@ final class ExperimentViewModel implements AutoCloseable {
     if (sink != null) {
       sink.clear(runConfig);
     }
-    return engine.run(() -> {
-      closeExperiment();
-      Experiment created = Experiment.create(runConfig);
-      experiment = created;
-      liveSettings = created.settings();
-      created.trainer().setSolverListeners(liveSolve, liveSolve);
-      try (RunLog log = RunLog.create(directory.resolve("run.jsonl"), created.config(),
-          Provenance.capture(created.device()), created.data().describe())) {
-        created.stream().subscribe(log::append);
-        created.stream().subscribe(queue::add);
-        String deviceName = created.device().isGpu() ? "gpu:" + created.device().getDeviceId() : "cpu";
-        String precision = created.precisionNote();
-        Platform.runLater(() -> {
-          device = deviceName;
-          if (state.get() == RunState.STARTING) {
-            state.set(RunState.RUNNING);
-            status.set("Running " + runConfig.name() + " on " + deviceName + " (" + precision
-                + "): waiting for the first step…");
-          }
-        });
-        TrainingEvent.Finished finished =
-            created.trainer().run(runControl, completed -> saveCheckpoint(created, directory));
-        if (!"completed".equals(finished.reason())) {
-          saveCheckpoint(created, directory);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }).whenComplete((ignored, error) -> Platform.runLater(() -> {
-      if (error != null) {
-        drainQueue();
-        state.set(RunState.FAILED);
-        status.set(rootCause(error) instanceof IllegalArgumentException
-            ? "Run refused: " + rootMessage(error)
-            : "Run failed: " + rootMessage(error) + " (the run log keeps what was logged)");
-      }
-    }));
+    return engine
+        .run(
+            () -> {
+              closeExperiment();
+              Experiment created = Experiment.create(runConfig);
+              experiment = created;
+              liveSettings = created.settings();
+              created.trainer().setSolverListeners(liveSolve, liveSolve);
+              try (RunLog log =
+                  RunLog.create(
+                      directory.resolve("run.jsonl"),
+                      created.config(),
+                      Provenance.capture(created.device()),
+                      created.data().describe())) {
+                created.stream().subscribe(log::append);
+                created.stream().subscribe(queue::add);
+                String deviceName =
+                    created.device().isGpu() ? "gpu:" + created.device().getDeviceId() : "cpu";
+                String precision = created.precisionNote();
+                Platform.runLater(
+                    () -> {
+                      device = deviceName;
+                      if (state.get() == RunState.STARTING) {
+                        state.set(RunState.RUNNING);
+                        status.set(
+                            "Running "
+                                + runConfig.name()
+                                + " on "
+                                + deviceName
+                                + " ("
+                                + precision
+                                + "): waiting for the first step…");
+                      }
+                    });
+                TrainingEvent.Finished finished =
+                    created
+                        .trainer()
+                        .run(runControl, completed -> saveCheckpoint(created, directory));
+                if (!"completed".equals(finished.reason())) {
+                  saveCheckpoint(created, directory);
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            })
+        .whenComplete(
+            (ignored, error) ->
+                Platform.runLater(
+                    () -> {
+                      if (error != null) {
+                        drainQueue();
+                        state.set(RunState.FAILED);
+                        status.set(
+                            rootCause(error) instanceof IllegalArgumentException
+                                ? "Run refused: " + rootMessage(error)
+                                : "Run failed: "
+                                    + rootMessage(error)
+                                    + " (the run log keeps what was logged)");
+                      }
+                    }));
   }
 
   private void saveCheckpoint(Experiment running, Path directory) {
@@ -258,16 +291,37 @@ final class ExperimentViewModel implements AutoCloseable {
     if (values.equals(Trainer.initialValues(c)) && c.equals(config.get())) {
       return;
     }
-    config.set(new TrainingConfig(c.name(), c.task(), c.model(),
-        new TrainingConfig.Forward(c.forward().solver(), values.forward()),
-        new TrainingConfig.Backward(c.backward().mode(), c.backward().solver(), values.backward(),
-            c.backward().phantomSteps(), c.backward().phantomDamping()),
-        new TrainingConfig.Optimizer(values.learningRate(), c.optimizer().warmupSteps(),
-            Math.min(c.optimizer().minLearningRate(), values.learningRate()), c.optimizer().clipNorm(),
-            c.optimizer().weightDecay()),
-        new TrainingConfig.Jacobian(values.jacobianWeight(), c.jacobian().probes(), c.jacobian().every(),
-            c.jacobian().probeEvery(), c.jacobian().probeProducts()),
-        c.steps(), c.pretrainSteps(), c.evalEvery(), c.checkpointEvery(), c.seed(), c.device(), c.dtype()));
+    config.set(
+        new TrainingConfig(
+            c.name(),
+            c.task(),
+            c.model(),
+            new TrainingConfig.Forward(c.forward().solver(), values.forward()),
+            new TrainingConfig.Backward(
+                c.backward().mode(),
+                c.backward().solver(),
+                values.backward(),
+                c.backward().phantomSteps(),
+                c.backward().phantomDamping()),
+            new TrainingConfig.Optimizer(
+                values.learningRate(),
+                c.optimizer().warmupSteps(),
+                Math.min(c.optimizer().minLearningRate(), values.learningRate()),
+                c.optimizer().clipNorm(),
+                c.optimizer().weightDecay()),
+            new TrainingConfig.Jacobian(
+                values.jacobianWeight(),
+                c.jacobian().probes(),
+                c.jacobian().every(),
+                c.jacobian().probeEvery(),
+                c.jacobian().probeProducts()),
+            c.steps(),
+            c.pretrainSteps(),
+            c.evalEvery(),
+            c.checkpointEvery(),
+            c.seed(),
+            c.device(),
+            c.dtype()));
   }
 
   /** The live values in force (the running experiment's, or the config's). */
@@ -276,7 +330,9 @@ final class ExperimentViewModel implements AutoCloseable {
     return live != null && state.get().active() ? live.peek() : Trainer.initialValues(config.get());
   }
 
-  /** Measures solver steps versus sequence length on the current model (trained so far, or fresh). */
+  /**
+   * Measures solver steps versus sequence length on the current model (trained so far, or fresh).
+   */
   CompletableFuture<Void> sweepLengths(List<Integer> lengths, int threshold) {
     TrainingConfig sweepConfig = config.get();
     Experiment trained = experiment;
@@ -284,33 +340,54 @@ final class ExperimentViewModel implements AutoCloseable {
     String series = fresh ? "untrained model" : "after step " + step.get();
     status.set("Measuring forward solver steps at lengths " + lengths + " (" + series + ")…");
     beginEngineJob();
-    return engine.run(() -> {
-      Experiment target = fresh ? Experiment.create(sweepConfig) : trained;
-      try {
-        int[] measured = {0};
-        LengthSweep.run(target, lengths, 1, threshold, point -> Platform.runLater(() -> {
-          if (sink != null) {
-            sink.showSweepPoint(series, point);
-          }
-          progress.set((double) ++measured[0] / lengths.size());
-          status.set(String.format(Locale.ROOT, "Sweep: length %d needs %.1f forward steps",
-              point.length(), point.meanSteps()));
-        }));
-      } finally {
-        if (fresh) {
-          target.close();
-        }
-      }
-    }).whenComplete((ignored, error) -> Platform.runLater(() -> {
-      endEngineJob();
-      status.set(error == null ? "Sweep done: forward solver steps versus sequence length (" + series + ")"
-          : "Sweep failed: " + rootMessage(error));
-    }));
+    return engine
+        .run(
+            () -> {
+              Experiment target = fresh ? Experiment.create(sweepConfig) : trained;
+              try {
+                int[] measured = {0};
+                LengthSweep.run(
+                    target,
+                    lengths,
+                    1,
+                    threshold,
+                    point ->
+                        Platform.runLater(
+                            () -> {
+                              if (sink != null) {
+                                sink.showSweepPoint(series, point);
+                              }
+                              progress.set((double) ++measured[0] / lengths.size());
+                              status.set(
+                                  String.format(
+                                      Locale.ROOT,
+                                      "Sweep: length %d needs %.1f forward steps",
+                                      point.length(),
+                                      point.meanSteps()));
+                            }));
+              } finally {
+                if (fresh) {
+                  target.close();
+                }
+              }
+            })
+        .whenComplete(
+            (ignored, error) ->
+                Platform.runLater(
+                    () -> {
+                      endEngineJob();
+                      status.set(
+                          error == null
+                              ? "Sweep done: forward solver steps versus sequence length ("
+                                  + series
+                                  + ")"
+                              : "Sweep failed: " + rootMessage(error));
+                    }));
   }
 
   /**
-   * Measures the training-step memory of the current config's cell as a DEQ and as unrolled
-   * stacks of the given depths, reporting each point on the JavaFX thread as it is measured.
+   * Measures the training-step memory of the current config's cell as a DEQ and as unrolled stacks
+   * of the given depths, reporting each point on the JavaFX thread as it is measured.
    */
   CompletableFuture<List<MemoryPoint>> measureMemory(
       List<Integer> depths, int length, int batch, Consumer<MemoryPoint> onPoint) {
@@ -318,20 +395,41 @@ final class ExperimentViewModel implements AutoCloseable {
     beginEngineJob();
     status.set("Measuring training-step memory: DEQ, then unrolled depths " + depths + "…");
     int[] measured = {0};
-    return engine.submit(() -> MemoryMeasurement.run(memoryConfig, depths, length, batch,
-        point -> Platform.runLater(() -> {
-          onPoint.accept(point);
-          progress.set((double) ++measured[0] / (depths.size() + 1));
-          status.set(point.depth() == 0
-              ? String.format(Locale.ROOT, "Memory: DEQ keeps %.1f MiB", point.keptMegabytes())
-              : String.format(Locale.ROOT, "Memory: unrolled L = %d keeps %.1f MiB", point.depth(),
-                  point.keptMegabytes()));
-        })))
-        .whenComplete((points, error) -> Platform.runLater(() -> {
-          endEngineJob();
-          status.set(error == null ? "Memory measured: DEQ and " + depths.size() + " unrolled depths"
-              : "Memory measurement failed: " + rootMessage(error));
-        }));
+    return engine
+        .submit(
+            () ->
+                MemoryMeasurement.run(
+                    memoryConfig,
+                    depths,
+                    length,
+                    batch,
+                    point ->
+                        Platform.runLater(
+                            () -> {
+                              onPoint.accept(point);
+                              progress.set((double) ++measured[0] / (depths.size() + 1));
+                              status.set(
+                                  point.depth() == 0
+                                      ? String.format(
+                                          Locale.ROOT,
+                                          "Memory: DEQ keeps %.1f MiB",
+                                          point.keptMegabytes())
+                                      : String.format(
+                                          Locale.ROOT,
+                                          "Memory: unrolled L = %d keeps %.1f MiB",
+                                          point.depth(),
+                                          point.keptMegabytes()));
+                            })))
+        .whenComplete(
+            (points, error) ->
+                Platform.runLater(
+                    () -> {
+                      endEngineJob();
+                      status.set(
+                          error == null
+                              ? "Memory measured: DEQ and " + depths.size() + " unrolled depths"
+                              : "Memory measurement failed: " + rootMessage(error));
+                    }));
   }
 
   private double progressBeforeJob;
@@ -360,9 +458,9 @@ final class ExperimentViewModel implements AutoCloseable {
   }
 
   /**
-   * Opens a saved experiment: the config goes into the editor and the run log, if any, is
-   * replayed into the plots. Everything is read before anything changes, so a malformed file
-   * changes nothing (the exception names the problem).
+   * Opens a saved experiment: the config goes into the editor and the run log, if any, is replayed
+   * into the plots. Everything is read before anything changes, so a malformed file changes nothing
+   * (the exception names the problem).
    */
   void open(Path file) {
     ExperimentFile saved = ExperimentFile.read(file);
@@ -376,13 +474,21 @@ final class ExperimentViewModel implements AutoCloseable {
       sink.clear(saved.config());
       sink.show(replay);
     }
-    int last = replay.stream().filter(e -> e instanceof TrainingEvent.Step)
-        .mapToInt(e -> ((TrainingEvent.Step) e).step()).max().orElse(0);
+    int last =
+        replay.stream()
+            .filter(e -> e instanceof TrainingEvent.Step)
+            .mapToInt(e -> ((TrainingEvent.Step) e).step())
+            .max()
+            .orElse(0);
     step.set(last);
     progress.set((double) last / saved.config().steps());
     state.set(replay.isEmpty() ? RunState.IDLE : RunState.FINISHED);
-    status.set("Opened " + file.getFileName()
-        + (replay.isEmpty() ? " (not run yet: press Run)" : ": " + last + " steps replayed from its run log"));
+    status.set(
+        "Opened "
+            + file.getFileName()
+            + (replay.isEmpty()
+                ? " (not run yet: press Run)"
+                : ": " + last + " steps replayed from its run log"));
   }
 
   private void closeRunState() {
@@ -393,11 +499,12 @@ final class ExperimentViewModel implements AutoCloseable {
 
   private void scheduleDrain() {
     if (drainScheduled.compareAndSet(false, true)) {
-      Platform.runLater(() -> {
-        drainScheduled.set(false);
-        drainQueue();
-        showLiveSolve(); // after the finished steps: the solve in progress is the newer one
-      });
+      Platform.runLater(
+          () -> {
+            drainScheduled.set(false);
+            drainQueue();
+            showLiveSolve(); // after the finished steps: the solve in progress is the newer one
+          });
     }
   }
 
@@ -424,7 +531,8 @@ final class ExperimentViewModel implements AutoCloseable {
       if (e instanceof TrainingEvent.Step s) {
         step.set(s.step());
         phase = s.phase();
-        smoothedMillis = Double.isNaN(smoothedMillis) ? s.millis() : 0.9 * smoothedMillis + 0.1 * s.millis();
+        smoothedMillis =
+            Double.isNaN(smoothedMillis) ? s.millis() : 0.9 * smoothedMillis + 0.1 * s.millis();
       } else if (e instanceof TrainingEvent.Finished f) {
         finished = f;
       }
@@ -433,13 +541,24 @@ final class ExperimentViewModel implements AutoCloseable {
     progress.set((double) step.get() / c.steps());
     if (finished != null) {
       state.set("failed".equals(finished.reason()) ? RunState.FAILED : RunState.FINISHED);
-      status.set("Run " + finished.reason() + ": " + finished.message()
-          + (runLog() == null ? "" : " · run log " + runLog()));
+      status.set(
+          "Run "
+              + finished.reason()
+              + ": "
+              + finished.message()
+              + (runLog() == null ? "" : " · run log " + runLog()));
     } else if (state.get() == RunState.RUNNING) {
       double eta = smoothedMillis * (c.steps() - step.get()) / 1000;
-      status.set(String.format(Locale.ROOT, "Step %d/%d · %s · %.0f ms/step · ETA %s · %s",
-          step.get(), c.steps(), "pretrain".equals(phase) ? "pretraining (unrolled)" : phase,
-          smoothedMillis, formatSeconds(eta), device));
+      status.set(
+          String.format(
+              Locale.ROOT,
+              "Step %d/%d · %s · %.0f ms/step · ETA %s · %s",
+              step.get(),
+              c.steps(),
+              "pretrain".equals(phase) ? "pretraining (unrolled)" : phase,
+              smoothedMillis,
+              formatSeconds(eta),
+              device));
     }
     if (sink != null) {
       sink.show(batch);
@@ -451,7 +570,8 @@ final class ExperimentViewModel implements AutoCloseable {
       return "?";
     }
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
         : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
   }
 
@@ -477,8 +597,8 @@ final class ExperimentViewModel implements AutoCloseable {
   }
 
   /**
-   * Asks a running experiment to stop and releases the engine thread once it has; returns
-   * without waiting (see {@link #awaitClosed}).
+   * Asks a running experiment to stop and releases the engine thread once it has; returns without
+   * waiting (see {@link #awaitClosed}).
    */
   @Override
   public void close() {

@@ -21,8 +21,8 @@ import org.deqlab.viz.ChartPanel;
 /**
  * The workbench's training plots without a window, for {@code ./deq run}: collects what a run
  * reports, then draws the same charts the window shows and writes each as PNG (and its data as
- * CSV). JavaFX runs on its headless Monocle platform with the software renderer, so no display
- * is needed; a toolkit that is already running (e.g. in tests) is used as it is.
+ * CSV). JavaFX runs on its headless Monocle platform with the software renderer, so no display is
+ * needed; a toolkit that is already running (e.g. in tests) is used as it is.
  */
 public final class HeadlessCharts implements Consumer<TrainingEvent>, AutoCloseable {
   private static final long FX_TIMEOUT_SECONDS = 60;
@@ -43,11 +43,13 @@ public final class HeadlessCharts implements Consumer<TrainingEvent>, AutoClosea
   /** Starts the JavaFX toolkit headless (if it is not running yet) and creates the charts. */
   public static HeadlessCharts start(TrainingConfig config) {
     startToolkit();
-    WorkbenchCharts charts = onFxThread(() -> {
-      WorkbenchCharts created = new WorkbenchCharts();
-      created.clear(config);
-      return created;
-    });
+    WorkbenchCharts charts =
+        onFxThread(
+            () -> {
+              WorkbenchCharts created = new WorkbenchCharts();
+              created.clear(config);
+              return created;
+            });
     return new HeadlessCharts(charts, config);
   }
 
@@ -94,24 +96,26 @@ public final class HeadlessCharts implements Consumer<TrainingEvent>, AutoClosea
       recorded = List.copyOf(events);
       sweeps = List.copyOf(sweepPoints);
     }
-    onFxThread(() -> {
-      charts.clear(config);
-      charts.clearSweeps();
-      charts.show(recorded);
-      for (SweepPoint sweep : sweeps) {
-        charts.showSweepPoint(sweep.series(), sweep.point());
-      }
-      return null;
-    });
+    onFxThread(
+        () -> {
+          charts.clear(config);
+          charts.clearSweeps();
+          charts.show(recorded);
+          for (SweepPoint sweep : sweeps) {
+            charts.showSweepPoint(sweep.series(), sweep.point());
+          }
+          return null;
+        });
     List<Path> images = new ArrayList<>();
     for (ChartPanel chart : charts.charts()) {
       String name = PlotPanel.slug(chart.title());
       Path png = directory.resolve(name + ".png");
       ChartExport.writePng(chart, png);
-      onFxThread(() -> {
-        ChartExport.writeCsv(chart, directory.resolve(name + ".csv"));
-        return null;
-      });
+      onFxThread(
+          () -> {
+            ChartExport.writeCsv(chart, directory.resolve(name + ".csv"));
+            return null;
+          });
       images.add(png);
     }
     return images;
@@ -141,8 +145,8 @@ public final class HeadlessCharts implements Consumer<TrainingEvent>, AutoClosea
     } catch (ExecutionException e) {
       throw new IllegalStateException("drawing the charts failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException("the JavaFX thread did not draw the charts within "
-          + FX_TIMEOUT_SECONDS + " s", e);
+      throw new IllegalStateException(
+          "the JavaFX thread did not draw the charts within " + FX_TIMEOUT_SECONDS + " s", e);
     }
   }
 }

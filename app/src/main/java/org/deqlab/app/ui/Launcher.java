@@ -35,9 +35,10 @@ public final class Launcher {
   public static int launch(String[] args, PrintStream err) {
     System.setProperty("ai.djl.offline", "true");
     if (!hasDisplay()) {
-      err.println("error: no display to open the workbench window on (DISPLAY is not set). Use"
-          + " './deq run --out DIR' to train and write the plots as PNG without a window, or run the"
-          + " window under a virtual display: xvfb-run -a ./deq");
+      err.println(
+          "error: no display to open the workbench window on (DISPLAY is not set). Use"
+              + " './deq run --out DIR' to train and write the plots as PNG without a window, or run the"
+              + " window under a virtual display: xvfb-run -a ./deq");
       return 2;
     }
     EngineThreads.configure();

@@ -13,10 +13,10 @@ import javafx.scene.layout.GridPane;
 import org.deqlab.core.train.LiveSettings;
 
 /**
- * The settings a user can turn while training runs: forward and backward thresholds and
- * tolerances, the Jacobian-regularization weight and the learning rate. A committed edit (Enter,
- * arrows or leaving the field) is sent to the view-model, which hands it to the engine for the
- * next step; a value that does not parse turns the field red and changes nothing.
+ * The settings a user can turn while training runs: forward and backward thresholds and tolerances,
+ * the Jacobian-regularization weight and the learning rate. A committed edit (Enter, arrows or
+ * leaving the field) is sent to the view-model, which hands it to the engine for the next step; a
+ * value that does not parse turns the field red and changes nothing.
  */
 final class LiveControls {
   private final GridPane grid = new GridPane();
@@ -34,17 +34,37 @@ final class LiveControls {
     grid.setHgap(8);
     grid.setVgap(6);
     grid.setPadding(new Insets(8));
-    row(0, "f_thres", forwardThreshold, "live-f-thres", "forward solver: most iterations per solve");
+    row(
+        0,
+        "f_thres",
+        forwardThreshold,
+        "live-f-thres",
+        "forward solver: most iterations per solve");
     row(1, "f_tol", forwardTolerance, "live-f-tol", "forward solver tolerance (Enter to apply)");
-    row(2, "b_thres", backwardThreshold, "live-b-thres", "backward (adjoint) solver: most iterations");
+    row(
+        2,
+        "b_thres",
+        backwardThreshold,
+        "live-b-thres",
+        "backward (adjoint) solver: most iterations");
     row(3, "b_tol", backwardTolerance, "live-b-tol", "backward solver tolerance (Enter to apply)");
-    row(4, "Jacobian γ", jacobianWeight, "live-jacobian-weight",
+    row(
+        4,
+        "Jacobian γ",
+        jacobianWeight,
+        "live-jacobian-weight",
         "weight of the Jacobian regularization (0 = off; Enter to apply)");
-    row(5, "learning rate", learningRate, "live-learning-rate", "peak learning rate of the schedule (Enter to apply)");
+    row(
+        5,
+        "learning rate",
+        learningRate,
+        "live-learning-rate",
+        "peak learning rate of the schedule (Enter to apply)");
     forwardThreshold.setEditable(true);
     backwardThreshold.setEditable(true);
     onInteger(forwardThreshold, value -> v -> v.withForward(v.forward().withMaxIterations(value)));
-    onInteger(backwardThreshold, value -> v -> v.withBackward(v.backward().withMaxIterations(value)));
+    onInteger(
+        backwardThreshold, value -> v -> v.withBackward(v.backward().withMaxIterations(value)));
     onDouble(forwardTolerance, value -> v -> v.withForward(v.forward().withTolerance(value)));
     onDouble(backwardTolerance, value -> v -> v.withBackward(v.backward().withTolerance(value)));
     onDouble(jacobianWeight, value -> v -> v.withJacobianWeight(value));
@@ -89,7 +109,8 @@ final class LiveControls {
     return String.format(Locale.ROOT, "%.3g", value);
   }
 
-  private void row(int index, String label, javafx.scene.control.Control control, String id, String help) {
+  private void row(
+      int index, String label, javafx.scene.control.Control control, String id, String help) {
     control.setId(id);
     Label name = new Label(label);
     name.setTooltip(new Tooltip(help));
@@ -98,35 +119,45 @@ final class LiveControls {
     grid.addRow(index, name, control);
   }
 
-  private void onInteger(Spinner<Integer> spinner, IntFunction<UnaryOperator<LiveSettings.Values>> change) {
-    spinner.valueProperty().addListener((obs, before, after) -> {
-      if (!refreshing && after != null && !after.equals(before)) {
-        apply(change.apply(after), spinner);
-      }
-    });
+  private void onInteger(
+      Spinner<Integer> spinner, IntFunction<UnaryOperator<LiveSettings.Values>> change) {
+    spinner
+        .valueProperty()
+        .addListener(
+            (obs, before, after) -> {
+              if (!refreshing && after != null && !after.equals(before)) {
+                apply(change.apply(after), spinner);
+              }
+            });
   }
 
-  private void onDouble(TextField field, DoubleFunction<UnaryOperator<LiveSettings.Values>> change) {
-    Runnable commit = () -> {
-      if (refreshing) {
-        return;
-      }
-      try {
-        double value = Double.parseDouble(field.getText().trim());
-        apply(change.apply(value), field);
-      } catch (NumberFormatException e) {
-        mark(field, "not a number: " + field.getText());
-      }
-    };
+  private void onDouble(
+      TextField field, DoubleFunction<UnaryOperator<LiveSettings.Values>> change) {
+    Runnable commit =
+        () -> {
+          if (refreshing) {
+            return;
+          }
+          try {
+            double value = Double.parseDouble(field.getText().trim());
+            apply(change.apply(value), field);
+          } catch (NumberFormatException e) {
+            mark(field, "not a number: " + field.getText());
+          }
+        };
     field.setOnAction(event -> commit.run());
-    field.focusedProperty().addListener((obs, was, now) -> {
-      if (!now) {
-        commit.run();
-      }
-    });
+    field
+        .focusedProperty()
+        .addListener(
+            (obs, was, now) -> {
+              if (!now) {
+                commit.run();
+              }
+            });
   }
 
-  private void apply(UnaryOperator<LiveSettings.Values> change, javafx.scene.control.Control control) {
+  private void apply(
+      UnaryOperator<LiveSettings.Values> change, javafx.scene.control.Control control) {
     try {
       model.applyLive(change);
       control.setStyle("");

@@ -7,9 +7,9 @@ import org.deqlab.core.solver.IterationListener;
 /**
  * The solve in progress, as the engine thread reports it iteration by iteration, for the residual
  * plot's live trace. The engine thread writes, the JavaFX thread takes the latest snapshot at its
- * next refresh, so a slow solve (a large model, a tight tolerance) is seen converging while it
- * runs instead of only when its training step ends. Forward and backward solves feed the same
- * trace: it follows whichever runs.
+ * next refresh, so a slow solve (a large model, a tight tolerance) is seen converging while it runs
+ * instead of only when its training step ends. Forward and backward solves feed the same trace: it
+ * follows whichever runs.
  */
 final class LiveSolve implements IterationListener {
   /** A snapshot of the trace so far: residuals of iterations 0…n−1. */

@@ -16,16 +16,20 @@ import org.deqlab.core.model.ModelFactory;
 import org.deqlab.core.train.TrainingConfig;
 
 /**
- * The memory view's measurement: one training step of a config's cell as a DEQ (implicit
- * backward) and as weight-tied unrolled stacks of several depths, with {@link MemoryComparison}
- * (the same measurement as {@code ./deq memory}). Runs on the engine thread.
+ * The memory view's measurement: one training step of a config's cell as a DEQ (implicit backward)
+ * and as weight-tied unrolled stacks of several depths, with {@link MemoryComparison} (the same
+ * measurement as {@code ./deq memory}). Runs on the engine thread.
  */
 final class MemoryMeasurement {
   private MemoryMeasurement() {}
 
-  /** The input batch shape for a config: (batch, length, embedding), or images (batch, 1, length, length). */
+  /**
+   * The input batch shape for a config: (batch, length, embedding), or images (batch, 1, length,
+   * length).
+   */
   static Shape inputShape(TrainingConfig config, int length, int batch) {
-    return images(config) ? new Shape(batch, 1, length, length)
+    return images(config)
+        ? new Shape(batch, 1, length, length)
         : new Shape(batch, length, config.model().embedding());
   }
 
@@ -34,7 +38,11 @@ final class MemoryMeasurement {
   }
 
   static List<MemoryPoint> run(
-      TrainingConfig config, List<Integer> depths, int length, int batch, Consumer<MemoryPoint> onPoint) {
+      TrainingConfig config,
+      List<Integer> depths,
+      int length,
+      int batch,
+      Consumer<MemoryPoint> onPoint) {
     if (!ProcessMemory.available()) {
       throw new IllegalStateException(
           "this system does not expose /proc/self/status and clear_refs, which the measurement reads");
@@ -43,15 +51,22 @@ final class MemoryMeasurement {
     DataType dataType = DeqEngine.parseDataType(config.dtype());
     Autograd.setRecording(false);
     if (!MallocTuning.releasePromptly()) {
-      throw new IllegalStateException("cannot make the C allocator release freed memory at once"
-          + " (mallopt); start the window with MALLOC_MMAP_THRESHOLD_=65536 in the environment");
+      throw new IllegalStateException(
+          "cannot make the C allocator release freed memory at once"
+              + " (mallopt); start the window with MALLOC_MMAP_THRESHOLD_=65536 in the environment");
     }
     try (NDManager manager = DeqEngine.newManager(device)) {
       manager.getEngine().setRandomSeed((int) config.seed());
-      Cell cell = ModelFactory.cell(config.model(), images(config) ? 1 : config.model().embedding());
+      Cell cell =
+          ModelFactory.cell(config.model(), images(config) ? 1 : config.model().embedding());
       cell.initialize(manager, dataType);
-      MemoryComparison comparison = new MemoryComparison(cell, manager, config.forward().solver(),
-          config.forward().options(), config.backward().options());
+      MemoryComparison comparison =
+          new MemoryComparison(
+              cell,
+              manager,
+              config.forward().solver(),
+              config.forward().options(),
+              config.backward().options());
       Shape input = inputShape(config, length, batch);
       // The window's process is busier than ./deq memory's (class loading, JIT, the JavaFX
       // thread): one discarded DEQ pass first keeps that out of the DEQ's small figure.

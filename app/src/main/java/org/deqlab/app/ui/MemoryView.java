@@ -42,38 +42,57 @@ final class MemoryView {
   private final ObservableList<MemoryPoint> points = FXCollections.observableArrayList();
   private final BorderPane root = new BorderPane();
 
-  MemoryView(ExperimentViewModel model, PlotPanel.Exporter exporter, BiConsumer<String, String> errors) {
+  MemoryView(
+      ExperimentViewModel model, PlotPanel.Exporter exporter, BiConsumer<String, String> errors) {
     this.model = model;
     panel = new PlotPanel(chart, Teaching.shortText(chart), exporter);
-    panel.setHint("Press 'Measure memory': one training step of the experiment's cell as a DEQ, then as"
-        + " unrolled stacks of each depth L. Points appear as they are measured.");
+    panel.setHint(
+        "Press 'Measure memory': one training step of the experiment's cell as a DEQ, then as"
+            + " unrolled stacks of each depth L. Points appear as they are measured.");
     depths.setPrefColumnCount(12);
     depths.setTooltip(new Tooltip("depths L of the unrolled stacks, comma-separated"));
     length.setPrefColumnCount(4);
-    length.setTooltip(new Tooltip("sequence length T of the measured batch (image side for shapes)"));
+    length.setTooltip(
+        new Tooltip("sequence length T of the measured batch (image side for shapes)"));
     batch.setPrefColumnCount(3);
     batch.setTooltip(new Tooltip("batch size of the measured step"));
     measure.setId("measure-memory");
     measure.setTooltip(new Tooltip("Measure on the engine thread; the window stays usable"));
-    measure.setOnAction(e -> {
-      try {
-        start();
-      } catch (IllegalArgumentException error) {
-        errors.accept("Memory measurement", error.getMessage());
-      }
-    });
-    measure.disableProperty().bind(Bindings.createBooleanBinding(
-        () -> model.state().get().active() || model.engineBusy().get(), model.state(), model.engineBusy()));
+    measure.setOnAction(
+        e -> {
+          try {
+            start();
+          } catch (IllegalArgumentException error) {
+            errors.accept("Memory measurement", error.getMessage());
+          }
+        });
+    measure
+        .disableProperty()
+        .bind(
+            Bindings.createBooleanBinding(
+                () -> model.state().get().active() || model.engineBusy().get(),
+                model.state(),
+                model.engineBusy()));
 
-    Label note = new Label("Kept: memory the forward pass holds for the backward pass; solver: the"
-        + " buffers the DEQ's forward solve leaves for its adjoint solve; peak: the whole step's high-water"
-        + " mark, both included (MiB; forward and backward times in ms). Read from this process's resident size around one training step of"
-        + " the experiment's cell, after a warm-up step; the window's own drawing adds a little noise."
-        + " Needs an idle engine: stop training first.");
+    Label note =
+        new Label(
+            "Kept: memory the forward pass holds for the backward pass; solver: the"
+                + " buffers the DEQ's forward solve leaves for its adjoint solve; peak: the whole step's high-water"
+                + " mark, both included (MiB; forward and backward times in ms). Read from this process's resident size around one training step of"
+                + " the experiment's cell, after a warm-up step; the window's own drawing adds a little noise."
+                + " Needs an idle engine: stop training first.");
     note.setWrapText(true);
     note.setStyle("-fx-text-fill: #555;");
-    HBox controls = new HBox(8, new Label("Depths L"), depths, new Label("Length T"), length,
-        new Label("Batch"), batch, measure);
+    HBox controls =
+        new HBox(
+            8,
+            new Label("Depths L"),
+            depths,
+            new Label("Length T"),
+            length,
+            new Label("Batch"),
+            batch,
+            measure);
     controls.setAlignment(Pos.CENTER_LEFT);
     VBox top = new VBox(4, controls, note);
     top.setPadding(new Insets(6));
@@ -108,7 +127,9 @@ final class MemoryView {
     batch.setText(Integer.toString(batchSize));
   }
 
-  /** Starts a measurement with the fields' values; throws IllegalArgumentException for a bad field. */
+  /**
+   * Starts a measurement with the fields' values; throws IllegalArgumentException for a bad field.
+   */
   CompletableFuture<List<MemoryPoint>> start() {
     List<Integer> depthList = new ArrayList<>();
     for (String part : depths.getText().split(",")) {
@@ -120,18 +141,32 @@ final class MemoryView {
     points.clear();
     panel.setCaption("measuring…");
     panel.refresh();
-    return model.measureMemory(depthList, sequenceLength, batchSize, point -> {
-      points.add(point);
-      if (point.depth() == 0) {
-        chart.setLevel("DEQ", point.keptMegabytes());
-      } else {
-        chart.addPointBytes("unrolled", point.depth(), point.keptBytes());
-      }
-      panel.refresh();
-    }).whenComplete((all, error) -> javafx.application.Platform.runLater(() -> {
-      panel.setCaption(String.format(Locale.ROOT, "T = %d, batch %d%s", sequenceLength, batchSize,
-          error == null ? "" : " · failed"));
-    }));
+    return model
+        .measureMemory(
+            depthList,
+            sequenceLength,
+            batchSize,
+            point -> {
+              points.add(point);
+              if (point.depth() == 0) {
+                chart.setLevel("DEQ", point.keptMegabytes());
+              } else {
+                chart.addPointBytes("unrolled", point.depth(), point.keptBytes());
+              }
+              panel.refresh();
+            })
+        .whenComplete(
+            (all, error) ->
+                javafx.application.Platform.runLater(
+                    () -> {
+                      panel.setCaption(
+                          String.format(
+                              Locale.ROOT,
+                              "T = %d, batch %d%s",
+                              sequenceLength,
+                              batchSize,
+                              error == null ? "" : " · failed"));
+                    }));
   }
 
   private static int positive(String text, String field) {
@@ -143,20 +178,26 @@ final class MemoryView {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(field + ": give positive whole numbers (e.g. 1,2,4,8), got '"
-        + text.trim() + "'");
+    throw new IllegalArgumentException(
+        field + ": give positive whole numbers (e.g. 1,2,4,8), got '" + text.trim() + "'");
   }
 
   private TableView<MemoryPoint> table() {
     TableView<MemoryPoint> table = new TableView<>(points);
     table.setId("memory-table");
-    TableColumn<MemoryPoint, String> layer = column("layer", p -> p.depth() == 0
-        ? "DEQ, " + p.forwardSteps() + " it." : "L = " + p.depth());
+    TableColumn<MemoryPoint, String> layer =
+        column(
+            "layer",
+            p -> p.depth() == 0 ? "DEQ, " + p.forwardSteps() + " it." : "L = " + p.depth());
     layer.setMinWidth(78);
     table.getColumns().add(layer);
     table.getColumns().add(column("kept", p -> format("%.1f", p.keptMegabytes())));
-    table.getColumns().add(column("solver",
-        p -> p.layer().equals("deq") ? format("%.1f", p.workspaceMegabytes()) : "–"));
+    table
+        .getColumns()
+        .add(
+            column(
+                "solver",
+                p -> p.layer().equals("deq") ? format("%.1f", p.workspaceMegabytes()) : "–"));
     table.getColumns().add(column("peak", p -> format("%.1f", p.peakMegabytes())));
     table.getColumns().add(column("fwd", p -> format("%.0f", p.forwardMillis())));
     table.getColumns().add(column("bwd", p -> format("%.0f", p.backwardMillis())));
@@ -169,7 +210,8 @@ final class MemoryView {
     return table;
   }
 
-  private static TableColumn<MemoryPoint, String> column(String name, Function<MemoryPoint, String> value) {
+  private static TableColumn<MemoryPoint, String> column(
+      String name, Function<MemoryPoint, String> value) {
     TableColumn<MemoryPoint, String> column = new TableColumn<>(name);
     column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
     column.setSortable(false);

@@ -68,8 +68,9 @@ final class PlotPanel extends BorderPane {
     teaching = new Label(teachingText);
     teaching.setWrapText(true);
     teaching.setMinHeight(Region.USE_PREF_SIZE);
-    teaching.setStyle("-fx-background-color: #fff8dc; -fx-padding: 4 6 4 6; -fx-font-size: 12px;"
-        + " -fx-border-color: #e6d9a8;");
+    teaching.setStyle(
+        "-fx-background-color: #fff8dc; -fx-padding: 4 6 4 6; -fx-font-size: 12px;"
+            + " -fx-border-color: #e6d9a8;");
     teaching.setMaxWidth(Double.MAX_VALUE);
     teaching.setVisible(false);
     teaching.setManaged(false);
@@ -77,8 +78,9 @@ final class PlotPanel extends BorderPane {
     hint.setWrapText(true);
     hint.setMaxWidth(320);
     hint.setMouseTransparent(true);
-    hint.setStyle("-fx-background-color: rgba(255,255,255,0.9); -fx-padding: 8; -fx-text-fill: #555;"
-        + " -fx-border-color: #ccc; -fx-font-size: 12px;");
+    hint.setStyle(
+        "-fx-background-color: rgba(255,255,255,0.9); -fx-padding: 8; -fx-text-fill: #555;"
+            + " -fx-border-color: #ccc; -fx-font-size: 12px;");
     StackPane plot = new StackPane(chart.node(), hint);
     StackPane.setAlignment(hint, Pos.CENTER);
     plot.setMinSize(0, 0);
@@ -86,7 +88,8 @@ final class PlotPanel extends BorderPane {
     setTop(new VBox(2, header, teaching));
     setCenter(plot);
     setMinSize(0, 0);
-    setStyle("-fx-border-color: #c8c8c8; -fx-border-radius: 3; -fx-padding: 3; -fx-background-color: white;");
+    setStyle(
+        "-fx-border-color: #c8c8c8; -fx-border-radius: 3; -fx-padding: 3; -fx-background-color: white;");
   }
 
   ChartPanel chart() {
@@ -155,6 +158,9 @@ final class PlotPanel extends BorderPane {
   }
 
   static String slug(String title) {
-    return title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    return title
+        .toLowerCase(java.util.Locale.ROOT)
+        .replaceAll("[^a-z0-9]+", "-")
+        .replaceAll("(^-|-$)", "");
   }
 }

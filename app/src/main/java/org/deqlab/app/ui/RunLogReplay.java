@@ -10,9 +10,9 @@ import org.deqlab.app.experiment.RunLog;
 import org.deqlab.core.train.TrainingEvent;
 
 /**
- * Turns a run log back into the events it recorded, so a finished run's plots reappear. Fields
- * it does not know are skipped: logs carry derived values (e.g. a Ritz value's {@code real}
- * flag) and may gain fields in later versions.
+ * Turns a run log back into the events it recorded, so a finished run's plots reappear. Fields it
+ * does not know are skipped: logs carry derived values (e.g. a Ritz value's {@code real} flag) and
+ * may gain fields in later versions.
  */
 final class RunLogReplay {
   private static final ObjectMapper JSON =
@@ -25,20 +25,22 @@ final class RunLogReplay {
     for (JsonNode node : contents.events()) {
       ObjectNode copy = ((ObjectNode) node).deepCopy();
       String type = copy.remove("type").asText();
-      Class<? extends TrainingEvent> kind = switch (type) {
-        case "step" -> TrainingEvent.Step.class;
-        case "eval" -> TrainingEvent.Evaluation.class;
-        case "setting" -> TrainingEvent.SettingChanged.class;
-        case "finished" -> TrainingEvent.Finished.class;
-        default -> null;
-      };
+      Class<? extends TrainingEvent> kind =
+          switch (type) {
+            case "step" -> TrainingEvent.Step.class;
+            case "eval" -> TrainingEvent.Evaluation.class;
+            case "setting" -> TrainingEvent.SettingChanged.class;
+            case "finished" -> TrainingEvent.Finished.class;
+            default -> null;
+          };
       if (kind == null) {
         continue;
       }
       try {
         events.add(JSON.treeToValue(copy, kind));
       } catch (java.io.IOException e) {
-        throw new IllegalArgumentException("run log has a malformed " + type + " line: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "run log has a malformed " + type + " line: " + e.getMessage(), e);
       }
     }
     return events;

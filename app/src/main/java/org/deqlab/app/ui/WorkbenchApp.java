@@ -15,13 +15,13 @@ import org.deqlab.core.train.TrainingConfigs;
 
 /**
  * The JavaFX application: opens the workbench window with the default experiment (a small
- * DEQ-Transformer on copy memory) loaded and ready to run. Runs go to {@code runs/} in the
- * working directory.
+ * DEQ-Transformer on copy memory) loaded and ready to run. Runs go to {@code runs/} in the working
+ * directory.
  *
  * <p>Two system properties script the window (for screenshots and demos): {@code deq.config=FILE}
  * loads a JSON config instead of the default experiment, and {@code deq.autorun=ACTIONS} performs
- * comma-separated actions once the window is shown, in order: {@code teaching} (teaching mode
- * on), {@code sweep} (a length sweep), {@code train} (press Run), {@code memory} (the Memory tab's
+ * comma-separated actions once the window is shown, in order: {@code teaching} (teaching mode on),
+ * {@code sweep} (a length sweep), {@code train} (press Run), {@code memory} (the Memory tab's
  * measurement).
  */
 public final class WorkbenchApp extends Application {
@@ -31,8 +31,10 @@ public final class WorkbenchApp extends Application {
   public void start(Stage stage) {
     EngineThreads.configure();
     String configFile = System.getProperty("deq.config");
-    TrainingConfig initial = configFile == null || configFile.isBlank()
-        ? Presets.get(Presets.DEFAULT) : TrainingConfigs.read(Path.of(configFile));
+    TrainingConfig initial =
+        configFile == null || configFile.isBlank()
+            ? Presets.get(Presets.DEFAULT)
+            : TrainingConfigs.read(Path.of(configFile));
     model = new ExperimentViewModel(initial, Path.of("runs"));
     WorkbenchWindow window = new WorkbenchWindow(model);
     stage.setTitle("DEQ Workbench — deep equilibrium models, live");
@@ -49,27 +51,37 @@ public final class WorkbenchApp extends Application {
     CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
     for (String action : actions) {
       String name = action.trim();
-      previous = previous.thenCompose(done -> {
-        CompletableFuture<CompletableFuture<?>> started = new CompletableFuture<>();
-        Platform.runLater(() -> started.complete(switch (name) {
-          case "teaching" -> {
-            window.setTeaching(true);
-            yield CompletableFuture.completedFuture(null);
-          }
-          case "sweep" -> window.startSweep();
-          case "train", "true" -> window.startRun();
-          case "memory" -> {
-            window.showMemoryTab();
-            yield window.memoryView().start();
-          }
-          default -> {
-            window.model().status().set("deq.autorun: unknown action '" + name
-                + "' (teaching, sweep, train, memory)");
-            yield CompletableFuture.completedFuture(null);
-          }
-        }));
-        return started.thenCompose(future -> future.handle((ignored, error) -> null));
-      });
+      previous =
+          previous.thenCompose(
+              done -> {
+                CompletableFuture<CompletableFuture<?>> started = new CompletableFuture<>();
+                Platform.runLater(
+                    () ->
+                        started.complete(
+                            switch (name) {
+                              case "teaching" -> {
+                                window.setTeaching(true);
+                                yield CompletableFuture.completedFuture(null);
+                              }
+                              case "sweep" -> window.startSweep();
+                              case "train", "true" -> window.startRun();
+                              case "memory" -> {
+                                window.showMemoryTab();
+                                yield window.memoryView().start();
+                              }
+                              default -> {
+                                window
+                                    .model()
+                                    .status()
+                                    .set(
+                                        "deq.autorun: unknown action '"
+                                            + name
+                                            + "' (teaching, sweep, train, memory)");
+                                yield CompletableFuture.completedFuture(null);
+                              }
+                            }));
+                return started.thenCompose(future -> future.handle((ignored, error) -> null));
+              });
     }
   }
 

@@ -17,12 +17,14 @@ import org.deqlab.viz.StepsVsLengthChart;
 import org.deqlab.viz.TrainingCurveChart;
 
 /**
- * The five plots of a training run and how engine events update them: the {@link ChartSink}
- * behind the window's Training tab and behind the headless {@code ./deq run}. It holds no layout;
- * call it on the JavaFX thread only.
+ * The five plots of a training run and how engine events update them: the {@link ChartSink} behind
+ * the window's Training tab and behind the headless {@code ./deq run}. It holds no layout; call it
+ * on the JavaFX thread only.
  */
 final class WorkbenchCharts implements ChartSink {
-  /** At most this many solves of one batch are drawn: the history shows only the latest few anyway. */
+  /**
+   * At most this many solves of one batch are drawn: the history shows only the latest few anyway.
+   */
   private static final int TRACES_PER_BATCH = ResidualTraceChart.HISTORY + 1;
 
   final ResidualTraceChart residuals = new ResidualTraceChart();
@@ -65,7 +67,9 @@ final class WorkbenchCharts implements ChartSink {
     TrainingEvent.Step latestProbe = null;
     for (TrainingEvent event : events) {
       if (event instanceof TrainingEvent.Step step) {
-        training.addStep(step.step(), step.loss(),
+        training.addStep(
+            step.step(),
+            step.loss(),
             step.forward() == null ? Double.NaN : step.forward().steps(),
             step.backward() == null ? Double.NaN : step.backward().steps());
         if (step.probed()) {
@@ -84,7 +88,8 @@ final class WorkbenchCharts implements ChartSink {
         spectral.markEvent(change.step(), change.description());
       }
     }
-    for (TrainingEvent.Step step : solved.subList(Math.max(0, solved.size() - TRACES_PER_BATCH), solved.size())) {
+    for (TrainingEvent.Step step :
+        solved.subList(Math.max(0, solved.size() - TRACES_PER_BATCH), solved.size())) {
       if (step.forward() != null) {
         residuals.showForward(step.forward().absoluteTrace(), step.forward().relativeTrace());
       }
@@ -100,7 +105,8 @@ final class WorkbenchCharts implements ChartSink {
     }
     if (latestProbe != null) {
       List<RitzValue> values = latestProbe.ritzValues();
-      ritz.showRitzValues(values.stream().mapToDouble(RitzValue::re).toArray(),
+      ritz.showRitzValues(
+          values.stream().mapToDouble(RitzValue::re).toArray(),
           values.stream().mapToDouble(RitzValue::im).toArray());
       ritzStep = latestProbe.step();
     }
@@ -119,12 +125,16 @@ final class WorkbenchCharts implements ChartSink {
   public void showSweepPoint(String series, LengthSweep.Point point) {
     List<LengthSweep.Point> points = sweepSeries.computeIfAbsent(series, s -> new ArrayList<>());
     points.add(point);
-    lengths.setSeries(series, points.stream().mapToDouble(LengthSweep.Point::length).toArray(),
+    lengths.setSeries(
+        series,
+        points.stream().mapToDouble(LengthSweep.Point::length).toArray(),
         points.stream().mapToDouble(LengthSweep.Point::meanSteps).toArray());
     onChange.run();
   }
 
-  /** Clears the training plots; the sweep plot keeps its series (they compare models across runs). */
+  /**
+   * Clears the training plots; the sweep plot keeps its series (they compare models across runs).
+   */
   @Override
   public void clear(TrainingConfig config) {
     residuals.clear();
@@ -151,23 +161,42 @@ final class WorkbenchCharts implements ChartSink {
 
   private void describeQuietly(TrainingConfig config) {
     hints.put(training, "Press Run: the loss appears after the first training step.");
-    hints.put(lengths, "Press 'Sweep length' to measure forward solver steps at each length"
-        + " (on the trained model after a run, else on a fresh one).");
+    hints.put(
+        lengths,
+        "Press 'Sweep length' to measure forward solver steps at each length"
+            + " (on the trained model after a run, else on a fresh one).");
     if (config == null) {
       return;
     }
     boolean deq = "deq".equals(config.model().layer());
     int pretrain = deq ? config.pretrainSteps() : 0;
     if (!deq) {
-      hints.put(residuals, "An unrolled stack runs no solver: set model.layer to deq to see residual traces.");
+      hints.put(
+          residuals,
+          "An unrolled stack runs no solver: set model.layer to deq to see residual traces.");
     } else if (pretrain > 0 && config.jacobian().probeEvery() > 0) {
       int watch = config.jacobian().probeEvery();
-      hints.put(residuals, "Steps 1–" + pretrain + " pretrain a shallow unrolled stack; every " + watch
-          + " steps the DEQ it is becoming is solved (without training through it): the first"
-          + " traces start at step " + watch + ", every step's from step " + (pretrain + 1) + ".");
+      hints.put(
+          residuals,
+          "Steps 1–"
+              + pretrain
+              + " pretrain a shallow unrolled stack; every "
+              + watch
+              + " steps the DEQ it is becoming is solved (without training through it): the first"
+              + " traces start at step "
+              + watch
+              + ", every step's from step "
+              + (pretrain + 1)
+              + ".");
     } else if (pretrain > 0) {
-      hints.put(residuals, "No solve yet: steps 1–" + pretrain + " pretrain a shallow unrolled stack;"
-          + " solver traces start at step " + (pretrain + 1) + ".");
+      hints.put(
+          residuals,
+          "No solve yet: steps 1–"
+              + pretrain
+              + " pretrain a shallow unrolled stack;"
+              + " solver traces start at step "
+              + (pretrain + 1)
+              + ".");
     } else {
       hints.put(residuals, "No solve yet: the traces appear with the first training step.");
     }
@@ -178,11 +207,19 @@ final class WorkbenchCharts implements ChartSink {
     } else if (every == 0) {
       probe = "Jacobian probing is off (jacobian.probeEvery = 0).";
     } else {
-      probe = every > config.steps()
-          ? "No probe in this run: the Jacobian is probed every " + every + " steps, but the run has "
-              + config.steps() + " steps."
-          : "The Jacobian is probed at the equilibrium every " + every + " steps (during pretraining"
-              + " too): first at step " + every + ".";
+      probe =
+          every > config.steps()
+              ? "No probe in this run: the Jacobian is probed every "
+                  + every
+                  + " steps, but the run has "
+                  + config.steps()
+                  + " steps."
+              : "The Jacobian is probed at the equilibrium every "
+                  + every
+                  + " steps (during pretraining"
+                  + " too): first at step "
+                  + every
+                  + ".";
     }
     hints.put(spectral, probe);
     hints.put(ritz, probe);

@@ -80,18 +80,24 @@ final class WorkbenchWindow {
     charts.setOnChange(this::refreshPanels);
     charts.describe(model.config().get());
     sheet.show(model.config().get());
-    model.config().addListener((obs, before, after) -> {
-      if (!model.state().get().active()) {
-        sheet.show(after);
-        charts.describe(after);
-      }
-      presets.setValue(Presets.names().contains(after.name()) ? after.name() : null);
-      live.refresh();
-    });
-    model.state().addListener((obs, before, after) -> {
-      updateButtons();
-      live.refresh();
-    });
+    model
+        .config()
+        .addListener(
+            (obs, before, after) -> {
+              if (!model.state().get().active()) {
+                sheet.show(after);
+                charts.describe(after);
+              }
+              presets.setValue(Presets.names().contains(after.name()) ? after.name() : null);
+              live.refresh();
+            });
+    model
+        .state()
+        .addListener(
+            (obs, before, after) -> {
+              updateButtons();
+              live.refresh();
+            });
     model.engineBusy().addListener((obs, before, after) -> updateButtons());
 
     root.setTop(toolbar());
@@ -142,15 +148,19 @@ final class WorkbenchWindow {
     save.setOnAction(e -> chooseAndSave());
     presets.setId("presets");
     presets.getItems().setAll(Presets.names());
-    presets.setValue(Presets.names().contains(model.config().get().name()) ? model.config().get().name() : null);
+    presets.setValue(
+        Presets.names().contains(model.config().get().name()) ? model.config().get().name() : null);
     presets.setPromptText("custom");
     presets.setTooltip(new Tooltip("Load a ready-made experiment"));
-    presets.setOnAction(e -> {
-      String name = presets.getValue();
-      if (name != null && Presets.names().contains(name) && !name.equals(model.config().get().name())) {
-        model.config().set(Presets.get(name));
-      }
-    });
+    presets.setOnAction(
+        e -> {
+          String name = presets.getValue();
+          if (name != null
+              && Presets.names().contains(name)
+              && !name.equals(model.config().get().name())) {
+            model.config().set(Presets.get(name));
+          }
+        });
     run.setId("run");
     run.setTooltip(new Tooltip("Train the experiment on the left (a new run folder under runs/)"));
     run.setOnAction(e -> startRun());
@@ -160,21 +170,35 @@ final class WorkbenchWindow {
     resume.setId("resume");
     resume.setOnAction(e -> model.resume());
     stop.setId("stop");
-    stop.setTooltip(new Tooltip("Stop after the current step; the run log and a checkpoint are kept"));
+    stop.setTooltip(
+        new Tooltip("Stop after the current step; the run log and a checkpoint are kept"));
     stop.setOnAction(e -> model.stop());
     sweepLengths.setId("sweep-lengths");
     sweepLengths.setPrefColumnCount(10);
     sweepLengths.setTooltip(new Tooltip("sequence lengths T to measure, comma-separated"));
     sweep.setId("sweep");
-    sweep.setTooltip(new Tooltip("Measure forward solver steps versus sequence length on the current model"));
+    sweep.setTooltip(
+        new Tooltip("Measure forward solver steps versus sequence length on the current model"));
     sweep.setOnAction(e -> startSweep());
     teaching.setId("teaching");
     teaching.setTooltip(new Tooltip("Show a plain-words explanation above every plot"));
     teaching.selectedProperty().addListener((obs, was, on) -> setTeachingMode(on));
-    return new ToolBar(open, save, new Separator(Orientation.VERTICAL), new Label("Preset"), presets,
-        new Separator(Orientation.VERTICAL), run, pause, resume, stop,
-        new Separator(Orientation.VERTICAL), sweep, sweepLengths,
-        new Separator(Orientation.VERTICAL), teaching);
+    return new ToolBar(
+        open,
+        save,
+        new Separator(Orientation.VERTICAL),
+        new Label("Preset"),
+        presets,
+        new Separator(Orientation.VERTICAL),
+        run,
+        pause,
+        resume,
+        stop,
+        new Separator(Orientation.VERTICAL),
+        sweep,
+        sweepLengths,
+        new Separator(Orientation.VERTICAL),
+        teaching);
   }
 
   private VBox sidePanel() {
@@ -208,7 +232,8 @@ final class WorkbenchWindow {
       constraints.setVgrow(Priority.ALWAYS);
       grid.getRowConstraints().add(constraints);
     }
-    // Three plots of the run on top (two columns each), the two spectral/sweep plots below (three each).
+    // Three plots of the run on top (two columns each), the two spectral/sweep plots below (three
+    // each).
     List<PlotPanel> ordered = new ArrayList<>(panels.values());
     for (int i = 0; i < ordered.size(); i++) {
       if (i < 3) {
@@ -270,7 +295,9 @@ final class WorkbenchWindow {
     for (Map.Entry<ChartPanel, PlotPanel> entry : panels.entrySet()) {
       entry.getValue().setHint(charts.hint(entry.getKey()));
     }
-    panels.get(charts.ritz).setCaption(charts.ritzStep() == 0 ? "" : "at step " + charts.ritzStep());
+    panels
+        .get(charts.ritz)
+        .setCaption(charts.ritzStep() == 0 ? "" : "at step " + charts.ritzStep());
   }
 
   private void updateButtons() {
@@ -301,7 +328,9 @@ final class WorkbenchWindow {
     return model.start();
   }
 
-  /** Starts a length sweep with the lengths in the toolbar field; a bad field is named in a dialog. */
+  /**
+   * Starts a length sweep with the lengths in the toolbar field; a bad field is named in a dialog.
+   */
   CompletableFuture<Void> startSweep() {
     List<Integer> lengths = new ArrayList<>();
     try {
@@ -314,8 +343,11 @@ final class WorkbenchWindow {
       }
       model.config().set(sheet.build());
     } catch (NumberFormatException e) {
-      error("Sweep lengths", "give positive integers separated by commas, e.g. 25,50,100 (got '"
-          + sweepLengths.getText() + "')");
+      error(
+          "Sweep lengths",
+          "give positive integers separated by commas, e.g. 25,50,100 (got '"
+              + sweepLengths.getText()
+              + "')");
       return CompletableFuture.completedFuture(null);
     } catch (IllegalArgumentException e) {
       error("The experiment has an invalid setting", e.getMessage());
@@ -325,7 +357,9 @@ final class WorkbenchWindow {
     return model.sweepLengths(lengths, SWEEP_THRESHOLD);
   }
 
-  /** Opens a saved experiment; a file that cannot be used is named in a dialog and changes nothing. */
+  /**
+   * Opens a saved experiment; a file that cannot be used is named in a dialog and changes nothing.
+   */
   boolean openFile(Path file) {
     try {
       model.open(file);
@@ -348,7 +382,9 @@ final class WorkbenchWindow {
   }
 
   private void chooseAndOpen() {
-    File file = chooser("Open experiment", "DEQ experiment", "*.deq.json", "*.json").showOpenDialog(window());
+    File file =
+        chooser("Open experiment", "DEQ experiment", "*.deq.json", "*.json")
+            .showOpenDialog(window());
     if (file != null) {
       openFile(file.toPath());
     }
@@ -365,8 +401,10 @@ final class WorkbenchWindow {
 
   private void export(ChartPanel chart, boolean png) {
     String slug = PlotPanel.slug(chart.title());
-    FileChooser chooser = png ? chooser("Export PNG", "PNG image", "*.png")
-        : chooser("Export CSV", "CSV data", "*.csv");
+    FileChooser chooser =
+        png
+            ? chooser("Export PNG", "PNG image", "*.png")
+            : chooser("Export CSV", "CSV data", "*.csv");
     chooser.setInitialFileName(slug + (png ? ".png" : ".csv"));
     File file = chooser.showSaveDialog(window());
     if (file == null) {
@@ -390,8 +428,10 @@ final class WorkbenchWindow {
     chooser.setTitle(title);
     chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(description, patterns));
     Path directory = model.runDirectory().get();
-    File initial = directory != null && directory.toFile().isDirectory() ? directory.toFile()
-        : new File(System.getProperty("user.dir"));
+    File initial =
+        directory != null && directory.toFile().isDirectory()
+            ? directory.toFile()
+            : new File(System.getProperty("user.dir"));
     chooser.setInitialDirectory(initial);
     return chooser;
   }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./deq bench --quick}: every workload is solved by every solver, the timings and ratios
- * are consistent with each other, the memory table comes from its own process, and each target is
+ * {@code ./deq bench --quick}: every workload is solved by every solver, the timings and ratios are
+ * consistent with each other, the memory table comes from its own process, and each target is
  * judged. (The figures themselves are the README's, from an idle machine, not asserted here.)
  */
 class BenchCommandTest {
@@ -28,10 +28,12 @@ class BenchCommandTest {
     Path json = directory.resolve("bench.json");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Main().run(
-        new String[] {"bench", "--quick", "--repeats", "1", "--json", json.toString()},
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        new Main()
+            .run(
+                new String[] {"bench", "--quick", "--repeats", "1", "--json", json.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8) + printed);
 
@@ -45,16 +47,20 @@ class BenchCommandTest {
       double f = row.get("evaluationMillis").asDouble();
       int evaluations = row.get("evaluations").asInt();
       assertTrue(f > 0 && evaluations > 0, row.toString());
-      assertEquals(solve / (evaluations * f), row.get("overheadRatio").asDouble(), 1e-9, row.toString());
+      assertEquals(
+          solve / (evaluations * f), row.get("overheadRatio").asDouble(), 1e-9, row.toString());
       assertTrue(row.get("backwardMillis").asDouble() > 0, row.toString());
     }
-    assertEquals(4, workloads.size(), workloads.toString()); // MLP, TrellisNet T=50 and 200, Transformer
+    assertEquals(
+        4, workloads.size(), workloads.toString()); // MLP, TrellisNet T=50 and 200, Transformer
     assertEquals(12, report.get("solvers").size());
 
     JsonNode convolutions = report.get("convolutionPaths");
-    assertEquals(12, convolutions.size(), "native, padded, unfolded on 4 workloads: " + convolutions);
+    assertEquals(
+        12, convolutions.size(), "native, padded, unfolded on 4 workloads: " + convolutions);
     for (JsonNode row : convolutions) {
-      assertTrue(row.get("vjpMillis").asDouble() > 0 && row.get("forwardMillis").asDouble() > 0,
+      assertTrue(
+          row.get("vjpMillis").asDouble() > 0 && row.get("forwardMillis").asDouble() > 0,
           row.toString());
       if (row.get("path").asText().equals("native")) {
         assertEquals(1.0, row.get("vjpRatio").asDouble(), 0.0);
@@ -67,15 +73,20 @@ class BenchCommandTest {
       memory.put(point.get("depth").asInt(), point);
     }
     assertEquals(Set.of(0, 1, 4, 16), memory.keySet());
-    assertTrue(memory.get(0).get("keptBytes").asLong() < memory.get(16).get("keptBytes").asLong() / 4,
+    assertTrue(
+        memory.get(0).get("keptBytes").asLong() < memory.get(16).get("keptBytes").asLong() / 4,
         memory.toString());
 
     JsonNode targets = report.get("targets");
     assertEquals(6, targets.size(), targets.toString());
-    targets.fields().forEachRemaining(target -> {
-      String verdict = target.getValue().asText();
-      assertTrue(verdict.endsWith(" met") || verdict.endsWith(" MISSED"), target.toString());
-      assertTrue(printed.contains(target.getKey() + ": " + verdict), printed);
-    });
+    targets
+        .fields()
+        .forEachRemaining(
+            target -> {
+              String verdict = target.getValue().asText();
+              assertTrue(
+                  verdict.endsWith(" met") || verdict.endsWith(" MISSED"), target.toString());
+              assertTrue(printed.contains(target.getKey() + ": " + verdict), printed);
+            });
   }
 }

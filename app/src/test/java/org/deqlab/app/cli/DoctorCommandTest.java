@@ -20,10 +20,14 @@ class DoctorCommandTest {
   private static Outcome run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Main().run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Outcome(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int code =
+        new Main()
+            .run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -37,8 +41,8 @@ class DoctorCommandTest {
     assertTrue(report.get("passed").asBoolean());
     long lines = outcome.out.lines().filter(l -> l.endsWith(" pass")).count();
     assertEquals(checks, lines, outcome.out);
-    for (String probe : new String[] {"f VJP", "DEQ implicit", "DEQ phantom", "unrolled",
-        "Jacobian term"}) {
+    for (String probe :
+        new String[] {"f VJP", "DEQ implicit", "DEQ phantom", "unrolled", "Jacobian term"}) {
       assertTrue(outcome.out.contains(probe), probe + " in\n" + outcome.out);
     }
     assertTrue(outcome.out.contains("conv C=8"), "a small convolution is checked:\n" + outcome.out);
@@ -51,8 +55,8 @@ class DoctorCommandTest {
     assertEquals(2, outcome.code, outcome.out);
     assertTrue(outcome.out.contains("FAIL"), outcome.out);
     assertTrue(outcome.out.contains("5 of 5 checks FAILED"), outcome.out);
-    assertTrue(outcome.out.contains("--tolerance-scale"), "the advice names the cause:\n"
-        + outcome.out);
+    assertTrue(
+        outcome.out.contains("--tolerance-scale"), "the advice names the cause:\n" + outcome.out);
   }
 
   @Test

@@ -26,11 +26,22 @@ class MemoryCommandTest {
     Path json = directory.resolve("memory.json");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Main().run(
-        new String[] {"memory", "--preset", "copy-memory-deq-trellisnet", "--lengths", "100,200",
-            "--depths", "1,16", "--json", json.toString()},
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        new Main()
+            .run(
+                new String[] {
+                  "memory",
+                  "--preset",
+                  "copy-memory-deq-trellisnet",
+                  "--lengths",
+                  "100,200",
+                  "--depths",
+                  "1,16",
+                  "--json",
+                  json.toString()
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8) + printed);
     assertTrue(printed.contains("summary over lengths"), printed);
@@ -47,11 +58,14 @@ class MemoryCommandTest {
       JsonNode sixteen = byKey.get(length + "/16");
       assertEquals("deq", deq.get("layer").asText());
       assertTrue(deq.get("forwardSteps").asInt() > 0, deq.toString());
-      assertTrue(sixteen.get("keptBytes").asLong() > 4 * one.get("keptBytes").asLong(),
+      assertTrue(
+          sixteen.get("keptBytes").asLong() > 4 * one.get("keptBytes").asLong(),
           "L=16 should keep several times what L=1 keeps: " + one + " " + sixteen);
-      assertTrue(deq.get("keptBytes").asLong() < sixteen.get("keptBytes").asLong() / 4,
+      assertTrue(
+          deq.get("keptBytes").asLong() < sixteen.get("keptBytes").asLong() / 4,
           "the DEQ should keep far less than L=16: " + deq + " " + sixteen);
-      assertTrue(sixteen.get("gradientDifference").asDouble()
+      assertTrue(
+          sixteen.get("gradientDifference").asDouble()
               < one.get("gradientDifference").asDouble() / 10,
           "a deeper stack's gradient should approach the DEQ's: " + one + " " + sixteen);
     }

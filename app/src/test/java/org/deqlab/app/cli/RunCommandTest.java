@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.framework.junit5.ApplicationExtension;
 
 /**
- * {@code ./deq run}: the window's experiment without a window, writing one drawn PNG per plot,
- * the run log and an experiment file the window can open. (The JavaFX toolkit is started by
- * TestFX here, on Monocle as {@code ./deq run} itself would start it.)
+ * {@code ./deq run}: the window's experiment without a window, writing one drawn PNG per plot, the
+ * run log and an experiment file the window can open. (The JavaFX toolkit is started by TestFX
+ * here, on Monocle as {@code ./deq run} itself would start it.)
  */
 @ExtendWith(ApplicationExtension.class)
 class RunCommandTest {
@@ -34,9 +34,14 @@ class RunCommandTest {
   private static Outcome run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Main().run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        new Main()
+            .run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Distinct colours in a coarse grid of the image: a drawn chart has lines, text and markers. */
@@ -53,7 +58,9 @@ class RunCommandTest {
   @Test
   void writesOnePngPerPlotTheRunLogAndAnExperimentFile() throws Exception {
     Path config = directory.resolve("tiny.json");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         {"preset": "copy-memory-deq-transformer", "name": "tiny",
          "task": {"sequenceLength": 8, "batchSize": 4, "evalBatches": 1},
          "model": {"embedding": 8, "hidden": 8, "heads": 1, "feedForward": 16},
@@ -61,13 +68,27 @@ class RunCommandTest {
         """);
     Path out = directory.resolve("out");
 
-    Outcome outcome = run("run", "--config", config.toString(), "--steps", "10", "--sweep", "4,8",
-        "--out", out.toString());
+    Outcome outcome =
+        run(
+            "run",
+            "--config",
+            config.toString(),
+            "--steps",
+            "10",
+            "--sweep",
+            "4,8",
+            "--out",
+            out.toString());
 
     assertEquals(0, outcome.code, outcome.err + outcome.out);
     assertTrue(outcome.out.contains("probing the Jacobian every"), outcome.out);
-    for (String plot : List.of("residual-traces", "training-curves", "jacobian-at-the-equilibrium",
-        "ritz-values-of-j-f-z", "solver-steps-vs-sequence-length")) {
+    for (String plot :
+        List.of(
+            "residual-traces",
+            "training-curves",
+            "jacobian-at-the-equilibrium",
+            "ritz-values-of-j-f-z",
+            "solver-steps-vs-sequence-length")) {
       BufferedImage image = ImageIO.read(out.resolve(plot + ".png").toFile());
       assertEquals(900, image.getWidth(), plot);
       assertEquals(600, image.getHeight(), plot);
@@ -78,7 +99,8 @@ class RunCommandTest {
     RunLog.Contents log = RunLog.read(out.resolve("run.jsonl"));
     assertEquals(10, log.ofType("step").size());
     assertEquals("completed", log.ofType("finished").get(0).get("reason").asText());
-    assertTrue(log.ofType("step").stream().anyMatch(step -> step.get("ritzValues").size() > 0),
+    assertTrue(
+        log.ofType("step").stream().anyMatch(step -> step.get("ritzValues").size() > 0),
         "the shortened probe interval probed the Jacobian");
     ExperimentFile saved = ExperimentFile.read(out.resolve("experiment.deq.json"));
     assertEquals(out.resolve("run.jsonl").toAbsolutePath(), saved.runLog().toAbsolutePath());

@@ -18,7 +18,9 @@ import org.deqlab.core.io.NpzFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./deq solve} as a user runs it: the table, the JSON report, the saved arrays, the errors. */
+/**
+ * {@code ./deq solve} as a user runs it: the table, the JSON report, the saved arrays, the errors.
+ */
 class SolveCommandTest {
   @TempDir Path directory;
 
@@ -27,18 +29,40 @@ class SolveCommandTest {
   private static Outcome run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Main().run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        new Main()
+            .run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void allSolversAreComparedAndTheReportTracesAndGradientsAreWritten() throws Exception {
     Path json = directory.resolve("report.json");
     Path save = directory.resolve("z.npz");
-    Outcome outcome = run("solve", "--dim", "16", "--input-dim", "4", "--batch", "3",
-        "--dtype", "float64", "--tol", "1e-8", "--f-thres", "200", "--json", json.toString(),
-        "--save", save.toString(), "--grad");
+    Outcome outcome =
+        run(
+            "solve",
+            "--dim",
+            "16",
+            "--input-dim",
+            "4",
+            "--batch",
+            "3",
+            "--dtype",
+            "float64",
+            "--tol",
+            "1e-8",
+            "--f-thres",
+            "200",
+            "--json",
+            json.toString(),
+            "--save",
+            save.toString(),
+            "--grad");
 
     assertEquals(0, outcome.code, outcome.err);
     for (String solver : new String[] {"fixed-point", "anderson", "broyden"}) {
@@ -70,7 +94,8 @@ class SolveCommandTest {
   void badInputGivesOneLineNamingTheProblemAndExitCodeTwo() {
     assertError(run("solve", "--solver", "newton"), "--solver", "newton");
     assertError(run("solve", "--f-thres", "0"), "--f-thres", "got 0");
-    assertError(run("solve", "--problem", directory.resolve("missing.npz").toString()),
+    assertError(
+        run("solve", "--problem", directory.resolve("missing.npz").toString()),
         "problem file not found");
     assertError(run("solve", "--tolerance", "1e-3"), "unknown option '--tolerance'");
     assertError(run("solve", "--grad"), "--save");

@@ -21,13 +21,28 @@ final class TinyExperiment {
 
   /** The tiny copy-memory DEQ-Transformer with {@code steps} steps (step 1 pretrains). */
   static TrainingConfig config(int steps) {
-    ObjectNode json = (ObjectNode) TrainingConfigs.JSON.valueToTree(java.util.Map.of(
-        "preset", "copy-memory-deq-transformer",
-        "name", "tiny",
-        "task", java.util.Map.of("sequenceLength", 8, "batchSize", 4, "evalBatches", 1),
-        "model", java.util.Map.of("embedding", 8, "hidden", 8, "heads", 1, "feedForward", 16),
-        "jacobian", java.util.Map.of("probeEvery", 2, "probeProducts", 4),
-        "steps", steps, "pretrainSteps", 1, "evalEvery", 0, "checkpointEvery", 0));
+    ObjectNode json =
+        (ObjectNode)
+            TrainingConfigs.JSON.valueToTree(
+                java.util.Map.of(
+                    "preset",
+                    "copy-memory-deq-transformer",
+                    "name",
+                    "tiny",
+                    "task",
+                    java.util.Map.of("sequenceLength", 8, "batchSize", 4, "evalBatches", 1),
+                    "model",
+                    java.util.Map.of("embedding", 8, "hidden", 8, "heads", 1, "feedForward", 16),
+                    "jacobian",
+                    java.util.Map.of("probeEvery", 2, "probeProducts", 4),
+                    "steps",
+                    steps,
+                    "pretrainSteps",
+                    1,
+                    "evalEvery",
+                    0,
+                    "checkpointEvery",
+                    0));
     return TrainingConfigs.fromJson(json, "test");
   }
 
@@ -42,10 +57,11 @@ final class TinyExperiment {
 
   /** Runs {@code action} on the JavaFX thread and waits for it and the events it caused. */
   static void fxRun(Runnable action) {
-    fx(() -> {
-      action.run();
-      return null;
-    });
+    fx(
+        () -> {
+          action.run();
+          return null;
+        });
     WaitForAsyncUtils.waitForFxEvents();
   }
 

@@ -76,29 +76,38 @@ class WorkbenchWindowTest {
   }
 
   private static int points(ChartPanel chart, String series) {
-    return fx(() -> chart.dataSets().stream().filter(d -> d.getName().equals(series))
-        .mapToInt(DataSet::getDataCount).findFirst().orElse(0));
+    return fx(
+        () ->
+            chart.dataSets().stream()
+                .filter(d -> d.getName().equals(series))
+                .mapToInt(DataSet::getDataCount)
+                .findFirst()
+                .orElse(0));
   }
 
   private static double[] ys(ChartPanel chart, String series) {
-    return fx(() -> {
-      for (DataSet dataSet : chart.dataSets()) {
-        if (dataSet.getName().equals(series)) {
-          double[] y = new double[dataSet.getDataCount()];
-          for (int i = 0; i < y.length; i++) {
-            y[i] = dataSet.get(DataSet.DIM_Y, i);
+    return fx(
+        () -> {
+          for (DataSet dataSet : chart.dataSets()) {
+            if (dataSet.getName().equals(series)) {
+              double[] y = new double[dataSet.getDataCount()];
+              for (int i = 0; i < y.length; i++) {
+                y[i] = dataSet.get(DataSet.DIM_Y, i);
+              }
+              return y;
+            }
           }
-          return y;
-        }
-      }
-      return new double[0];
-    });
+          return new double[0];
+        });
   }
 
   private List<String> csvOfRunPlots(WorkbenchWindow shown) {
     WorkbenchCharts charts = shown.charts();
-    return fx(() -> List.of(charts.residuals, charts.training, charts.spectral, charts.ritz).stream()
-        .map(ChartExport::toCsv).toList());
+    return fx(
+        () ->
+            List.of(charts.residuals, charts.training, charts.spectral, charts.ritz).stream()
+                .map(ChartExport::toCsv)
+                .toList());
   }
 
   @Test
@@ -109,8 +118,13 @@ class WorkbenchWindowTest {
     assertFalse(robot.lookup("#run").queryAs(Button.class).isDisabled(), "Run is enabled");
     assertTrue(robot.lookup("#stop").queryAs(Button.class).isDisabled(), "Stop waits for a run");
     assertEquals(30, robot.lookup("#live-f-thres").queryAs(Spinner.class).getValue());
-    for (String plot : List.of("residual-traces", "training-curves", "jacobian-at-the-equilibrium",
-        "ritz-values-of-j-f-z", "solver-steps-vs-sequence-length")) {
+    for (String plot :
+        List.of(
+            "residual-traces",
+            "training-curves",
+            "jacobian-at-the-equilibrium",
+            "ritz-values-of-j-f-z",
+            "solver-steps-vs-sequence-length")) {
       assertTrue(robot.lookup("#plot-" + plot).tryQuery().isPresent(), plot + " is shown");
     }
     PlotPanel residuals = fx(() -> window.panel(window.charts().residuals));
@@ -121,19 +135,29 @@ class WorkbenchWindowTest {
 
     await("the engine has started", 60, () -> model.gpuCount().get() >= 0);
     if (fx(() -> model.gpuCount().get()) == 0) {
-      javafx.scene.control.TitledPane runSection = robot.lookup("#experiment-sheet .titled-pane")
-          .match((javafx.scene.control.TitledPane pane) -> "Run".equals(pane.getText()))
-          .queryAs(javafx.scene.control.TitledPane.class);
+      javafx.scene.control.TitledPane runSection =
+          robot
+              .lookup("#experiment-sheet .titled-pane")
+              .match((javafx.scene.control.TitledPane pane) -> "Run".equals(pane.getText()))
+              .queryAs(javafx.scene.control.TitledPane.class);
       robot.clickOn(runSection.lookup(".title"));
       await("the Run section is open", 10, runSection::isExpanded);
       robot.clickOn("#device-choice");
       // The list is a popup window of its own, which opens a moment after the click.
-      await("the device list is open", 10, () -> robot.lookup(".list-cell")
-          .match((javafx.scene.control.ListCell<?> cell) -> "gpu".equals(cell.getItem()))
-          .tryQuery().isPresent());
-      javafx.scene.control.ListCell<?> gpu = robot.lookup(".list-cell")
-          .match((javafx.scene.control.ListCell<?> cell) -> "gpu".equals(cell.getItem()))
-          .queryAs(javafx.scene.control.ListCell.class);
+      await(
+          "the device list is open",
+          10,
+          () ->
+              robot
+                  .lookup(".list-cell")
+                  .match((javafx.scene.control.ListCell<?> cell) -> "gpu".equals(cell.getItem()))
+                  .tryQuery()
+                  .isPresent());
+      javafx.scene.control.ListCell<?> gpu =
+          robot
+              .lookup(".list-cell")
+              .match((javafx.scene.control.ListCell<?> cell) -> "gpu".equals(cell.getItem()))
+              .queryAs(javafx.scene.control.ListCell.class);
       assertTrue(gpu.isDisabled(), "GPU is offered greyed out when the engine sees none");
       assertTrue(gpu.getTooltip().getText().contains("No GPU"), gpu.getTooltip().getText());
       robot.type(KeyCode.ESCAPE);
@@ -153,32 +177,44 @@ class WorkbenchWindowTest {
     assertEquals(6, steps.size());
     WorkbenchCharts charts = window.charts();
     assertEquals(6, points(charts.training, "training loss"));
-    assertEquals(steps.get(5).get("loss").asDouble(), ys(charts.training, "training loss")[5], 1e-12);
+    assertEquals(
+        steps.get(5).get("loss").asDouble(), ys(charts.training, "training loss")[5], 1e-12);
     // Step 1 pretrains an unrolled stack (no solver); steps 2–6 solve.
     assertEquals(5, points(charts.training, "forward solver steps"));
     JsonNode last = steps.get(5);
     assertEquals(last.get("forward").get("steps").asInt(), points(charts.residuals, "forward abs"));
-    assertEquals(last.get("backward").get("steps").asInt(), points(charts.residuals, "backward abs"));
+    assertEquals(
+        last.get("backward").get("steps").asInt(), points(charts.residuals, "backward abs"));
     assertEquals(ResidualTraceChart.HISTORY, fx(() -> charts.residuals.fadedForwardCount()));
     // The live trace followed the solves as they ran; the last one was step 6's backward solve.
     assertArrayEquals(ys(charts.residuals, "backward abs"), ys(charts.residuals, "live abs"));
     assertArrayEquals(ys(charts.residuals, "backward rel"), ys(charts.residuals, "live rel"));
     // Probed at steps 2, 4 and 6: three estimates, and the Ritz values of the last probe.
     assertEquals(3, points(charts.spectral, "spectral radius ρ(J_f)"));
-    assertEquals(last.get("spectralRadius").asDouble(), ys(charts.spectral, "spectral radius ρ(J_f)")[2], 1e-12);
-    assertEquals(last.get("ritzValues").size(), fx(() -> charts.ritz.dataSets().get(0).getDataCount()));
+    assertEquals(
+        last.get("spectralRadius").asDouble(),
+        ys(charts.spectral, "spectral radius ρ(J_f)")[2],
+        1e-12);
+    assertEquals(
+        last.get("ritzValues").size(), fx(() -> charts.ritz.dataSets().get(0).getDataCount()));
     assertEquals(6, fx(() -> charts.ritzStep()));
-    assertFalse(fx(() -> window.panel(charts.spectral).hintShown()), "the hint leaves once data arrives");
+    assertFalse(
+        fx(() -> window.panel(charts.spectral).hintShown()), "the hint leaves once data arrives");
     assertEquals(1.0, fx(() -> model.progress().get()), 1e-9);
-    assertTrue(fx(() -> model.status().get()).contains("completed"), fx(() -> model.status().get()));
+    assertTrue(
+        fx(() -> model.status().get()).contains("completed"), fx(() -> model.status().get()));
 
     // A sweep started in the window measures the trained model at each length.
     robot.doubleClickOn("#sweep-lengths").eraseText(20).write("4,8,16");
     robot.clickOn("#sweep");
-    await("the sweep has finished", 60, () -> !model.engineBusy().get()
-        && charts.lengths.seriesNames().contains("after step 6"));
+    await(
+        "the sweep has finished",
+        60,
+        () -> !model.engineBusy().get() && charts.lengths.seriesNames().contains("after step 6"));
     assertEquals(3, points(charts.lengths, "after step 6"));
-    assertTrue(java.util.Arrays.stream(ys(charts.lengths, "after step 6")).allMatch(s -> s >= 1 && s <= 100),
+    assertTrue(
+        java.util.Arrays.stream(ys(charts.lengths, "after step 6"))
+            .allMatch(s -> s >= 1 && s <= 100),
         "mean forward steps within the sweep's threshold");
   }
 
@@ -189,11 +225,14 @@ class WorkbenchWindowTest {
     await("three steps are done", 60, () -> model.step().get() >= 3);
 
     robot.doubleClickOn("#live-f-thres .text-field").eraseText(4).write("3").type(KeyCode.ENTER);
-    await("five more steps ran", 60, () -> {
-      List<JsonNode> settings = logged(model.runLog(), "setting");
-      return !settings.isEmpty()
-          && logged(model.runLog(), "step").size() >= settings.get(0).get("step").asInt() + 4;
-    });
+    await(
+        "five more steps ran",
+        60,
+        () -> {
+          List<JsonNode> settings = logged(model.runLog(), "setting");
+          return !settings.isEmpty()
+              && logged(model.runLog(), "step").size() >= settings.get(0).get("step").asInt() + 4;
+        });
     robot.clickOn("#stop");
     await("the run has stopped", 60, () -> model.state().get() == RunState.FINISHED);
 
@@ -203,15 +242,20 @@ class WorkbenchWindowTest {
     int changedAt = settings.get(0).get("step").asInt();
     List<JsonNode> steps = logged(model.runLog(), "step");
     for (JsonNode step : steps) {
-      int forwardSteps = step.get("forward").isNull() ? 0 : step.get("forward").get("steps").asInt();
+      int forwardSteps =
+          step.get("forward").isNull() ? 0 : step.get("forward").get("steps").asInt();
       if (step.get("step").asInt() >= changedAt) {
-        assertTrue(forwardSteps <= 3, "step " + step.get("step") + " ran " + forwardSteps + " forward iterations");
+        assertTrue(
+            forwardSteps <= 3,
+            "step " + step.get("step") + " ran " + forwardSteps + " forward iterations");
       } else if (step.get("step").asInt() > 1) {
         assertTrue(forwardSteps > 3, "before the change the solver needed more than 3 iterations");
       }
     }
-    assertEquals(1, fx(() -> window.charts().training.eventMarkers().size()), "the change is marked");
-    assertEquals(changedAt, fx(() -> window.charts().training.eventMarkers().get(0).getValue()), 1e-9);
+    assertEquals(
+        1, fx(() -> window.charts().training.eventMarkers().size()), "the change is marked");
+    assertEquals(
+        changedAt, fx(() -> window.charts().training.eventMarkers().get(0).getValue()), 1e-9);
   }
 
   @Test
@@ -256,7 +300,8 @@ class WorkbenchWindowTest {
 
       assertEquals(TinyExperiment.config(5), fx(() -> otherModel.config().get()));
       assertEquals(shown, csvOfRunPlots(other), "the replayed plots hold the same data");
-      assertTrue(shown.stream().allMatch(csv -> csv.lines().count() > 1), "every run plot has data");
+      assertTrue(
+          shown.stream().allMatch(csv -> csv.lines().count() > 1), "every run plot has data");
       assertEquals(RunState.FINISHED, fx(() -> otherModel.state().get()));
       assertEquals(5, fx(() -> otherModel.step().get()));
     } finally {
@@ -285,7 +330,12 @@ class WorkbenchWindowTest {
 
     Files.writeString(broken, "{ not json");
     assertFalse(fx(() -> window.openFile(broken)));
-    assertTrue(robot.lookup("#error-dialog").queryAs(DialogPane.class).getContentText().contains("cannot read"));
+    assertTrue(
+        robot
+            .lookup("#error-dialog")
+            .queryAs(DialogPane.class)
+            .getContentText()
+            .contains("cannot read"));
     assertEquals(before, fx(() -> model.config().get()));
   }
 
@@ -296,19 +346,23 @@ class WorkbenchWindowTest {
     robot.clickOn("#tab-memory .tab-label");
     fxRun(() -> window.memoryView().setSizes("1,2,4", 8, 2));
     robot.clickOn("#measure-memory");
-    await("DEQ and three depths are measured", 120, () -> window.memoryView().points().size() == 4
-        && !model.engineBusy().get());
+    await(
+        "DEQ and three depths are measured",
+        120,
+        () -> window.memoryView().points().size() == 4 && !model.engineBusy().get());
 
     MemoryView memory = window.memoryView();
     List<MemoryPoint> measured = fx(memory::points);
     assertEquals("deq", measured.get(0).layer());
     assertTrue(measured.get(0).forwardSteps() > 0, "the DEQ ran its solver");
-    assertEquals(List.of(1, 2, 4), measured.subList(1, 4).stream().map(MemoryPoint::depth).toList());
+    assertEquals(
+        List.of(1, 2, 4), measured.subList(1, 4).stream().map(MemoryPoint::depth).toList());
     assertEquals(List.of("DEQ", "unrolled"), fx(() -> memory.chart().seriesNames()));
     assertEquals(3, points(memory.chart(), "unrolled"));
     assertEquals(measured.get(3).keptMegabytes(), ys(memory.chart(), "unrolled")[2], 1e-9);
     assertEquals(measured.get(0).keptMegabytes(), ys(memory.chart(), "DEQ")[0], 1e-9);
-    assertTrue(measured.subList(1, 4).stream().allMatch(p -> Double.isFinite(p.gradientDifference())));
+    assertTrue(
+        measured.subList(1, 4).stream().allMatch(p -> Double.isFinite(p.gradientDifference())));
     assertEquals(4, robot.lookup("#memory-table").queryTableView().getItems().size());
   }
 }

@@ -17,10 +17,9 @@ import org.deqlab.core.cell.DetachedParameterStore;
 import org.deqlab.core.engine.Autograd;
 
 /**
- * The price of the padded and unfolded convolution paths: a convolutional cell's f evaluation
- * and its vector–Jacobian product (what every solver iteration and every adjoint iteration
- * costs) timed on the engine's native kernel and on each way around it, with the same
- * parameters and input.
+ * The price of the padded and unfolded convolution paths: a convolutional cell's f evaluation and
+ * its vector–Jacobian product (what every solver iteration and every adjoint iteration costs) timed
+ * on the engine's native kernel and on each way around it, with the same parameters and input.
  * Medians over repeated runs after warm-up.
  */
 public final class ConvolutionBenchmark {
@@ -44,7 +43,11 @@ public final class ConvolutionBenchmark {
    * @param vjpRatio this path's VJP time over the native path's
    */
   public record Row(
-      String workload, String path, String autoChoice, double forwardMillis, double vjpMillis,
+      String workload,
+      String path,
+      String autoChoice,
+      double forwardMillis,
+      double vjpMillis,
       double vjpRatio) {}
 
   /**
@@ -53,13 +56,18 @@ public final class ConvolutionBenchmark {
    * @param outputChannels the recurrent convolution's output channels (for the auto choice)
    * @param spatialAxes 1 for convolutions over time, 2 over images (for the auto choice)
    */
-  public List<Row> run(String workload, Function<ConvolutionPath, Cell> cells, NDArray x,
-      long outputChannels, int spatialAxes) {
+  public List<Row> run(
+      String workload,
+      Function<ConvolutionPath, Cell> cells,
+      NDArray x,
+      long outputChannels,
+      int spatialAxes) {
     NDManager manager = x.getManager();
     Autograd.setRecording(false);
-    String auto = ConvolutionPath.AUTO.resolve(x.getDevice(), x.getDataType(), outputChannels,
-        spatialAxes)
-        .label();
+    String auto =
+        ConvolutionPath.AUTO
+            .resolve(x.getDevice(), x.getDataType(), outputChannels, spatialAxes)
+            .label();
     Cell nativeCell = cells.apply(ConvolutionPath.NATIVE);
     nativeCell.initialize(manager, x.getDataType());
     double[] nativeTimes = time(nativeCell, x);
@@ -73,8 +81,8 @@ public final class ConvolutionBenchmark {
         cell.getParameters().valueAt(i).getArray().set(from.getArray().toByteBuffer());
       }
       double[] times = time(cell, x);
-      rows.add(new Row(workload, path.label(), auto, times[0], times[1],
-          times[1] / nativeTimes[1]));
+      rows.add(
+          new Row(workload, path.label(), auto, times[0], times[1], times[1] / nativeTimes[1]));
     }
     return rows;
   }
@@ -104,8 +112,8 @@ public final class ConvolutionBenchmark {
         try (NDScope scope = new NDScope()) {
           NDArray point = z.duplicate();
           point.setRequiresGradient(true);
-          NDArray image = Autograd.recording(true,
-              () -> cell.apply(detached, point, injection, false));
+          NDArray image =
+              Autograd.recording(true, () -> cell.apply(detached, point, injection, false));
           Autograd.backward(image, cotangent, false);
           point.getGradient().toType(DataType.FLOAT32, false);
         }
@@ -125,5 +133,4 @@ public final class ConvolutionBenchmark {
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
-
 }

@@ -21,8 +21,8 @@ import org.deqlab.core.solver.SolverResult;
 
 /**
  * Times one workload — a cell on a fixed input — the way the issue's targets are stated: the cost
- * of one f evaluation, each solver's steps and time per solve, the overhead ratio {@code solve
- * time / (evaluations × f time)} (how much the solver's own bookkeeping adds), and the implicit
+ * of one f evaluation, each solver's steps and time per solve, the overhead ratio {@code solve time
+ * / (evaluations × f time)} (how much the solver's own bookkeeping adds), and the implicit
  * backward's time. Medians over repeated runs after warm-up.
  */
 public final class SolverBenchmark {
@@ -43,9 +43,17 @@ public final class SolverBenchmark {
    * @param backwardSteps adjoint solver steps
    */
   public record Row(
-      String workload, String solver, int steps, int evaluations, String stopReason,
-      double relativeResidual, double solveMillis, double evaluationMillis, double overheadRatio,
-      double backwardMillis, int backwardSteps) {}
+      String workload,
+      String solver,
+      int steps,
+      int evaluations,
+      String stopReason,
+      double relativeResidual,
+      double solveMillis,
+      double evaluationMillis,
+      double overheadRatio,
+      double backwardMillis,
+      int backwardSteps) {}
 
   /**
    * Untimed runs first: the solver loop is Java that the JIT compiles only after it has run for a
@@ -60,7 +68,11 @@ public final class SolverBenchmark {
   }
 
   public List<Row> run(
-      String workload, Cell cell, NDManager manager, NDArray x, List<SolverKind> solvers,
+      String workload,
+      Cell cell,
+      NDManager manager,
+      NDArray x,
+      List<SolverKind> solvers,
       SolverOptions options) {
     Autograd.setRecording(false);
     ParameterStore parameters = new ParameterStore(manager, false);
@@ -75,7 +87,8 @@ public final class SolverBenchmark {
       for (int r = -WARM_UP; r < repeats; r++) {
         try (NDScope scope = new NDScope()) {
           long start = System.nanoTime();
-          SolverResult result = Autograd.noGrad(() -> kind.solver().solve(f, z0, options, IterationListener.NONE));
+          SolverResult result =
+              Autograd.noGrad(() -> kind.solver().solve(f, z0, options, IterationListener.NONE));
           double millis = (System.nanoTime() - start) / 1e6;
           if (r >= 0) {
             times[r] = millis;
@@ -85,16 +98,29 @@ public final class SolverBenchmark {
       }
       double solveMillis = median(times);
       double[] backward = backward(cell, parameters, x, kind, options);
-      rows.add(new Row(workload, kind.label(), last.steps(), last.functionEvaluations(),
-          last.stopReason().label(), last.relativeResidual(), solveMillis, evaluationMillis,
-          solveMillis / (last.functionEvaluations() * evaluationMillis), backward[0], (int) backward[1]));
+      rows.add(
+          new Row(
+              workload,
+              kind.label(),
+              last.steps(),
+              last.functionEvaluations(),
+              last.stopReason().label(),
+              last.relativeResidual(),
+              solveMillis,
+              evaluationMillis,
+              solveMillis / (last.functionEvaluations() * evaluationMillis),
+              backward[0],
+              (int) backward[1]));
     }
     return rows;
   }
 
   private double evaluationMillis(UnaryOperator<NDArray> f, Cell cell, NDArray x) {
-    NDArray z = x.getManager().randomNormal(cell.stateShape(x.getShape()))
-        .toType(x.getDataType(), false).mul(0.1);
+    NDArray z =
+        x.getManager()
+            .randomNormal(cell.stateShape(x.getShape()))
+            .toType(x.getDataType(), false)
+            .mul(0.1);
     int calls = 20;
     double[] times = new double[repeats];
     for (int r = -WARM_UP; r < repeats; r++) {
@@ -112,7 +138,8 @@ public final class SolverBenchmark {
   }
 
   /** {median backward millis, adjoint steps} of the implicit backward for loss Σ z*. */
-  private double[] backward(Cell cell, ParameterStore parameters, NDArray x, SolverKind kind, SolverOptions options) {
+  private double[] backward(
+      Cell cell, ParameterStore parameters, NDArray x, SolverKind kind, SolverOptions options) {
     DeqLayer layer = new DeqLayer(cell, kind, options, new BackwardMode.Implicit(kind, options));
     double[] times = new double[repeats];
     int steps = 0;

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** Pointwise nonlinearities a cell may use; tanh keeps a DEQ state bounded, which is why it is the default. */
+/**
+ * Pointwise nonlinearities a cell may use; tanh keeps a DEQ state bounded, which is why it is the
+ * default.
+ */
 public enum Activation {
   TANH,
   RELU,
@@ -31,6 +34,7 @@ public enum Activation {
         return a;
       }
     }
-    throw new IllegalArgumentException("activation must be tanh, relu or identity, got '" + text + "'");
+    throw new IllegalArgumentException(
+        "activation must be tanh, relu or identity, got '" + text + "'");
   }
 }

@@ -26,10 +26,10 @@ public abstract class Cell extends AbstractBlock {
   }
 
   /**
-   * Starts a forward pass on input {@code x}. A cell with per-pass randomness (variational
-   * dropout) draws it here and reuses it in every {@link #apply} until the next call, so that f
-   * stays one fixed map for a whole solve and its backward pass; in evaluation it forgets it. The
-   * layers call this once per forward pass, before {@link #inject}. The default does nothing.
+   * Starts a forward pass on input {@code x}. A cell with per-pass randomness (variational dropout)
+   * draws it here and reuses it in every {@link #apply} until the next call, so that f stays one
+   * fixed map for a whole solve and its backward pass; in evaluation it forgets it. The layers call
+   * this once per forward pass, before {@link #inject}. The default does nothing.
    */
   public void startPass(NDArray x, boolean training) {}
 
@@ -53,8 +53,7 @@ public abstract class Cell extends AbstractBlock {
 
   /** The usual initial guess z₀ = 0 for input x. */
   public NDArray initialState(NDArray x) {
-    return x.getManager()
-        .zeros(stateShape(x.getShape()), x.getDataType(), x.getDevice());
+    return x.getManager().zeros(stateShape(x.getShape()), x.getDataType(), x.getDevice());
   }
 
   /** Initializes the parameters with this cell's own initializers. */

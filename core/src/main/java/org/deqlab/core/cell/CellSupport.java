@@ -31,8 +31,8 @@ final class CellSupport {
   }
 
   /**
-   * Weight normalization {@code W = g · V / ‖V‖}, the norm taken per output channel (axis 0)
-   * over all other axes: the direction V and the length g are learned separately.
+   * Weight normalization {@code W = g · V / ‖V‖}, the norm taken per output channel (axis 0) over
+   * all other axes: the direction V and the length g are learned separately.
    */
   static NDArray weightNormalized(NDArray direction, NDArray gain) {
     int rank = direction.getShape().dimension();

@@ -7,13 +7,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
 /**
- * A small 2-D convolutional cell, the single-scale stand-in for multiscale vision DEQs: {@code
- * f(z, x̃) = act(GN(Conv(z; W)) + x̃)} with the injection {@code x̃ = Conv(x; U) + b}, square
- * kernels with "same" padding so the state keeps the image's height and width. Group norm (an
- * option; DJL has none, so the cell computes it) keeps the state's scale in check.
+ * A small 2-D convolutional cell, the single-scale stand-in for multiscale vision DEQs: {@code f(z,
+ * x̃) = act(GN(Conv(z; W)) + x̃)} with the injection {@code x̃ = Conv(x; U) + b}, square kernels
+ * with "same" padding so the state keeps the image's height and width. Group norm (an option; DJL
+ * has none, so the cell computes it) keeps the state's scale in check.
  *
- * <p>Shapes: x is (B, inputChannels, H, W), z and x̃ are (B, channels, H, W). The convolutions
- * run on the configured {@link ConvolutionPath}.
+ * <p>Shapes: x is (B, inputChannels, H, W), z and x̃ are (B, channels, H, W). The convolutions run
+ * on the configured {@link ConvolutionPath}.
  */
 public final class ConvCell extends Cell {
   private static final byte VERSION = 1;
@@ -25,8 +25,8 @@ public final class ConvCell extends Cell {
    * @param channels C, the channels of the state z
    * @param inputChannels the channels of the input image x
    * @param kernelSize an odd k for k×k kernels (3 in MDEQ); padding k/2 keeps H and W
-   * @param groups group-norm groups over the recurrent convolution's output, dividing C; 0 for
-   *     no normalization
+   * @param groups group-norm groups over the recurrent convolution's output, dividing C; 0 for no
+   *     normalization
    * @param activation the nonlinearity (ReLU in MDEQ)
    * @param recurrentScale the norm of each recurrent filter at initialization without group norm;
    *     with group norm (which makes the map blind to W's scale) the norm's initial gain: smaller
@@ -34,27 +34,46 @@ public final class ConvCell extends Cell {
    * @param convolution the kernel the convolutions run on (null means {@link ConvolutionPath#AUTO})
    */
   public record Config(
-      int channels, int inputChannels, int kernelSize, int groups, Activation activation,
-      double recurrentScale, ConvolutionPath convolution) {
+      int channels,
+      int inputChannels,
+      int kernelSize,
+      int groups,
+      Activation activation,
+      double recurrentScale,
+      ConvolutionPath convolution) {
 
     /** On the {@link ConvolutionPath#AUTO} path. */
-    public Config(int channels, int inputChannels, int kernelSize, int groups,
-        Activation activation, double recurrentScale) {
-      this(channels, inputChannels, kernelSize, groups, activation, recurrentScale,
+    public Config(
+        int channels,
+        int inputChannels,
+        int kernelSize,
+        int groups,
+        Activation activation,
+        double recurrentScale) {
+      this(
+          channels,
+          inputChannels,
+          kernelSize,
+          groups,
+          activation,
+          recurrentScale,
           ConvolutionPath.AUTO);
     }
 
     public Config {
       convolution = convolution == null ? ConvolutionPath.AUTO : convolution;
       CellSupport.require(channels >= 1, "channels (C) must be at least 1, got " + channels);
-      CellSupport.require(inputChannels >= 1,
-          "inputChannels must be at least 1, got " + inputChannels);
-      CellSupport.require(kernelSize >= 1 && kernelSize % 2 == 1,
+      CellSupport.require(
+          inputChannels >= 1, "inputChannels must be at least 1, got " + inputChannels);
+      CellSupport.require(
+          kernelSize >= 1 && kernelSize % 2 == 1,
           "kernelSize (k) must be an odd number ≥ 1, got " + kernelSize);
-      CellSupport.require(groups >= 0 && (groups == 0 || channels % groups == 0),
+      CellSupport.require(
+          groups >= 0 && (groups == 0 || channels % groups == 0),
           "groups must be 0 (no norm) or divide channels (" + channels + "), got " + groups);
       CellSupport.require(activation != null, "activation must be tanh, relu or identity");
-      CellSupport.require(recurrentScale > 0 && Double.isFinite(recurrentScale),
+      CellSupport.require(
+          recurrentScale > 0 && Double.isFinite(recurrentScale),
           "recurrentScale must be a positive finite number, got " + recurrentScale);
     }
   }
@@ -77,15 +96,20 @@ public final class ConvCell extends Cell {
     boolean normed = config.groups() > 0;
     double recurrentStd = (normed ? 1 : config.recurrentScale()) / Math.sqrt((double) c * k * k);
     recurrentWeight = addParameter(CellSupport.normal("W", new Shape(c, c, k, k), recurrentStd));
-    injectionWeight = addParameter(CellSupport.normal("U",
-        new Shape(c, config.inputChannels(), k, k),
-        1 / Math.sqrt((double) config.inputChannels() * k * k)));
+    injectionWeight =
+        addParameter(
+            CellSupport.normal(
+                "U",
+                new Shape(c, config.inputChannels(), k, k),
+                1 / Math.sqrt((double) config.inputChannels() * k * k)));
     bias = addParameter(CellSupport.constant("b", Parameter.Type.BIAS, new Shape(c), 0));
     if (normed) {
-      normGain = addParameter(CellSupport.constant(
-          "normGain", Parameter.Type.GAMMA, new Shape(c), config.recurrentScale()));
-      normBias = addParameter(
-          CellSupport.constant("normBias", Parameter.Type.BETA, new Shape(c), 0));
+      normGain =
+          addParameter(
+              CellSupport.constant(
+                  "normGain", Parameter.Type.GAMMA, new Shape(c), config.recurrentScale()));
+      normBias =
+          addParameter(CellSupport.constant("normBias", Parameter.Type.BETA, new Shape(c), 0));
     } else {
       normGain = null;
       normBias = null;
@@ -108,8 +132,11 @@ public final class ConvCell extends Cell {
     Device device = z.getDevice();
     NDArray convolved = convolve(z, parameters.getValue(recurrentWeight, device, training), null);
     if (normGain != null) {
-      convolved = groupNorm(convolved, parameters.getValue(normGain, device, training),
-          parameters.getValue(normBias, device, training));
+      convolved =
+          groupNorm(
+              convolved,
+              parameters.getValue(normGain, device, training),
+              parameters.getValue(normBias, device, training));
     }
     return config.activation().apply(convolved.add(injection));
   }
@@ -133,8 +160,11 @@ public final class ConvCell extends Cell {
   @Override
   public Shape stateShape(Shape inputShape) {
     if (inputShape.dimension() != 4 || inputShape.get(1) != config.inputChannels()) {
-      throw new IllegalArgumentException("a ConvCell takes x of shape (B, " + config.inputChannels()
-          + ", H, W), got " + inputShape);
+      throw new IllegalArgumentException(
+          "a ConvCell takes x of shape (B, "
+              + config.inputChannels()
+              + ", H, W), got "
+              + inputShape);
     }
     return new Shape(inputShape.get(0), config.channels(), inputShape.get(2), inputShape.get(3));
   }

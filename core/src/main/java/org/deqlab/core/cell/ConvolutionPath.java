@@ -23,9 +23,9 @@ public enum ConvolutionPath {
    * lower-precision convolution on the CPU whose output channels are not a multiple of 16) the
    * cheaper of the two ways around it, as measured by {@code ./deq bench}: {@link #UNFOLDED} for
    * 1-D convolutions (their k shifted slices and one product cost 1.1× the native VJP, padding
-   * 1.4×), {@link #PADDED} for 2-D ones (1.15×, where unfolding k² slices costs 1.6–1.9×);
-   * {@link #NATIVE} elsewhere. {@code ./deq doctor} checks the choice on the machine at hand,
-   * and the training commands move to {@link #UNFOLDED} if it fails there.
+   * 1.4×), {@link #PADDED} for 2-D ones (1.15×, where unfolding k² slices costs 1.6–1.9×); {@link
+   * #NATIVE} elsewhere. {@code ./deq doctor} checks the choice on the machine at hand, and the
+   * training commands move to {@link #UNFOLDED} if it fails there.
    */
   AUTO,
   /** The engine's convolution kernel everywhere. */
@@ -39,8 +39,8 @@ public enum ConvolutionPath {
   UNFOLDED;
 
   /**
-   * Output channels whose oneDNN blocking (16 on AVX-512, 8 on AVX2) gave exact gradients here:
-   * 16, 32 and 48 did, 1–15, 17, 20, 24, 31, 33 and 40 did not.
+   * Output channels whose oneDNN blocking (16 on AVX-512, 8 on AVX2) gave exact gradients here: 16,
+   * 32 and 48 did, 1–15, 17, 20, 24, 31, 33 and 40 did not.
    */
   public static final int SAFE_CHANNEL_MULTIPLE = 16;
 
@@ -70,7 +70,10 @@ public enum ConvolutionPath {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses {@code auto}, {@code native}, {@code padded} or {@code unfolded}, naming the values on error. */
+  /**
+   * Parses {@code auto}, {@code native}, {@code padded} or {@code unfolded}, naming the values on
+   * error.
+   */
   @JsonCreator
   public static ConvolutionPath parse(String text) {
     for (ConvolutionPath path : values()) {
@@ -78,9 +81,12 @@ public enum ConvolutionPath {
         return path;
       }
     }
-    throw new IllegalArgumentException("convolution must be one of "
-        + Arrays.toString(Arrays.stream(values()).map(ConvolutionPath::label).toArray())
-        + ", got '" + text + "'");
+    throw new IllegalArgumentException(
+        "convolution must be one of "
+            + Arrays.toString(Arrays.stream(values()).map(ConvolutionPath::label).toArray())
+            + ", got '"
+            + text
+            + "'");
   }
 
   @Override

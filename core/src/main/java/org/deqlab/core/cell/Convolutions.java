@@ -12,17 +12,17 @@ import ai.djl.nn.convolutional.Conv2d;
  * The convolutions the cells use, each on the {@link ConvolutionPath} asked for. The padded form
  * appends zero filters (and zero biases) until the output channels are a multiple of {@value
  * ConvolutionPath#SAFE_CHANNEL_MULTIPLE}, runs the engine's kernel and keeps the first channels.
- * The unfolded form of a convolution with a k-tap kernel stacks the k shifted views of the
- * (padded) input along the channel axis, tap by tap, and multiplies once by the kernel laid out
- * to match: {@code y = W' · [x_0; x_1; …; x_{k−1}]} with {@code W'[o, j·C + c] = W[o, c, j]};
- * slicing, concatenation and matrix products have exact gradients everywhere.
+ * The unfolded form of a convolution with a k-tap kernel stacks the k shifted views of the (padded)
+ * input along the channel axis, tap by tap, and multiplies once by the kernel laid out to match:
+ * {@code y = W' · [x_0; x_1; …; x_{k−1}]} with {@code W'[o, j·C + c] = W[o, c, j]}; slicing,
+ * concatenation and matrix products have exact gradients everywhere.
  */
 public final class Convolutions {
   private Convolutions() {}
 
   /**
-   * A causal, dilated 1-D convolution of {@code ncw} (B, C_in, T): position t sees positions
-   * t − (k−1)·d … t only (left padding with zeros). Returns (B, C_out, T).
+   * A causal, dilated 1-D convolution of {@code ncw} (B, C_in, T): position t sees positions t −
+   * (k−1)·d … t only (left padding with zeros). Returns (B, C_out, T).
    *
    * @param weight (C_out, C_in, k)
    * @param bias (C_out), or null
@@ -37,10 +37,16 @@ public final class Convolutions {
     ConvolutionPath resolved = path.resolve(ncw.getDevice(), ncw.getDataType(), outChannels, 1);
     if (resolved != ConvolutionPath.UNFOLDED) {
       boolean widen = resolved == ConvolutionPath.PADDED;
-      NDArray out = Conv1d.conv1d(padded, widen ? widened(weight) : weight,
-              widen && bias != null ? widened(bias) : bias, new Shape(1), new Shape(0),
-              new Shape(dilation), 1)
-          .singletonOrThrow();
+      NDArray out =
+          Conv1d.conv1d(
+                  padded,
+                  widen ? widened(weight) : weight,
+                  widen && bias != null ? widened(bias) : bias,
+                  new Shape(1),
+                  new Shape(0),
+                  new Shape(dilation),
+                  1)
+              .singletonOrThrow();
       return widen ? firstChannels(out, outChannels) : out;
     }
     long length = ncw.getShape().get(2);
@@ -65,8 +71,8 @@ public final class Convolutions {
     }
     long[] zerosShape = shape.getShape().clone();
     zerosShape[0] = extra;
-    NDArray zeros = array.getManager().zeros(new Shape(zerosShape), array.getDataType(),
-        array.getDevice());
+    NDArray zeros =
+        array.getManager().zeros(new Shape(zerosShape), array.getDataType(), array.getDevice());
     return array.concat(zeros, 0);
   }
 
@@ -76,8 +82,8 @@ public final class Convolutions {
   }
 
   /**
-   * A 2-D convolution of {@code nchw} (B, C_in, H, W) with a square, odd kernel and "same"
-   * padding (k/2 zeros on every side), stride 1. Returns (B, C_out, H, W).
+   * A 2-D convolution of {@code nchw} (B, C_in, H, W) with a square, odd kernel and "same" padding
+   * (k/2 zeros on every side), stride 1. Returns (B, C_out, H, W).
    *
    * @param weight (C_out, C_in, k, k)
    * @param bias (C_out), or null
@@ -90,10 +96,16 @@ public final class Convolutions {
     ConvolutionPath resolved = path.resolve(nchw.getDevice(), nchw.getDataType(), outChannels, 2);
     if (resolved != ConvolutionPath.UNFOLDED) {
       boolean widen = resolved == ConvolutionPath.PADDED;
-      NDArray out = Conv2d.conv2d(nchw, widen ? widened(weight) : weight,
-              widen && bias != null ? widened(bias) : bias, new Shape(1, 1),
-              new Shape(padding, padding), new Shape(1, 1), 1)
-          .singletonOrThrow();
+      NDArray out =
+          Conv2d.conv2d(
+                  nchw,
+                  widen ? widened(weight) : weight,
+                  widen && bias != null ? widened(bias) : bias,
+                  new Shape(1, 1),
+                  new Shape(padding, padding),
+                  new Shape(1, 1),
+                  1)
+              .singletonOrThrow();
       return widen ? firstChannels(out, outChannels) : out;
     }
     Shape image = nchw.getShape();
@@ -107,8 +119,9 @@ public final class Convolutions {
         shifted.add(padded.get(new NDIndex(":, :, {}:{}, {}:{}", i, i + height, j, j + width)));
       }
     }
-    NDArray columns = (size == 1 ? shifted.get(0) : NDArrays.concat(shifted, 1))
-        .reshape(image.get(0), -1, height * width);
+    NDArray columns =
+        (size == 1 ? shifted.get(0) : NDArrays.concat(shifted, 1))
+            .reshape(image.get(0), -1, height * width);
     NDArray laidOut = weight.transpose(0, 2, 3, 1).reshape(outChannels, -1);
     NDArray out = laidOut.matMul(columns).reshape(image.get(0), outChannels, height, width);
     return bias == null ? out : out.add(bias.reshape(1, outChannels, 1, 1));

@@ -9,8 +9,8 @@ import ai.djl.training.ParameterStore;
 /**
  * Hands a cell its parameters cut off from the autograd graph. Used when a graph is recorded only
  * to take vector–Jacobian products with respect to the state (the implicit backward solve, the
- * Jacobian probes): with attached parameters, every one of those products would also accumulate
- * a spurious gradient on the parameters.
+ * Jacobian probes): with attached parameters, every one of those products would also accumulate a
+ * spurious gradient on the parameters.
  */
 public final class DetachedParameterStore extends ParameterStore {
 

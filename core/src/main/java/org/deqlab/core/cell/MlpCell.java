@@ -5,14 +5,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.NormalInitializer;
 
 /**
- * The simplest DEQ cell, {@code f(z, x) = act(z Wᵀ + x Uᵀ + b)} with the PyTorch {@code
- * nn.Linear} weight convention (W is d×d, U is d×p). Small enough to check every identity of the
- * implicit function theorem against finite differences, and the format of imported {@code .npz}
- * problems. On inputs with more axes (B, T, p) it acts on every position independently.
+ * The simplest DEQ cell, {@code f(z, x) = act(z Wᵀ + x Uᵀ + b)} with the PyTorch {@code nn.Linear}
+ * weight convention (W is d×d, U is d×p). Small enough to check every identity of the implicit
+ * function theorem against finite differences, and the format of imported {@code .npz} problems. On
+ * inputs with more axes (B, T, p) it acts on every position independently.
  */
 public final class MlpCell extends Cell {
   private static final byte VERSION = 1;
@@ -104,7 +104,9 @@ public final class MlpCell extends Cell {
     return activation.apply(z.matMul(w.transpose()).add(injection));
   }
 
-  /** z has x's shape with the last axis (p) replaced by d: on sequences the cell acts per position. */
+  /**
+   * z has x's shape with the last axis (p) replaced by d: on sequences the cell acts per position.
+   */
   @Override
   public Shape stateShape(Shape inputShape) {
     long[] dims = inputShape.getShape().clone(); // Shape.getShape() exposes its own array
@@ -118,8 +120,8 @@ public final class MlpCell extends Cell {
   }
 
   /**
-   * Overwrites the parameters with given values (an imported problem), converting to the dtype
-   * the cell was initialized with. Shapes must match exactly.
+   * Overwrites the parameters with given values (an imported problem), converting to the dtype the
+   * cell was initialized with. Shapes must match exactly.
    */
   public void load(NDArray w, NDArray u, NDArray b) {
     copyInto(weight, w);
@@ -131,7 +133,11 @@ public final class MlpCell extends Cell {
     NDArray target = parameter.getArray();
     if (!target.getShape().equals(value.getShape())) {
       throw new IllegalArgumentException(
-          "parameter " + parameter.getName() + " needs shape " + target.getShape() + ", got "
+          "parameter "
+              + parameter.getName()
+              + " needs shape "
+              + target.getShape()
+              + ", got "
               + value.getShape());
     }
     try (NDArray converted = value.toType(target.getDataType(), true)) {

@@ -8,11 +8,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
 /**
- * The weight-tied cell of DEQ-TrellisNet: a causal, dilated 1-D convolution over time whose
- * weights are shared by every layer, {@code f(z, x̃) = act(CausalConv(z; W) + x̃)} with the
- * injection {@code x̃ = CausalConv(x; U) + b} — a convolution of the input, computed once per
- * pass. Causal (left-padded) convolutions make position t depend on positions ≤ t only, so the
- * equilibrium of a sequence is a language model's state.
+ * The weight-tied cell of DEQ-TrellisNet: a causal, dilated 1-D convolution over time whose weights
+ * are shared by every layer, {@code f(z, x̃) = act(CausalConv(z; W) + x̃)} with the injection
+ * {@code x̃ = CausalConv(x; U) + b} — a convolution of the input, computed once per pass. Causal
+ * (left-padded) convolutions make position t depend on positions ≤ t only, so the equilibrium of a
+ * sequence is a language model's state.
  *
  * <p>Shapes: x is (B, T, inputSize), z is (B, T, hiddenSize). Internally the convolutions run in
  * DJL's NCW layout, and the injection {@link #inject} returns is kept there: (B, C, T), with C =
@@ -20,9 +20,9 @@ import ai.djl.training.ParameterStore;
  *
  * <p>Options: kernel size and dilation; tanh or a gated activation {@code tanh(a) ⊙ σ(b)} (the
  * convolution produces both halves a and b); weight normalization {@code W = g·V/‖V‖} per output
- * channel (DJL has none, so the cell keeps V and g as parameters); variational dropout on the
- * state entering the recurrent convolution, one mask per pass shared by all positions. The
- * convolutions run on the configured {@link ConvolutionPath}.
+ * channel (DJL has none, so the cell keeps V and g as parameters); variational dropout on the state
+ * entering the recurrent convolution, one mask per pass shared by all positions. The convolutions
+ * run on the configured {@link ConvolutionPath}.
  */
 public final class TrellisCell extends Cell {
   private static final byte VERSION = 1;
@@ -53,9 +53,24 @@ public final class TrellisCell extends Cell {
       ConvolutionPath convolution) {
 
     /** On the {@link ConvolutionPath#AUTO} path. */
-    public Config(int hiddenSize, int inputSize, int kernelSize, int dilation, boolean gated,
-        boolean weightNorm, double dropout, double recurrentScale) {
-      this(hiddenSize, inputSize, kernelSize, dilation, gated, weightNorm, dropout, recurrentScale,
+    public Config(
+        int hiddenSize,
+        int inputSize,
+        int kernelSize,
+        int dilation,
+        boolean gated,
+        boolean weightNorm,
+        double dropout,
+        double recurrentScale) {
+      this(
+          hiddenSize,
+          inputSize,
+          kernelSize,
+          dilation,
+          gated,
+          weightNorm,
+          dropout,
+          recurrentScale,
           ConvolutionPath.AUTO);
     }
 
@@ -66,7 +81,8 @@ public final class TrellisCell extends Cell {
       CellSupport.require(kernelSize >= 1, "kernelSize (k) must be at least 1, got " + kernelSize);
       CellSupport.require(dilation >= 1, "dilation (d) must be at least 1, got " + dilation);
       CellSupport.require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
-      CellSupport.require(recurrentScale > 0 && Double.isFinite(recurrentScale),
+      CellSupport.require(
+          recurrentScale > 0 && Double.isFinite(recurrentScale),
           "recurrentScale must be a positive finite number, got " + recurrentScale);
     }
 
@@ -97,17 +113,23 @@ public final class TrellisCell extends Cell {
     // Without weight norm each filter's norm is std·√fan-in ≈ recurrentScale; with it, g says so.
     double recurrentNorm = config.weightNorm() ? 1 : config.recurrentScale();
     double recurrentStd = recurrentNorm / Math.sqrt(hidden * k);
-    recurrentWeight = addParameter(
-        CellSupport.normal("W", new Shape(convChannels, hidden, k), recurrentStd));
-    injectionWeight = addParameter(CellSupport.normal("U",
-        new Shape(convChannels, config.inputSize(), k), 1 / Math.sqrt(config.inputSize() * k)));
-    bias = addParameter(
-        CellSupport.constant("b", Parameter.Type.BIAS, new Shape(convChannels), 0));
+    recurrentWeight =
+        addParameter(CellSupport.normal("W", new Shape(convChannels, hidden, k), recurrentStd));
+    injectionWeight =
+        addParameter(
+            CellSupport.normal(
+                "U",
+                new Shape(convChannels, config.inputSize(), k),
+                1 / Math.sqrt(config.inputSize() * k)));
+    bias = addParameter(CellSupport.constant("b", Parameter.Type.BIAS, new Shape(convChannels), 0));
     if (config.weightNorm()) {
-      recurrentGain = addParameter(CellSupport.constant(
-          "gW", Parameter.Type.WEIGHT, new Shape(convChannels), config.recurrentScale()));
-      injectionGain = addParameter(
-          CellSupport.constant("gU", Parameter.Type.WEIGHT, new Shape(convChannels), 1));
+      recurrentGain =
+          addParameter(
+              CellSupport.constant(
+                  "gW", Parameter.Type.WEIGHT, new Shape(convChannels), config.recurrentScale()));
+      injectionGain =
+          addParameter(
+              CellSupport.constant("gU", Parameter.Type.WEIGHT, new Shape(convChannels), 1));
     } else {
       recurrentGain = null;
       injectionGain = null;
@@ -148,7 +170,10 @@ public final class TrellisCell extends Cell {
   }
 
   private NDArray weight(
-      ParameterStore parameters, Parameter direction, Parameter gain, Device device,
+      ParameterStore parameters,
+      Parameter direction,
+      Parameter gain,
+      Device device,
       boolean training) {
     NDArray v = parameters.getValue(direction, device, training);
     return gain == null

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Variational ("locked") dropout for weight-tied cells: one Bernoulli mask per forward pass,
- * shared by every position of a sequence, every solver iteration and the backward pass. A fresh
- * mask per call of f would move the fixed point under the solver's feet; with one mask per pass,
- * f is a single fixed map while it is solved and differentiated.
+ * Variational ("locked") dropout for weight-tied cells: one Bernoulli mask per forward pass, shared
+ * by every position of a sequence, every solver iteration and the backward pass. A fresh mask per
+ * call of f would move the fixed point under the solver's feet; with one mask per pass, f is a
+ * single fixed map while it is solved and differentiated.
  *
  * <p>A cell owns one of these per place it drops units and draws its mask in {@link
  * Cell#startPass}; the mask lives until the next draw. Not thread-safe: like the cell, it is used
@@ -33,8 +33,8 @@ public final class VariationalDropout {
   }
 
   /**
-   * Starts a pass: in training (and with a non-zero rate) draws a new mask of {@code maskShape}
-   * on {@code like}'s device and dtype; otherwise forgets the mask. The previous mask is released
+   * Starts a pass: in training (and with a non-zero rate) draws a new mask of {@code maskShape} on
+   * {@code like}'s device and dtype; otherwise forgets the mask. The previous mask is released
    * either way.
    */
   public void resample(NDArray like, Shape maskShape, boolean training) {
@@ -51,11 +51,11 @@ public final class VariationalDropout {
   }
 
   /**
-   * Multiplies {@code x} by the pass's mask (broadcast over the axes where the mask has size 1)
-   * in training; returns {@code x} itself in evaluation or when the rate is zero.
+   * Multiplies {@code x} by the pass's mask (broadcast over the axes where the mask has size 1) in
+   * training; returns {@code x} itself in evaluation or when the rate is zero.
    *
-   * @throws IllegalStateException in training when no mask was drawn for this pass, or it was
-   *     drawn for another batch size
+   * @throws IllegalStateException in training when no mask was drawn for this pass, or it was drawn
+   *     for another batch size
    */
   public NDArray apply(NDArray x, boolean training) {
     if (!training || rate == 0) {
@@ -69,8 +69,10 @@ public final class VariationalDropout {
     }
     if (mask.getShape().get(0) != x.getShape().get(0)) {
       throw new IllegalStateException(
-          "variational dropout mask was drawn for a batch of " + mask.getShape().get(0)
-              + " but the cell is applied to a batch of " + x.getShape().get(0)
+          "variational dropout mask was drawn for a batch of "
+              + mask.getShape().get(0)
+              + " but the cell is applied to a batch of "
+              + x.getShape().get(0)
               + ": call cell.startPass(x, true) with this pass's input first");
     }
     return x.mul(mask);

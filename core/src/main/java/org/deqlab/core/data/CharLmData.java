@@ -12,8 +12,8 @@ import org.deqlab.data.TokenBatch;
 import org.deqlab.data.TokenStreams;
 
 /**
- * Character-level language modelling: the corpus batchified into B contiguous streams, windows of
- * T characters predicting the next character, cycled over the training split; the baseline is the
+ * Character-level language modelling: the corpus batchified into B contiguous streams, windows of T
+ * characters predicting the next character, cycled over the training split; the baseline is the
  * unigram entropy of the training text.
  */
 final class CharLmData implements TrainingData {
@@ -32,7 +32,8 @@ final class CharLmData implements TrainingData {
     this.test = corpus.batchify(CorpusSplit.TEST, config.batchSize());
     this.evalBatches = config.evalBatches();
     if (train.windowCount(window) < 1) {
-      throw new IllegalArgumentException("task.sequenceLength " + window + " is longer than the training streams");
+      throw new IllegalArgumentException(
+          "task.sequenceLength " + window + " is longer than the training streams");
     }
   }
 
@@ -56,7 +57,8 @@ final class CharLmData implements TrainingData {
     TokenStreams streams = "test".equals(split) ? test : valid;
     int count = Math.min(evalBatches, fullWindows(streams));
     return java.util.stream.IntStream.range(0, count)
-        .mapToObj(i -> tensors(manager, streams.window(i, window))).toList();
+        .mapToObj(i -> tensors(manager, streams.window(i, window)))
+        .toList();
   }
 
   /** Windows of the full length only (the last, shorter one would change the batch shape). */
@@ -66,7 +68,8 @@ final class CharLmData implements TrainingData {
 
   private static Batch tensors(NDManager manager, TokenBatch batch) {
     Shape shape = new Shape(batch.batchSize(), batch.length());
-    return new Batch(manager.create(batch.flatInputs(), shape), manager.create(batch.flatTargets(), shape), 0);
+    return new Batch(
+        manager.create(batch.flatInputs(), shape), manager.create(batch.flatTargets(), shape), 0);
   }
 
   @Override

@@ -29,9 +29,13 @@ final class CopyMemoryData implements TrainingData {
   private static List<TokenBatch> batches(TokenBatch all, int size) {
     int count = all.batchSize() / size;
     return java.util.stream.IntStream.range(0, Math.max(1, count))
-        .mapToObj(i -> new TokenBatch(
-            java.util.Arrays.copyOfRange(all.inputs(), i * size, Math.min(all.batchSize(), (i + 1) * size)),
-            java.util.Arrays.copyOfRange(all.targets(), i * size, Math.min(all.batchSize(), (i + 1) * size))))
+        .mapToObj(
+            i ->
+                new TokenBatch(
+                    java.util.Arrays.copyOfRange(
+                        all.inputs(), i * size, Math.min(all.batchSize(), (i + 1) * size)),
+                    java.util.Arrays.copyOfRange(
+                        all.targets(), i * size, Math.min(all.batchSize(), (i + 1) * size))))
         .toList();
   }
 
@@ -53,12 +57,15 @@ final class CopyMemoryData implements TrainingData {
   @Override
   public List<Batch> evalBatches(NDManager manager, String split) {
     return test.subList(0, Math.min(evalBatches, test.size())).stream()
-        .map(batch -> tensors(manager, batch)).toList();
+        .map(batch -> tensors(manager, batch))
+        .toList();
   }
 
   private Batch tensors(NDManager manager, TokenBatch batch) {
     Shape shape = new Shape(batch.batchSize(), batch.length());
-    return new Batch(manager.create(batch.flatInputs(), shape), manager.create(batch.flatTargets(), shape),
+    return new Batch(
+        manager.create(batch.flatInputs(), shape),
+        manager.create(batch.flatTargets(), shape),
         task.sequenceLength() - CopyMemoryTask.MEMORY_LENGTH);
   }
 

@@ -10,7 +10,10 @@ import org.deqlab.core.train.TrainingData;
 import org.deqlab.data.ImageBatch;
 import org.deqlab.data.ShapesTask;
 
-/** The procedurally drawn shapes (circle, square, triangle, cross) as image batches for the conv cell. */
+/**
+ * The procedurally drawn shapes (circle, square, triangle, cross) as image batches for the conv
+ * cell.
+ */
 final class ShapesData implements TrainingData {
   private final ShapesTask task;
   private final ImageBatch train;
@@ -49,14 +52,19 @@ final class ShapesData implements TrainingData {
   public List<Batch> evalBatches(NDManager manager, String split) {
     int count = Math.min(evalBatches, Math.max(1, test.count() / batchSize));
     return java.util.stream.IntStream.range(0, count)
-        .mapToObj(i -> tensors(manager, test.slice(i * batchSize, Math.min(test.count(), (i + 1) * batchSize))))
+        .mapToObj(
+            i ->
+                tensors(
+                    manager,
+                    test.slice(i * batchSize, Math.min(test.count(), (i + 1) * batchSize))))
         .toList();
   }
 
   private Batch tensors(NDManager manager, ImageBatch batch) {
     return new Batch(
         manager.create(batch.pixels(), new Shape(batch.shape())).toType(dataType, false),
-        manager.create(batch.labels(), new Shape(batch.count())), 0);
+        manager.create(batch.labels(), new Shape(batch.count())),
+        0);
   }
 
   @Override

@@ -9,18 +9,22 @@ import org.deqlab.data.CharCorpus;
 import org.deqlab.data.CopyMemoryTask;
 import org.deqlab.data.ShapesTask;
 
-/** Turns a config's task section into the tensors the trainer consumes, from the sample-data module. */
+/**
+ * Turns a config's task section into the tensors the trainer consumes, from the sample-data module.
+ */
 public final class TaskDataFactory {
   private TaskDataFactory() {}
 
   public static TrainingData create(TrainingConfig.Task task, long seed, DataType dataType) {
     return switch (task.kind()) {
-      case "copy-memory" -> new CopyMemoryData(
-          new CopyMemoryTask(task.sequenceLength(), 10_000, 1_000, seed), task);
+      case "copy-memory" ->
+          new CopyMemoryData(new CopyMemoryTask(task.sequenceLength(), 10_000, 1_000, seed), task);
       case "char-lm" -> new CharLmData(corpus(task.corpus()), task);
-      case "shapes" -> new ShapesData(
-          new ShapesTask(task.sequenceLength(), 2000, 500, 0.1, seed), task, dataType);
-      default -> throw new IllegalArgumentException("task.kind " + task.kind() + " is not supported");
+      case "shapes" ->
+          new ShapesData(
+              new ShapesTask(task.sequenceLength(), 2000, 500, 0.1, seed), task, dataType);
+      default ->
+          throw new IllegalArgumentException("task.kind " + task.kind() + " is not supported");
     };
   }
 

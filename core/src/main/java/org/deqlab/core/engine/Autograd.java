@@ -49,8 +49,8 @@ public final class Autograd {
 
   /**
    * Back-propagates {@code cotangent} from {@code output}: every leaf that requires gradient
-   * accumulates {@code cotangentᵀ ∂output/∂leaf}. With {@code keepGraph} the graph can be
-   * traversed again (repeated vector–Jacobian products).
+   * accumulates {@code cotangentᵀ ∂output/∂leaf}. With {@code keepGraph} the graph can be traversed
+   * again (repeated vector–Jacobian products).
    */
   public static void backward(NDArray output, NDArray cotangent, boolean keepGraph) {
     JniUtils.backward(pt(output), pt(cotangent), keepGraph, false);
@@ -61,7 +61,9 @@ public final class Autograd {
     backward(scalarLoss, scalarLoss.onesLike(), keepGraph);
   }
 
-  /** A copy of the gradient accumulated on {@code leaf}, after which the leaf's gradient is zero. */
+  /**
+   * A copy of the gradient accumulated on {@code leaf}, after which the leaf's gradient is zero.
+   */
   public static NDArray takeGradient(NDArray leaf) {
     NDArray accumulated = leaf.getGradient();
     NDArray copy = accumulated.duplicate();
@@ -93,8 +95,11 @@ public final class Autograd {
     NDManager manager = array.getManager();
     NDArray scalar;
     try (NDManager temporary = manager.newSubManager()) {
-      NDArray wrapped = temporary.create(factor)
-          .toType(array.getDataType(), false).toDevice(array.getDevice(), false);
+      NDArray wrapped =
+          temporary
+              .create(factor)
+              .toType(array.getDataType(), false)
+              .toDevice(array.getDevice(), false);
       scalar = wrapped.duplicate(); // a native copy: the Java buffer may go
       scalar.attach(manager);
     }

@@ -84,13 +84,19 @@ public final class DeqEngine {
     if (value.equals("cpu")) {
       return Device.cpu();
     }
-    if (value.equals("gpu") || value.equals("cuda") || value.startsWith("gpu:")
+    if (value.equals("gpu")
+        || value.equals("cuda")
+        || value.startsWith("gpu:")
         || value.startsWith("cuda:")) {
-      int index = value.contains(":") ? Integer.parseInt(value.substring(value.indexOf(':') + 1)) : 0;
+      int index =
+          value.contains(":") ? Integer.parseInt(value.substring(value.indexOf(':') + 1)) : 0;
       int count = gpuCount();
       if (index >= count) {
         throw new IllegalArgumentException(
-            "device '" + text + "' is not available: the engine sees " + count
+            "device '"
+                + text
+                + "' is not available: the engine sees "
+                + count
                 + " GPU(s) (this build ships CPU natives only; CUDA natives must be on the class"
                 + " path). Use --device cpu.");
       }
@@ -104,8 +110,9 @@ public final class DeqEngine {
     return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "float32", "f32", "float" -> DataType.FLOAT32;
       case "float64", "f64", "double" -> DataType.FLOAT64;
-      default -> throw new IllegalArgumentException(
-          "dtype must be float32 or float64, got '" + text + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "dtype must be float32 or float64, got '" + text + "'");
     };
   }
 

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * run log starts with one, so a figure can be traced back and a run reproduced from its log.
  *
  * @param createdAt when the record was captured (ISO-8601)
- * @param gitCommit the workbench's git commit ({@code git describe --always --dirty}), or
- *     "unknown" outside a checkout
+ * @param gitCommit the workbench's git commit ({@code git describe --always --dirty}), or "unknown"
+ *     outside a checkout
  * @param djlVersion DJL's version
  * @param engine the engine and its native version, e.g. "PyTorch 2.7.1"
  * @param device the device computations ran on
@@ -75,7 +75,8 @@ public record Provenance(
               .redirectErrorStream(true)
               .start();
       try (BufferedReader reader =
-          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line = reader.readLine();
         if (process.waitFor(5, TimeUnit.SECONDS) && process.exitValue() == 0 && line != null) {
           return line.trim();

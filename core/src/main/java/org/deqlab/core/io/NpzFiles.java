@@ -47,11 +47,13 @@ public final class NpzFiles {
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("problem file not found: " + file, e);
     } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
+      if (e instanceof IllegalArgumentException iae
+          && iae.getMessage() != null
           && iae.getMessage().startsWith(file.toString())) {
         throw iae;
       }
-      throw new IllegalArgumentException("could not read " + file + " as .npz: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "could not read " + file + " as .npz: " + e.getMessage(), e);
     }
   }
 

@@ -30,8 +30,7 @@ public record NpzProblem(MlpCell cell, NDArray x, String source) {
     NDArray x = require(arrays, "x", file);
     Shape ws = w.getShape();
     if (ws.dimension() != 2 || ws.get(0) != ws.get(1)) {
-      throw new IllegalArgumentException(
-          file + ": array W must be square (d×d), got shape " + ws);
+      throw new IllegalArgumentException(file + ": array W must be square (d×d), got shape " + ws);
     }
     long d = ws.get(0);
     Shape us = u.getShape();
@@ -56,12 +55,17 @@ public record NpzProblem(MlpCell cell, NDArray x, String source) {
   }
 
   /**
-   * A random problem for trying the solvers without a file: W is scaled to the given spectral
-   * norm, so above 1 the map is no longer guaranteed contractive.
+   * A random problem for trying the solvers without a file: W is scaled to the given spectral norm,
+   * so above 1 the map is no longer guaranteed contractive.
    */
   public static NpzProblem random(
-      NDManager manager, DataType dataType, int stateSize, int inputSize, int batch,
-      double spectralNorm, long seed) {
+      NDManager manager,
+      DataType dataType,
+      int stateSize,
+      int inputSize,
+      int batch,
+      double spectralNorm,
+      long seed) {
     manager.getEngine().setRandomSeed((int) seed);
     MlpCell cell = new MlpCell(stateSize, inputSize, Activation.TANH, 0.5);
     cell.initialize(manager, dataType);
@@ -71,10 +75,11 @@ public record NpzProblem(MlpCell cell, NDArray x, String source) {
     cell.load(scaled, cell.injectionWeight().getArray(), cell.bias().getArray());
     NDArray x = manager.randomNormal(new Shape(batch, inputSize)).toType(dataType, false);
     return new NpzProblem(
-        cell, x,
+        cell,
+        x,
         String.format(
-            "random(d=%d, p=%d, n=%d, ‖W‖₂=%.2f, seed=%d)", stateSize, inputSize, batch,
-            spectralNorm, seed));
+            "random(d=%d, p=%d, n=%d, ‖W‖₂=%.2f, seed=%d)",
+            stateSize, inputSize, batch, spectralNorm, seed));
   }
 
   /** Largest singular value by power iteration on WᵀW (host-side, exact enough for scaling). */
@@ -96,8 +101,12 @@ public record NpzProblem(MlpCell cell, NDArray x, String source) {
     NDArray array = arrays.get(name);
     if (array == null) {
       throw new IllegalArgumentException(
-          file + ": missing array '" + name + "' (expected W (d×d), U (d×p), b (d), x (n×p); found "
-              + arrays.keySet() + ")");
+          file
+              + ": missing array '"
+              + name
+              + "' (expected W (d×d), U (d×p), b (d), x (n×p); found "
+              + arrays.keySet()
+              + ")");
     }
     DataType type = array.getDataType();
     if (type != DataType.FLOAT32 && type != DataType.FLOAT64) {

@@ -11,19 +11,18 @@ import java.util.List;
 import org.deqlab.core.engine.Autograd;
 
 /**
- * Spectral radius and outer spectrum by a k-step Arnoldi factorization built from
- * vector–Jacobian products, per sample. With A = Jᵀ (a product {@code q ↦ qJ} is {@code Aq}; Jᵀ
- * has the same eigenvalues as J) and a random unit q₁, it builds an orthonormal Krylov basis
- * {@code Q_k = [q₁ … q_k]} and the upper-Hessenberg {@code H_k = Q_kᵀ A Q_k}, so that {@code A Q_k =
- * Q_k H_k + h_{k+1,k} q_{k+1} e_kᵀ}. The eigenvalues of the small H_k (the Ritz values, computed
- * on the host by {@link RealEigenvalues}) approximate A's outer eigenvalues first; with k = d
- * (or an earlier breakdown, when the Krylov space is invariant) they are A's eigenvalues.
+ * Spectral radius and outer spectrum by a k-step Arnoldi factorization built from vector–Jacobian
+ * products, per sample. With A = Jᵀ (a product {@code q ↦ qJ} is {@code Aq}; Jᵀ has the same
+ * eigenvalues as J) and a random unit q₁, it builds an orthonormal Krylov basis {@code Q_k = [q₁ …
+ * q_k]} and the upper-Hessenberg {@code H_k = Q_kᵀ A Q_k}, so that {@code A Q_k = Q_k H_k +
+ * h_{k+1,k} q_{k+1} e_kᵀ}. The eigenvalues of the small H_k (the Ritz values, computed on the host
+ * by {@link RealEigenvalues}) approximate A's outer eigenvalues first; with k = d (or an earlier
+ * breakdown, when the Krylov space is invariant) they are A's eigenvalues.
  *
  * <p>The batch runs together: one product of the batch gives every sample's product, the
- * Gram–Schmidt coefficients are batched matrix products, and only the per-sample Hessenberg
- * columns travel to the host (one transfer per step). Orthogonalization is classical
- * Gram–Schmidt applied twice ("twice is enough"), as accurate as the modified variant and
- * batchable.
+ * Gram–Schmidt coefficients are batched matrix products, and only the per-sample Hessenberg columns
+ * travel to the host (one transfer per step). Orthogonalization is classical Gram–Schmidt applied
+ * twice ("twice is enough"), as accurate as the modified variant and batchable.
  */
 public final class ArnoldiIteration {
   private ArnoldiIteration() {}
@@ -71,12 +70,16 @@ public final class ArnoldiIteration {
   }
 
   /**
-   * Fills the per-sample Hessenberg matrices and the sizes at which samples broke down; returns
-   * the number of batched products spent. Only the basis survives a step's scope.
+   * Fills the per-sample Hessenberg matrices and the sizes at which samples broke down; returns the
+   * number of batched products spent. Only the basis survives a step's scope.
    */
   private static int factorize(
-      Linearization linearization, NDArray like, int k, double breakdown,
-      double[][][] hessenberg, int[] size) {
+      Linearization linearization,
+      NDArray like,
+      int k,
+      double breakdown,
+      double[][][] hessenberg,
+      int[] size) {
     Shape shape = like.getShape();
     int batch = hessenberg.length;
     List<NDArray> basis = new ArrayList<>(k);

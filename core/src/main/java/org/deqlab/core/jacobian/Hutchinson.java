@@ -10,9 +10,9 @@ import org.deqlab.core.engine.Autograd;
 
 /**
  * Hutchinson's estimator of {@code ‖J_f(z)‖²_F / d} from vector–Jacobian products: for probes ε
- * with {@code E[εᵀε] = I} (ε a row vector), {@code E‖εJ‖² = E[εJJᵀεᵀ] = tr(JJᵀ) = ‖J‖²_F}. Each probe is one
- * batched product, giving one independent draw per sample; the estimate averages P draws and
- * reports the standard error from their spread, which shrinks like 1/√P.
+ * with {@code E[εᵀε] = I} (ε a row vector), {@code E‖εJ‖² = E[εJJᵀεᵀ] = tr(JJᵀ) = ‖J‖²_F}. Each
+ * probe is one batched product, giving one independent draw per sample; the estimate averages P
+ * draws and reports the standard error from their spread, which shrinks like 1/√P.
  */
 public final class Hutchinson {
   private Hutchinson() {}

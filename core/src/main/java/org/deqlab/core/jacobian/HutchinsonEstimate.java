@@ -4,14 +4,14 @@ package org.deqlab.core.jacobian;
  * Hutchinson's estimate of the normalized squared Frobenius norm {@code ‖J_f(z*)‖²_F / d} (d the
  * number of elements per sample), per sample and averaged over the batch, with standard errors.
  * With probes ε of identity covariance, {@code E‖εᵀJ‖² = tr(JJᵀ) = ‖J‖²_F}; the estimate is the
- * mean over P probes and its standard error the probes' sample standard deviation over √P (NaN
- * for a single probe). The quantity the Jacobian regularizer penalizes.
+ * mean over P probes and its standard error the probes' sample standard deviation over √P (NaN for
+ * a single probe). The quantity the Jacobian regularizer penalizes.
  *
  * <p>Immutable: the arrays are copied in and out.
  *
  * @param value the batch mean of the per-sample estimates (NaN when not computed)
- * @param standardError the standard error of {@code value}, from the spread of the per-probe
- *     batch means
+ * @param standardError the standard error of {@code value}, from the spread of the per-probe batch
+ *     means
  * @param perSample each sample's estimate of {@code ‖J_s‖²_F / d}
  * @param perSampleStandardError each sample's standard error
  * @param probes the number of probes (batched vector–Jacobian products)
@@ -31,8 +31,11 @@ public record HutchinsonEstimate(
     }
     if (perSample.length != perSampleStandardError.length) {
       throw new IllegalArgumentException(
-          "perSample (" + perSample.length + ") and perSampleStandardError ("
-              + perSampleStandardError.length + ") must have one entry per sample");
+          "perSample ("
+              + perSample.length
+              + ") and perSampleStandardError ("
+              + perSampleStandardError.length
+              + ") must have one entry per sample");
     }
     if (probes < 0) {
       throw new IllegalArgumentException("probes must be ≥ 0, got " + probes);
@@ -46,7 +49,8 @@ public record HutchinsonEstimate(
 
   /** A placeholder for an estimate that was switched off: NaN value, no samples, no probes. */
   public static HutchinsonEstimate notComputed(ProbeDistribution distribution) {
-    return new HutchinsonEstimate(Double.NaN, Double.NaN, new double[0], new double[0], 0, distribution);
+    return new HutchinsonEstimate(
+        Double.NaN, Double.NaN, new double[0], new double[0], 0, distribution);
   }
 
   /** Whether the estimate was made. */

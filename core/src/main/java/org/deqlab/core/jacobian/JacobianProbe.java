@@ -11,10 +11,10 @@ import org.deqlab.core.cell.Cell;
  * ArnoldiIteration} (with Ritz values), and {@code ‖J‖²_F / d} by {@link Hutchinson}. One graph of
  * f is recorded and shared by all three. What {@code ./deq probe} and the training metrics call.
  *
- * <p><b>The backward problem.</b> The implicit backward solves {@code u = w + u·J}; its
- * iteration matrix is Jᵀ, which has exactly J's eigenvalues (and J's Frobenius norm). So this
- * report describes the adjoint solve as well: plain iteration converges there iff ρ < 1, at the
- * same rate as forward. No separate backward estimate is needed.
+ * <p><b>The backward problem.</b> The implicit backward solves {@code u = w + u·J}; its iteration
+ * matrix is Jᵀ, which has exactly J's eigenvalues (and J's Frobenius norm). So this report
+ * describes the adjoint solve as well: plain iteration converges there iff ρ < 1, at the same rate
+ * as forward. No separate backward estimate is needed.
  *
  * <p><b>Samples.</b> Every estimate is per sample and assumes the cell treats the samples of a
  * batch independently (true of every cell here: none mixes samples, e.g. by batch statistics).
@@ -119,7 +119,8 @@ public final class JacobianProbe {
               : SpectralEstimate.notComputed(SpectralEstimate.Method.ARNOLDI);
       HutchinsonEstimate frobenius =
           options.hutchinsonProbes() > 0
-              ? Hutchinson.estimate(linearization, options.hutchinsonProbes(), options.distribution())
+              ? Hutchinson.estimate(
+                  linearization, options.hutchinsonProbes(), options.distribution())
               : HutchinsonEstimate.notComputed(options.distribution());
       return new JacobianReport(power, arnoldi, frobenius);
     }

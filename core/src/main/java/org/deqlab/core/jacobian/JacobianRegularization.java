@@ -8,8 +8,8 @@ package org.deqlab.core.jacobian;
  *
  * @param weight γ, ≥ 0 (0 switches the term off)
  * @param probes random probes per estimate, ≥ 1 (the estimate's variance falls like 1/probes)
- * @param every apply the term on every {@code every}-th training step, ≥ 1 (the term costs
- *     {@code probes + 1} extra evaluations of f and their backward)
+ * @param every apply the term on every {@code every}-th training step, ≥ 1 (the term costs {@code
+ *     probes + 1} extra evaluations of f and their backward)
  * @param distribution the probes' distribution
  */
 public record JacobianRegularization(

@@ -9,8 +9,8 @@ import org.deqlab.core.engine.Autograd;
 /**
  * A cell linearized at a point: gives vector–Jacobian products {@code u ↦ u·J_f(z)} without ever
  * forming the Jacobian. One graph of {@code f} is recorded at {@code z} (with detached parameters,
- * so no parameter accumulates gradient) and traversed once per product. The implicit backward
- * solve and the spectral probes are built on it.
+ * so no parameter accumulates gradient) and traversed once per product. The implicit backward solve
+ * and the spectral probes are built on it.
  */
 public final class Linearization implements AutoCloseable {
   private final NDArray point;
@@ -42,8 +42,8 @@ public final class Linearization implements AutoCloseable {
         });
   }
 
-  private static Linearization record(Cell cell, ParameterStore parameters, NDArray point,
-      NDArray injection, boolean training) {
+  private static Linearization record(
+      Cell cell, ParameterStore parameters, NDArray point, NDArray injection, boolean training) {
     ParameterStore detached = new DetachedParameterStore(parameters.getManager());
     NDArray image = cell.apply(detached, point, injection.stopGradient(), training);
     return new Linearization(point, image);
@@ -61,8 +61,8 @@ public final class Linearization implements AutoCloseable {
   }
 
   /**
-   * {@code w + u·J_f(z)}: the map whose fixed point is the implicit backward's adjoint, formed
-   * from the accumulated gradient directly (one state-sized temporary instead of two).
+   * {@code w + u·J_f(z)}: the map whose fixed point is the implicit backward's adjoint, formed from
+   * the accumulated gradient directly (one state-sized temporary instead of two).
    */
   public NDArray vjpPlus(NDArray u, NDArray w) {
     Autograd.backward(image, u, true);

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * Batched per-sample vector operations: a state of shape (B, …) is viewed as B vectors of
- * {@code d = size / B} elements, and each estimator works on all of them at once (one
- * vector–Jacobian product of the batch gives every sample's product, samples being independent).
+ * Batched per-sample vector operations: a state of shape (B, …) is viewed as B vectors of {@code d
+ * = size / B} elements, and each estimator works on all of them at once (one vector–Jacobian
+ * product of the batch gives every sample's product, samples being independent).
  */
 final class PerSample {
   /** Norms below this are treated as zero when normalizing (avoids 0/0 on a vanishing vector). */

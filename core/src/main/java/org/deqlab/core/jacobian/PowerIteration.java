@@ -7,14 +7,14 @@ import java.util.List;
 import org.deqlab.core.engine.Autograd;
 
 /**
- * Spectral radius by power iteration with vector–Jacobian products, per sample. From a random
- * unit vector v₀, {@code vₖ₊₁ = vₖJ / ‖vₖJ‖} (an iteration with Jᵀ, which has J's eigenvalues);
- * the growth factors {@code gₖ = ‖vₖJ‖} tend to ρ(J) when one eigenvalue (or a conjugate pair)
+ * Spectral radius by power iteration with vector–Jacobian products, per sample. From a random unit
+ * vector v₀, {@code vₖ₊₁ = vₖJ / ‖vₖJ‖} (an iteration with Jᵀ, which has J's eigenvalues); the
+ * growth factors {@code gₖ = ‖vₖJ‖} tend to ρ(J) when one eigenvalue (or a conjugate pair)
  * dominates in modulus. The estimate is the geometric mean of the growth factors over the second
  * half of the products, {@code ρ ≈ (‖v₀J^n‖ / ‖v₀J^m‖)^(1/(n−m))} with m = ⌊n/2⌋: the first half
- * lets the dominant direction take over, and averaging (Gelfand's formula on a window) smooths
- * the oscillation a dominant complex pair causes. The error decays like |λ₂/λ₁|^m; a ratio near
- * 1 (a crowded outer spectrum) needs Arnoldi instead.
+ * lets the dominant direction take over, and averaging (Gelfand's formula on a window) smooths the
+ * oscillation a dominant complex pair causes. The error decays like |λ₂/λ₁|^m; a ratio near 1 (a
+ * crowded outer spectrum) needs Arnoldi instead.
  */
 public final class PowerIteration {
   private PowerIteration() {}

@@ -8,14 +8,13 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * The distribution of the random probe vectors ε of the stochastic estimators. Both have
- * {@code E[εεᵀ] = I}, which is all Hutchinson's identity {@code E‖εᵀJ‖² = ‖J‖²_F} needs.
- * Rademacher (±1 entries) has the smaller variance, {@code 2 Σ_{i≠j} (JJᵀ)ᵢⱼ²} against Gaussian's
- * {@code 2 ‖JJᵀ‖²_F}, so it is the default; Gaussian probes match what TorchDEQ draws.
+ * The distribution of the random probe vectors ε of the stochastic estimators. Both have {@code
+ * E[εεᵀ] = I}, which is all Hutchinson's identity {@code E‖εᵀJ‖² = ‖J‖²_F} needs. Rademacher (±1
+ * entries) has the smaller variance, {@code 2 Σ_{i≠j} (JJᵀ)ᵢⱼ²} against Gaussian's {@code 2
+ * ‖JJᵀ‖²_F}, so it is the default; Gaussian probes match what TorchDEQ draws.
  *
- * <p>Probes are drawn by the engine's generator (seed it with {@code
- * Engine.setRandomSeed} for reproducible runs) directly on the device and in the dtype of the
- * array they will perturb.
+ * <p>Probes are drawn by the engine's generator (seed it with {@code Engine.setRandomSeed} for
+ * reproducible runs) directly on the device and in the dtype of the array they will perturb.
  */
 public enum ProbeDistribution {
   RADEMACHER,

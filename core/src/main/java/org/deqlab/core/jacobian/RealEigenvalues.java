@@ -8,13 +8,12 @@ import java.util.List;
 /**
  * Eigenvalues of small real matrices on the host, in double precision: Householder reduction to
  * upper-Hessenberg form, then Francis' implicit double-shift QR iteration, which stays in real
- * arithmetic and yields complex eigenvalues as conjugate pairs. Used for the Hessenberg matrices
- * of {@link ArnoldiIteration} (k×k, k of order tens) and, in tests, for exact Jacobians; the cost
- * is O(n³), so it is meant for n up to a few hundred.
+ * arithmetic and yields complex eigenvalues as conjugate pairs. Used for the Hessenberg matrices of
+ * {@link ArnoldiIteration} (k×k, k of order tens) and, in tests, for exact Jacobians; the cost is
+ * O(n³), so it is meant for n up to a few hundred.
  *
- * <p>Numerical failure is a result: a matrix with a non-finite entry, or an iteration that does
- * not deflate within its budget (practically never happens), gives NaN for the eigenvalues not
- * found.
+ * <p>Numerical failure is a result: a matrix with a non-finite entry, or an iteration that does not
+ * deflate within its budget (practically never happens), gives NaN for the eigenvalues not found.
  */
 public final class RealEigenvalues {
   /** Unit roundoff of double precision, the deflation threshold's scale. */
@@ -26,8 +25,8 @@ public final class RealEigenvalues {
   private RealEigenvalues() {}
 
   /**
-   * The eigenvalues of a general square matrix, sorted by decreasing modulus (a conjugate pair
-   * with positive imaginary part first). The argument is not modified.
+   * The eigenvalues of a general square matrix, sorted by decreasing modulus (a conjugate pair with
+   * positive imaginary part first). The argument is not modified.
    */
   public static List<RitzValue> of(double[][] matrix) {
     double[][] a = copySquare(matrix);
@@ -215,11 +214,11 @@ public final class RealEigenvalues {
   }
 
   /**
-   * One implicit double-shift sweep on the block {@code low..high}, with shifts the roots of
-   * {@code λ² − (x + y)λ + (xy − w)}: the first column of (H − σ₁)(H − σ₂) gives a 3-vector
-   * (p, q, r), and a chain of 3×3 Householder reflectors chases the resulting bulge down the
-   * subdiagonal. The sweep may start at a row {@code m > low} where two consecutive small
-   * subdiagonal entries make the upper part negligible.
+   * One implicit double-shift sweep on the block {@code low..high}, with shifts the roots of {@code
+   * λ² − (x + y)λ + (xy − w)}: the first column of (H − σ₁)(H − σ₂) gives a 3-vector (p, q, r), and
+   * a chain of 3×3 Householder reflectors chases the resulting bulge down the subdiagonal. The
+   * sweep may start at a row {@code m > low} where two consecutive small subdiagonal entries make
+   * the upper part negligible.
    */
   private static void doubleShiftSweep(
       double[][] a, int low, int high, double x, double y, double w) {
@@ -242,7 +241,8 @@ public final class RealEigenvalues {
         break;
       }
       double u = Math.abs(a[m][m - 1]) * (Math.abs(q) + Math.abs(r));
-      double v = Math.abs(p) * (Math.abs(a[m - 1][m - 1]) + Math.abs(z) + Math.abs(a[m + 1][m + 1]));
+      double v =
+          Math.abs(p) * (Math.abs(a[m - 1][m - 1]) + Math.abs(z) + Math.abs(a[m + 1][m + 1]));
       if (u <= EPS * v) {
         break;
       }
@@ -324,8 +324,13 @@ public final class RealEigenvalues {
     for (int i = 0; i < n; i++) {
       if (matrix[i].length != n) {
         throw new IllegalArgumentException(
-            "matrix must be square, but row " + i + " has " + matrix[i].length + " entries for "
-                + n + " rows");
+            "matrix must be square, but row "
+                + i
+                + " has "
+                + matrix[i].length
+                + " entries for "
+                + n
+                + " rows");
       }
       copy[i] = matrix[i].clone();
     }

@@ -3,9 +3,9 @@ package org.deqlab.core.jacobian;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
- * One eigenvalue estimate λ = re + i·im of a Jacobian (a Ritz value of a Krylov projection, or
- * an exact eigenvalue of a small host matrix). Real matrices have complex eigenvalues in
- * conjugate pairs, so both members of a pair appear, with {@code im} of opposite signs.
+ * One eigenvalue estimate λ = re + i·im of a Jacobian (a Ritz value of a Krylov projection, or an
+ * exact eigenvalue of a small host matrix). Real matrices have complex eigenvalues in conjugate
+ * pairs, so both members of a pair appear, with {@code im} of opposite signs.
  *
  * @param re the real part
  * @param im the imaginary part (0 for a real eigenvalue)

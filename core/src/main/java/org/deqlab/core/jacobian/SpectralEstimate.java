@@ -12,8 +12,8 @@ import java.util.List;
  * <p>Immutable: the arrays and lists are copied in and out.
  *
  * @param method how the estimate was made
- * @param radius the aggregate: the largest per-sample radius (NaN if any sample's is NaN, or
- *     when {@link #notComputed not computed})
+ * @param radius the aggregate: the largest per-sample radius (NaN if any sample's is NaN, or when
+ *     {@link #notComputed not computed})
  * @param perSampleRadius the radius of each sample's Jacobian, in batch order
  * @param perSampleRitzValues for {@link Method#ARNOLDI}, each sample's Ritz values sorted by
  *     decreasing modulus; for {@link Method#POWER_ITERATION}, empty
@@ -48,7 +48,9 @@ public record SpectralEstimate(
     }
     if (worstSample < -1 || worstSample >= perSampleRadius.length) {
       throw new IllegalArgumentException(
-          "worstSample must be −1 or a sample index below " + perSampleRadius.length + ", got "
+          "worstSample must be −1 or a sample index below "
+              + perSampleRadius.length
+              + ", got "
               + worstSample);
     }
     perSampleRadius = perSampleRadius.clone();
@@ -60,11 +62,13 @@ public record SpectralEstimate(
   }
 
   /**
-   * An estimate from per-sample results: the aggregate radius is their maximum and the worst
-   * sample its index; any NaN makes the aggregate NaN (a failed sample is not hidden).
+   * An estimate from per-sample results: the aggregate radius is their maximum and the worst sample
+   * its index; any NaN makes the aggregate NaN (a failed sample is not hidden).
    */
   static SpectralEstimate fromSamples(
-      Method method, double[] perSampleRadius, List<List<RitzValue>> perSampleRitzValues,
+      Method method,
+      double[] perSampleRadius,
+      List<List<RitzValue>> perSampleRitzValues,
       int products) {
     double radius = perSampleRadius.length == 0 ? Double.NaN : Double.NEGATIVE_INFINITY;
     int worst = -1;
@@ -80,7 +84,8 @@ public record SpectralEstimate(
         worst = s;
       }
     }
-    return new SpectralEstimate(method, radius, perSampleRadius, perSampleRitzValues, worst, products);
+    return new SpectralEstimate(
+        method, radius, perSampleRadius, perSampleRitzValues, worst, products);
   }
 
   /** A placeholder for an estimate that was switched off: NaN radius, no samples, no products. */

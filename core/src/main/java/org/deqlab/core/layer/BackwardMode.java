@@ -4,8 +4,8 @@ import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 
 /**
- * How a DEQ layer differentiates through its equilibrium, chosen per layer. The choice lives
- * beside the solvers, not inside them, as in TorchDEQ.
+ * How a DEQ layer differentiates through its equilibrium, chosen per layer. The choice lives beside
+ * the solvers, not inside them, as in TorchDEQ.
  */
 public sealed interface BackwardMode {
 
@@ -23,8 +23,8 @@ public sealed interface BackwardMode {
   }
 
   /**
-   * Phantom gradient: unroll {@code steps} damped applications {@code z ← (1−τ) z + τ f(z)} from
-   * z* with ordinary back-propagation. Cheap and inexact; {@code steps = 1, damping = 1} is the
+   * Phantom gradient: unroll {@code steps} damped applications {@code z ← (1−τ) z + τ f(z)} from z*
+   * with ordinary back-propagation. Cheap and inexact; {@code steps = 1, damping = 1} is the
    * one-step (Jacobian-free) gradient.
    */
   record Phantom(int steps, double damping) implements BackwardMode {

@@ -14,8 +14,8 @@ import org.deqlab.core.solver.SolverResult;
 
 /**
  * A deep equilibrium layer: the forward pass solves {@code z* = f(z*, x)} with a root finder and
- * records no graph; the backward pass follows the layer's {@link BackwardMode}. An immutable
- * value: live settings build a new layer per step (cheap, the cell and its parameters are shared).
+ * records no graph; the backward pass follows the layer's {@link BackwardMode}. An immutable value:
+ * live settings build a new layer per step (cheap, the cell and its parameters are shared).
  */
 public final class DeqLayer implements EquilibriumLayer {
   private final Cell cell;
@@ -25,7 +25,10 @@ public final class DeqLayer implements EquilibriumLayer {
   private final IterationListener backwardListener;
 
   public DeqLayer(
-      Cell cell, SolverKind forwardSolver, SolverOptions forwardOptions, BackwardMode backwardMode) {
+      Cell cell,
+      SolverKind forwardSolver,
+      SolverOptions forwardOptions,
+      BackwardMode backwardMode) {
     this(cell, forwardSolver, forwardOptions, backwardMode, IterationListener.NONE);
   }
 
@@ -36,7 +39,8 @@ public final class DeqLayer implements EquilibriumLayer {
       BackwardMode backwardMode,
       IterationListener backwardListener) {
     if (cell == null || forwardSolver == null || forwardOptions == null || backwardMode == null) {
-      throw new IllegalArgumentException("a DEQ layer needs a cell, a solver, options and a backward mode");
+      throw new IllegalArgumentException(
+          "a DEQ layer needs a cell, a solver, options and a backward mode");
     }
     this.cell = cell;
     this.forwardSolver = forwardSolver;
@@ -89,7 +93,8 @@ public final class DeqLayer implements EquilibriumLayer {
     }
     if (backwardMode instanceof BackwardMode.Phantom phantom) {
       FixedPointSolver.releaseBuffers(); // no adjoint solve to reuse them; the unroll needs room
-      NDArray state = Autograd.recording(true, () -> unrollFrom(parameters, equilibrium, injection, phantom));
+      NDArray state =
+          Autograd.recording(true, () -> unrollFrom(parameters, equilibrium, injection, phantom));
       return new LayerPass(state, injection, solved.stats(), null);
     }
     BackwardMode.Implicit implicit = (BackwardMode.Implicit) backwardMode;
@@ -103,22 +108,36 @@ public final class DeqLayer implements EquilibriumLayer {
   }
 
   private SolverResult solveWith(
-      ParameterStore parameters, NDArray x, NDArray injection, boolean training,
+      ParameterStore parameters,
+      NDArray x,
+      NDArray injection,
+      boolean training,
       IterationListener listener) {
     NDArray z0 = cell.initialState(x);
     return Autograd.noGrad(
-        () -> forwardSolver.solver().solve(
-            z -> cell.apply(parameters, z, injection, training), z0, forwardOptions, listener));
+        () ->
+            forwardSolver
+                .solver()
+                .solve(
+                    z -> cell.apply(parameters, z, injection, training),
+                    z0,
+                    forwardOptions,
+                    listener));
   }
 
   private NDArray unrollFrom(
-      ParameterStore parameters, NDArray equilibrium, NDArray injection, BackwardMode.Phantom phantom) {
+      ParameterStore parameters,
+      NDArray equilibrium,
+      NDArray injection,
+      BackwardMode.Phantom phantom) {
     NDArray z = equilibrium;
     for (int k = 0; k < phantom.steps(); k++) {
       NDArray fz = cell.apply(parameters, z, injection, true);
-      z = phantom.damping() == 1.0 ? fz
-          : Autograd.scaled(z, 1 - phantom.damping())
-              .add(Autograd.scaled(fz, phantom.damping()));
+      z =
+          phantom.damping() == 1.0
+              ? fz
+              : Autograd.scaled(z, 1 - phantom.damping())
+                  .add(Autograd.scaled(fz, phantom.damping()));
     }
     return z;
   }
@@ -135,15 +154,22 @@ public final class DeqLayer implements EquilibriumLayer {
     try (Linearization linearization = Linearization.at(cell, parameters, leaf, injection, true)) {
       adjoint =
           Autograd.noGrad(
-              () -> implicit.solver().solver().solve(
-                  u -> linearization.vjpPlus(u, upstream), upstream, implicit.options(),
-                  backwardListener));
+              () ->
+                  implicit
+                      .solver()
+                      .solver()
+                      .solve(
+                          u -> linearization.vjpPlus(u, upstream),
+                          upstream,
+                          implicit.options(),
+                          backwardListener));
     }
     // The step's last solve: its buffers (the forward solve's, reused) go before the recorded
     // application of f, where the step's memory peaks; the next step allocates them afresh.
     FixedPointSolver.releaseBuffers();
     NDArray image =
-        Autograd.recording(true, () -> cell.apply(parameters, leaf.stopGradient(), injection, true));
+        Autograd.recording(
+            true, () -> cell.apply(parameters, leaf.stopGradient(), injection, true));
     Autograd.backward(image, adjoint.equilibrium(), false);
     return adjoint.stats();
   }

@@ -23,8 +23,11 @@ public interface EquilibriumLayer {
    *     differentiable parts itself
    * @param listener told every forward-solver iteration
    */
-  LayerPass forward(ParameterStore parameters, NDArray x, boolean training, IterationListener listener);
+  LayerPass forward(
+      ParameterStore parameters, NDArray x, boolean training, IterationListener listener);
 
-  /** A short description for tables and logs, e.g. {@code deq(broyden)} or {@code unrolled(L=8)}. */
+  /**
+   * A short description for tables and logs, e.g. {@code deq(broyden)} or {@code unrolled(L=8)}.
+   */
   String describe();
 }

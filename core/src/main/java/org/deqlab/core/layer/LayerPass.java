@@ -10,11 +10,10 @@ import org.deqlab.core.solver.SolveStats;
  * model, the forward solve's statistics, and — in training — the part of the backward pass the
  * layer must finish itself.
  *
- * <p>Training protocol: compute the loss from {@link #state()}, back-propagate it, then call
- * {@link #completeBackward()}. For an implicit layer the state is a leaf whose gradient {@code w
- * = ∂L/∂z*} the layer turns into parameter and input gradients by the implicit function theorem;
- * for phantom and unrolled layers the graph already reaches the parameters and there is nothing
- * left to do.
+ * <p>Training protocol: compute the loss from {@link #state()}, back-propagate it, then call {@link
+ * #completeBackward()}. For an implicit layer the state is a leaf whose gradient {@code w = ∂L/∂z*}
+ * the layer turns into parameter and input gradients by the implicit function theorem; for phantom
+ * and unrolled layers the graph already reaches the parameters and there is nothing left to do.
  */
 public final class LayerPass {
   private final NDArray state;
@@ -36,8 +35,8 @@ public final class LayerPass {
   }
 
   /**
-   * The input injection x̃ the cell used (recorded when training), for tools that evaluate the
-   * cell again at the equilibrium, such as Jacobian regularization and probes.
+   * The input injection x̃ the cell used (recorded when training), for tools that evaluate the cell
+   * again at the equilibrium, such as Jacobian regularization and probes.
    */
   public NDArray injection() {
     return injection;

@@ -8,8 +8,8 @@ import org.deqlab.core.solver.IterationListener;
 
 /**
  * The weight-tied network a DEQ replaces: the cell applied {@code depth} times from z₀ = 0 with
- * ordinary back-propagation, which keeps every intermediate state for the backward pass — the
- * O(L) memory the DEQ avoids.
+ * ordinary back-propagation, which keeps every intermediate state for the backward pass — the O(L)
+ * memory the DEQ avoids.
  */
 public final class UnrolledLayer implements EquilibriumLayer {
   private final Cell cell;

@@ -31,10 +31,10 @@ import org.deqlab.core.solver.SolverOptions;
  * process ({@link ProcessMemory}), around a loss {@code Σ C⊙z}, after a warm-up step, as the median
  * of three steps; the gradients of every variant are compared with the DEQ's.
  *
- * <p>Each step starts with the solver's reusable buffers freed, so the step allocates its
- * workspace and the workspace counts in its peak. The buffers the forward solve leaves for the
- * adjoint solve are reported apart from the tensors kept for backward: they are the solver's
- * working memory, not part of the autograd graph.
+ * <p>Each step starts with the solver's reusable buffers freed, so the step allocates its workspace
+ * and the workspace counts in its peak. The buffers the forward solve leaves for the adjoint solve
+ * are reported apart from the tensors kept for backward: they are the solver's working memory, not
+ * part of the autograd graph.
  */
 public final class MemoryComparison {
   private static final int REPEATS = 3;
@@ -45,7 +45,11 @@ public final class MemoryComparison {
   private final SolverOptions backward;
 
   public MemoryComparison(
-      Cell cell, NDManager manager, SolverKind solver, SolverOptions forward, SolverOptions backward) {
+      Cell cell,
+      NDManager manager,
+      SolverKind solver,
+      SolverOptions forward,
+      SolverOptions backward) {
     this.cell = cell;
     this.manager = manager;
     this.solver = solver;
@@ -57,14 +61,18 @@ public final class MemoryComparison {
    * Measures the DEQ and then each depth, for input batches of the given shape, reporting each
    * point as soon as it is measured.
    */
-  public List<MemoryPoint> run(Shape inputShape, List<Integer> depths, Consumer<MemoryPoint> onPoint) {
+  public List<MemoryPoint> run(
+      Shape inputShape, List<Integer> depths, Consumer<MemoryPoint> onPoint) {
     Autograd.setRecording(false);
     List<MemoryPoint> points = new ArrayList<>();
     NDArray x = manager.randomNormal(inputShape).toType(cell.dataTypeOf(), false);
-    NDArray weights = manager.randomNormal(cell.stateShape(inputShape)).toType(cell.dataTypeOf(), false);
+    NDArray weights =
+        manager.randomNormal(cell.stateShape(inputShape)).toType(cell.dataTypeOf(), false);
     // (B, T, E) sequences: T; (B, C, H, W) images: the side H.
-    int length = inputShape.dimension() == 4 ? (int) inputShape.get(2)
-        : inputShape.dimension() == 3 ? (int) inputShape.get(1) : 1;
+    int length =
+        inputShape.dimension() == 4
+            ? (int) inputShape.get(2)
+            : inputShape.dimension() == 3 ? (int) inputShape.get(1) : 1;
     DeqLayer deq = new DeqLayer(cell, solver, forward, new BackwardMode.Implicit(solver, backward));
     measure(deq, x, weights, null); // warm-up
     Measured reference = median(deq, x, weights, null);
@@ -84,8 +92,8 @@ public final class MemoryComparison {
 
   /**
    * The median of {@value #REPEATS} measured steps, memory and times each on its own: resident
-   * memory moves by a megabyte or two from step to step with the allocator's reuse of freed
-   * blocks, which one step alone would report as a difference between layers.
+   * memory moves by a megabyte or two from step to step with the allocator's reuse of freed blocks,
+   * which one step alone would report as a difference between layers.
    */
   private Measured median(EquilibriumLayer layer, NDArray x, NDArray weights, double[] reference) {
     List<Measured> runs = new ArrayList<>();
@@ -101,7 +109,8 @@ public final class MemoryComparison {
     return median;
   }
 
-  private static <T extends Comparable<T>> T medianOf(List<Measured> runs, Function<Measured, T> value) {
+  private static <T extends Comparable<T>> T medianOf(
+      List<Measured> runs, Function<Measured, T> value) {
     List<T> values = new ArrayList<>();
     for (Measured run : runs) {
       values.add(value.apply(run));
@@ -127,7 +136,8 @@ public final class MemoryComparison {
       NDArray loss = Autograd.recording(true, () -> pass.state().mul(weights).sum());
       measured.loss = loss.toType(DataType.FLOAT64, false).getDouble();
       long afterForward = ProcessMemory.residentBytes();
-      long workspace = FixedPointSolver.bufferBytes(); // the forward solve's, idle until the adjoint's
+      long workspace =
+          FixedPointSolver.bufferBytes(); // the forward solve's, idle until the adjoint's
       long middle = System.nanoTime();
       Autograd.backward(loss, false);
       pass.completeBackward();
@@ -183,8 +193,18 @@ public final class MemoryComparison {
     double difference;
 
     MemoryPoint point(String layer, int depth, int length, double gradientDifference) {
-      return new MemoryPoint(layer, depth, length, kept, workspace, peak, forwardMillis, backwardMillis,
-          forwardSteps, loss, gradientDifference);
+      return new MemoryPoint(
+          layer,
+          depth,
+          length,
+          kept,
+          workspace,
+          peak,
+          forwardMillis,
+          backwardMillis,
+          forwardSteps,
+          loss,
+          gradientDifference);
     }
   }
 }

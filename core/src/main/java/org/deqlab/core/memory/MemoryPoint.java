@@ -6,11 +6,11 @@ package org.deqlab.core.memory;
  * @param layer {@code deq} or {@code unrolled}
  * @param depth L of the unrolled stack (0 for the DEQ)
  * @param length sequence length T of the batch
- * @param keptBytes resident memory added by the forward pass and held until the backward pass —
- *     the tensors kept for backward — less the solver's buffers ({@code workspaceBytes})
+ * @param keptBytes resident memory added by the forward pass and held until the backward pass — the
+ *     tensors kept for backward — less the solver's buffers ({@code workspaceBytes})
  * @param workspaceBytes the solver's buffers (Broyden's or Anderson's history) that the forward
- *     solve leaves for the adjoint solve and the next step to reuse (0 for unrolled); they count
- *     in the peak
+ *     solve leaves for the adjoint solve and the next step to reuse (0 for unrolled); they count in
+ *     the peak
  * @param peakBytes peak resident memory of the whole step above the pre-step level, solver
  *     workspace included
  * @param forwardMillis forward time (the solve, for the DEQ)

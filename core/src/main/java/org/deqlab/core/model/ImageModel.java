@@ -35,11 +35,22 @@ public final class ImageModel extends AbstractBlock implements TaskModel {
     super(VERSION);
     this.cell = addChildBlock("cell", cell);
     this.classes = classes;
-    headWeight = addParameter(Parameter.builder().setName("head").setType(Parameter.Type.WEIGHT)
-        .optShape(new Shape(classes, channels))
-        .optInitializer(new NormalInitializer((float) (1 / Math.sqrt(channels)))).build());
-    headBias = addParameter(Parameter.builder().setName("headBias").setType(Parameter.Type.BIAS)
-        .optShape(new Shape(classes)).optInitializer(Initializer.ZEROS).build());
+    headWeight =
+        addParameter(
+            Parameter.builder()
+                .setName("head")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(classes, channels))
+                .optInitializer(new NormalInitializer((float) (1 / Math.sqrt(channels))))
+                .build());
+    headBias =
+        addParameter(
+            Parameter.builder()
+                .setName("headBias")
+                .setType(Parameter.Type.BIAS)
+                .optShape(new Shape(classes))
+                .optInitializer(Initializer.ZEROS)
+                .build());
   }
 
   @Override
@@ -54,7 +65,10 @@ public final class ImageModel extends AbstractBlock implements TaskModel {
 
   @Override
   public Output forward(
-      ParameterStore parameters, Batch batch, EquilibriumLayer layer, boolean training,
+      ParameterStore parameters,
+      Batch batch,
+      EquilibriumLayer layer,
+      boolean training,
       IterationListener listener) {
     NDArray images = batch.inputs();
     LayerPass pass = layer.forward(parameters, images, training, listener);
@@ -80,7 +94,8 @@ public final class ImageModel extends AbstractBlock implements TaskModel {
   @Override
   protected NDList forwardInternal(
       ParameterStore parameters, NDList inputs, boolean training, PairList<String, Object> params) {
-    throw new UnsupportedOperationException("use forward(ParameterStore, Batch, EquilibriumLayer, …)");
+    throw new UnsupportedOperationException(
+        "use forward(ParameterStore, Batch, EquilibriumLayer, …)");
   }
 
   @Override

@@ -33,17 +33,41 @@ public final class ModelFactory {
   public static Cell cell(TrainingConfig.Model spec, int inputWidth) {
     return switch (spec.cell()) {
       case "mlp" -> new MlpCell(spec.hidden(), inputWidth, Activation.TANH, 0.4 * spec.initScale());
-      case "transformer" -> new TransformerCell(new TransformerCell.Config(
-          spec.hidden(), inputWidth, spec.heads(), spec.feedForward(), spec.dropout(),
-          0.5 * spec.initScale(), RELATIVE_DISTANCES));
-      case "trellisnet" -> new TrellisCell(new TrellisCell.Config(
-          spec.hidden(), inputWidth, spec.kernelSize(), spec.dilation(), false, spec.weightNorm(),
-          spec.dropout(), 0.5 * spec.initScale(), spec.convolution()));
-      case "conv" -> new ConvCell(new ConvCell.Config(
-          spec.hidden(), inputWidth, spec.kernelSize(), groupsFor(spec.hidden()),
-          Activation.RELU, 0.5 * spec.initScale(), spec.convolution()));
-      default -> throw new IllegalArgumentException(
-          "model.cell must be transformer, trellisnet, conv or mlp, got " + spec.cell());
+      case "transformer" ->
+          new TransformerCell(
+              new TransformerCell.Config(
+                  spec.hidden(),
+                  inputWidth,
+                  spec.heads(),
+                  spec.feedForward(),
+                  spec.dropout(),
+                  0.5 * spec.initScale(),
+                  RELATIVE_DISTANCES));
+      case "trellisnet" ->
+          new TrellisCell(
+              new TrellisCell.Config(
+                  spec.hidden(),
+                  inputWidth,
+                  spec.kernelSize(),
+                  spec.dilation(),
+                  false,
+                  spec.weightNorm(),
+                  spec.dropout(),
+                  0.5 * spec.initScale(),
+                  spec.convolution()));
+      case "conv" ->
+          new ConvCell(
+              new ConvCell.Config(
+                  spec.hidden(),
+                  inputWidth,
+                  spec.kernelSize(),
+                  groupsFor(spec.hidden()),
+                  Activation.RELU,
+                  0.5 * spec.initScale(),
+                  spec.convolution()));
+      default ->
+          throw new IllegalArgumentException(
+              "model.cell must be transformer, trellisnet, conv or mlp, got " + spec.cell());
     };
   }
 
@@ -53,10 +77,12 @@ public final class ModelFactory {
   }
 
   /** Initializes every parameter from the config's seed (set on the engine beforehand). */
-  public static void initialize(TaskModel model, TrainingConfig config, NDManager manager, DataType dataType) {
-    Shape input = config.task().kind().equals("shapes")
-        ? new Shape(1, 1, config.task().sequenceLength(), config.task().sequenceLength())
-        : new Shape(1, config.task().sequenceLength());
+  public static void initialize(
+      TaskModel model, TrainingConfig config, NDManager manager, DataType dataType) {
+    Shape input =
+        config.task().kind().equals("shapes")
+            ? new Shape(1, 1, config.task().sequenceLength(), config.task().sequenceLength())
+            : new Shape(1, config.task().sequenceLength());
     model.block().initialize(manager, dataType, input);
   }
 }

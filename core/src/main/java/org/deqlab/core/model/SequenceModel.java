@@ -21,8 +21,8 @@ import org.deqlab.core.train.Batch;
 
 /**
  * Token sequences in, a prediction per position out: a learned embedding gives x (B, T, E), the
- * weight-tied sequence cell (causal) finds z (B, T, H), and a linear decoder gives the logits.
- * Used for copy memory and character-level language modelling.
+ * weight-tied sequence cell (causal) finds z (B, T, H), and a linear decoder gives the logits. Used
+ * for copy memory and character-level language modelling.
  */
 public final class SequenceModel extends AbstractBlock implements TaskModel {
   private static final byte VERSION = 1;
@@ -45,14 +45,30 @@ public final class SequenceModel extends AbstractBlock implements TaskModel {
     this.cell = addChildBlock("cell", cell);
     this.vocabulary = vocabulary;
     this.hidden = hiddenSize;
-    embedding = addParameter(Parameter.builder().setName("embedding").setType(Parameter.Type.WEIGHT)
-        .optShape(new Shape(vocabulary, embeddingSize))
-        .optInitializer(new NormalInitializer(1f)).build());
-    decoderWeight = addParameter(Parameter.builder().setName("decoder").setType(Parameter.Type.WEIGHT)
-        .optShape(new Shape(vocabulary, hiddenSize))
-        .optInitializer(new NormalInitializer((float) (1 / Math.sqrt(hiddenSize)))).build());
-    decoderBias = addParameter(Parameter.builder().setName("decoderBias").setType(Parameter.Type.BIAS)
-        .optShape(new Shape(vocabulary)).optInitializer(Initializer.ZEROS).build());
+    embedding =
+        addParameter(
+            Parameter.builder()
+                .setName("embedding")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(vocabulary, embeddingSize))
+                .optInitializer(new NormalInitializer(1f))
+                .build());
+    decoderWeight =
+        addParameter(
+            Parameter.builder()
+                .setName("decoder")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(vocabulary, hiddenSize))
+                .optInitializer(new NormalInitializer((float) (1 / Math.sqrt(hiddenSize))))
+                .build());
+    decoderBias =
+        addParameter(
+            Parameter.builder()
+                .setName("decoderBias")
+                .setType(Parameter.Type.BIAS)
+                .optShape(new Shape(vocabulary))
+                .optInitializer(Initializer.ZEROS)
+                .build());
   }
 
   @Override
@@ -68,13 +84,19 @@ public final class SequenceModel extends AbstractBlock implements TaskModel {
   /** The input x for a batch of token ids (B, T): rows of the embedding. */
   public NDArray embed(ParameterStore parameters, NDArray tokens, boolean training) {
     NDArray table = parameters.getValue(embedding, tokens.getDevice(), training);
-    return tokens.toType(DataType.INT32, false).oneHot(vocabulary)
-        .toType(table.getDataType(), false).matMul(table);
+    return tokens
+        .toType(DataType.INT32, false)
+        .oneHot(vocabulary)
+        .toType(table.getDataType(), false)
+        .matMul(table);
   }
 
   @Override
   public Output forward(
-      ParameterStore parameters, Batch batch, EquilibriumLayer layer, boolean training,
+      ParameterStore parameters,
+      Batch batch,
+      EquilibriumLayer layer,
+      boolean training,
       IterationListener listener) {
     NDArray x = Autograd.recording(training, () -> embed(parameters, batch.inputs(), training));
     LayerPass pass = layer.forward(parameters, x, training, listener);
@@ -99,7 +121,8 @@ public final class SequenceModel extends AbstractBlock implements TaskModel {
   @Override
   protected NDList forwardInternal(
       ParameterStore parameters, NDList inputs, boolean training, PairList<String, Object> params) {
-    throw new UnsupportedOperationException("use forward(ParameterStore, Batch, EquilibriumLayer, …)");
+    throw new UnsupportedOperationException(
+        "use forward(ParameterStore, Batch, EquilibriumLayer, …)");
   }
 
   @Override

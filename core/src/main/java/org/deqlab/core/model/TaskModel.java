@@ -28,7 +28,10 @@ public interface TaskModel {
    * @param training build the gradient path (the loss is then recorded)
    */
   Output forward(
-      ParameterStore parameters, Batch batch, EquilibriumLayer layer, boolean training,
+      ParameterStore parameters,
+      Batch batch,
+      EquilibriumLayer layer,
+      boolean training,
       IterationListener listener);
 
   /**

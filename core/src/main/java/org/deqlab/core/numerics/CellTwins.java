@@ -25,8 +25,14 @@ import org.deqlab.core.cell.Cell;
  * @param cotangent64 the same widened
  */
 public record CellTwins(
-    Cell single, Cell twin, NDArray x32, NDArray x64, NDArray z32, NDArray z64,
-    NDArray cotangent32, NDArray cotangent64) {
+    Cell single,
+    Cell twin,
+    NDArray x32,
+    NDArray x64,
+    NDArray z32,
+    NDArray z64,
+    NDArray cotangent32,
+    NDArray cotangent64) {
 
   /**
    * Builds the twins in {@code manager} from the engine's random seed {@code seed} (the cell's
@@ -52,8 +58,8 @@ public record CellTwins(
     Shape state = single.stateShape(input);
     NDArray z32 = gaussian(manager, state, 0.5, random);
     NDArray cotangent32 = gaussian(manager, state, 1, random);
-    return new CellTwins(single, twin, x32, widen(x32), z32, widen(z32), cotangent32,
-        widen(cotangent32));
+    return new CellTwins(
+        single, twin, x32, widen(x32), z32, widen(z32), cotangent32, widen(cotangent32));
   }
 
   /** The cell of the given precision. */
@@ -62,8 +68,8 @@ public record CellTwins(
   }
 
   /**
-   * Moves biases and norm parameters off their initial constants (zeros, ones), so that no
-   * gradient is compared only at a symmetric point. Weights are kept: they set contractivity.
+   * Moves biases and norm parameters off their initial constants (zeros, ones), so that no gradient
+   * is compared only at a symmetric point. Weights are kept: they set contractivity.
    */
   private static void jitter(Cell cell, Random random) {
     for (Pair<String, Parameter> entry : cell.getParameters()) {

@@ -19,7 +19,10 @@ import org.deqlab.core.cell.Cell;
  *     test)
  */
 public record CheckedCell(
-    String label, Supplier<Cell> factory, Shape inputShape, double inputScale,
+    String label,
+    Supplier<Cell> factory,
+    Shape inputShape,
+    double inputScale,
     Supplier<Cell> reference) {
 
   /** A cell whose float64 twin is built by the same factory. */
@@ -28,7 +31,10 @@ public record CheckedCell(
   }
 
   public CheckedCell {
-    if (label == null || label.isBlank() || factory == null || inputShape == null
+    if (label == null
+        || label.isBlank()
+        || factory == null
+        || inputShape == null
         || reference == null) {
       throw new IllegalArgumentException("a checked cell needs a label, factories and a shape");
     }

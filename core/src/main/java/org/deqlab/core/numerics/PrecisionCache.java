@@ -18,13 +18,12 @@ import org.deqlab.core.engine.Provenance;
 
 /**
  * Verdicts of earlier precision checks, so that a training command pays for the check of a cell
- * once per machine, library versions and device. A JSON file of key → verdict; the key holds
- * the CPU model, the architecture, the DJL and PyTorch versions, the device, and what was
- * checked. A cache that cannot be read or written is treated as empty (the check just runs).
+ * once per machine, library versions and device. A JSON file of key → verdict; the key holds the
+ * CPU model, the architecture, the DJL and PyTorch versions, the device, and what was checked. A
+ * cache that cannot be read or written is treated as empty (the check just runs).
  *
- * <p>Location: {@code $XDG_CACHE_HOME/deq-workbench} or {@code ~/.cache/deq-workbench}; the
- * system property {@code deq.cache.dir} overrides both (the build's tests use their target
- * folder).
+ * <p>Location: {@code $XDG_CACHE_HOME/deq-workbench} or {@code ~/.cache/deq-workbench}; the system
+ * property {@code deq.cache.dir} overrides both (the build's tests use their target folder).
  */
 public final class PrecisionCache {
   private static final ObjectMapper JSON =
@@ -52,8 +51,10 @@ public final class PrecisionCache {
       return Path.of(configured);
     }
     String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-        : Path.of(System.getProperty("user.home"), ".cache");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
     return base.resolve("deq-workbench");
   }
 
@@ -67,8 +68,14 @@ public final class PrecisionCache {
    * subject.
    */
   public static String key(String device, String subject) {
-    return String.join(" | ", cpuModel(), System.getProperty("os.arch"), DeqEngine.versions(),
-        "workbench " + Provenance.workbenchVersion(), device, subject);
+    return String.join(
+        " | ",
+        cpuModel(),
+        System.getProperty("os.arch"),
+        DeqEngine.versions(),
+        "workbench " + Provenance.workbenchVersion(),
+        device,
+        subject);
   }
 
   public synchronized Optional<Verdict> lookup(String key) {
@@ -82,8 +89,8 @@ public final class PrecisionCache {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), FILE_NAME, ".tmp");
       JSON.writeValue(temporary.toFile(), entries);
-      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       // An unwritable cache only means the check runs again next time.
     }
@@ -91,8 +98,8 @@ public final class PrecisionCache {
 
   /** A verdict for {@code outcomes}: passed when all did, the worst line otherwise. */
   public static Verdict verdictOf(List<PrecisionOutcome> outcomes) {
-    PrecisionOutcome worst = outcomes.stream().filter(o -> !o.passed()).findFirst()
-        .orElse(outcomes.get(0));
+    PrecisionOutcome worst =
+        outcomes.stream().filter(o -> !o.passed()).findFirst().orElse(outcomes.get(0));
     boolean passed = outcomes.stream().allMatch(PrecisionOutcome::passed);
     return new Verdict(passed, worst.summary(), Instant.now().toString());
   }
@@ -112,9 +119,11 @@ public final class PrecisionCache {
   public static String cpuModel() {
     Path cpuinfo = Path.of("/proc/cpuinfo");
     try (Stream<String> lines = Files.lines(cpuinfo)) {
-      return lines.filter(line -> line.startsWith("model name"))
+      return lines
+          .filter(line -> line.startsWith("model name"))
           .map(line -> line.substring(line.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown CPU");
+          .findFirst()
+          .orElse("unknown CPU");
     } catch (IOException | RuntimeException e) {
       return "unknown CPU";
     }

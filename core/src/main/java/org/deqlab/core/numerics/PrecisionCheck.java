@@ -3,7 +3,6 @@ package org.deqlab.core.numerics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -30,11 +29,11 @@ import org.deqlab.core.solver.StopCriterion;
 /**
  * Checks that a cell's float32 gradients are right on this machine, by comparing them with its
  * float64 twin on one small random instance; Java's garbage collector runs between every forward
- * pass and its backward, so that a gradient that reads freed Java memory shows up too. The twin holds the float32 cell's parameters and
- * inputs widened exactly, so the only difference between the two is the arithmetic: a kernel
- * whose float32 gradient is wrong (as oneDNN's convolution input gradient is for some channel
- * counts) shows up as a relative error of order 1 instead of 1e-6. Finite differences are no
- * use in float32; float64 is the reference users can trust.
+ * pass and its backward, so that a gradient that reads freed Java memory shows up too. The twin
+ * holds the float32 cell's parameters and inputs widened exactly, so the only difference between
+ * the two is the arithmetic: a kernel whose float32 gradient is wrong (as oneDNN's convolution
+ * input gradient is for some channel counts) shows up as a relative error of order 1 instead of
+ * 1e-6. Finite differences are no use in float32; float64 is the reference users can trust.
  *
  * <p>Runs on the calling thread with recording off outside its own recorded sections, in a
  * sub-manager of the given manager that it closes.
@@ -42,17 +41,22 @@ import org.deqlab.core.solver.StopCriterion;
 public final class PrecisionCheck {
   /** Unrolled layers for the {@link Probe#UNROLLED} check. */
   private static final int UNROLLED_DEPTH = 4;
+
   /**
-   * A quantity's error is measured against at least this fraction of the largest reference
-   * gradient of the probe (see {@link #relativeError}).
+   * A quantity's error is measured against at least this fraction of the largest reference gradient
+   * of the probe (see {@link #relativeError}).
    */
   private static final double NEGLIGIBLE = 1e-2;
+
   /** Damped steps of the phantom backward that is checked. */
   private static final BackwardMode.Phantom PHANTOM = new BackwardMode.Phantom(3, 0.8);
+
   /** Small direct buffers allocated after a collection, to reuse what it freed. */
   private static final int REUSED_BUFFERS = 64;
+
   /** Rademacher probes of the Jacobian term. */
   private static final int JACOBIAN_PROBES = 2;
+
   /** The term's forward-difference step in both precisions (float32's own default). */
   private static final double JACOBIAN_STEP = 1e-3;
 
@@ -60,11 +64,11 @@ public final class PrecisionCheck {
   private final long seed;
 
   /**
-   * How close float32 must come to float64. A cell VJP is a handful of ops: float32 reaches
-   * about 1e-6, a broken kernel 1e-1 and worse. Layers add solves whose float32 residuals stop
-   * near 1e-6, amplified by the conditioning of {@code I − J}.
+   * How close float32 must come to float64. A cell VJP is a handful of ops: float32 reaches about
+   * 1e-6, a broken kernel 1e-1 and worse. Layers add solves whose float32 residuals stop near 1e-6,
+   * amplified by the conditioning of {@code I − J}.
    *
-   * The Jacobian term is a forward difference with step 1e-3, whose float32 rounding alone is
+   * <p>The Jacobian term is a forward difference with step 1e-3, whose float32 rounding alone is
    * about 6e-8/1e-3 relative to f, a few 1e-4 in its gradient.
    *
    * @param cell for {@link Probe#CELL_VJP}
@@ -117,17 +121,18 @@ public final class PrecisionCheck {
     Autograd.setRecording(false);
     try (NDManager scope = manager.newSubManager()) {
       CellTwins twins = CellTwins.build(subject, scope, seed);
-      Map<String, double[]> single = gradients(probe, twins.single(), twins.x32(), twins.z32(),
-          twins.cotangent32(), scope);
-      Map<String, double[]> reference = gradients(probe, twins.twin(), twins.x64(), twins.z64(),
-          twins.cotangent64(), scope);
-      double largest = reference.values().stream().mapToDouble(PrecisionCheck::maxAbs).max()
-          .orElse(0);
+      Map<String, double[]> single =
+          gradients(probe, twins.single(), twins.x32(), twins.z32(), twins.cotangent32(), scope);
+      Map<String, double[]> reference =
+          gradients(probe, twins.twin(), twins.x64(), twins.z64(), twins.cotangent64(), scope);
+      double largest =
+          reference.values().stream().mapToDouble(PrecisionCheck::maxAbs).max().orElse(0);
       List<PrecisionOutcome.QuantityError> errors = new ArrayList<>();
       for (Map.Entry<String, double[]> entry : reference.entrySet()) {
-        errors.add(new PrecisionOutcome.QuantityError(entry.getKey(),
-            relativeError(single.get(entry.getKey()), entry.getValue(),
-                NEGLIGIBLE * largest)));
+        errors.add(
+            new PrecisionOutcome.QuantityError(
+                entry.getKey(),
+                relativeError(single.get(entry.getKey()), entry.getValue(), NEGLIGIBLE * largest)));
       }
       return new PrecisionOutcome(subject.label(), probe, errors, tolerances.of(probe));
     } finally {
@@ -156,9 +161,18 @@ public final class PrecisionCheck {
         }
         probes.add(manager.create(signs, z.getShape()).toType(z.getDataType(), false));
       }
-      NDArray penalty = Autograd.recording(true, () -> JacobianRegularizer.penalty(cell,
-          parameters, z, cell.inject(parameters, input, false), false, probes,
-          JACOBIAN_STEP));
+      NDArray penalty =
+          Autograd.recording(
+              true,
+              () ->
+                  JacobianRegularizer.penalty(
+                      cell,
+                      parameters,
+                      z,
+                      cell.inject(parameters, input, false),
+                      false,
+                      probes,
+                      JACOBIAN_STEP));
       gradients.put("value", new double[] {penalty.toType(DataType.FLOAT64, false).getDouble()});
       List<ByteBuffer> reused = provokeCollection();
       Autograd.backward(penalty, false);
@@ -167,15 +181,18 @@ public final class PrecisionCheck {
       NDArray state = z.duplicate();
       state.setRequiresGradient(true);
       cell.startPass(input, false);
-      NDArray image = Autograd.recording(true,
-          () -> cell.apply(parameters, state, cell.inject(parameters, input, false), false));
+      NDArray image =
+          Autograd.recording(
+              true,
+              () -> cell.apply(parameters, state, cell.inject(parameters, input, false), false));
       List<ByteBuffer> reused = provokeCollection();
       Autograd.backward(image, cotangent, false);
       reused.clear();
       gradients.put("z", doubles(state.getGradient()));
     } else {
-      LayerPass pass = layer(probe, cell, x.getDataType())
-          .forward(parameters, input, true, IterationListener.NONE);
+      LayerPass pass =
+          layer(probe, cell, x.getDataType())
+              .forward(parameters, input, true, IterationListener.NONE);
       NDArray pairing = Autograd.recording(true, () -> pass.state().mul(cotangent).sum());
       List<ByteBuffer> reused = provokeCollection();
       Autograd.backward(pairing, false);
@@ -215,15 +232,21 @@ public final class PrecisionCheck {
   private static EquilibriumLayer layer(Probe probe, Cell cell, DataType dataType) {
     // Each precision solves as far as it can: the float64 reference far below float32's reach.
     double tolerance = dataType == DataType.FLOAT64 ? 1e-11 : 1e-6;
-    SolverOptions options = SolverOptions.defaults().withMaxIterations(100)
-        .withTolerance(tolerance).withStopCriterion(StopCriterion.RELATIVE);
+    SolverOptions options =
+        SolverOptions.defaults()
+            .withMaxIterations(100)
+            .withTolerance(tolerance)
+            .withStopCriterion(StopCriterion.RELATIVE);
     return switch (probe) {
-      case DEQ_IMPLICIT -> new DeqLayer(cell, SolverKind.BROYDEN, options,
-          new BackwardMode.Implicit(SolverKind.BROYDEN, options));
+      case DEQ_IMPLICIT ->
+          new DeqLayer(
+              cell,
+              SolverKind.BROYDEN,
+              options,
+              new BackwardMode.Implicit(SolverKind.BROYDEN, options));
       case DEQ_PHANTOM -> new DeqLayer(cell, SolverKind.BROYDEN, options, PHANTOM);
       case UNROLLED -> new UnrolledLayer(cell, UNROLLED_DEPTH);
-      case CELL_VJP, JACOBIAN_TERM ->
-          throw new IllegalArgumentException(probe + " is not a layer");
+      case CELL_VJP, JACOBIAN_TERM -> throw new IllegalArgumentException(probe + " is not a layer");
     };
   }
 

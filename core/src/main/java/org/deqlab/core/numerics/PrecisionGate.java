@@ -53,39 +53,61 @@ public final class PrecisionGate {
    */
   public Decision verify(TrainingConfig config, NDManager manager) {
     if (DeqEngine.parseDataType(config.dtype()) == DataType.FLOAT64) {
-      return new Decision(config, "dtype float64: gradients are computed in the reference"
-          + " precision (no float32 check needed)");
+      return new Decision(
+          config,
+          "dtype float64: gradients are computed in the reference"
+              + " precision (no float32 check needed)");
     }
     String cell = PrecisionSubjects.describe(config.model());
     Result first = check(config, manager);
     if (first.verdict.passed()) {
-      return new Decision(config, "float32 gradients of " + cell + " verified against float64"
-          + (first.cached ? " (cached for this machine)" : ""));
+      return new Decision(
+          config,
+          "float32 gradients of "
+              + cell
+              + " verified against float64"
+              + (first.cached ? " (cached for this machine)" : ""));
     }
     TrainingConfig.Model model = config.model();
     if (model.convolutional() && model.convolution() == ConvolutionPath.AUTO) {
       TrainingConfig unfolded = config.withModel(model.withConvolution(ConvolutionPath.UNFOLDED));
       Result second = check(unfolded, manager);
       if (second.verdict.passed()) {
-        return new Decision(unfolded, "the engine's float32 convolution gradients are wrong on"
-            + " this machine (" + first.verdict.worst() + "): running " + cell
-            + " on the unfolded convolution path (model.convolution = unfolded)");
+        return new Decision(
+            unfolded,
+            "the engine's float32 convolution gradients are wrong on"
+                + " this machine ("
+                + first.verdict.worst()
+                + "): running "
+                + cell
+                + " on the unfolded convolution path (model.convolution = unfolded)");
       }
     }
-    String advice = model.convolutional() && model.convolution() != ConvolutionPath.UNFOLDED
-        ? "set model.convolution to " + (model.convolution() == ConvolutionPath.NATIVE
-            ? "auto or unfolded" : "unfolded") + ", or dtype to float64"
-        : "set dtype to float64, and run ./deq doctor to see which checks fail";
-    throw new PrecisionCheckFailedException("float32 gradients of " + cell + " disagree with"
-        + " float64 on this machine (" + first.verdict.worst() + "): " + advice);
+    String advice =
+        model.convolutional() && model.convolution() != ConvolutionPath.UNFOLDED
+            ? "set model.convolution to "
+                + (model.convolution() == ConvolutionPath.NATIVE ? "auto or unfolded" : "unfolded")
+                + ", or dtype to float64"
+            : "set dtype to float64, and run ./deq doctor to see which checks fail";
+    throw new PrecisionCheckFailedException(
+        "float32 gradients of "
+            + cell
+            + " disagree with"
+            + " float64 on this machine ("
+            + first.verdict.worst()
+            + "): "
+            + advice);
   }
 
   private record Result(PrecisionCache.Verdict verdict, boolean cached) {}
 
   private Result check(TrainingConfig config, NDManager manager) {
-    CheckedCell subject = PrecisionSubjects.forConfig(config, PrecisionSubjects.describe(config.model()));
-    String key = PrecisionCache.key(manager.getDevice().toString(),
-        json(config.model().withDropout(0)) + " input " + subject.inputShape());
+    CheckedCell subject =
+        PrecisionSubjects.forConfig(config, PrecisionSubjects.describe(config.model()));
+    String key =
+        PrecisionCache.key(
+            manager.getDevice().toString(),
+            json(config.model().withDropout(0)) + " input " + subject.inputShape());
     var known = cache.lookup(key);
     if (known.isPresent()) {
       return new Result(known.get(), true);
@@ -98,8 +120,9 @@ public final class PrecisionGate {
 
   private static String json(TrainingConfig.Model model) {
     try {
-      return TrainingConfigs.JSON.writer().without(
-          com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+      return TrainingConfigs.JSON
+          .writer()
+          .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
           .writeValueAsString(model);
     } catch (IOException e) {
       return model.toString();

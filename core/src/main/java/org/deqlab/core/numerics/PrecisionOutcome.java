@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One float32-against-float64 comparison: for every differentiated quantity (z, x, each
- * parameter) the max-norm relative error {@code max|g₃₂ − g₆₄| / max|g₆₄|}, and whether the worst
- * of them is within the tolerance. NaN anywhere fails.
+ * One float32-against-float64 comparison: for every differentiated quantity (z, x, each parameter)
+ * the max-norm relative error {@code max|g₃₂ − g₆₄| / max|g₆₄|}, and whether the worst of them is
+ * within the tolerance. NaN anywhere fails.
  *
  * @param subject the checked cell's label
  * @param probe what was differentiated
@@ -27,8 +27,10 @@ public record PrecisionOutcome(
   /** The quantity with the largest error (NaN counts as largest). */
   public QuantityError worst() {
     return errors.stream()
-        .max(Comparator.comparingDouble(
-            e -> Double.isNaN(e.relativeError()) ? Double.POSITIVE_INFINITY : e.relativeError()))
+        .max(
+            Comparator.comparingDouble(
+                e ->
+                    Double.isNaN(e.relativeError()) ? Double.POSITIVE_INFINITY : e.relativeError()))
         .orElse(new QuantityError("-", 0));
   }
 
@@ -37,11 +39,19 @@ public record PrecisionOutcome(
     return !Double.isNaN(worst) && worst <= tolerance;
   }
 
-  /** The probe, its worst quantity and error, pass or FAIL, e.g. {@code f VJP: worst x 5.5e-01…}. */
+  /**
+   * The probe, its worst quantity and error, pass or FAIL, e.g. {@code f VJP: worst x 5.5e-01…}.
+   */
   public String summary() {
     QuantityError worst = worst();
-    return String.format(Locale.ROOT, "%s: worst %s %.1e (tolerance %.0e) %s", probe,
-        worst.quantity(), worst.relativeError(), tolerance, passed() ? "pass" : "FAIL");
+    return String.format(
+        Locale.ROOT,
+        "%s: worst %s %.1e (tolerance %.0e) %s",
+        probe,
+        worst.quantity(),
+        worst.relativeError(),
+        tolerance,
+        passed() ? "pass" : "FAIL");
   }
 
   /** The subject and the {@link #summary()}. */

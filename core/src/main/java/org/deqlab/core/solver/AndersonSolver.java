@@ -4,18 +4,18 @@ import ai.djl.ndarray.NDArray;
 import java.util.function.UnaryOperator;
 
 /**
- * Anderson acceleration (type II, as in the DEQ reference code): the next iterate mixes the last
- * m images {@code f(z_i)} with weights α that minimise {@code ‖Σ α_i g(z_i)‖² + λ‖α‖²} subject to
- * {@code Σ α_i = 1}, per sample. With {@code G} the (m × dim) residual history, {@code α ∝ (G Gᵀ
- * + λ' I)⁻¹ 1} and {@code z ← β αᵀF + (1−β) αᵀX = αᵀF − (1−β) αᵀG} (since X = F − G).
+ * Anderson acceleration (type II, as in the DEQ reference code): the next iterate mixes the last m
+ * images {@code f(z_i)} with weights α that minimise {@code ‖Σ α_i g(z_i)‖² + λ‖α‖²} subject to
+ * {@code Σ α_i = 1}, per sample. With {@code G} the (m × dim) residual history, {@code α ∝ (G Gᵀ +
+ * λ' I)⁻¹ 1} and {@code z ← β αᵀF + (1−β) αᵀX = αᵀF − (1−β) αᵀG} (since X = F − G).
  *
  * <p>λ' = λ · (mean squared residual in the window), so the ridge keeps its relative weight as the
  * residual shrinks instead of degrading the mixing to a plain average near convergence.
  *
  * <p>Per iteration: f(z) and g(z) are written into their ring slots in place, one batched product
  * gives the new row of {@code G Gᵀ} (whose diagonal entry is ‖g‖², the residual the stop test
- * needs), and one more the mixed iterate. The m × m Gram matrices live on the host, updated by
- * that row, and the tiny systems are solved there: one transfer per iteration each way.
+ * needs), and one more the mixed iterate. The m × m Gram matrices live on the host, updated by that
+ * row, and the tiny systems are solved there: one transfer per iteration each way.
  */
 public final class AndersonSolver extends FixedPointSolver {
   static final AndersonSolver INSTANCE = new AndersonSolver();

@@ -9,33 +9,32 @@ import java.util.function.UnaryOperator;
 
 /**
  * Broyden's "good" method on {@code g(z) = f(z) − z}, as in the DEQ paper: the inverse Jacobian of
- * g is approximated by {@code H}, starting from {@code H₀ = −I}, and refined after each step by
- * the Sherman–Morrison rank-one update {@code H ← H + (δ − H y) δᵀH / (δᵀH y)} from the step taken
+ * g is approximated by {@code H}, starting from {@code H₀ = −I}, and refined after each step by the
+ * Sherman–Morrison rank-one update {@code H ← H + (δ − H y) δᵀH / (δᵀH y)} from the step taken
  * {@code δ} and the change of residual {@code y}; the direction is {@code s = −H g}. Each sample
  * has its own H.
  *
- * <p>Stored the limited-memory way of Kelley (Iterative Methods for Linear and Nonlinear
- * Equations, §7.3): with directions {@code s_j} and step lengths {@code λ_j} (δ_j = λ_j s_j), the
- * k-th update is {@code u_k v_kᵀ = (s_{k+1} − (1−λ_k) s_k) s_kᵀH_k / ‖s_k‖²}, so the directions
- * alone determine H — one history row per step instead of the two (u and v) of the textbook form,
- * which halves the solver's memory. Applying H is a recurrence on the coefficients of {@code
- * s_0…s_k}, computed on the host from the Gram matrix {@code ⟨s_i, s_j⟩} and the products {@code
- * ⟨g, s_j⟩}; the device does two batched products per iteration (the new Gram row with ‖g‖², and
- * the new direction as a combination of the rows). Identical to the textbook iteration in exact
- * arithmetic.
+ * <p>Stored the limited-memory way of Kelley (Iterative Methods for Linear and Nonlinear Equations,
+ * §7.3): with directions {@code s_j} and step lengths {@code λ_j} (δ_j = λ_j s_j), the k-th update
+ * is {@code u_k v_kᵀ = (s_{k+1} − (1−λ_k) s_k) s_kᵀH_k / ‖s_k‖²}, so the directions alone determine
+ * H — one history row per step instead of the two (u and v) of the textbook form, which halves the
+ * solver's memory. Applying H is a recurrence on the coefficients of {@code s_0…s_k}, computed on
+ * the host from the Gram matrix {@code ⟨s_i, s_j⟩} and the products {@code ⟨g, s_j⟩}; the device
+ * does two batched products per iteration (the new Gram row with ‖g‖², and the new direction as a
+ * combination of the rows). Identical to the textbook iteration in exact arithmetic.
  *
- * <p>Limited memory: after {@code broydenMemory} updates the approximation restarts from {@code
- * H = −I}. Overwriting only the oldest update (as some reference code does) leaves the later
- * updates, which were derived through it, inconsistent; on a 32-dimensional affine test with
- * memory 6 that variant diverged where restarting converges. An update whose denominator {@code
- * δᵀH y} vanishes is skipped for that sample.
+ * <p>Limited memory: after {@code broydenMemory} updates the approximation restarts from {@code H =
+ * −I}. Overwriting only the oldest update (as some reference code does) leaves the later updates,
+ * which were derived through it, inconsistent; on a 32-dimensional affine test with memory 6 that
+ * variant diverged where restarting converges. An update whose denominator {@code δᵀH y} vanishes
+ * is skipped for that sample.
  *
  * <p>The history grows with the iterations actually used: it starts at the size the last solve of
  * the same problem (map class and state size) needed, or {@value #INITIAL_CAPACITY} rows, never at
  * the iteration threshold up front, and is recycled from an earlier solve of the same state shape
- * where one is idle; so a training loop's forward and adjoint solves share one buffer sized by
- * what they used the step before. The residual that ends a solve is measured without a row of its own
- * (a row is added only when the iteration goes on), so a solve holds one row per direction.
+ * where one is idle; so a training loop's forward and adjoint solves share one buffer sized by what
+ * they used the step before. The residual that ends a solve is measured without a row of its own (a
+ * row is added only when the iteration goes on), so a solve holds one row per direction.
  *
  * <p>With {@code lineSearch} a sample whose residual does not decrease enough under the full step
  * backtracks (halving its step, at most {@value #MAX_BACKTRACKS} times).
@@ -82,22 +81,29 @@ public final class BroydenSolver extends FixedPointSolver {
     private final String hintKey;
     private final SolveWorkspace workspace;
     private final History steps;
+
     /** Per sample: ⟨s_i, s_j⟩ at [i * hostCapacity + j]. */
     private double[][] gram;
+
     /** Per sample: ⟨g, s_j⟩ of the iterate just measured. */
     private double[][] residualProducts;
+
     /** Per sample: step length λ_j of direction j. */
     private double[][] stepLengths;
+
     /** Per sample: whether update j was taken (false where its denominator vanished). */
     private boolean[][] updated;
+
     private int hostCapacity;
     private int rowsUsed;
     private double[] lastAbsolute;
+
     /**
      * Directions stored in rows 0…stored−1; row {@code stored} holds the current residual, or
      * {@link #pending} does when the history had no free row for it.
      */
     private int stored;
+
     private NDArray pending;
 
     Rule(SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
@@ -107,8 +113,14 @@ public final class BroydenSolver extends FixedPointSolver {
       Shape shape = first.z().getShape();
       batch = (int) shape.get(0);
       sampleAxes = HostValues.sampleAxes(shape);
-      hintKey = problem.getName() + " " + shape + " " + first.z().getDataType() + " "
-          + first.z().getDevice();
+      hintKey =
+          problem.getName()
+              + " "
+              + shape
+              + " "
+              + first.z().getDataType()
+              + " "
+              + first.z().getDevice();
       int capacity =
           Math.min(maxRows, reuse ? HINTS.get(hintKey, initialCapacity) : initialCapacity);
       this.workspace = workspace;
@@ -285,7 +297,10 @@ public final class BroydenSolver extends FixedPointSolver {
     }
 
     private Iterate backtrack(
-        Iterate current, NDArray direction, Iterate next, UnaryOperator<NDArray> f,
+        Iterate current,
+        NDArray direction,
+        Iterate next,
+        UnaryOperator<NDArray> f,
         double[] scale) {
       double[] before = lastAbsolute;
       for (int attempt = 0; attempt < MAX_BACKTRACKS; attempt++) {
@@ -311,8 +326,10 @@ public final class BroydenSolver extends FixedPointSolver {
       long[] shape = new long[like.getShape().dimension()];
       Arrays.fill(shape, 1);
       shape[0] = batch;
-      return like.getManager().create(values, new Shape(shape))
-          .toType(like.getDataType(), false).toDevice(like.getDevice(), false);
+      return like.getManager()
+          .create(values, new Shape(shape))
+          .toType(like.getDataType(), false)
+          .toDevice(like.getDevice(), false);
     }
 
     private void allocateHost(int capacity) {

@@ -12,10 +12,10 @@ import java.util.function.UnaryOperator;
  * state (Anderson's mixing weights, Broyden's low-rank updates), batched as tensor operations; the
  * solve converges when its worst sample meets the tolerance.
  *
- * <p>This class owns the loop every method shares — residual traces, each sample's lowest
- * iterate, the convergence, divergence and cancellation tests, and per-iteration memory scopes —
- * so that each subclass holds nothing but its update rule. The forward solve records no autograd
- * graph: callers run it with gradient recording off (see {@code org.deqlab.core.engine.Autograd}).
+ * <p>This class owns the loop every method shares — residual traces, each sample's lowest iterate,
+ * the convergence, divergence and cancellation tests, and per-iteration memory scopes — so that
+ * each subclass holds nothing but its update rule. The forward solve records no autograd graph:
+ * callers run it with gradient recording off (see {@code org.deqlab.core.engine.Autograd}).
  */
 public abstract sealed class FixedPointSolver
     permits DampedIterationSolver, AndersonSolver, BroydenSolver {
@@ -35,9 +35,9 @@ public abstract sealed class FixedPointSolver
   }
 
   /**
-   * Bytes that finished solves on the calling thread hold for the next solve to reuse: the
-   * solver's workspace between solves (Broyden's history, Anderson's two), which a memory
-   * comparison tells apart from the tensors a DEQ keeps for its backward pass.
+   * Bytes that finished solves on the calling thread hold for the next solve to reuse: the solver's
+   * workspace between solves (Broyden's history, Anderson's two), which a memory comparison tells
+   * apart from the tensors a DEQ keeps for its backward pass.
    */
   public static long bufferBytes() {
     return History.pooledBytes();
@@ -47,9 +47,9 @@ public abstract sealed class FixedPointSolver
   public abstract SolverKind kind();
 
   /**
-   * Starts the rule for one solve, given the evaluated initial guess (in the state's shape) and
-   * the map's class, which tells solves of the same problem apart (a forward solve from the
-   * adjoint solve of the same state size) for rules that size buffers from earlier solves.
+   * Starts the rule for one solve, given the evaluated initial guess (in the state's shape) and the
+   * map's class, which tells solves of the same problem apart (a forward solve from the adjoint
+   * solve of the same state size) for rules that size buffers from earlier solves.
    */
   abstract UpdateRule newRule(
       SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem);
@@ -63,8 +63,8 @@ public abstract sealed class FixedPointSolver
    *
    * <p>Per iteration the loop itself adds no device work when every sample improves (the usual
    * case): the rule brings the residual norms to the host together with its own numbers, and the
-   * lowest iterate is the current one, shared without a copy. Only when some samples got worse
-   * does it merge the lowest iterate per sample on the device.
+   * lowest iterate is the current one, shared without a copy. Only when some samples got worse does
+   * it merge the lowest iterate per sample on the device.
    *
    * @param f the map; called with arrays of {@code z0}'s shape
    * @param z0 the initial guess (not modified, not closed)
@@ -107,10 +107,13 @@ public abstract sealed class FixedPointSolver
           listener.onIteration(iteration, trace.lastAbsolute(), trace.lastRelative());
           if (lowest == null) {
             // The previous iterate was the lowest and was let go: rebuild it where it still is.
-            lowest = workspace.keep(allTrue(improved) ? current.z()
-                : anyTrue(improved)
-                    ? mergePerSample(improved, current.z(), rule.previousIterate(current))
-                    : rule.previousIterate(current));
+            lowest =
+                workspace.keep(
+                    allTrue(improved)
+                        ? current.z()
+                        : anyTrue(improved)
+                            ? mergePerSample(improved, current.z(), rule.previousIterate(current))
+                            : rule.previousIterate(current));
           } else if (allTrue(improved)) {
             workspace.release(lowest);
             lowest = workspace.keep(current.z()); // shared with the iterate, no copy
@@ -155,8 +158,12 @@ public abstract sealed class FixedPointSolver
     java.util.Arrays.fill(maskShape, 1);
     maskShape[0] = improved.length;
     // DJL's where does not broadcast: expand the per-sample mask to the state's shape.
-    NDArray mask = z.getManager().create(improved).toDevice(z.getDevice(), false)
-        .reshape(new Shape(maskShape)).broadcast(shape);
+    NDArray mask =
+        z.getManager()
+            .create(improved)
+            .toDevice(z.getDevice(), false)
+            .reshape(new Shape(maskShape))
+            .broadcast(shape);
     return NDArrays.where(mask, z, lowest);
   }
 

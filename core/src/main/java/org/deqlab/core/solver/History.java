@@ -14,23 +14,23 @@ import java.util.Map;
 
 /**
  * A solver's per-sample history of state-sized vectors, stored as the rows of one {@code (batch,
- * capacity, dim)} tensor so that every product with the history is one batched matrix product:
- * the inner products of a few rows with all rows ({@link #products}), and a combination of the
- * rows with per-sample coefficients ({@link #combine}).
+ * capacity, dim)} tensor so that every product with the history is one batched matrix product: the
+ * inner products of a few rows with all rows ({@link #products}), and a combination of the rows
+ * with per-sample coefficients ({@link #combine}).
  *
- * <p>Written in place: a row is assigned through a cached view, never by building a new buffer,
- * and the views (rows in the state's shape, bands of adjacent rows, the transpose) are made once;
+ * <p>Written in place: a row is assigned through a cached view, never by building a new buffer, and
+ * the views (rows in the state's shape, bands of adjacent rows, the transpose) are made once;
  * products and combinations read only the rows in use. Rows are overwritten only while they hold
  * finite values (a solve that meets a non-finite residual discards its histories), which makes
  * {@code row − row} an exact zero for the in-place assignment.
  *
  * <p>Reused across solves: a finished solve {@link #recycle recycles} its histories into a small
- * per-thread pool and the next solve of the same state shape takes one back ({@link #acquire})
- * with its views, instead of allocating the buffer and re-creating a view per row — a training
- * step's forward and adjoint solves share the same buffers, and so do the steps. The arrays live
- * in a manager of the history's own, so they outlive the caller's per-step managers; what a
- * history computes for the caller (combinations, rebuilt iterates) is attached to the caller's
- * manager instead. {@link #releasePooled} frees the calling thread's idle histories.
+ * per-thread pool and the next solve of the same state shape takes one back ({@link #acquire}) with
+ * its views, instead of allocating the buffer and re-creating a view per row — a training step's
+ * forward and adjoint solves share the same buffers, and so do the steps. The arrays live in a
+ * manager of the history's own, so they outlive the caller's per-step managers; what a history
+ * computes for the caller (combinations, rebuilt iterates) is attached to the caller's manager
+ * instead. {@link #releasePooled} frees the calling thread's idle histories.
  *
  * <p>Layout choice, measured on the 2-core CPU with PyTorch 2.7.1: a batched product is fast when
  * the left factor has one or two rows ({@code (b,1,k)×(b,k,d)} or {@code (b,2,d)×(b,d,k)}) and
@@ -39,6 +39,7 @@ import java.util.Map;
 final class History {
   /** Idle histories per thread, most recently recycled first. */
   private static final ThreadLocal<Deque<History>> IDLE = ThreadLocal.withInitial(ArrayDeque::new);
+
   /** At most this many idle histories per thread (Anderson's two, forward and adjoint shapes). */
   static final int POOL_LIMIT = 6;
 
@@ -48,8 +49,10 @@ final class History {
   private final long dim;
   private final DataType dataType;
   private final boolean pooled;
+
   /** The current solve's manager: what the history computes for the caller is attached there. */
   private NDManager home;
+
   private NDArray rows;
   private NDArray[] rowViews;
   private Window[] windows;
@@ -64,7 +67,8 @@ final class History {
     this.dim = stateShape.size() / batch;
     this.dataType = like.getDataType();
     this.pooled = pooled;
-    this.rows = persistent(owner.zeros(new Shape(batch, capacity, dim), dataType, like.getDevice()));
+    this.rows =
+        persistent(owner.zeros(new Shape(batch, capacity, dim), dataType, like.getDevice()));
     this.capacity = capacity;
     resetViews();
   }
@@ -107,10 +111,10 @@ final class History {
   }
 
   private boolean sameStates(NDArray like) {
-    return stateShape.equals(like.getShape()) && dataType == like.getDataType()
+    return stateShape.equals(like.getShape())
+        && dataType == like.getDataType()
         && rows.getDevice().equals(like.getDevice());
   }
-
 
   /** Hands the history back for a later solve (or frees it, if it is not pooled). */
   void recycle() {
@@ -143,7 +147,10 @@ final class History {
   static long pooledBytes() {
     long bytes = 0;
     for (History idle : IDLE.get()) {
-      bytes += idle.rows.isReleased() ? 0 : idle.batch * idle.capacity * idle.dim * idle.dataType.getNumOfBytes();
+      bytes +=
+          idle.rows.isReleased()
+              ? 0
+              : idle.batch * idle.capacity * idle.dim * idle.dataType.getNumOfBytes();
     }
     return bytes;
   }
@@ -199,9 +206,12 @@ final class History {
     double[] out = new double[(int) batch * count * columns];
     NDArray flat = vector.reshape(new Shape(batch, 1, dim));
     double[] squared = HostValues.of(flat.batchMatMul(flat.transpose(0, 2, 1))); // (batch, 1, 1)
-    double[] againstRows = HostValues.of(flat.batchMatMul(window(used).transposed)); // (batch, 1, used)
-    double[] band = count == 1 ? new double[0]
-        : HostValues.of(products(first, count - 1, used)); // (batch, count − 1, used)
+    double[] againstRows =
+        HostValues.of(flat.batchMatMul(window(used).transposed)); // (batch, 1, used)
+    double[] band =
+        count == 1
+            ? new double[0]
+            : HostValues.of(products(first, count - 1, used)); // (batch, count − 1, used)
     for (int s = 0; s < batch; s++) {
       int base = s * count * columns;
       for (int r = 0; r < count - 1; r++) {
@@ -234,9 +244,9 @@ final class History {
   }
 
   /**
-   * Per-sample coefficients on the device, laid out as {@link #combine} expects: {@code
-   * values[s * used + j]} weights row j of sample s. Written into an array kept for the solve
-   * (one per window size), so uploading costs a copy and no allocation.
+   * Per-sample coefficients on the device, laid out as {@link #combine} expects: {@code values[s *
+   * used + j]} weights row j of sample s. Written into an array kept for the solve (one per window
+   * size), so uploading costs a copy and no allocation.
    */
   NDArray coefficients(double[] values, int used) {
     Window window = window(used);
@@ -255,7 +265,8 @@ final class History {
       return window.coefficients;
     }
     return home.create(values, new Shape(batch, 1, used))
-        .toType(dataType, false).toDevice(rows.getDevice(), false);
+        .toType(dataType, false)
+        .toDevice(rows.getDevice(), false);
   }
 
   /** Grows to {@code newCapacity} rows, keeping the rows written so far. */
@@ -263,7 +274,8 @@ final class History {
     if (newCapacity <= capacity) {
       return;
     }
-    NDArray larger = persistent(owner.zeros(new Shape(batch, newCapacity, dim), dataType, rows.getDevice()));
+    NDArray larger =
+        persistent(owner.zeros(new Shape(batch, newCapacity, dim), dataType, rows.getDevice()));
     try (NDArray head = larger.get(new NDIndex().addAllDim().addSliceDim(0, capacity))) {
       head.addi(rows);
     }
@@ -288,9 +300,10 @@ final class History {
   private Window window(int used) {
     Window window = windows[used];
     if (window == null) {
-      NDArray first = used == capacity
-          ? rows
-          : persistent(rows.get(new NDIndex().addAllDim().addSliceDim(0, used)));
+      NDArray first =
+          used == capacity
+              ? rows
+              : persistent(rows.get(new NDIndex().addAllDim().addSliceDim(0, used)));
       window = new Window(first, persistent(first.transpose(0, 2, 1)), used);
       windows[used] = window;
     }
@@ -311,7 +324,9 @@ final class History {
 
     NDArray coefficients() {
       if (coefficients == null) {
-        coefficients = persistent(owner.zeros(new Shape(batch, 1, used), dataType, History.this.rows.getDevice()));
+        coefficients =
+            persistent(
+                owner.zeros(new Shape(batch, 1, used), dataType, History.this.rows.getDevice()));
       }
       return coefficients;
     }

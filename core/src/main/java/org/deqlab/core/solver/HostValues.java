@@ -15,7 +15,9 @@ final class HostValues {
       return array.toDoubleArray();
     }
     float[] floats =
-        type == DataType.FLOAT32 ? array.toFloatArray() : array.toType(DataType.FLOAT32, false).toFloatArray();
+        type == DataType.FLOAT32
+            ? array.toFloatArray()
+            : array.toType(DataType.FLOAT32, false).toFloatArray();
     double[] values = new double[floats.length];
     for (int i = 0; i < floats.length; i++) {
       values[i] = floats[i];

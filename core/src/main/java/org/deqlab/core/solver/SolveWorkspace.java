@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Owns the arrays that outlive one iteration of a solve (iterates, the lowest iterate, history
- * buffers and their views). Every iteration runs in its own {@link NDScope} so its temporaries
- * are freed when it ends; arrays that must survive are {@link #keep kept} here and {@link #release
+ * buffers and their views). Every iteration runs in its own {@link NDScope} so its temporaries are
+ * freed when it ends; arrays that must survive are {@link #keep kept} here and {@link #release
  * released} as soon as they are replaced, so a solve's native memory stays flat however long it
  * runs.
  *
@@ -33,8 +33,8 @@ final class SolveWorkspace implements AutoCloseable {
   }
 
   /**
-   * The solve ended with finite values in its histories: on close they go back to the pool
-   * instead of being freed. (A non-finite row would break their in-place assignment.)
+   * The solve ended with finite values in its histories: on close they go back to the pool instead
+   * of being freed. (A non-finite row would break their in-place assignment.)
    */
   void recycleHistories() {
     recycle = true;

@@ -63,44 +63,100 @@ public record SolverOptions(
 
   public SolverOptions withMaxIterations(int value) {
     return new SolverOptions(
-        value, tolerance, stopCriterion, andersonMemory, andersonRegularization, andersonMixing,
-        broydenMemory, lineSearch, damping, divergenceFactor);
+        value,
+        tolerance,
+        stopCriterion,
+        andersonMemory,
+        andersonRegularization,
+        andersonMixing,
+        broydenMemory,
+        lineSearch,
+        damping,
+        divergenceFactor);
   }
 
   public SolverOptions withTolerance(double value) {
     return new SolverOptions(
-        maxIterations, value, stopCriterion, andersonMemory, andersonRegularization, andersonMixing,
-        broydenMemory, lineSearch, damping, divergenceFactor);
+        maxIterations,
+        value,
+        stopCriterion,
+        andersonMemory,
+        andersonRegularization,
+        andersonMixing,
+        broydenMemory,
+        lineSearch,
+        damping,
+        divergenceFactor);
   }
 
   public SolverOptions withStopCriterion(StopCriterion value) {
     return new SolverOptions(
-        maxIterations, tolerance, value, andersonMemory, andersonRegularization, andersonMixing,
-        broydenMemory, lineSearch, damping, divergenceFactor);
+        maxIterations,
+        tolerance,
+        value,
+        andersonMemory,
+        andersonRegularization,
+        andersonMixing,
+        broydenMemory,
+        lineSearch,
+        damping,
+        divergenceFactor);
   }
 
   public SolverOptions withAnderson(int memory, double regularization, double mixing) {
     return new SolverOptions(
-        maxIterations, tolerance, stopCriterion, memory, regularization, mixing, broydenMemory,
-        lineSearch, damping, divergenceFactor);
+        maxIterations,
+        tolerance,
+        stopCriterion,
+        memory,
+        regularization,
+        mixing,
+        broydenMemory,
+        lineSearch,
+        damping,
+        divergenceFactor);
   }
 
   public SolverOptions withBroyden(int memory, boolean useLineSearch) {
     return new SolverOptions(
-        maxIterations, tolerance, stopCriterion, andersonMemory, andersonRegularization,
-        andersonMixing, memory, useLineSearch, damping, divergenceFactor);
+        maxIterations,
+        tolerance,
+        stopCriterion,
+        andersonMemory,
+        andersonRegularization,
+        andersonMixing,
+        memory,
+        useLineSearch,
+        damping,
+        divergenceFactor);
   }
 
   public SolverOptions withDamping(double value) {
     return new SolverOptions(
-        maxIterations, tolerance, stopCriterion, andersonMemory, andersonRegularization,
-        andersonMixing, broydenMemory, lineSearch, value, divergenceFactor);
+        maxIterations,
+        tolerance,
+        stopCriterion,
+        andersonMemory,
+        andersonRegularization,
+        andersonMixing,
+        broydenMemory,
+        lineSearch,
+        value,
+        divergenceFactor);
   }
 
   public SolverOptions withDivergenceFactor(double value) {
     return new SolverOptions(
-        maxIterations, tolerance, stopCriterion, andersonMemory, andersonRegularization,
-        andersonMixing, broydenMemory, lineSearch, damping, value);
+        maxIterations,
+        tolerance,
+        stopCriterion,
+        andersonMemory,
+        andersonRegularization,
+        andersonMixing,
+        broydenMemory,
+        lineSearch,
+        damping,
+        value);
   }
 
   private static void require(boolean condition, String message) {

@@ -5,9 +5,9 @@ import java.util.Arrays;
 
 /**
  * What one solve produced, in the shape the DEQ reference solvers report it: the equilibrium (for
- * each sample its lowest-residual iterate, not merely the last), the steps used, the worst
- * sample's absolute and relative residual traces, the step of the lowest residual, per-sample
- * final residuals and why the solve stopped.
+ * each sample its lowest-residual iterate, not merely the last), the steps used, the worst sample's
+ * absolute and relative residual traces, the step of the lowest residual, per-sample final
+ * residuals and why the solve stopped.
  *
  * <p>Traces hold one entry per evaluated iterate (the initial guess is entry 0), no padding.
  *
@@ -95,7 +95,9 @@ public record SolverResult(
   }
 
   private static double worst(double[] values) {
-    return Arrays.stream(values).map(v -> Double.isNaN(v) ? Double.POSITIVE_INFINITY : v).max()
+    return Arrays.stream(values)
+        .map(v -> Double.isNaN(v) ? Double.POSITIVE_INFINITY : v)
+        .max()
         .orElse(Double.NaN);
   }
 }

@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Which residual decides convergence: the absolute {@code ‖f(z) − z‖} or the relative
- * {@code ‖f(z) − z‖ / ‖f(z)‖}, both per sample. Relative is scale-free and is what the DEQ
- * reference code reports; absolute is right when the state's scale is fixed by the cell.
+ * Which residual decides convergence: the absolute {@code ‖f(z) − z‖} or the relative {@code ‖f(z)
+ * − z‖ / ‖f(z)‖}, both per sample. Relative is scale-free and is what the DEQ reference code
+ * reports; absolute is right when the state's scale is fixed by the cell.
  */
 public enum StopCriterion {
   ABSOLUTE("abs"),

@@ -35,9 +35,9 @@ interface UpdateRule {
 
   /**
    * Whether the rule can rebuild the iterate before {@code current} from {@code current} and its
-   * own history ({@link #previousIterate}). Then the loop does not hold the lowest iterate while
-   * f is evaluated at the next one — one state-sized array less at a solve's peak — and asks for
-   * it only when some sample got worse.
+   * own history ({@link #previousIterate}). Then the loop does not hold the lowest iterate while f
+   * is evaluated at the next one — one state-sized array less at a solve's peak — and asks for it
+   * only when some sample got worse.
    */
   default boolean rebuildsPreviousIterate() {
     return false;

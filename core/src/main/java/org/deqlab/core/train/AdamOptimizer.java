@@ -4,16 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import java.util.LinkedHashMap;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deqlab.core.engine.Autograd;
 
 /**
  * Adam with bias correction, global-norm gradient clipping and a learning rate given per step.
- * Written here rather than taken from DJL so that its moment estimates can be saved in a
- * checkpoint and restored exactly, and so that the learning rate can change live between steps.
+ * Written here rather than taken from DJL so that its moment estimates can be saved in a checkpoint
+ * and restored exactly, and so that the learning rate can change live between steps.
  */
 public final class AdamOptimizer {
   private final double beta1;
@@ -37,15 +37,19 @@ public final class AdamOptimizer {
   }
 
   /**
-   * Rescales all gradients so that their joint L2 norm is at most {@code maxNorm} (no-op for
-   * {@code maxNorm ≤ 0}); returns the norm before clipping.
+   * Rescales all gradients so that their joint L2 norm is at most {@code maxNorm} (no-op for {@code
+   * maxNorm ≤ 0}); returns the norm before clipping.
    */
   public static double clipGradients(PairList<String, Parameter> parameters, double maxNorm) {
     double squared = 0;
     for (Parameter parameter : parameters.values()) {
       try (NDArray gradient = parameter.getArray().getGradient()) {
-        squared += gradient.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
-            .getDouble();
+        squared +=
+            gradient
+                .square()
+                .sum()
+                .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                .getDouble();
       }
     }
     double norm = Math.sqrt(squared);
@@ -104,14 +108,16 @@ public final class AdamOptimizer {
   /** The moment estimates, named {@code m:ID} and {@code v:ID}, for a checkpoint. */
   public NDList state() {
     NDList list = new NDList();
-    firstMoments.forEach((id, array) -> {
-      array.setName("m:" + id);
-      list.add(array);
-    });
-    secondMoments.forEach((id, array) -> {
-      array.setName("v:" + id);
-      list.add(array);
-    });
+    firstMoments.forEach(
+        (id, array) -> {
+          array.setName("m:" + id);
+          list.add(array);
+        });
+    secondMoments.forEach(
+        (id, array) -> {
+          array.setName("v:" + id);
+          list.add(array);
+        });
     return list;
   }
 

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
  *
  * @param inputs token ids (B, T) as int32, or images (B, C, H, W)
  * @param targets token ids (B, T) or class labels (B)
- * @param scoredFrom positions before this index are excluded from accuracy (copy memory scores
- *     only the recalled symbols); 0 scores everything
+ * @param scoredFrom positions before this index are excluded from accuracy (copy memory scores only
+ *     the recalled symbols); 0 scores everything
  */
 public record Batch(NDArray inputs, NDArray targets, int scoredFrom) {}

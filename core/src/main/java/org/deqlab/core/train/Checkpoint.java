@@ -12,13 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import org.deqlab.core.model.TaskModel;
 
 /**
- * A trained state on disk: the config that built the model, the completed step, every parameter
- * and the optimizer's moments, so training resumes exactly and evaluation needs nothing else. The
- * file is written to a temporary name and moved into place, so a crash never leaves half a
- * checkpoint.
+ * A trained state on disk: the config that built the model, the completed step, every parameter and
+ * the optimizer's moments, so training resumes exactly and evaluation needs nothing else. The file
+ * is written to a temporary name and moved into place, so a crash never leaves half a checkpoint.
  */
 public final class Checkpoint {
   private static final String MAGIC = "DEQ-WORKBENCH-CHECKPOINT";
@@ -53,7 +51,8 @@ public final class Checkpoint {
     try (DataInputStream in = open(file)) {
       return readHeader(in, file);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read checkpoint " + file + ": " + e.getMessage(), e);
     }
   }
 

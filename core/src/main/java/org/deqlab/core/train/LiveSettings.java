@@ -100,7 +100,8 @@ public final class LiveSettings {
    * effect at this step. Called by the trainer only.
    */
   public synchronized Values takeForStep(int step, List<Change> appliedNow) {
-    State taken = state.getAndUpdate(s -> s.pending().isEmpty() ? s : new State(s.values(), List.of()));
+    State taken =
+        state.getAndUpdate(s -> s.pending().isEmpty() ? s : new State(s.values(), List.of()));
     for (String description : taken.pending()) {
       Change change = new Change(step, description);
       history.add(change);

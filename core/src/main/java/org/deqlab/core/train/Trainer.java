@@ -25,11 +25,11 @@ import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolveStats;
 
 /**
- * Trains a {@link TaskModel} on {@link TrainingData}: Adam with warm-up and cosine decay,
- * gradient clipping, an optional shallow unrolled pretraining phase, the layer's backward mode
- * (implicit or phantom), optional Jacobian regularization, periodic evaluation. Live settings are
- * read at the start of every step; every step, evaluation and setting change is published on the
- * {@link MetricStream}.
+ * Trains a {@link TaskModel} on {@link TrainingData}: Adam with warm-up and cosine decay, gradient
+ * clipping, an optional shallow unrolled pretraining phase, the layer's backward mode (implicit or
+ * phantom), optional Jacobian regularization, periodic evaluation. Live settings are read at the
+ * start of every step; every step, evaluation and setting change is published on the {@link
+ * MetricStream}.
  *
  * <p>All work runs on the calling thread, which becomes the engine thread: it switches gradient
  * recording off for itself first (PyTorch's recording is thread-local and on in new threads).
@@ -49,8 +49,12 @@ public final class Trainer {
   private int completedSteps;
 
   public Trainer(
-      TrainingConfig config, TaskModel model, TrainingData data, NDManager manager,
-      MetricStream stream, LiveSettings settings) {
+      TrainingConfig config,
+      TaskModel model,
+      TrainingData data,
+      NDManager manager,
+      MetricStream stream,
+      LiveSettings settings) {
     this.config = config;
     this.model = model;
     this.data = data;
@@ -59,19 +63,27 @@ public final class Trainer {
     this.settings = settings;
     this.parameters = new ParameterStore(manager, false);
     this.optimizer = new AdamOptimizer(0.9, 0.999, 1e-8, config.optimizer().weightDecay());
-    this.probe = new JacobianProbe(new JacobianProbe.Options(
-        config.jacobian().probeProducts(), Math.min(config.jacobian().probeProducts(), 20), 4,
-        ProbeDistribution.RADEMACHER));
+    this.probe =
+        new JacobianProbe(
+            new JacobianProbe.Options(
+                config.jacobian().probeProducts(),
+                Math.min(config.jacobian().probeProducts(), 20),
+                4,
+                ProbeDistribution.RADEMACHER));
   }
 
   /** The live values a run starts from, taken from its config. */
   public static LiveSettings.Values initialValues(TrainingConfig config) {
     return new LiveSettings.Values(
-        config.forward().options(), config.backward().options(), config.jacobian().weight(),
+        config.forward().options(),
+        config.backward().options(),
+        config.jacobian().weight(),
         config.optimizer().learningRate());
   }
 
-  /** Forward and backward solver iterations of training steps are reported here (e.g. live plots). */
+  /**
+   * Forward and backward solver iterations of training steps are reported here (e.g. live plots).
+   */
   public void setSolverListeners(IterationListener forward, IterationListener backward) {
     this.forwardListener = forward;
     this.backwardListener = backward;
@@ -115,8 +127,11 @@ public final class Trainer {
   }
 
   private DeqLayer deqLayer(LiveSettings.Values live) {
-    return new DeqLayer(model.cell(), config.forward().solver(), live.forward(),
-        config.backward().toMode(live.backward()))
+    return new DeqLayer(
+            model.cell(),
+            config.forward().solver(),
+            live.forward(),
+            config.backward().toMode(live.backward()))
         .withBackwardListener(backwardListener);
   }
 
@@ -138,7 +153,8 @@ public final class Trainer {
         if (config.evalEvery() > 0 && step % config.evalEvery() == 0 && step < config.steps()) {
           evaluate("valid");
         }
-        if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
+        if (config.checkpointEvery() > 0
+            && step % config.checkpointEvery() == 0
             && step < config.steps()) {
           checkpoint.accept(step);
         }
@@ -186,10 +202,13 @@ public final class Trainer {
       double regularization = 0;
       boolean deq = layer instanceof DeqLayer;
       if (deq && live.jacobianWeight() > 0 && step % config.jacobian().every() == 0) {
-        JacobianRegularizer regularizer = new JacobianRegularizer(new JacobianRegularization(
-            live.jacobianWeight(), config.jacobian().probes(), config.jacobian().every()));
-        NDArray term = regularizer.term(
-            model.cell(), parameters, output.pass().state(), output.pass().injection(), true);
+        JacobianRegularizer regularizer =
+            new JacobianRegularizer(
+                new JacobianRegularization(
+                    live.jacobianWeight(), config.jacobian().probes(), config.jacobian().every()));
+        NDArray term =
+            regularizer.term(
+                model.cell(), parameters, output.pass().state(), output.pass().injection(), true);
         regularization = term.toType(DataType.FLOAT64, false).getDouble();
         Autograd.backward(Autograd.recording(true, () -> total.add(term)), true);
       } else {
@@ -207,38 +226,51 @@ public final class Trainer {
       boolean probeStep =
           config.jacobian().probeEvery() > 0 && step % config.jacobian().probeEvery() == 0;
       if (deq && probeStep) {
-        report = probe.probe(
-            model.cell(), parameters, output.pass().state(), output.pass().injection(), true);
+        report =
+            probe.probe(
+                model.cell(), parameters, output.pass().state(), output.pass().injection(), true);
       } else if (pretraining(step) && probeStep) {
         // While the unrolled stack trains, watch the DEQ it is becoming: solve (no graph) and
         // probe on the same batch, so the solver and Jacobian plots show the way to the switch.
-        TaskModel.Output watched = Autograd.noGrad(
-            () -> model.forward(parameters, batch, deqLayer(live), false, forwardListener));
+        TaskModel.Output watched =
+            Autograd.noGrad(
+                () -> model.forward(parameters, batch, deqLayer(live), false, forwardListener));
         forward = watched.pass().forwardStats().orElse(null);
-        report = probe.probe(
-            model.cell(), parameters, watched.pass().state(), watched.pass().injection(), false);
+        report =
+            probe.probe(
+                model.cell(),
+                parameters,
+                watched.pass().state(),
+                watched.pass().injection(),
+                false);
       }
       completedSteps = step;
-      event = new TrainingEvent.Step(
-          step,
-          pretraining(step) ? "pretrain" : describe(layer),
-          loss,
-          regularization,
-          forward,
-          backward,
-          report == null ? Double.NaN : report.powerRadius(),
-          report == null ? Double.NaN : report.frobeniusSquaredPerDimension(),
-          report == null ? List.of() : report.ritzValues(),
-          gradientNorm,
-          rate,
-          (System.nanoTime() - start) / 1e6);
+      event =
+          new TrainingEvent.Step(
+              step,
+              pretraining(step) ? "pretrain" : describe(layer),
+              loss,
+              regularization,
+              forward,
+              backward,
+              report == null ? Double.NaN : report.powerRadius(),
+              report == null ? Double.NaN : report.frobeniusSquaredPerDimension(),
+              report == null ? List.of() : report.ritzValues(),
+              gradientNorm,
+              rate,
+              (System.nanoTime() - start) / 1e6);
     }
     stream.publish(event);
     if (!finite) {
-      throw new IllegalStateException(String.format(java.util.Locale.ROOT,
-          "training diverged at step %d: loss %s, gradient norm %s; the parameters are those after"
-              + " step %d (lower the learning rate, or add Jacobian regularization)",
-          step, event.loss(), event.gradientNorm(), step - 1));
+      throw new IllegalStateException(
+          String.format(
+              java.util.Locale.ROOT,
+              "training diverged at step %d: loss %s, gradient norm %s; the parameters are those after"
+                  + " step %d (lower the learning rate, or add Jacobian regularization)",
+              step,
+              event.loss(),
+              event.gradientNorm(),
+              step - 1));
     }
     return event;
   }
@@ -260,7 +292,8 @@ public final class Trainer {
     Autograd.setRecording(false);
     for (Batch batch : data.evalBatches(manager, split)) {
       try (NDScope scope = new NDScope()) {
-        TaskModel.Output output = model.forward(parameters, batch, layer, false, IterationListener.NONE);
+        TaskModel.Output output =
+            model.forward(parameters, batch, layer, false, IterationListener.NONE);
         lossSum += output.loss().toType(DataType.FLOAT64, false).getDouble() * output.tokens();
         tokens += output.tokens();
         correct += output.correct();
@@ -274,7 +307,10 @@ public final class Trainer {
     double loss = lossSum / Math.max(1, tokens);
     TrainingEvent.Evaluation evaluation =
         new TrainingEvent.Evaluation(
-            completedSteps, split, loss, (double) correct / Math.max(1, scored),
+            completedSteps,
+            split,
+            loss,
+            (double) correct / Math.max(1, scored),
             data.classification() ? Double.NaN : loss / Math.log(2),
             solves == 0 ? Double.NaN : stepsSum / solves);
     stream.publish(evaluation);
@@ -282,8 +318,8 @@ public final class Trainer {
   }
 
   /**
-   * Probes J_f at the equilibrium of the first held-out batch of {@code split} (evaluation mode,
-   * no dropout), with the model's current parameters and the live forward solver options.
+   * Probes J_f at the equilibrium of the first held-out batch of {@code split} (evaluation mode, no
+   * dropout), with the model's current parameters and the live forward solver options.
    *
    * @throws IllegalStateException if the model is not a DEQ (an unrolled stack has no z*)
    */
@@ -292,12 +328,15 @@ public final class Trainer {
         layerFor(Math.max(completedSteps, config.pretrainSteps() + 1), settings.peek());
     if (!(layer instanceof DeqLayer)) {
       throw new IllegalStateException(
-          "model.layer is " + config.model().layer() + ": only a DEQ layer has an equilibrium to probe");
+          "model.layer is "
+              + config.model().layer()
+              + ": only a DEQ layer has an equilibrium to probe");
     }
     Autograd.setRecording(false);
     Batch batch = data.evalBatches(manager, split).get(0);
     try (NDScope scope = new NDScope()) {
-      TaskModel.Output output = model.forward(parameters, batch, layer, false, IterationListener.NONE);
+      TaskModel.Output output =
+          model.forward(parameters, batch, layer, false, IterationListener.NONE);
       return jacobianProbe.probe(
           model.cell(), parameters, output.pass().state(), output.pass().injection(), false);
     }

@@ -52,12 +52,14 @@ public record TrainingConfig(
     require(optimizer != null, "optimizer is required");
     require(jacobian != null, "jacobian is required");
     require(steps >= 1, "steps must be ≥ 1, got " + steps);
-    require(pretrainSteps >= 0 && pretrainSteps <= steps,
+    require(
+        pretrainSteps >= 0 && pretrainSteps <= steps,
         "pretrainSteps must be in [0, steps], got " + pretrainSteps);
     require(evalEvery >= 0, "evalEvery must be ≥ 0, got " + evalEvery);
     require(checkpointEvery >= 0, "checkpointEvery must be ≥ 0, got " + checkpointEvery);
     require(device != null && !device.isBlank(), "device must be cpu or gpu[:N]");
-    require("float32".equals(dtype) || "float64".equals(dtype),
+    require(
+        "float32".equals(dtype) || "float64".equals(dtype),
         "dtype must be float32 or float64, got " + dtype);
   }
 
@@ -70,10 +72,12 @@ public record TrainingConfig(
    * @param corpus for char-lm: {@code builtin} or a directory with train/valid/test files
    * @param evalBatches batches per evaluation
    */
-  public record Task(String kind, int sequenceLength, int batchSize, String corpus, int evalBatches) {
+  public record Task(
+      String kind, int sequenceLength, int batchSize, String corpus, int evalBatches) {
     public Task {
-      require(kind != null && (kind.equals("copy-memory") || kind.equals("char-lm")
-              || kind.equals("shapes")),
+      require(
+          kind != null
+              && (kind.equals("copy-memory") || kind.equals("char-lm") || kind.equals("shapes")),
           "task.kind must be copy-memory, char-lm or shapes, got " + kind);
       require(sequenceLength >= 1, "task.sequenceLength must be ≥ 1, got " + sequenceLength);
       require(batchSize >= 1, "task.batchSize must be ≥ 1, got " + batchSize);
@@ -102,50 +106,117 @@ public record TrainingConfig(
    *     {@code unfolded}; absent in files written before it existed, which means {@code auto})
    */
   public record Model(
-      String cell, String layer, int depth, int pretrainDepth, int embedding, int hidden, int heads,
-      int feedForward, int kernelSize, int dilation, double dropout, boolean weightNorm,
-      double initScale, ConvolutionPath convolution) {
+      String cell,
+      String layer,
+      int depth,
+      int pretrainDepth,
+      int embedding,
+      int hidden,
+      int heads,
+      int feedForward,
+      int kernelSize,
+      int dilation,
+      double dropout,
+      boolean weightNorm,
+      double initScale,
+      ConvolutionPath convolution) {
 
     /** On the {@link ConvolutionPath#AUTO} convolution path. */
     public Model(
-        String cell, String layer, int depth, int pretrainDepth, int embedding, int hidden,
-        int heads, int feedForward, int kernelSize, int dilation, double dropout,
-        boolean weightNorm, double initScale) {
-      this(cell, layer, depth, pretrainDepth, embedding, hidden, heads, feedForward, kernelSize,
-          dilation, dropout, weightNorm, initScale, ConvolutionPath.AUTO);
+        String cell,
+        String layer,
+        int depth,
+        int pretrainDepth,
+        int embedding,
+        int hidden,
+        int heads,
+        int feedForward,
+        int kernelSize,
+        int dilation,
+        double dropout,
+        boolean weightNorm,
+        double initScale) {
+      this(
+          cell,
+          layer,
+          depth,
+          pretrainDepth,
+          embedding,
+          hidden,
+          heads,
+          feedForward,
+          kernelSize,
+          dilation,
+          dropout,
+          weightNorm,
+          initScale,
+          ConvolutionPath.AUTO);
     }
 
     public Model {
       convolution = convolution == null ? ConvolutionPath.AUTO : convolution;
-      require(cell != null && (cell.equals("transformer") || cell.equals("trellisnet")
-              || cell.equals("conv") || cell.equals("mlp")),
+      require(
+          cell != null
+              && (cell.equals("transformer")
+                  || cell.equals("trellisnet")
+                  || cell.equals("conv")
+                  || cell.equals("mlp")),
           "model.cell must be transformer, trellisnet, conv or mlp, got " + cell);
-      require("deq".equals(layer) || "unrolled".equals(layer),
+      require(
+          "deq".equals(layer) || "unrolled".equals(layer),
           "model.layer must be deq or unrolled, got " + layer);
       require(depth >= 1, "model.depth must be ≥ 1, got " + depth);
       require(pretrainDepth >= 1, "model.pretrainDepth must be ≥ 1, got " + pretrainDepth);
       require(embedding >= 1, "model.embedding must be ≥ 1, got " + embedding);
       require(hidden >= 1, "model.hidden must be ≥ 1, got " + hidden);
-      require(heads >= 1 && hidden % heads == 0,
+      require(
+          heads >= 1 && hidden % heads == 0,
           "model.heads must be ≥ 1 and divide model.hidden (" + hidden + "), got " + heads);
       require(feedForward >= 1, "model.feedForward must be ≥ 1, got " + feedForward);
       require(kernelSize >= 1, "model.kernelSize must be ≥ 1, got " + kernelSize);
       require(dilation >= 1, "model.dilation must be ≥ 1, got " + dilation);
       require(dropout >= 0 && dropout < 1, "model.dropout must be in [0, 1), got " + dropout);
-      require(initScale > 0 && Double.isFinite(initScale),
+      require(
+          initScale > 0 && Double.isFinite(initScale),
           "model.initScale must be > 0, got " + initScale);
     }
 
     /** The same model with another dropout rate. */
     public Model withDropout(double rate) {
-      return new Model(cell, layer, depth, pretrainDepth, embedding, hidden, heads, feedForward,
-          kernelSize, dilation, rate, weightNorm, initScale, convolution);
+      return new Model(
+          cell,
+          layer,
+          depth,
+          pretrainDepth,
+          embedding,
+          hidden,
+          heads,
+          feedForward,
+          kernelSize,
+          dilation,
+          rate,
+          weightNorm,
+          initScale,
+          convolution);
     }
 
     /** The same model on another convolution path. */
     public Model withConvolution(ConvolutionPath path) {
-      return new Model(cell, layer, depth, pretrainDepth, embedding, hidden, heads, feedForward,
-          kernelSize, dilation, dropout, weightNorm, initScale, path);
+      return new Model(
+          cell,
+          layer,
+          depth,
+          pretrainDepth,
+          embedding,
+          hidden,
+          heads,
+          feedForward,
+          kernelSize,
+          dilation,
+          dropout,
+          weightNorm,
+          initScale,
+          path);
     }
 
     /** Whether the cell has convolutions (whose path {@link #convolution} chooses). */
@@ -172,15 +243,20 @@ public record TrainingConfig(
    * @param phantomDamping damping of the phantom gradient
    */
   public record Backward(
-      String mode, SolverKind solver, SolverOptions options, int phantomSteps,
+      String mode,
+      SolverKind solver,
+      SolverOptions options,
+      int phantomSteps,
       double phantomDamping) {
     public Backward {
-      require("implicit".equals(mode) || "phantom".equals(mode) || "one-step".equals(mode),
+      require(
+          "implicit".equals(mode) || "phantom".equals(mode) || "one-step".equals(mode),
           "backward.mode must be implicit, phantom or one-step, got " + mode);
       require(solver != null, "backward.solver must be anderson, broyden or fixed-point");
       require(options != null, "backward.options is required");
       require(phantomSteps >= 1, "backward.phantomSteps must be ≥ 1, got " + phantomSteps);
-      require(phantomDamping > 0 && phantomDamping <= 1,
+      require(
+          phantomDamping > 0 && phantomDamping <= 1,
           "backward.phantomDamping must be in (0, 1], got " + phantomDamping);
     }
 
@@ -204,13 +280,18 @@ public record TrainingConfig(
    * @param weightDecay decoupled weight decay
    */
   public record Optimizer(
-      double learningRate, int warmupSteps, double minLearningRate, double clipNorm,
+      double learningRate,
+      int warmupSteps,
+      double minLearningRate,
+      double clipNorm,
       double weightDecay) {
     public Optimizer {
-      require(learningRate > 0 && learningRate < 10,
+      require(
+          learningRate > 0 && learningRate < 10,
           "optimizer.learningRate must be in (0, 10), got " + learningRate);
       require(warmupSteps >= 0, "optimizer.warmupSteps must be ≥ 0, got " + warmupSteps);
-      require(minLearningRate >= 0 && minLearningRate <= learningRate,
+      require(
+          minLearningRate >= 0 && minLearningRate <= learningRate,
           "optimizer.minLearningRate must be in [0, learningRate], got " + minLearningRate);
       require(clipNorm >= 0, "optimizer.clipNorm must be ≥ 0, got " + clipNorm);
       require(weightDecay >= 0, "optimizer.weightDecay must be ≥ 0, got " + weightDecay);
@@ -248,8 +329,21 @@ public record TrainingConfig(
 
   /** The same config with another model section. */
   public TrainingConfig withModel(Model value) {
-    return new TrainingConfig(name, task, value, forward, backward, optimizer, jacobian, steps,
-        pretrainSteps, evalEvery, checkpointEvery, seed, device, dtype);
+    return new TrainingConfig(
+        name,
+        task,
+        value,
+        forward,
+        backward,
+        optimizer,
+        jacobian,
+        steps,
+        pretrainSteps,
+        evalEvery,
+        checkpointEvery,
+        seed,
+        device,
+        dtype);
   }
 
   private static void require(boolean condition, String message) {

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Reads and writes {@link TrainingConfig} as JSON. A config file may name a {@code preset} and
- * give only the fields it changes: they are merged over the preset. Every error names the file
- * and the field path, e.g. {@code model.hidden}.
+ * Reads and writes {@link TrainingConfig} as JSON. A config file may name a {@code preset} and give
+ * only the fields it changes: they are merged over the preset. Every error names the file and the
+ * field path, e.g. {@code model.hidden}.
  */
 public final class TrainingConfigs {
   public static final ObjectMapper JSON =
@@ -33,7 +33,8 @@ public final class TrainingConfigs {
     try {
       user = JSON.readTree(Files.readString(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read config " + file + ": " + firstLine(e.getMessage()), e);
+      throw new IllegalArgumentException(
+          "cannot read config " + file + ": " + firstLine(e.getMessage()), e);
     }
     if (user == null || !user.isObject()) {
       throw new IllegalArgumentException("config " + file + " must be a JSON object");
@@ -41,7 +42,10 @@ public final class TrainingConfigs {
     return fromJson((ObjectNode) user, file.toString());
   }
 
-  /** Builds a config from a JSON object, merged over its {@code preset} (default: the default preset). */
+  /**
+   * Builds a config from a JSON object, merged over its {@code preset} (default: the default
+   * preset).
+   */
   public static TrainingConfig fromJson(ObjectNode user, String source) {
     String presetName = user.has("preset") ? user.get("preset").asText() : Presets.DEFAULT;
     TrainingConfig base;
@@ -90,8 +94,11 @@ public final class TrainingConfigs {
       String fieldPath = path.isEmpty() ? name : path + "." + name;
       if (!target.has(name)) {
         throw new IllegalArgumentException(
-            "unknown field '" + fieldPath + "' (known here: "
-                + iterable(target.fieldNames()) + ")");
+            "unknown field '"
+                + fieldPath
+                + "' (known here: "
+                + iterable(target.fieldNames())
+                + ")");
       }
       JsonNode existing = target.get(name);
       if (existing.isObject() && field.getValue().isObject()) {
@@ -109,10 +116,14 @@ public final class TrainingConfigs {
   }
 
   private static String describe(JsonMappingException e) {
-    String path = e.getPath().stream()
-        .map(reference -> reference.getFieldName() != null
-            ? reference.getFieldName() : "[" + reference.getIndex() + "]")
-        .collect(Collectors.joining("."));
+    String path =
+        e.getPath().stream()
+            .map(
+                reference ->
+                    reference.getFieldName() != null
+                        ? reference.getFieldName()
+                        : "[" + reference.getIndex() + "]")
+            .collect(Collectors.joining("."));
     Throwable cause = e.getCause();
     if (cause instanceof IllegalArgumentException) {
       return cause.getMessage();

@@ -2,7 +2,6 @@ package org.deqlab.core.train;
 
 import java.util.List;
 import org.deqlab.core.jacobian.RitzValue;
-
 import org.deqlab.core.solver.SolveStats;
 
 /** Everything a training run reports on its {@link MetricStream}. */
@@ -61,7 +60,11 @@ public sealed interface TrainingEvent {
    * @param meanForwardSteps mean forward solver steps over the evaluation batches
    */
   record Evaluation(
-      int step, String split, double loss, double accuracy, double bitsPerCharacter,
+      int step,
+      String split,
+      double loss,
+      double accuracy,
+      double bitsPerCharacter,
       double meanForwardSteps)
       implements TrainingEvent {}
 

@@ -42,22 +42,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * What every cell must do, checked on a tiny contractive float64 instance: implicit gradients
- * that match finite differences, one set of parameters shared by the DEQ and the unrolled layer,
+ * What every cell must do, checked on a tiny contractive float64 instance: implicit gradients that
+ * match finite differences, one set of parameters shared by the DEQ and the unrolled layer,
  * parameters that survive DJL's save/load (checkpoints), and float32 training passes whose
- * gradients — of f, and of the DEQ (implicit and phantom backward) and unrolled layers — agree
- * with the float64 twin's, in the precision users train in. A cell's test class extends this and
- * says how to build the cell.
+ * gradients — of f, and of the DEQ (implicit and phantom backward) and unrolled layers — agree with
+ * the float64 twin's, in the precision users train in. A cell's test class extends this and says
+ * how to build the cell.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CellContract {
   /** Sampled entries per parameter in the finite-difference check. */
   private static final int ENTRIES_PER_PARAMETER = 12;
+
   private static final double STEP = 1e-5;
+
   /**
-   * Float32 against float64: a cell VJP to 1e-5 (float32 rounding gives 1e-7–1e-6 here), layers
-   * to 1e-4 (their solves add a little), the Jacobian term's forward difference to 3e-3 (its
-   * rounding is about ε/h ≈ 6e-5 of f, measured 3e-4–5e-4 in its gradient).
+   * Float32 against float64: a cell VJP to 1e-5 (float32 rounding gives 1e-7–1e-6 here), layers to
+   * 1e-4 (their solves add a little), the Jacobian term's forward difference to 3e-3 (its rounding
+   * is about ε/h ≈ 6e-5 of f, measured 3e-4–5e-4 in its gradient).
    */
   private static final PrecisionCheck.Tolerances FLOAT32_TOLERANCES =
       new PrecisionCheck.Tolerances(1e-5, 1e-4, 3e-3);
@@ -101,7 +103,9 @@ abstract class CellContract {
   @Test
   void theForwardSolveConvergesTightly() {
     SolverResult solved = check.solve(check.input());
-    assertEquals(StopReason.CONVERGED, solved.stats().stopReason(),
+    assertEquals(
+        StopReason.CONVERGED,
+        solved.stats().stopReason(),
         "the test instance must be contractive enough for a 1e-12 solve");
     assertEquals(cell.stateShape(check.input().getShape()), solved.equilibrium().getShape());
   }
@@ -113,8 +117,8 @@ abstract class CellContract {
     assertEquals(cell.getParameters().size() + 1, comparisons.size());
     for (GradientCheck.Comparison comparison : comparisons) {
       assertTrue(comparison.relativeError() < 1e-4, comparison.toString());
-      assertTrue(comparison.numericNorm() > 1e-6,
-          "the gradient should be non-trivial: " + comparison);
+      assertTrue(
+          comparison.numericNorm() > 1e-6, "the gradient should be non-trivial: " + comparison);
     }
   }
 
@@ -126,18 +130,20 @@ abstract class CellContract {
     ParameterStore parameters = check.parameters();
     double[] equilibrium =
         deq.forward(parameters, check.input(), false, (k, a, r) -> {}).state().toDoubleArray();
-    double[] deep = Autograd.noGrad(
-        () -> unrolled.forward(parameters, check.input(), false, (k, a, r) -> {}).state())
-        .toDoubleArray();
-    assertTrue(Dense.relativeError(deep, equilibrium) < 1e-10,
+    double[] deep =
+        Autograd.noGrad(
+                () -> unrolled.forward(parameters, check.input(), false, (k, a, r) -> {}).state())
+            .toDoubleArray();
+    assertTrue(
+        Dense.relativeError(deep, equilibrium) < 1e-10,
         "unrolled(80) vs DEQ state: " + Dense.relativeError(deep, equilibrium));
 
     Map<String, double[]> implicit = check.gradients(deq);
     Map<String, double[]> backpropagated = check.gradients(unrolled);
     for (String name : implicit.keySet()) {
       double error = Dense.relativeError(backpropagated.get(name), implicit.get(name));
-      assertTrue(error < 1e-8,
-          name + ": implicit vs unrolled(80) gradient, relative error " + error);
+      assertTrue(
+          error < 1e-8, name + ": implicit vs unrolled(80) gradient, relative error " + error);
     }
   }
 
@@ -149,17 +155,16 @@ abstract class CellContract {
     }
     Cell copy = newCell();
     copy.initialize(manager, DataType.FLOAT64);
-    try (DataInputStream in =
-        new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       copy.loadParameters(manager, in);
     }
     ParameterStore parameters = check.parameters();
     NDArray x = check.input();
     NDArray z = GradientCheck.gaussian(manager, cell.stateShape(x.getShape()), 1, new Random(5));
-    double[] original = cell.apply(parameters, z, cell.inject(parameters, x, false), false)
-        .toDoubleArray();
-    double[] restored = copy.apply(parameters, z, copy.inject(parameters, x, false), false)
-        .toDoubleArray();
+    double[] original =
+        cell.apply(parameters, z, cell.inject(parameters, x, false), false).toDoubleArray();
+    double[] restored =
+        copy.apply(parameters, z, copy.inject(parameters, x, false), false).toDoubleArray();
     assertArrayEquals(original, restored, 0.0);
   }
 
@@ -179,12 +184,16 @@ abstract class CellContract {
     try (NDManager scoped = manager.newSubManager()) {
       Cell single = newCell();
       single.initialize(scoped, DataType.FLOAT32);
-      NDArray x = GradientCheck.gaussian(scoped, inputShape(), inputScale(), new Random(3))
-          .toType(DataType.FLOAT32, false);
+      NDArray x =
+          GradientCheck.gaussian(scoped, inputShape(), inputScale(), new Random(3))
+              .toType(DataType.FLOAT32, false);
       x.setRequiresGradient(true);
-      DeqLayer layer = new DeqLayer(single, SolverKind.ANDERSON,
-          SolverOptions.defaults().withMaxIterations(40).withTolerance(1e-4),
-          new BackwardMode.Implicit(SolverKind.ANDERSON, SolverOptions.defaults()));
+      DeqLayer layer =
+          new DeqLayer(
+              single,
+              SolverKind.ANDERSON,
+              SolverOptions.defaults().withMaxIterations(40).withTolerance(1e-4),
+              new BackwardMode.Implicit(SolverKind.ANDERSON, SolverOptions.defaults()));
       ParameterStore parameters = new ParameterStore(scoped, false);
       LayerPass pass = layer.forward(parameters, x, true, (k, a, r) -> {});
       assertEquals(DataType.FLOAT32, pass.state().getDataType());

@@ -33,11 +33,15 @@ class ConvCellTest extends CellContract {
 
   @Test
   void groupsMustDivideTheChannelsAndKernelsMustBeOdd() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ConvCell.Config(4, 1, 3, 3, Activation.RELU, 1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ConvCell.Config(4, 1, 3, 3, Activation.RELU, 1));
     assertTrue(e.getMessage().contains("groups"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new ConvCell.Config(4, 1, 2, 0, Activation.RELU, 1));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ConvCell.Config(4, 1, 2, 0, Activation.RELU, 1));
     assertTrue(e.getMessage().contains("kernelSize"), e.getMessage());
   }
 }

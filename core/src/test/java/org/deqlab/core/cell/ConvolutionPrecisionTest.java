@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Convolutional cells with few channels have right float32 gradients: the VJP of f w.r.t. z, x
- * and every parameter in float32 agrees with the float64 twin's. On AVX-512 CPUs with PyTorch
- * 2.7.1 the engine's own convolution failed this at 8 channels (input-gradient errors 0.4–0.9).
+ * Convolutional cells with few channels have right float32 gradients: the VJP of f w.r.t. z, x and
+ * every parameter in float32 agrees with the float64 twin's. On AVX-512 CPUs with PyTorch 2.7.1 the
+ * engine's own convolution failed this at 8 channels (input-gradient errors 0.4–0.9).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConvolutionPrecisionTest {
@@ -41,15 +41,21 @@ class ConvolutionPrecisionTest {
 
   @Test
   void aConvCellWithEightChannelsHasFloat32GradientsThatMatchFloat64() {
-    assertCellVjpAgrees(new CheckedCell("conv C=8",
-        () -> new ConvCell(new ConvCell.Config(8, 1, 3, 4, Activation.RELU, 0.5)),
-        new Shape(4, 1, 6, 6), 1));
+    assertCellVjpAgrees(
+        new CheckedCell(
+            "conv C=8",
+            () -> new ConvCell(new ConvCell.Config(8, 1, 3, 4, Activation.RELU, 0.5)),
+            new Shape(4, 1, 6, 6),
+            1));
   }
 
   @Test
   void aTrellisCellWithEightChannelsHasFloat32GradientsThatMatchFloat64() {
-    assertCellVjpAgrees(new CheckedCell("trellisnet H=8",
-        () -> new TrellisCell(new TrellisCell.Config(8, 4, 2, 1, false, true, 0, 0.5)),
-        new Shape(4, 10, 4), 1));
+    assertCellVjpAgrees(
+        new CheckedCell(
+            "trellisnet H=8",
+            () -> new TrellisCell(new TrellisCell.Config(8, 4, 2, 1, false, true, 0, 0.5)),
+            new Shape(4, 10, 4),
+            1));
   }
 }

@@ -21,9 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every convolution path computes the same convolution: causal and dilated over time, "same"
- * over images, with and without bias, for channel counts on both sides of 16 — against the
- * engine's kernel in float64 (whose results are right). And the choice {@code auto} makes.
+ * Every convolution path computes the same convolution: causal and dilated over time, "same" over
+ * images, with and without bias, for channel counts on both sides of 16 — against the engine's
+ * kernel in float64 (whose results are right). And the choice {@code auto} makes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConvolutionsTest {
@@ -53,11 +53,16 @@ class ConvolutionsTest {
         NDArray b = gaussian(new Shape(outChannels), 3);
         double[] expected =
             Convolutions.causal1d(x, w, b, 2, ConvolutionPath.NATIVE).toDoubleArray();
-        NDArray single = Convolutions.causal1d(x.toType(DataType.FLOAT32, false),
-            w.toType(DataType.FLOAT32, false), b.toType(DataType.FLOAT32, false), 2, path);
+        NDArray single =
+            Convolutions.causal1d(
+                x.toType(DataType.FLOAT32, false),
+                w.toType(DataType.FLOAT32, false),
+                b.toType(DataType.FLOAT32, false),
+                2,
+                path);
         assertEquals(new Shape(3, outChannels, 11), single.getShape());
-        double error = Dense.relativeError(
-            single.toType(DataType.FLOAT64, false).toDoubleArray(), expected);
+        double error =
+            Dense.relativeError(single.toType(DataType.FLOAT64, false).toDoubleArray(), expected);
         assertTrue(error < 1e-6, path + ", C_out " + outChannels + ", k " + taps + ": " + error);
         double[] withoutBias = Convolutions.causal1d(x, w, null, 2, path).toDoubleArray();
         double[] nativeWithoutBias =
@@ -76,11 +81,15 @@ class ConvolutionsTest {
         NDArray w = gaussian(new Shape(outChannels, 3, size, size), 5);
         NDArray b = gaussian(new Shape(outChannels), 6);
         double[] expected = Convolutions.same2d(x, w, b, ConvolutionPath.NATIVE).toDoubleArray();
-        NDArray single = Convolutions.same2d(x.toType(DataType.FLOAT32, false),
-            w.toType(DataType.FLOAT32, false), b.toType(DataType.FLOAT32, false), path);
+        NDArray single =
+            Convolutions.same2d(
+                x.toType(DataType.FLOAT32, false),
+                w.toType(DataType.FLOAT32, false),
+                b.toType(DataType.FLOAT32, false),
+                path);
         assertEquals(new Shape(2, outChannels, 6, 5), single.getShape());
-        double error = Dense.relativeError(
-            single.toType(DataType.FLOAT64, false).toDoubleArray(), expected);
+        double error =
+            Dense.relativeError(single.toType(DataType.FLOAT64, false).toDoubleArray(), expected);
         assertTrue(error < 1e-6, path + ", C_out " + outChannels + ", k " + size + ": " + error);
       }
     }
@@ -95,7 +104,8 @@ class ConvolutionsTest {
     assertEquals(ConvolutionPath.NATIVE, auto.resolve(cpu, DataType.FLOAT32, 48, 1));
     assertEquals(ConvolutionPath.NATIVE, auto.resolve(cpu, DataType.FLOAT64, 8, 2));
     assertEquals(ConvolutionPath.NATIVE, auto.resolve(Device.gpu(), DataType.FLOAT32, 8, 2));
-    assertEquals(ConvolutionPath.PADDED, ConvolutionPath.PADDED.resolve(cpu, DataType.FLOAT64, 48, 2));
+    assertEquals(
+        ConvolutionPath.PADDED, ConvolutionPath.PADDED.resolve(cpu, DataType.FLOAT64, 48, 2));
     assertEquals(ConvolutionPath.UNFOLDED, ConvolutionPath.parse("Unfolded"));
     IllegalArgumentException bad =
         assertThrows(IllegalArgumentException.class, () -> ConvolutionPath.parse("fast"));

@@ -36,7 +36,9 @@ class RelativeBiasTransformerCellTest extends SequenceCellContract {
     bias.set(new double[] {0.5, -0.5, 1.0, 0.2, -0.3, 0.8});
     double[] after = cell.apply(check.parameters(), z, injection, false).toDoubleArray();
     bias.set(saved);
-    assertTrue(Dense.relativeError(after, before) > 1e-3,
-        "a non-zero relative bias must change f, relative change " + Dense.relativeError(after, before));
+    assertTrue(
+        Dense.relativeError(after, before) > 1e-3,
+        "a non-zero relative bias must change f, relative change "
+            + Dense.relativeError(after, before));
   }
 }

@@ -21,15 +21,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a sequence cell must do beyond {@link CellContract}: causality (position t of f and of
- * z* depends only on positions ≤ t) and variational dropout whose mask stays fixed for a whole
- * pass — every solver iteration and the backward — and changes between passes.
+ * What a sequence cell must do beyond {@link CellContract}: causality (position t of f and of z*
+ * depends only on positions ≤ t) and variational dropout whose mask stays fixed for a whole pass —
+ * every solver iteration and the backward — and changes between passes.
  */
 abstract class SequenceCellContract extends CellContract {
   private static final int BATCH = 2;
   private static final int LENGTH = 5;
+
   /** Positions after this one are changed in the causality tests. */
   private static final int CUT = 2;
+
   private static final double DROPOUT = 0.3;
 
   private Cell droppingCell;
@@ -90,17 +92,20 @@ abstract class SequenceCellContract extends CellContract {
 
   private void assertCausal(double[] difference, double tolerance) {
     for (int t = 0; t <= CUT; t++) {
-      assertTrue(difference[t] <= tolerance,
+      assertTrue(
+          difference[t] <= tolerance,
           "position " + t + " changed by " + difference[t] + " when only later positions did");
     }
-    assertTrue(difference[CUT + 1] > 1e-4,
-        "position " + (CUT + 1) + " should follow its own input, changed by only "
+    assertTrue(
+        difference[CUT + 1] > 1e-4,
+        "position "
+            + (CUT + 1)
+            + " should follow its own input, changed by only "
             + difference[CUT + 1]);
   }
 
   private NDArray randomState(long seed) {
-    return GradientCheck.gaussian(
-        manager, cell.stateShape(inputShape()), 1.0, new Random(seed));
+    return GradientCheck.gaussian(manager, cell.stateShape(inputShape()), 1.0, new Random(seed));
   }
 
   @Test
@@ -111,8 +116,7 @@ abstract class SequenceCellContract extends CellContract {
     NDArray image = cell.apply(parameters, z, cell.inject(parameters, x, false), false);
     NDArray xLater = changedAfterCut(x, 22);
     NDArray zLater = changedAfterCut(z, 23);
-    NDArray changed =
-        cell.apply(parameters, zLater, cell.inject(parameters, xLater, false), false);
+    NDArray changed = cell.apply(parameters, zLater, cell.inject(parameters, xLater, false), false);
     assertCausal(differencePerPosition(image, changed), 1e-14);
   }
 
@@ -135,8 +139,8 @@ abstract class SequenceCellContract extends CellContract {
     double[] second = droppingCell.apply(parameters, z, injection, true).toDoubleArray();
     assertArrayEquals(first, second, 0.0, "f must be one fixed map within a pass");
     double[] evaluation = droppingCell.apply(parameters, z, injection, false).toDoubleArray();
-    assertTrue(Dense.relativeError(first, evaluation) > 1e-3,
-        "dropout should change f in training");
+    assertTrue(
+        Dense.relativeError(first, evaluation) > 1e-3, "dropout should change f in training");
   }
 
   @Test
@@ -166,17 +170,20 @@ abstract class SequenceCellContract extends CellContract {
         droppingCell.apply(parameters, z, injection, false).toDoubleArray();
     assertArrayEquals(afterEvaluationPass, afterTrainingPass, 0.0);
 
-    IllegalStateException noMask = assertThrows(IllegalStateException.class,
-        () -> droppingCell.apply(parameters, z, injection, true));
+    IllegalStateException noMask =
+        assertThrows(
+            IllegalStateException.class, () -> droppingCell.apply(parameters, z, injection, true));
     assertTrue(noMask.getMessage().contains("startPass"), noMask.getMessage());
   }
 
   @Test
   void withDropoutTheDeqSolvesOneFixedMapAndItsImplicitGradientIsTheUnrolledOneUnderTheSameMask() {
     DeqLayer deq = droppingCheck.implicitLayer();
-    LayerPass pass = deq.forward(
-        droppingCheck.parameters(), droppingCheck.input(), true, (k, a, r) -> {});
-    assertEquals(StopReason.CONVERGED, pass.forwardStats().orElseThrow().stopReason(),
+    LayerPass pass =
+        deq.forward(droppingCheck.parameters(), droppingCheck.input(), true, (k, a, r) -> {});
+    assertEquals(
+        StopReason.CONVERGED,
+        pass.forwardStats().orElseThrow().stopReason(),
         "a mask redrawn per iteration would keep the solve from converging to 1e-12");
 
     manager.getEngine().setRandomSeed(99);
@@ -189,8 +196,8 @@ abstract class SequenceCellContract extends CellContract {
       double error = Dense.relativeError(unrolled.get(name), implicit.get(name));
       assertTrue(error < 1e-8, name + ": implicit vs unrolled(80) under one mask, error " + error);
     }
-    double change = Dense.relativeError(otherMask.get(GradientCheck.INPUT),
-        implicit.get(GradientCheck.INPUT));
+    double change =
+        Dense.relativeError(otherMask.get(GradientCheck.INPUT), implicit.get(GradientCheck.INPUT));
     assertTrue(change > 1e-3, "another mask should give another gradient, changed by " + change);
   }
 }

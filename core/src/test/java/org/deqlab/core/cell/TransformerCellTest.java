@@ -10,9 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link TransformerCell} on a tiny float64 instance (B=2, T=5, H=4, 2 heads, feed-forward 8,
- * p=3): the contracts of every cell and of sequence cells, plus its own shapes. The input is
- * scaled up so that the injection dominates the layer norms' denominators and f contracts.
+ * {@link TransformerCell} on a tiny float64 instance (B=2, T=5, H=4, 2 heads, feed-forward 8, p=3):
+ * the contracts of every cell and of sequence cells, plus its own shapes. The input is scaled up so
+ * that the injection dominates the layer norms' denominators and f contracts.
  */
 class TransformerCellTest extends SequenceCellContract {
 
@@ -63,8 +63,9 @@ class TransformerCellTest extends SequenceCellContract {
 
   @Test
   void headsMustDivideTheHiddenSize() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new TransformerCell.Config(6, 3, 4, 8, 0, 1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new TransformerCell.Config(6, 3, 4, 8, 0, 1));
     assertTrue(e.getMessage().contains("heads"), e.getMessage());
   }
 }

@@ -39,11 +39,15 @@ class TrellisCellTest extends SequenceCellContract {
 
   @Test
   void invalidConfigurationsNameTheFieldAndTheAllowedRange() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new TrellisCell.Config(4, 3, 0, 1, false, false, 0, 0.3));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new TrellisCell.Config(4, 3, 0, 1, false, false, 0, 0.3));
     assertTrue(e.getMessage().contains("kernelSize"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new TrellisCell.Config(4, 3, 2, 1, false, false, 1.0, 0.3));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new TrellisCell.Config(4, 3, 2, 1, false, false, 1.0, 0.3));
     assertTrue(e.getMessage().contains("dropout must be in [0, 1)"), e.getMessage());
   }
 }

@@ -61,7 +61,10 @@ class AutogradTest {
           Autograd.backward(y, false);
           double[] gradient = x.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
           double expected = dataType == DataType.FLOAT64 ? 0.3 : (double) 0.3f;
-          assertArrayEquals(new double[] {expected, expected, expected, expected}, gradient, 0.0,
+          assertArrayEquals(
+              new double[] {expected, expected, expected, expected},
+              gradient,
+              0.0,
               dataType + ", trial " + trial);
           reused.clear();
         }

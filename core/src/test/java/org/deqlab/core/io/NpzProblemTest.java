@@ -54,15 +54,21 @@ class NpzProblemTest {
     NDArray expected = NpzFiles.read(file, manager).get("z_expected");
 
     DeqLayer layer =
-        new DeqLayer(problem.cell(), SolverKind.ANDERSON,
-            SolverOptions.defaults().withTolerance(1e-12).withMaxIterations(200)
+        new DeqLayer(
+            problem.cell(),
+            SolverKind.ANDERSON,
+            SolverOptions.defaults()
+                .withTolerance(1e-12)
+                .withMaxIterations(200)
                 .withStopCriterion(StopCriterion.ABSOLUTE),
             BackwardMode.oneStep());
-    SolverResult result = layer.solve(new ParameterStore(manager, false), problem.x(), (k, a, r) -> {});
+    SolverResult result =
+        layer.solve(new ParameterStore(manager, false), problem.x(), (k, a, r) -> {});
 
     assertTrue(result.converged());
     assertEquals(new Shape(3, 6), result.equilibrium().getShape());
-    double error = Dense.relativeError(result.equilibrium().toDoubleArray(), expected.toDoubleArray());
+    double error =
+        Dense.relativeError(result.equilibrium().toDoubleArray(), expected.toDoubleArray());
     assertTrue(error < 1e-9, "relative error " + error);
   }
 
@@ -84,24 +90,61 @@ class NpzProblemTest {
   @Test
   void aMissingArrayIsNamedWithWhatWasFound() throws IOException {
     Path file = write(Map.of("W", new Shape(4, 4), "b", new Shape(4), "x", new Shape(2, 3)));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NpzProblem.load(file, manager, DataType.FLOAT32));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> NpzProblem.load(file, manager, DataType.FLOAT32));
     assertTrue(e.getMessage().contains("missing array 'U'"), e.getMessage());
   }
 
   @Test
   void misshapenArraysAreNamedWithTheShapeTheyNeed() throws IOException {
-    Path notSquare = write(Map.of("W", new Shape(4, 5), "U", new Shape(4, 3), "b", new Shape(4),
-        "x", new Shape(2, 3)));
+    Path notSquare =
+        write(
+            Map.of(
+                "W",
+                new Shape(4, 5),
+                "U",
+                new Shape(4, 3),
+                "b",
+                new Shape(4),
+                "x",
+                new Shape(2, 3)));
     assertMessage(notSquare, "array W must be square");
-    Path badU = write(Map.of("W", new Shape(4, 4), "U", new Shape(5, 3), "b", new Shape(4),
-        "x", new Shape(2, 3)));
+    Path badU =
+        write(
+            Map.of(
+                "W",
+                new Shape(4, 4),
+                "U",
+                new Shape(5, 3),
+                "b",
+                new Shape(4),
+                "x",
+                new Shape(2, 3)));
     assertMessage(badU, "array U must have shape (d×p) = (4×p)");
-    Path badB = write(Map.of("W", new Shape(4, 4), "U", new Shape(4, 3), "b", new Shape(3),
-        "x", new Shape(2, 3)));
+    Path badB =
+        write(
+            Map.of(
+                "W",
+                new Shape(4, 4),
+                "U",
+                new Shape(4, 3),
+                "b",
+                new Shape(3),
+                "x",
+                new Shape(2, 3)));
     assertMessage(badB, "array b must have shape (4)");
-    Path badX = write(Map.of("W", new Shape(4, 4), "U", new Shape(4, 3), "b", new Shape(4),
-        "x", new Shape(2, 2)));
+    Path badX =
+        write(
+            Map.of(
+                "W",
+                new Shape(4, 4),
+                "U",
+                new Shape(4, 3),
+                "b",
+                new Shape(4),
+                "x",
+                new Shape(2, 2)));
     assertMessage(badX, "array x must have shape (n×p) = (n×3)");
   }
 
@@ -114,8 +157,9 @@ class NpzProblemTest {
   }
 
   private void assertMessage(Path file, String fragment) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NpzProblem.load(file, manager, DataType.FLOAT32));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> NpzProblem.load(file, manager, DataType.FLOAT32));
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
 

@@ -23,7 +23,9 @@ class HutchinsonTest {
   static void start() {
     manager = TestEngine.newManager();
     manager.getEngine().setRandomSeed(31);
-    c = new MlpJacobianCase(manager, MlpJacobianCase.gaussian(8, 1.0, 12), new double[] {0.3, 1, 2}, 13);
+    c =
+        new MlpJacobianCase(
+            manager, MlpJacobianCase.gaussian(8, 1.0, 12), new double[] {0.3, 1, 2}, 13);
     double[][][] exact = c.exactJacobians();
     exactPerSample = new double[c.batch()];
     for (int s = 0; s < c.batch(); s++) {
@@ -47,21 +49,32 @@ class HutchinsonTest {
   void manyProbesConvergeToTheExactNormalizedFrobeniusNormPerSample() {
     for (ProbeDistribution distribution : ProbeDistribution.values()) {
       HutchinsonEstimate estimate = estimate(4096, distribution);
-      System.out.printf("%s, 4096 probes: %.6f ± %.6f vs exact %.6f; per sample %s ± %s vs %s%n",
-          distribution, estimate.value(), estimate.standardError(), exactMean,
-          Arrays.toString(estimate.perSample()), Arrays.toString(estimate.perSampleStandardError()),
+      System.out.printf(
+          "%s, 4096 probes: %.6f ± %.6f vs exact %.6f; per sample %s ± %s vs %s%n",
+          distribution,
+          estimate.value(),
+          estimate.standardError(),
+          exactMean,
+          Arrays.toString(estimate.perSample()),
+          Arrays.toString(estimate.perSampleStandardError()),
           Arrays.toString(exactPerSample));
       assertEquals(exactMean, estimate.value(), 4 * estimate.standardError());
       assertEquals(exactMean, estimate.value(), 0.02 * exactMean);
       for (int s = 0; s < c.batch(); s++) {
-        assertEquals(exactPerSample[s], estimate.perSample()[s],
-            4 * estimate.perSampleStandardError()[s], "sample " + s);
+        assertEquals(
+            exactPerSample[s],
+            estimate.perSample()[s],
+            4 * estimate.perSampleStandardError()[s],
+            "sample " + s);
       }
       assertEquals(4096, estimate.probes());
     }
-    double spread = Arrays.stream(exactPerSample).max().getAsDouble()
-        - Arrays.stream(exactPerSample).min().getAsDouble();
-    assertTrue(spread > 0.1 * exactMean, "the premise: samples differ, " + Arrays.toString(exactPerSample));
+    double spread =
+        Arrays.stream(exactPerSample).max().getAsDouble()
+            - Arrays.stream(exactPerSample).min().getAsDouble();
+    assertTrue(
+        spread > 0.1 * exactMean,
+        "the premise: samples differ, " + Arrays.toString(exactPerSample));
   }
 
   @Test
@@ -81,11 +94,18 @@ class HutchinsonTest {
       withinTwo += Math.abs(z) < 2 ? 1 : 0;
     }
     double rmsZ = Math.sqrt(squaredZ);
-    System.out.printf("mean |error| over %d seeds: 4 probes %.2e, 256 probes %.2e (ratio %.1f, √64 = 8);"
+    System.out.printf(
+        "mean |error| over %d seeds: 4 probes %.2e, 256 probes %.2e (ratio %.1f, √64 = 8);"
             + " 256 probes: rms (error / reported stderr) %.2f, |z| < 2 in %d of %d%n",
-        repetitions, absoluteError4, absoluteError256, absoluteError4 / absoluteError256, rmsZ,
-        withinTwo, repetitions);
-    assertTrue(absoluteError4 / absoluteError256 > 4, "error should fall about 8× from 4 to 256 probes");
+        repetitions,
+        absoluteError4,
+        absoluteError256,
+        absoluteError4 / absoluteError256,
+        rmsZ,
+        withinTwo,
+        repetitions);
+    assertTrue(
+        absoluteError4 / absoluteError256 > 4, "error should fall about 8× from 4 to 256 probes");
     assertTrue(rmsZ > 0.6 && rmsZ < 1.6, "observed error / reported standard error, rms " + rmsZ);
     assertTrue(withinTwo >= 0.8 * repetitions, "|z| < 2 in " + withinTwo + " of " + repetitions);
   }
@@ -96,8 +116,10 @@ class HutchinsonTest {
     assertTrue(Double.isFinite(single.value()));
     assertTrue(Double.isNaN(single.standardError()));
     try (Linearization linearization = c.linearize()) {
-      IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-          () -> Hutchinson.estimate(linearization, 0, ProbeDistribution.RADEMACHER));
+      IllegalArgumentException error =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Hutchinson.estimate(linearization, 0, ProbeDistribution.RADEMACHER));
       assertTrue(error.getMessage().contains("probes"), error.getMessage());
     }
   }

@@ -51,11 +51,16 @@ class JacobianMemoryTest {
       cell.initialize(scoped, DataType.FLOAT64);
       ParameterStore parameters = new ParameterStore(scoped, false);
       NDArray x = scoped.randomNormal(new Shape(4, 4)).toType(DataType.FLOAT64, false);
-      NDArray target = scoped.randomNormal(new Shape(4, 8)).mul(0.5).toType(DataType.FLOAT64, false);
+      NDArray target =
+          scoped.randomNormal(new Shape(4, 8)).mul(0.5).toType(DataType.FLOAT64, false);
       // Loose, cheap solves: the test is about memory, and a contractive cell converges anyway.
       SolverOptions options = SolverOptions.defaults().withMaxIterations(12).withTolerance(1e-4);
-      DeqLayer layer = new DeqLayer(cell, SolverKind.FIXED_POINT, options,
-          new BackwardMode.Implicit(SolverKind.FIXED_POINT, options));
+      DeqLayer layer =
+          new DeqLayer(
+              cell,
+              SolverKind.FIXED_POINT,
+              options,
+              new BackwardMode.Implicit(SolverKind.FIXED_POINT, options));
       JacobianRegularizer regularizer =
           new JacobianRegularizer(new JacobianRegularization(0.5, 2, 1));
       List<Parameter> trainable = List.of(cell.weight(), cell.injectionWeight(), cell.bias());
@@ -102,8 +107,14 @@ class JacobianMemoryTest {
       System.out.printf(
           "1000 regularized steps in %.1f s: live arrays %d at step 100, %d at step 1000; RSS %+.1f MB"
               + " from step 100 to 1000; loss %.4f → %.4f, γ·penalty %.4f → %.4f%n",
-          (System.nanoTime() - start) / 1e9, at100, at1000, (rss1000 - rss100) / 1e6, firstLoss,
-          lastLoss, firstPenalty, lastPenalty);
+          (System.nanoTime() - start) / 1e9,
+          at100,
+          at1000,
+          (rss1000 - rss100) / 1e6,
+          firstLoss,
+          lastLoss,
+          firstPenalty,
+          lastPenalty);
       // RSS is reported, not asserted: over the first thousand steps it still includes the JVM
       // committing its heap (measured: +200 MB by step 1000, then flat to step 4000, with or
       // without the penalty), which would drown a native leak of this tiny model anyway.
@@ -115,16 +126,19 @@ class JacobianMemoryTest {
 
   @Test
   void repeatedProbingLeavesNoArraysBehind() {
-    MlpJacobianCase c = new MlpJacobianCase(
-        manager, MlpJacobianCase.gaussian(8, 1.0, 16), new double[] {0.5, 1, 2, 3}, 17);
-    JacobianProbe probe = new JacobianProbe(new JacobianProbe.Options(20, 8, 8, ProbeDistribution.RADEMACHER));
+    MlpJacobianCase c =
+        new MlpJacobianCase(
+            manager, MlpJacobianCase.gaussian(8, 1.0, 16), new double[] {0.5, 1, 2, 3}, 17);
+    JacobianProbe probe =
+        new JacobianProbe(new JacobianProbe.Options(20, 8, 8, ProbeDistribution.RADEMACHER));
     probe.probe(c.cell, c.parameters, c.equilibrium, c.injection); // warm-up: lazily created state
     int before = manager.getManagedArrays().size();
     for (int k = 0; k < 100; k++) {
       probe.probe(c.cell, c.parameters, c.equilibrium, c.injection);
     }
     int after = manager.getManagedArrays().size();
-    System.out.printf("100 probes (20 power + 8 Arnoldi + 8 Hutchinson products each): live arrays %d → %d%n",
+    System.out.printf(
+        "100 probes (20 power + 8 Arnoldi + 8 Hutchinson products each): live arrays %d → %d%n",
         before, after);
     assertEquals(before, after);
   }

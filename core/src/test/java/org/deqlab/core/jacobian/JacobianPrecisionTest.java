@@ -1,7 +1,6 @@
 package org.deqlab.core.jacobian;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -24,11 +23,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The Jacobian tools in float32 against the same tools on the float64 twin (same parameters,
- * same point z): Arnoldi with k = d, whose Ritz values are then J's eigenvalues whatever the
- * start, power iteration, and Hutchinson's ‖J‖²_F/d, for every kind of cell — including
- * convolutional cells with 8 channels, where a wrong float32 convolution gradient would make
- * every vector–Jacobian product, and so every estimate, wrong.
+ * The Jacobian tools in float32 against the same tools on the float64 twin (same parameters, same
+ * point z): Arnoldi with k = d, whose Ritz values are then J's eigenvalues whatever the start,
+ * power iteration, and Hutchinson's ‖J‖²_F/d, for every kind of cell — including convolutional
+ * cells with 8 channels, where a wrong float32 convolution gradient would make every
+ * vector–Jacobian product, and so every estimate, wrong.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JacobianPrecisionTest {
@@ -46,22 +45,31 @@ class JacobianPrecisionTest {
 
   static Stream<CheckedCell> cells() {
     return Stream.of(
-        new CheckedCell("mlp d=8", () -> new MlpCell(8, 3, Activation.TANH, 0.6),
-            new Shape(3, 3), 1),
-        new CheckedCell("conv C=8", () -> new ConvCell(
-            new ConvCell.Config(8, 1, 3, 4, Activation.TANH, 0.8)), new Shape(2, 1, 3, 3), 1),
-        new CheckedCell("trellisnet gated H=8", () -> new TrellisCell(
-            new TrellisCell.Config(8, 3, 2, 1, true, true, 0, 0.8)), new Shape(2, 4, 3), 1),
-        new CheckedCell("transformer H=8", () -> new TransformerCell(
-            new TransformerCell.Config(8, 3, 2, 16, 0, 0.8, 8)), new Shape(2, 4, 3), 3));
+        new CheckedCell(
+            "mlp d=8", () -> new MlpCell(8, 3, Activation.TANH, 0.6), new Shape(3, 3), 1),
+        new CheckedCell(
+            "conv C=8",
+            () -> new ConvCell(new ConvCell.Config(8, 1, 3, 4, Activation.TANH, 0.8)),
+            new Shape(2, 1, 3, 3),
+            1),
+        new CheckedCell(
+            "trellisnet gated H=8",
+            () -> new TrellisCell(new TrellisCell.Config(8, 3, 2, 1, true, true, 0, 0.8)),
+            new Shape(2, 4, 3),
+            1),
+        new CheckedCell(
+            "transformer H=8",
+            () -> new TransformerCell(new TransformerCell.Config(8, 3, 2, 16, 0, 0.8, 8)),
+            new Shape(2, 4, 3),
+            3));
   }
 
   private Linearization linearize(CellTwins twins, DataType dataType) {
     ParameterStore parameters = new ParameterStore(manager, false);
     boolean single = dataType == DataType.FLOAT32;
     var cell = twins.cell(dataType);
-    var injection = Autograd.noGrad(
-        () -> cell.inject(parameters, single ? twins.x32() : twins.x64(), false));
+    var injection =
+        Autograd.noGrad(() -> cell.inject(parameters, single ? twins.x32() : twins.x64(), false));
     return Linearization.at(cell, parameters, single ? twins.z32() : twins.z64(), injection, false);
   }
 
@@ -85,10 +93,17 @@ class JacobianPrecisionTest {
       }
       double rho = arnoldi64.radius();
       double frobeniusError = Math.hypot(frobenius32.standardError(), frobenius64.standardError());
-      System.out.printf("%s: Arnoldi(k=d) ρ float32 %.7f vs float64 %.7f; power(400) float32 %.5f;"
+      System.out.printf(
+          "%s: Arnoldi(k=d) ρ float32 %.7f vs float64 %.7f; power(400) float32 %.5f;"
               + " Hutchinson(1024) float32 %.4f ± %.4f vs float64 %.4f ± %.4f%n",
-          subject.label(), arnoldi32.radius(), rho, power32.radius(), frobenius32.value(),
-          frobenius32.standardError(), frobenius64.value(), frobenius64.standardError());
+          subject.label(),
+          arnoldi32.radius(),
+          rho,
+          power32.radius(),
+          frobenius32.value(),
+          frobenius32.standardError(),
+          frobenius64.value(),
+          frobenius64.standardError());
       assertEquals(rho, arnoldi32.radius(), 1e-4 * rho, "Arnoldi with k = d");
       assertEquals(rho, power32.radius(), 3e-2 * rho, "power iteration (gap-limited)");
       assertEquals(frobenius64.value(), frobenius32.value(), 5 * frobeniusError, "Hutchinson");

@@ -31,7 +31,9 @@ class JacobianProbeTest {
     manager = TestEngine.newManager();
     manager.getEngine().setRandomSeed(61);
     double[] eigenvalues = {-0.9, 0.3, -0.3, 0.25, -0.2, 0.15, -0.1, 0.05, 0.0, -0.05};
-    c = new MlpJacobianCase(manager, MlpJacobianCase.symmetric(eigenvalues, 18), new double[] {0.2, 1, 2}, 19);
+    c =
+        new MlpJacobianCase(
+            manager, MlpJacobianCase.symmetric(eigenvalues, 18), new double[] {0.2, 1, 2}, 19);
     exact = c.exactJacobians();
   }
 
@@ -42,7 +44,8 @@ class JacobianProbeTest {
 
   @Test
   void reportAgreesWithTheExactSpectrumAndFrobeniusNorm() {
-    JacobianProbe probe = new JacobianProbe(JacobianProbe.Options.defaults().withHutchinsonProbes(2048));
+    JacobianProbe probe =
+        new JacobianProbe(JacobianProbe.Options.defaults().withHutchinsonProbes(2048));
     JacobianReport report = probe.probe(c.cell, c.parameters, c.equilibrium, c.injection);
 
     double[] radius = new double[c.batch()];
@@ -53,14 +56,22 @@ class JacobianProbeTest {
     }
     double rho = Arrays.stream(radius).max().getAsDouble();
     int worst = report.arnoldi().worstSample();
-    System.out.printf("probe: power ρ %.10f, Arnoldi ρ %.10f (k=min(20, d)=10), exact ρ %.10f;"
+    System.out.printf(
+        "probe: power ρ %.10f, Arnoldi ρ %.10f (k=min(20, d)=10), exact ρ %.10f;"
             + " ‖J‖²_F/d %.5f ± %.5f vs exact %.5f%n",
-        report.powerRadius(), report.arnoldiRadius(), rho, report.frobeniusSquaredPerDimension(),
-        report.frobeniusStandardError(), frobenius);
+        report.powerRadius(),
+        report.arnoldiRadius(),
+        rho,
+        report.frobeniusSquaredPerDimension(),
+        report.frobeniusStandardError(),
+        frobenius);
     assertEquals(rho, report.powerRadius(), 1e-8 * rho);
     assertEquals(rho, report.arnoldiRadius(), 1e-10);
-    assertTrue(ExactJacobian.spectrumDistance(RealEigenvalues.of(exact[worst]), report.ritzValues()) < 1e-10);
-    assertEquals(frobenius, report.frobeniusSquaredPerDimension(), 4 * report.frobeniusStandardError());
+    assertTrue(
+        ExactJacobian.spectrumDistance(RealEigenvalues.of(exact[worst]), report.ritzValues())
+            < 1e-10);
+    assertEquals(
+        frobenius, report.frobeniusSquaredPerDimension(), 4 * report.frobeniusStandardError());
     assertEquals(c.batch(), report.power().samples());
     assertEquals(50, report.power().products());
     assertEquals(10, report.arnoldi().products(), "Arnoldi stops at the per-sample dimension");
@@ -69,8 +80,13 @@ class JacobianProbeTest {
   @Test
   void float32StatesAreProbedAndRegularizedInTheirOwnDtype() {
     double[] eigenvalues = {-0.9, 0.3, -0.3, 0.25, -0.2, 0.15, -0.1, 0.05, 0.0, -0.05};
-    MlpJacobianCase single = new MlpJacobianCase(manager,
-        MlpJacobianCase.symmetric(eigenvalues, 18), new double[] {0.2, 1, 2}, 19, DataType.FLOAT32);
+    MlpJacobianCase single =
+        new MlpJacobianCase(
+            manager,
+            MlpJacobianCase.symmetric(eigenvalues, 18),
+            new double[] {0.2, 1, 2},
+            19,
+            DataType.FLOAT32);
     double[][][] exactSingle = single.exactJacobians();
     double rho = 0;
     double frobenius = 0;
@@ -78,8 +94,9 @@ class JacobianProbeTest {
       rho = Math.max(rho, RealEigenvalues.spectralRadius(RealEigenvalues.of(jacobian)));
       frobenius += ExactJacobian.frobeniusSquaredPerDimension(jacobian) / single.batch();
     }
-    JacobianReport report = new JacobianProbe(JacobianProbe.Options.defaults())
-        .probe(single.cell, single.parameters, single.equilibrium, single.injection);
+    JacobianReport report =
+        new JacobianProbe(JacobianProbe.Options.defaults())
+            .probe(single.cell, single.parameters, single.equilibrium, single.injection);
 
     List<NDArray> unitProbes = new ArrayList<>();
     int d = eigenvalues.length;
@@ -92,17 +109,29 @@ class JacobianProbeTest {
     }
     double penalty;
     try (NDScope scope = new NDScope()) {
-      NDArray value = JacobianRegularizer.penalty(
-          single.cell, single.parameters, single.equilibrium, single.injection, false, unitProbes);
+      NDArray value =
+          JacobianRegularizer.penalty(
+              single.cell,
+              single.parameters,
+              single.equilibrium,
+              single.injection,
+              false,
+              unitProbes);
       assertEquals(DataType.FLOAT32, value.getDataType());
       penalty = value.toType(DataType.FLOAT64, false).getDouble();
-      NDArray term = new JacobianRegularizer(new JacobianRegularization(0.3, 2, 1))
-          .term(single.cell, single.parameters, single.equilibrium, single.injection, false);
+      NDArray term =
+          new JacobianRegularizer(new JacobianRegularization(0.3, 2, 1))
+              .term(single.cell, single.parameters, single.equilibrium, single.injection, false);
       assertEquals(DataType.FLOAT32, term.getDataType(), "γ·penalty keeps the state's dtype");
     }
-    System.out.printf("float32: power ρ %.9f, Arnoldi ρ %.9f vs exact %.9f; penalty (h = 1e-3, √d·e_i"
+    System.out.printf(
+        "float32: power ρ %.9f, Arnoldi ρ %.9f vs exact %.9f; penalty (h = 1e-3, √d·e_i"
             + " probes) %.7f vs exact ‖J‖²_F/d %.7f (rel %.1e)%n",
-        report.powerRadius(), report.arnoldiRadius(), rho, penalty, frobenius,
+        report.powerRadius(),
+        report.arnoldiRadius(),
+        rho,
+        penalty,
+        frobenius,
         Math.abs(penalty - frobenius) / frobenius);
     assertEquals(rho, report.powerRadius(), 1e-5);
     assertEquals(rho, report.arnoldiRadius(), 1e-5);
@@ -111,7 +140,8 @@ class JacobianProbeTest {
 
   @Test
   void switchedOffEstimatesArePresentButNotComputed() {
-    JacobianProbe probe = new JacobianProbe(new JacobianProbe.Options(0, 0, 4, ProbeDistribution.GAUSSIAN));
+    JacobianProbe probe =
+        new JacobianProbe(new JacobianProbe.Options(0, 0, 4, ProbeDistribution.GAUSSIAN));
     JacobianReport report = probe.probe(c.cell, c.parameters, c.equilibrium, c.injection);
     assertFalse(report.power().computed());
     assertFalse(report.arnoldi().computed());
@@ -125,7 +155,8 @@ class JacobianProbeTest {
   @Test
   void probingLeavesTheParametersGradientsUntouched() {
     Autograd.zeroGradient(c.cell.weight().getArray());
-    new JacobianProbe(JacobianProbe.Options.defaults()).probe(c.cell, c.parameters, c.equilibrium, c.injection, true);
+    new JacobianProbe(JacobianProbe.Options.defaults())
+        .probe(c.cell, c.parameters, c.equilibrium, c.injection, true);
     double[] gradient =
         c.cell.weight().getArray().getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
     assertTrue(Arrays.stream(gradient).allMatch(g -> g == 0), "probes use detached parameters");
@@ -133,14 +164,20 @@ class JacobianProbeTest {
 
   @Test
   void optionsValidateAndNameTheOffendingField() {
-    IllegalArgumentException power = assertThrows(IllegalArgumentException.class,
-        () -> JacobianProbe.Options.defaults().withPowerProducts(-1));
+    IllegalArgumentException power =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> JacobianProbe.Options.defaults().withPowerProducts(-1));
     assertTrue(power.getMessage().startsWith("powerProducts"), power.getMessage());
-    IllegalArgumentException arnoldi = assertThrows(IllegalArgumentException.class,
-        () -> JacobianProbe.Options.defaults().withArnoldiSteps(-1));
+    IllegalArgumentException arnoldi =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> JacobianProbe.Options.defaults().withArnoldiSteps(-1));
     assertTrue(arnoldi.getMessage().startsWith("arnoldiSteps"), arnoldi.getMessage());
-    IllegalArgumentException probes = assertThrows(IllegalArgumentException.class,
-        () -> JacobianProbe.Options.defaults().withHutchinsonProbes(-2));
+    IllegalArgumentException probes =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> JacobianProbe.Options.defaults().withHutchinsonProbes(-2));
     assertTrue(probes.getMessage().startsWith("hutchinsonProbes"), probes.getMessage());
     assertEquals(ProbeDistribution.RADEMACHER, ProbeDistribution.parse("Rademacher"));
     assertThrows(IllegalArgumentException.class, () -> ProbeDistribution.parse("uniform"));

@@ -36,7 +36,9 @@ class JacobianRegularizerTest {
   static void start() {
     manager = TestEngine.newManager();
     manager.getEngine().setRandomSeed(41);
-    c = new MlpJacobianCase(manager, MlpJacobianCase.gaussian(D, 1.0, 14), new double[] {0.3, 1, 2}, 15);
+    c =
+        new MlpJacobianCase(
+            manager, MlpJacobianCase.gaussian(D, 1.0, 14), new double[] {0.3, 1, 2}, 15);
   }
 
   @AfterAll
@@ -48,9 +50,12 @@ class JacobianRegularizerTest {
   private static double exactPenalty() {
     double[][] w = ExactJacobian.rows(c.cell.weight().getArray());
     double[][][] jacobians =
-        ExactJacobian.tanhMlp(w, ExactJacobian.rows(c.equilibrium), ExactJacobian.rows(c.injection));
-    return Arrays.stream(jacobians).mapToDouble(ExactJacobian::frobeniusSquaredPerDimension)
-        .average().getAsDouble();
+        ExactJacobian.tanhMlp(
+            w, ExactJacobian.rows(c.equilibrium), ExactJacobian.rows(c.injection));
+    return Arrays.stream(jacobians)
+        .mapToDouble(ExactJacobian::frobeniusSquaredPerDimension)
+        .average()
+        .getAsDouble();
   }
 
   /** √d·e_i for i = 1…d (every sample alike): the penalty with these is ‖J‖²_F/d up to O(h). */
@@ -69,7 +74,8 @@ class JacobianRegularizerTest {
   /** The penalty with fixed probes, the injection recorded from x (so U and b get gradient). */
   private static NDArray penalty(List<NDArray> probes) {
     NDArray injection = Autograd.recording(true, () -> c.cell.inject(c.parameters, c.x, true));
-    return JacobianRegularizer.penalty(c.cell, c.parameters, c.equilibrium, injection, true, probes);
+    return JacobianRegularizer.penalty(
+        c.cell, c.parameters, c.equilibrium, injection, true, probes);
   }
 
   private static List<Parameter> parameters() {
@@ -92,7 +98,8 @@ class JacobianRegularizerTest {
   }
 
   /** Central differences of {@code value} in every entry of {@code parameter}. */
-  private static double[] centralDifferences(Parameter parameter, double step, DoubleSupplier value) {
+  private static double[] centralDifferences(
+      Parameter parameter, double step, DoubleSupplier value) {
     NDArray array = parameter.getArray();
     double[] values = array.toDoubleArray();
     double[] gradient = new double[values.length];
@@ -119,41 +126,47 @@ class JacobianRegularizerTest {
 
   @Test
   void penaltyMatchesTheExactNormalizedFrobeniusNormWithinAFewStandardErrors() {
-    JacobianRegularizer regularizer = new JacobianRegularizer(new JacobianRegularization(1.0, 1, 1));
+    JacobianRegularizer regularizer =
+        new JacobianRegularizer(new JacobianRegularization(1.0, 1, 1));
     int draws = 800;
     double[] values = new double[draws];
     for (int k = 0; k < draws; k++) {
       try (NDScope scope = new NDScope()) {
-        values[k] = regularizer.penalty(c.cell, c.parameters, c.equilibrium, c.injection, true)
-            .getDouble();
+        values[k] =
+            regularizer.penalty(c.cell, c.parameters, c.equilibrium, c.injection, true).getDouble();
       }
     }
     double mean = Arrays.stream(values).average().getAsDouble();
     double variance = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / (draws - 1);
     double standardError = Math.sqrt(variance / draws);
     double exact = exactPenalty();
-    System.out.printf("penalty, %d single-probe draws: %.5f ± %.5f vs exact ‖J‖²_F/d %.5f (%.1f σ)%n",
+    System.out.printf(
+        "penalty, %d single-probe draws: %.5f ± %.5f vs exact ‖J‖²_F/d %.5f (%.1f σ)%n",
         draws, mean, standardError, exact, (mean - exact) / standardError);
     assertEquals(exact, mean, 4 * standardError);
 
     double deterministic = noGradValue(unitProbes());
-    System.out.printf("penalty with the √d·e_i probe set: %.12f vs exact %.12f (rel %.1e)%n",
+    System.out.printf(
+        "penalty with the √d·e_i probe set: %.12f vs exact %.12f (rel %.1e)%n",
         deterministic, exact, Math.abs(deterministic - exact) / exact);
-    assertEquals(exact, deterministic, 1e-5 * exact, "only the O(h) bias of the forward difference");
+    assertEquals(
+        exact, deterministic, 1e-5 * exact, "only the O(h) bias of the forward difference");
   }
 
   @Test
   void weightedTermIsGammaTimesThePenaltyAndCarriesGammaTimesItsGradient() {
-    JacobianRegularizer regularizer = new JacobianRegularizer(new JacobianRegularization(0.25, 3, 1));
+    JacobianRegularizer regularizer =
+        new JacobianRegularizer(new JacobianRegularization(0.25, 3, 1));
     double[] values = new double[2];
     double[][] gradients = new double[2][];
     for (int weighted = 0; weighted < 2; weighted++) {
       Autograd.zeroGradient(c.cell.weight().getArray());
       manager.getEngine().setRandomSeed(7); // the same probes both times
       try (NDScope scope = new NDScope()) {
-        NDArray value = weighted == 1
-            ? regularizer.term(c.cell, c.parameters, c.equilibrium, c.injection, true)
-            : regularizer.penalty(c.cell, c.parameters, c.equilibrium, c.injection, true);
+        NDArray value =
+            weighted == 1
+                ? regularizer.term(c.cell, c.parameters, c.equilibrium, c.injection, true)
+                : regularizer.penalty(c.cell, c.parameters, c.equilibrium, c.injection, true);
         values[weighted] = value.getDouble();
         Autograd.backward(value, false);
         gradients[weighted] = c.cell.weight().getArray().getGradient().toDoubleArray();
@@ -178,7 +191,8 @@ class JacobianRegularizerTest {
       double[] numeric = centralDifferences(parameters.get(i), 1e-4, () -> noGradValue(probes));
       double error = Dense.relativeError(analytic.get(i), numeric);
       double norm = Math.sqrt(Arrays.stream(numeric).map(v -> v * v).sum());
-      System.out.printf("∂penalty/∂%s (4 fixed Rademacher probes): relative error %.1e, |grad| %.3f%n",
+      System.out.printf(
+          "∂penalty/∂%s (4 fixed Rademacher probes): relative error %.1e, |grad| %.3f%n",
           parameters.get(i).getName(), error, norm);
       assertTrue(error < 3e-6, parameters.get(i).getName() + ": relative error " + error);
       assertTrue(norm > 1e-2, "non-trivial gradient, norm " + norm);
@@ -189,9 +203,11 @@ class JacobianRegularizerTest {
   void gradientWithTheUnitProbeSetMatchesTheClosedFormGradientOfTheExactFrobeniusNorm() {
     List<NDArray> probes = unitProbes();
     double[] analytic = backwardGradients(probes).get(0);
-    double[] exact = centralDifferences(c.cell.weight(), 1e-5, JacobianRegularizerTest::exactPenalty);
+    double[] exact =
+        centralDifferences(c.cell.weight(), 1e-5, JacobianRegularizerTest::exactPenalty);
     double error = Dense.relativeError(analytic, exact);
-    System.out.printf("∂penalty/∂W vs central differences of the closed-form ‖J‖²_F/d: relative error %.1e%n",
+    System.out.printf(
+        "∂penalty/∂W vs central differences of the closed-form ‖J‖²_F/d: relative error %.1e%n",
         error);
     assertTrue(error < 1e-5, "relative error " + error + " (the forward difference's O(h) bias)");
   }
@@ -218,7 +234,8 @@ class JacobianRegularizerTest {
     IllegalArgumentException weight =
         assertThrows(IllegalArgumentException.class, () -> new JacobianRegularization(-1, 1, 1));
     assertTrue(weight.getMessage().startsWith("weight"), weight.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new JacobianRegularization(Double.NaN, 1, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> new JacobianRegularization(Double.NaN, 1, 1));
     IllegalArgumentException probes =
         assertThrows(IllegalArgumentException.class, () -> new JacobianRegularization(1, 0, 1));
     assertTrue(probes.getMessage().startsWith("probes"), probes.getMessage());
@@ -235,7 +252,8 @@ class JacobianRegularizerTest {
 
     assertEquals(1e-3, JacobianRegularizer.finiteDifferenceStep(DataType.FLOAT32));
     assertEquals(1e-6, JacobianRegularizer.finiteDifferenceStep(DataType.FLOAT64));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> JacobianRegularizer.finiteDifferenceStep(DataType.INT32));
   }
 }

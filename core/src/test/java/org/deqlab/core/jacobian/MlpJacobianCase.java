@@ -23,7 +23,9 @@ import org.deqlab.core.testing.ExactJacobian;
  */
 final class MlpJacobianCase {
   static final SolverOptions TIGHT =
-      SolverOptions.defaults().withMaxIterations(200).withTolerance(1e-12)
+      SolverOptions.defaults()
+          .withMaxIterations(200)
+          .withTolerance(1e-12)
           .withStopCriterion(StopCriterion.ABSOLUTE);
 
   final MlpCell cell;
@@ -71,10 +73,13 @@ final class MlpJacobianCase {
     }
     x = manager.create(inputs, new Shape(inputScales.length, p)).toType(dataType, false);
     injection = Autograd.noGrad(() -> cell.inject(parameters, x, false));
-    SolverOptions options =
-        dataType == DataType.FLOAT64 ? TIGHT : TIGHT.withTolerance(1e-6);
-    DeqLayer layer = new DeqLayer(cell, SolverKind.BROYDEN, options,
-        new BackwardMode.Implicit(SolverKind.BROYDEN, options));
+    SolverOptions options = dataType == DataType.FLOAT64 ? TIGHT : TIGHT.withTolerance(1e-6);
+    DeqLayer layer =
+        new DeqLayer(
+            cell,
+            SolverKind.BROYDEN,
+            options,
+            new BackwardMode.Implicit(SolverKind.BROYDEN, options));
     equilibrium = layer.solve(parameters, x, (k, a, r) -> {}).equilibrium();
   }
 
@@ -100,12 +105,13 @@ final class MlpJacobianCase {
   }
 
   /**
-   * The exact Jacobian of every sample at z*, in closed form, in double precision from the
-   * stored (possibly rounded) W, z* and x̃.
+   * The exact Jacobian of every sample at z*, in closed form, in double precision from the stored
+   * (possibly rounded) W, z* and x̃.
    */
   double[][][] exactJacobians() {
     return ExactJacobian.tanhMlp(
-        ExactJacobian.rows(cell.weight().getArray()), ExactJacobian.rows(equilibrium),
+        ExactJacobian.rows(cell.weight().getArray()),
+        ExactJacobian.rows(equilibrium),
         ExactJacobian.rows(injection));
   }
 

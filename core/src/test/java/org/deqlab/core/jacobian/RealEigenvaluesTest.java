@@ -75,8 +75,13 @@ class RealEigenvaluesTest {
     List<RitzValue> found = RealEigenvalues.of(a);
 
     List<RitzValue> expected =
-        List.of(new RitzValue(0.6, 0.7), new RitzValue(0.6, -0.7), new RitzValue(-0.2, 1.5),
-            new RitzValue(-0.2, -1.5), new RitzValue(0.3, 0), new RitzValue(-0.7, 0));
+        List.of(
+            new RitzValue(0.6, 0.7),
+            new RitzValue(0.6, -0.7),
+            new RitzValue(-0.2, 1.5),
+            new RitzValue(-0.2, -1.5),
+            new RitzValue(0.3, 0),
+            new RitzValue(-0.7, 0));
     double distance = ExactJacobian.spectrumDistance(expected, found);
     System.out.printf("rotation blocks: max eigenvalue error %.2e, found %s%n", distance, found);
     assertTrue(distance < 1e-12, "eigenvalue error " + distance);

@@ -35,8 +35,7 @@ class SpectralEstimatesTest {
   /** A spectrum with one dominant eigenvalue 0.9 and the rest in [−0.3, 0.3]. */
   private static MlpJacobianCase dominantRealCase(double[] inputScales) {
     double[] eigenvalues = {0.9, 0.3, -0.3, 0.25, -0.2, 0.15, -0.1, 0.05, 0.0, -0.05, 0.1, -0.25};
-    return new MlpJacobianCase(
-        manager, MlpJacobianCase.symmetric(eigenvalues, 4), inputScales, 5);
+    return new MlpJacobianCase(manager, MlpJacobianCase.symmetric(eigenvalues, 4), inputScales, 5);
   }
 
   private static double exactRadius(double[][] jacobian) {
@@ -45,8 +44,9 @@ class SpectralEstimatesTest {
 
   @Test
   void jacobianAssembledFromUnitVectorProductsEqualsTheClosedForm() {
-    MlpJacobianCase c = new MlpJacobianCase(
-        manager, MlpJacobianCase.gaussian(10, 0.9, 6), new double[] {0.5, 1, 2}, 7);
+    MlpJacobianCase c =
+        new MlpJacobianCase(
+            manager, MlpJacobianCase.gaussian(10, 0.9, 6), new double[] {0.5, 1, 2}, 7);
     double[][][] closedForm = c.exactJacobians();
     double worst = 0;
     try (Linearization linearization = c.linearize()) {
@@ -77,7 +77,8 @@ class SpectralEstimatesTest {
     for (int s = 0; s < c.batch(); s++) {
       double expected = exactRadius(exact[s]);
       double error = Math.abs(estimate.perSampleRadius()[s] - expected) / expected;
-      System.out.printf("power iteration (60 products), sample %d: %.12f vs exact %.12f (rel %.1e)%n",
+      System.out.printf(
+          "power iteration (60 products), sample %d: %.12f vs exact %.12f (rel %.1e)%n",
           s, estimate.perSampleRadius()[s], expected, error);
       worst = Math.max(worst, error);
     }
@@ -89,8 +90,9 @@ class SpectralEstimatesTest {
   @Test
   void arnoldiWithKEqualToDRecoversEveryExactEigenvalueIncludingComplexPairs() {
     int d = 10;
-    MlpJacobianCase c = new MlpJacobianCase(
-        manager, MlpJacobianCase.gaussian(d, 1.2, 8), new double[] {0.5, 1, 2}, 9);
+    MlpJacobianCase c =
+        new MlpJacobianCase(
+            manager, MlpJacobianCase.gaussian(d, 1.2, 8), new double[] {0.5, 1, 2}, 9);
     double[][][] exact = c.exactJacobians();
     SpectralEstimate estimate;
     try (Linearization linearization = c.linearize()) {
@@ -102,8 +104,13 @@ class SpectralEstimatesTest {
       List<RitzValue> eigenvalues = RealEigenvalues.of(exact[s]);
       List<RitzValue> ritz = estimate.perSampleRitzValues().get(s);
       double distance = ExactJacobian.spectrumDistance(eigenvalues, ritz);
-      System.out.printf("Arnoldi k=d=%d, sample %d: max |Ritz − λ| %.2e; ρ %.10f vs %.10f%n",
-          d, s, distance, estimate.perSampleRadius()[s], RealEigenvalues.spectralRadius(eigenvalues));
+      System.out.printf(
+          "Arnoldi k=d=%d, sample %d: max |Ritz − λ| %.2e; ρ %.10f vs %.10f%n",
+          d,
+          s,
+          distance,
+          estimate.perSampleRadius()[s],
+          RealEigenvalues.spectralRadius(eigenvalues));
       assertTrue(distance < 1e-10, "sample " + s + ": Ritz values off by " + distance);
       sawComplexPair |= ritz.stream().anyMatch(v -> !v.isReal());
     }
@@ -120,8 +127,9 @@ class SpectralEstimatesTest {
     for (int i = 1; i < 16; i++) {
       eigenvalues[i] = -0.4 + 0.8 * (i - 1) / 14.0;
     }
-    MlpJacobianCase c = new MlpJacobianCase(
-        manager, MlpJacobianCase.symmetric(eigenvalues, 10), new double[] {0.1, 0.3, 0.6}, 11);
+    MlpJacobianCase c =
+        new MlpJacobianCase(
+            manager, MlpJacobianCase.symmetric(eigenvalues, 10), new double[] {0.1, 0.3, 0.6}, 11);
     double[][][] exact = c.exactJacobians();
     SpectralEstimate estimate;
     SpectralEstimate longer;
@@ -136,14 +144,20 @@ class SpectralEstimatesTest {
       List<RitzValue> spectrum = RealEigenvalues.of(exact[s]);
       double expected = spectrum.get(0).modulus();
       double separation = spectrum.get(1).modulus() / expected;
-      assertTrue(separation < 0.6, "the premise: a well-separated spectrum, |λ₂|/|λ₁| = " + separation);
+      assertTrue(
+          separation < 0.6, "the premise: a well-separated spectrum, |λ₂|/|λ₁| = " + separation);
       double error = Math.abs(estimate.perSampleRadius()[s] - expected) / expected;
       double errorLonger = Math.abs(longer.perSampleRadius()[s] - expected) / expected;
       System.out.printf(
           "Arnoldi on d=16, sample %d (|λ₂/λ₁| %.2f): k=8 %.12f, k=12 %.12f vs exact %.12f"
               + " (rel %.1e, %.1e)%n",
-          s, separation, estimate.perSampleRadius()[s], longer.perSampleRadius()[s], expected,
-          error, errorLonger);
+          s,
+          separation,
+          estimate.perSampleRadius()[s],
+          longer.perSampleRadius()[s],
+          expected,
+          error,
+          errorLonger);
       worst = Math.max(worst, error);
       worstLonger = Math.max(worstLonger, errorLonger);
       assertEquals(8, estimate.perSampleRitzValues().get(s).size());
@@ -166,10 +180,13 @@ class SpectralEstimatesTest {
       power = PowerIteration.estimate(linearization, 60);
       arnoldi = ArnoldiIteration.estimate(linearization, 12);
     }
-    System.out.printf("per-sample exact radii %s, power %s, Arnoldi %s%n", Arrays.toString(expected),
-        Arrays.toString(power.perSampleRadius()), Arrays.toString(arnoldi.perSampleRadius()));
-    double spread = Arrays.stream(expected).max().getAsDouble()
-        - Arrays.stream(expected).min().getAsDouble();
+    System.out.printf(
+        "per-sample exact radii %s, power %s, Arnoldi %s%n",
+        Arrays.toString(expected),
+        Arrays.toString(power.perSampleRadius()),
+        Arrays.toString(arnoldi.perSampleRadius()));
+    double spread =
+        Arrays.stream(expected).max().getAsDouble() - Arrays.stream(expected).min().getAsDouble();
     assertTrue(spread > 0.05, "the premise: samples have different radii, spread " + spread);
     int worst = 0;
     for (int s = 0; s < c.batch(); s++) {
@@ -189,10 +206,9 @@ class SpectralEstimatesTest {
     SpectralEstimate estimate;
     try (Linearization linearization = c.linearize()) {
       estimate = PowerIteration.estimate(linearization, 4);
-      assertThrows(IllegalArgumentException.class,
-          () -> PowerIteration.estimate(linearization, 0));
-      assertThrows(IllegalArgumentException.class,
-          () -> ArnoldiIteration.estimate(linearization, 0));
+      assertThrows(IllegalArgumentException.class, () -> PowerIteration.estimate(linearization, 0));
+      assertThrows(
+          IllegalArgumentException.class, () -> ArnoldiIteration.estimate(linearization, 0));
     }
     double before = estimate.perSampleRadius()[0];
     estimate.perSampleRadius()[0] = -1;

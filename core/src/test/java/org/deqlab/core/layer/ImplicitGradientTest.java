@@ -30,12 +30,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Gradients through the equilibrium, for the loss {@code L = Σ C⊙z* + ½‖z*‖²}: the implicit
- * function theorem against central finite differences, against a deep unrolled stack, and
- * against a long phantom unroll — all in float64.
+ * function theorem against central finite differences, against a deep unrolled stack, and against a
+ * long phantom unroll — all in float64.
  */
 class ImplicitGradientTest {
   private static final SolverOptions TIGHT =
-      SolverOptions.defaults().withMaxIterations(200).withTolerance(1e-13)
+      SolverOptions.defaults()
+          .withMaxIterations(200)
+          .withTolerance(1e-13)
           .withStopCriterion(StopCriterion.ABSOLUTE);
 
   private static NDManager manager;
@@ -51,8 +53,14 @@ class ImplicitGradientTest {
     cell = new MlpCell(8, 5, Activation.TANH, 0.35);
     cell.initialize(manager, DataType.FLOAT64);
     // A non-zero bias so that b's gradient is generic.
-    cell.bias().getArray().set(manager.randomNormal(new Shape(8)).mul(0.3)
-        .toType(DataType.FLOAT64, false).toDoubleArray());
+    cell.bias()
+        .getArray()
+        .set(
+            manager
+                .randomNormal(new Shape(8))
+                .mul(0.3)
+                .toType(DataType.FLOAT64, false)
+                .toDoubleArray());
     parameters = new ParameterStore(manager, false);
     x = manager.randomNormal(new Shape(3, 5)).toType(DataType.FLOAT64, false);
     c = manager.randomNormal(new Shape(3, 8)).toType(DataType.FLOAT64, false);
@@ -68,7 +76,8 @@ class ImplicitGradientTest {
   }
 
   /** Gradients of the loss w.r.t. W, U, b and x through the given layer. */
-  private static Map<String, double[]> gradients(EquilibriumLayer layer, Optional<SolveStats>[] backward) {
+  private static Map<String, double[]> gradients(
+      EquilibriumLayer layer, Optional<SolveStats>[] backward) {
     for (Parameter p : new Parameter[] {cell.weight(), cell.injectionWeight(), cell.bias()}) {
       Autograd.zeroGradient(p.getArray());
     }
@@ -90,8 +99,8 @@ class ImplicitGradientTest {
   }
 
   private static DeqLayer implicitLayer() {
-    return new DeqLayer(cell, SolverKind.BROYDEN, TIGHT,
-        new BackwardMode.Implicit(SolverKind.BROYDEN, TIGHT));
+    return new DeqLayer(
+        cell, SolverKind.BROYDEN, TIGHT, new BackwardMode.Implicit(SolverKind.BROYDEN, TIGHT));
   }
 
   private static double lossAt(NDArray input) {
@@ -170,7 +179,8 @@ class ImplicitGradientTest {
   @Test
   void aLongPhantomUnrollApproachesTheImplicitGradientAndOneStepOnlyApproximatesIt() {
     Map<String, double[]> implicit = gradients(implicitLayer(), null);
-    DeqLayer phantom = new DeqLayer(cell, SolverKind.BROYDEN, TIGHT, new BackwardMode.Phantom(60, 1.0));
+    DeqLayer phantom =
+        new DeqLayer(cell, SolverKind.BROYDEN, TIGHT, new BackwardMode.Phantom(60, 1.0));
     DeqLayer oneStep = new DeqLayer(cell, SolverKind.BROYDEN, TIGHT, BackwardMode.oneStep());
     Map<String, double[]> longUnroll = gradients(phantom, null);
     Map<String, double[]> single = gradients(oneStep, null);
@@ -179,8 +189,9 @@ class ImplicitGradientTest {
       double oneStepError = Dense.relativeError(single.get(name), implicit.get(name));
       assertTrue(longError < 1e-6, name + ": phantom(60) error " + longError);
       assertTrue(oneStepError > longError, name + ": one step should be the cruder estimate");
-      assertTrue(oneStepError < 1, name + ": one step should still point the right way, error "
-          + oneStepError);
+      assertTrue(
+          oneStepError < 1,
+          name + ": one step should still point the right way, error " + oneStepError);
     }
   }
 
@@ -200,7 +211,8 @@ class ImplicitGradientTest {
 
     assertTrue(afterForward > 0, "Broyden's history is kept for the adjoint solve");
     assertEquals(0, FixedPointSolver.bufferBytes());
-    DeqLayer phantom = new DeqLayer(cell, SolverKind.ANDERSON, TIGHT, new BackwardMode.Phantom(5, 1.0));
+    DeqLayer phantom =
+        new DeqLayer(cell, SolverKind.ANDERSON, TIGHT, new BackwardMode.Phantom(5, 1.0));
     phantom.forward(parameters, input, true, IterationListener.NONE);
     assertEquals(0, FixedPointSolver.bufferBytes());
   }

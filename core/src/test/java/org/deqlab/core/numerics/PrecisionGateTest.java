@@ -20,10 +20,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gate before a float32 run, with a fake check standing for a machine whose native
- * convolution gradients are wrong: it switches {@code auto} to the unfolded path, refuses an
- * explicit {@code native} naming the field, passes float64 unchecked, and asks the check once
- * per machine and cell (the cache). The real check runs once, on the default preset.
+ * The gate before a float32 run, with a fake check standing for a machine whose native convolution
+ * gradients are wrong: it switches {@code auto} to the unfolded path, refuses an explicit {@code
+ * native} naming the field, passes float64 unchecked, and asks the check once per machine and cell
+ * (the cache). The real check runs once, on the default preset.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrecisionGateTest {
@@ -48,8 +48,12 @@ class PrecisionGateTest {
     public List<PrecisionOutcome> run(CheckedCell subject, NDManager manager) {
       asked.add(subject.label());
       boolean right = !subject.label().contains("[") || subject.label().contains("[unfolded]");
-      return List.of(new PrecisionOutcome(subject.label(), Probe.CELL_VJP,
-          List.of(new PrecisionOutcome.QuantityError("z", right ? 1e-7 : 0.8)), 1e-4));
+      return List.of(
+          new PrecisionOutcome(
+              subject.label(),
+              Probe.CELL_VJP,
+              List.of(new PrecisionOutcome.QuantityError("z", right ? 1e-7 : 0.8)),
+              1e-4));
     }
   }
 
@@ -73,10 +77,15 @@ class PrecisionGateTest {
 
   @Test
   void anExplicitNativePathIsRefusedWithTheFieldToChange() {
-    PrecisionCheckFailedException refused = assertThrows(PrecisionCheckFailedException.class,
-        () -> gate(new BrokenNativeConvolutions()).verify(trellis(ConvolutionPath.NATIVE), manager));
+    PrecisionCheckFailedException refused =
+        assertThrows(
+            PrecisionCheckFailedException.class,
+            () ->
+                gate(new BrokenNativeConvolutions())
+                    .verify(trellis(ConvolutionPath.NATIVE), manager));
     assertTrue(refused.getMessage().contains("model.convolution"), refused.getMessage());
-    assertTrue(refused.getMessage().contains("0.8") || refused.getMessage().contains("8.0e-01"),
+    assertTrue(
+        refused.getMessage().contains("0.8") || refused.getMessage().contains("8.0e-01"),
         "the measured error is named: " + refused.getMessage());
   }
 
@@ -91,19 +100,31 @@ class PrecisionGateTest {
     assertTrue(again.message().contains("cached"), again.message());
 
     TrainingConfig wider = config.withModel(config.model().withConvolution(ConvolutionPath.AUTO));
-    gate.verify(new TrainingConfig(wider.name(), wider.task(), wider.model(), wider.forward(),
-        wider.backward(), wider.optimizer(), wider.jacobian(), wider.steps(),
-        wider.pretrainSteps(), wider.evalEvery(), wider.checkpointEvery(), wider.seed(),
-        wider.device(), "float64"), manager);
+    gate.verify(
+        new TrainingConfig(
+            wider.name(),
+            wider.task(),
+            wider.model(),
+            wider.forward(),
+            wider.backward(),
+            wider.optimizer(),
+            wider.jacobian(),
+            wider.steps(),
+            wider.pretrainSteps(),
+            wider.evalEvery(),
+            wider.checkpointEvery(),
+            wider.seed(),
+            wider.device(),
+            "float64"),
+        manager);
     assertEquals(1, check.asked.size(), "float64 is the reference: nothing to check");
   }
 
   @Test
   void theRealCheckPassesTheDefaultPresetOnThisMachine() {
     PrecisionCheck real = new PrecisionCheck(PrecisionCheck.Tolerances.defaults(), 17);
-    PrecisionGate.Decision decision =
-        gate(real::run).verify(Presets.get(Presets.DEFAULT), manager);
-    assertTrue(decision.message().startsWith("float32 gradients of transformer"),
-        decision.message());
+    PrecisionGate.Decision decision = gate(real::run).verify(Presets.get(Presets.DEFAULT), manager);
+    assertTrue(
+        decision.message().startsWith("float32 gradients of transformer"), decision.message());
   }
 }

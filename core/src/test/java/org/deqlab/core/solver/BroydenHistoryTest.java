@@ -16,9 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Broyden's history grows with the iterations a solve uses; growing must not change the
- * iteration. A solver that starts with one row (and so grows 1 → 2 → 4 → …, through restarts when
- * the memory is short) is compared with one whose history holds every row from the start.
+ * Broyden's history grows with the iterations a solve uses; growing must not change the iteration.
+ * A solver that starts with one row (and so grows 1 → 2 → 4 → …, through restarts when the memory
+ * is short) is compared with one whose history holds every row from the start.
  */
 class BroydenHistoryTest {
   private static NDManager manager;
@@ -41,18 +41,22 @@ class BroydenHistoryTest {
     // A state with two axes after the batch, so the history's row views are reshaped slices.
     Shape stateShape = new Shape(3, 4, 6);
     UnaryOperator<NDArray> flat = problem.map();
-    UnaryOperator<NDArray> map =
-        z -> flat.apply(z.reshape(new Shape(3, 24))).reshape(stateShape);
-    SolverOptions options = SolverOptions.defaults()
-        .withMaxIterations(300)
-        .withTolerance(1e-11)
-        .withStopCriterion(StopCriterion.ABSOLUTE)
-        .withBroyden(memory, false);
+    UnaryOperator<NDArray> map = z -> flat.apply(z.reshape(new Shape(3, 24))).reshape(stateShape);
+    SolverOptions options =
+        SolverOptions.defaults()
+            .withMaxIterations(300)
+            .withTolerance(1e-11)
+            .withStopCriterion(StopCriterion.ABSOLUTE)
+            .withBroyden(memory, false);
 
-    SolverResult growing = new BroydenSolver(1, false).solve(
-        map, problem.zeros(manager).reshape(stateShape), options, IterationListener.NONE);
-    SolverResult presized = new BroydenSolver(memory + 2, false).solve(
-        map, problem.zeros(manager).reshape(stateShape), options, IterationListener.NONE);
+    SolverResult growing =
+        new BroydenSolver(1, false)
+            .solve(
+                map, problem.zeros(manager).reshape(stateShape), options, IterationListener.NONE);
+    SolverResult presized =
+        new BroydenSolver(memory + 2, false)
+            .solve(
+                map, problem.zeros(manager).reshape(stateShape), options, IterationListener.NONE);
 
     assertEquals(StopReason.CONVERGED, growing.stopReason(), growing.stats().toString());
     assertEquals(presized.steps(), growing.steps());
@@ -62,18 +66,18 @@ class BroydenHistoryTest {
     for (int k = 0; k < growing.steps(); k++) {
       double a = growing.absoluteTrace()[k];
       double b = presized.absoluteTrace()[k];
-      assertTrue(Math.abs(a - b) <= 1e-10 * scale,
+      assertTrue(
+          Math.abs(a - b) <= 1e-10 * scale,
           "step " + k + ": residual " + a + " growing vs " + b + " presized");
     }
-    double error =
-        Dense.relativeError(growing.equilibrium().toDoubleArray(), problem.solution());
+    double error = Dense.relativeError(growing.equilibrium().toDoubleArray(), problem.solution());
     assertTrue(error < 1e-9, "relative error to the closed form " + error);
   }
 
   /**
-   * Broyden lets go of the lowest iterate while f is evaluated at the next one and rebuilds it
-   * (z_k = z_{k+1} − s_k) only when some sample got worse: the returned equilibrium must still be
-   * the iterate whose residual is reported, sample by sample.
+   * Broyden lets go of the lowest iterate while f is evaluated at the next one and rebuilds it (z_k
+   * = z_{k+1} − s_k) only when some sample got worse: the returned equilibrium must still be the
+   * iterate whose residual is reported, sample by sample.
    */
   @ParameterizedTest
   @ValueSource(ints = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
@@ -82,13 +86,16 @@ class BroydenHistoryTest {
     eigenvalues[11] = 1.6; // an unstable direction: Broyden's residual does not fall every step
     AffineProblem problem = AffineProblem.withEigenvalues(manager, eigenvalues, 3, 3);
     for (boolean lineSearch : new boolean[] {false, true}) {
-      SolverOptions options = SolverOptions.defaults()
-          .withMaxIterations(maxIterations)
-          .withTolerance(1e-14)
-          .withStopCriterion(StopCriterion.ABSOLUTE)
-          .withBroyden(30, lineSearch);
-      SolverResult result = SolverKind.BROYDEN.solver().solve(
-          problem.map(), problem.zeros(manager), options, IterationListener.NONE);
+      SolverOptions options =
+          SolverOptions.defaults()
+              .withMaxIterations(maxIterations)
+              .withTolerance(1e-14)
+              .withStopCriterion(StopCriterion.ABSOLUTE)
+              .withBroyden(30, lineSearch);
+      SolverResult result =
+          SolverKind.BROYDEN
+              .solver()
+              .solve(problem.map(), problem.zeros(manager), options, IterationListener.NONE);
 
       NDArray z = result.equilibrium();
       double[] residual = problem.map().apply(z).sub(z).toDoubleArray();
@@ -98,9 +105,19 @@ class BroydenHistoryTest {
           squared += residual[s * 12 + i] * residual[s * 12 + i];
         }
         double reported = result.sampleAbsoluteResiduals()[s];
-        assertEquals(reported, Math.sqrt(squared), 1e-9 * Math.max(1, reported),
-            "line search " + lineSearch + ", sample " + s + " after " + result.steps()
-                + " steps (lowest at " + result.lowestStep() + ")");
+        assertEquals(
+            reported,
+            Math.sqrt(squared),
+            1e-9 * Math.max(1, reported),
+            "line search "
+                + lineSearch
+                + ", sample "
+                + s
+                + " after "
+                + result.steps()
+                + " steps (lowest at "
+                + result.lowestStep()
+                + ")");
       }
     }
   }

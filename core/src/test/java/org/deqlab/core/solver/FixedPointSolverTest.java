@@ -45,7 +45,8 @@ class FixedPointSolverTest {
     AffineProblem problem =
         AffineProblem.withEigenvalues(manager, AffineProblem.spread(16, 0.6), 4, 1);
     SolverResult result =
-        kind.solver().solve(problem.map(), problem.zeros(manager), tight(500), IterationListener.NONE);
+        kind.solver()
+            .solve(problem.map(), problem.zeros(manager), tight(500), IterationListener.NONE);
 
     assertEquals(StopReason.CONVERGED, result.stopReason(), kind + " " + result.stats());
     double error = Dense.relativeError(result.equilibrium().toDoubleArray(), problem.solution());
@@ -70,10 +71,11 @@ class FixedPointSolverTest {
 
   private static int stepsOf(SolverKind kind, AffineProblem problem) {
     SolverResult result =
-        kind.solver().solve(problem.map(), problem.zeros(manager), tight(2000),
-            IterationListener.NONE);
+        kind.solver()
+            .solve(problem.map(), problem.zeros(manager), tight(2000), IterationListener.NONE);
     assertEquals(StopReason.CONVERGED, result.stopReason(), kind + " " + result.stopReason());
-    assertTrue(Dense.relativeError(result.equilibrium().toDoubleArray(), problem.solution()) < 1e-6);
+    assertTrue(
+        Dense.relativeError(result.equilibrium().toDoubleArray(), problem.solution()) < 1e-6);
     return result.steps();
   }
 
@@ -84,15 +86,17 @@ class FixedPointSolverTest {
     AffineProblem problem = AffineProblem.withEigenvalues(manager, eigenvalues, 3, 3);
 
     SolverResult plain =
-        SolverKind.FIXED_POINT.solver().solve(problem.map(), problem.zeros(manager), tight(200),
-            IterationListener.NONE);
+        SolverKind.FIXED_POINT
+            .solver()
+            .solve(problem.map(), problem.zeros(manager), tight(200), IterationListener.NONE);
     assertEquals(StopReason.DIVERGED, plain.stopReason());
     assertTrue(plain.steps() > 2 && plain.steps() < 200, "diverged after " + plain.steps());
     assertTrue(plain.absoluteTrace()[plain.steps() - 1] > 1e5 * plain.absoluteTrace()[0]);
 
     SolverResult broyden =
-        SolverKind.BROYDEN.solver().solve(problem.map(), problem.zeros(manager), tight(200),
-            IterationListener.NONE);
+        SolverKind.BROYDEN
+            .solver()
+            .solve(problem.map(), problem.zeros(manager), tight(200), IterationListener.NONE);
     assertEquals(StopReason.CONVERGED, broyden.stopReason());
     assertTrue(
         Dense.relativeError(broyden.equilibrium().toDoubleArray(), problem.solution()) < 1e-6);
@@ -133,8 +137,11 @@ class FixedPointSolverTest {
           AffineProblem.withEigenvalues(scoped, AffineProblem.spread(16, 0.99), 4, 5);
       NDArray z0 = problem.zeros(scoped);
       SolverOptions options =
-          SolverOptions.defaults().withMaxIterations(200).withTolerance(1e-300)
-              .withStopCriterion(StopCriterion.ABSOLUTE).withBroyden(30, false)
+          SolverOptions.defaults()
+              .withMaxIterations(200)
+              .withTolerance(1e-300)
+              .withStopCriterion(StopCriterion.ABSOLUTE)
+              .withBroyden(30, false)
               .withDivergenceFactor(1e300);
       int before = scoped.getManagedArrays().size();
       SolverResult result = kind.solver().solve(problem.map(), z0, options, IterationListener.NONE);
@@ -151,11 +158,18 @@ class FixedPointSolverTest {
         AffineProblem.withEigenvalues(manager, AffineProblem.spread(8, 0.8), 3, 6);
     List<double[]> seen = new ArrayList<>();
     SolverOptions options =
-        SolverOptions.defaults().withMaxIterations(300).withTolerance(1e-8)
+        SolverOptions.defaults()
+            .withMaxIterations(300)
+            .withTolerance(1e-8)
             .withStopCriterion(StopCriterion.RELATIVE);
     SolverResult result =
-        SolverKind.FIXED_POINT.solver().solve(problem.map(), problem.zeros(manager), options,
-            (k, abs, rel) -> seen.add(new double[] {k, abs, rel}));
+        SolverKind.FIXED_POINT
+            .solver()
+            .solve(
+                problem.map(),
+                problem.zeros(manager),
+                options,
+                (k, abs, rel) -> seen.add(new double[] {k, abs, rel}));
 
     assertTrue(result.converged());
     assertEquals(3, result.sampleRelativeResiduals().length);
@@ -180,8 +194,13 @@ class FixedPointSolverTest {
     eigenvalues[9] = 1.4;
     AffineProblem problem = AffineProblem.withEigenvalues(manager, eigenvalues, 2, 7);
     SolverResult result =
-        SolverKind.BROYDEN.solver().solve(problem.map(), problem.zeros(manager),
-            tight(200).withBroyden(50, true), IterationListener.NONE);
+        SolverKind.BROYDEN
+            .solver()
+            .solve(
+                problem.map(),
+                problem.zeros(manager),
+                tight(200).withBroyden(50, true),
+                IterationListener.NONE);
     assertEquals(StopReason.CONVERGED, result.stopReason());
     assertTrue(result.functionEvaluations() >= result.steps());
     assertTrue(
@@ -193,8 +212,13 @@ class FixedPointSolverTest {
     AffineProblem problem =
         AffineProblem.withEigenvalues(manager, AffineProblem.spread(32, 0.9), 2, 8);
     SolverResult result =
-        SolverKind.BROYDEN.solver().solve(problem.map(), problem.zeros(manager),
-            tight(400).withBroyden(6, false), IterationListener.NONE);
+        SolverKind.BROYDEN
+            .solver()
+            .solve(
+                problem.map(),
+                problem.zeros(manager),
+                tight(400).withBroyden(6, false),
+                IterationListener.NONE);
     assertEquals(StopReason.CONVERGED, result.stopReason());
     assertTrue(
         Dense.relativeError(result.equilibrium().toDoubleArray(), problem.solution()) < 1e-6);
@@ -207,8 +231,9 @@ class FixedPointSolverTest {
     Thread.currentThread().interrupt();
     try {
       SolverResult result =
-          SolverKind.ANDERSON.solver().solve(problem.map(), problem.zeros(manager), tight(500),
-              IterationListener.NONE);
+          SolverKind.ANDERSON
+              .solver()
+              .solve(problem.map(), problem.zeros(manager), tight(500), IterationListener.NONE);
       assertEquals(StopReason.CANCELLED, result.stopReason());
       assertEquals(1, result.steps());
     } finally {
@@ -217,9 +242,9 @@ class FixedPointSolverTest {
   }
 
   /**
-   * Anderson and Broyden let go of the iterate they step from and rebuild it only when some
-   * sample got worse: whatever the solver and wherever it stops, the returned equilibrium is the
-   * iterate whose per-sample residuals are reported.
+   * Anderson and Broyden let go of the iterate they step from and rebuild it only when some sample
+   * got worse: whatever the solver and wherever it stops, the returned equilibrium is the iterate
+   * whose per-sample residuals are reported.
    */
   @ParameterizedTest
   @EnumSource(SolverKind.class)
@@ -229,8 +254,13 @@ class FixedPointSolverTest {
     AffineProblem problem = AffineProblem.withEigenvalues(manager, eigenvalues, 3, 3);
     int rebuilt = 0;
     for (int maxIterations = 2; maxIterations <= 14; maxIterations++) {
-      SolverResult result = kind.solver().solve(problem.map(), problem.zeros(manager),
-          tight(maxIterations).withTolerance(1e-14), IterationListener.NONE);
+      SolverResult result =
+          kind.solver()
+              .solve(
+                  problem.map(),
+                  problem.zeros(manager),
+                  tight(maxIterations).withTolerance(1e-14),
+                  IterationListener.NONE);
       NDArray z = result.equilibrium();
       double[] residual = problem.map().apply(z).sub(z).toDoubleArray();
       for (int s = 0; s < 3; s++) {
@@ -239,7 +269,10 @@ class FixedPointSolverTest {
           squared += residual[s * 12 + i] * residual[s * 12 + i];
         }
         double reported = result.sampleAbsoluteResiduals()[s];
-        assertEquals(reported, Math.sqrt(squared), 1e-9 * Math.max(1, reported),
+        assertEquals(
+            reported,
+            Math.sqrt(squared),
+            1e-9 * Math.max(1, reported),
             kind + ", sample " + s + " after " + result.steps() + " steps");
       }
       if (result.lowestStep() < result.steps() - 1) {

@@ -61,21 +61,32 @@ class HardMlpProblemTest {
     NDArray z0 = problem.cell().initialState(problem.x());
     SolverOptions options = SolverOptions.defaults().withMaxIterations(100).withTolerance(1e-5);
 
-    SolverResult plain = SolverKind.FIXED_POINT.solver().solve(f, z0, options, IterationListener.NONE);
-    SolverResult anderson = SolverKind.ANDERSON.solver().solve(f, z0, options, IterationListener.NONE);
-    SolverResult broyden = SolverKind.BROYDEN.solver().solve(f, z0, options, IterationListener.NONE);
-    System.out.printf("plain %s %d %.3g | anderson %s %d %.3g | broyden %s %d %.3g%n",
-        plain.stopReason(), plain.steps(), plain.relativeResidual(),
-        anderson.stopReason(), anderson.steps(), anderson.relativeResidual(),
-        broyden.stopReason(), broyden.steps(), broyden.relativeResidual());
+    SolverResult plain =
+        SolverKind.FIXED_POINT.solver().solve(f, z0, options, IterationListener.NONE);
+    SolverResult anderson =
+        SolverKind.ANDERSON.solver().solve(f, z0, options, IterationListener.NONE);
+    SolverResult broyden =
+        SolverKind.BROYDEN.solver().solve(f, z0, options, IterationListener.NONE);
+    System.out.printf(
+        "plain %s %d %.3g | anderson %s %d %.3g | broyden %s %d %.3g%n",
+        plain.stopReason(),
+        plain.steps(),
+        plain.relativeResidual(),
+        anderson.stopReason(),
+        anderson.steps(),
+        anderson.relativeResidual(),
+        broyden.stopReason(),
+        broyden.steps(),
+        broyden.relativeResidual());
 
     double radius = gelfandRadius(problem, parameters, broyden.equilibrium(), injection);
     System.out.printf("spectral radius of J_f(z*) by Gelfand's formula: %.3f%n", radius);
     assertTrue(radius > 0.9 && radius < 1.3, "the premise: spectral radius near 1, got " + radius);
 
     assertEquals(StopReason.MAX_ITERATIONS, plain.stopReason());
-    assertTrue(plain.relativeResidual() > 1e-2, "plain iteration should stall, got "
-        + plain.relativeResidual());
+    assertTrue(
+        plain.relativeResidual() > 1e-2,
+        "plain iteration should stall, got " + plain.relativeResidual());
     assertEquals(StopReason.CONVERGED, broyden.stopReason());
     assertTrue(broyden.relativeResidual() <= 1e-5);
     assertTrue(broyden.steps() <= 100);

@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Anderson's and Broyden's histories are recycled from one solve to the next of the same state
- * shape. A recycled history holds another solve's rows: the solve that takes it over must
- * iterate exactly as with fresh zeros, its equilibrium must not belong to the history (which the
- * pool may free at any time), and a solve that met non-finite values must not hand its rows on.
+ * shape. A recycled history holds another solve's rows: the solve that takes it over must iterate
+ * exactly as with fresh zeros, its equilibrium must not belong to the history (which the pool may
+ * free at any time), and a solve that met non-finite values must not hand its rows on.
  */
 class SolverBufferReuseTest {
   private static NDManager manager;
@@ -48,19 +48,22 @@ class SolverBufferReuseTest {
   }
 
   private static SolverOptions options() {
-    return SolverOptions.defaults().withMaxIterations(1000).withTolerance(1e-10)
+    return SolverOptions.defaults()
+        .withMaxIterations(1000)
+        .withTolerance(1e-10)
         .withStopCriterion(StopCriterion.ABSOLUTE);
   }
 
   private static SolverResult solve(SolverKind kind, AffineProblem problem) {
-    return kind.solver().solve(problem.map(), problem.zeros(manager), options(), IterationListener.NONE);
+    return kind.solver()
+        .solve(problem.map(), problem.zeros(manager), options(), IterationListener.NONE);
   }
 
   /**
    * Each solver runs on buffers another solver left (Anderson's ring of five rows for Broyden,
-   * which must grow it; Broyden's longer history for Anderson) and matches a run on fresh ones
-   * step for step, up to rounding at the problem's scale (a longer buffer can change the order in
-   * which a product sums); a stale row read as the solve's own would differ at the residual's.
+   * which must grow it; Broyden's longer history for Anderson) and matches a run on fresh ones step
+   * for step, up to rounding at the problem's scale (a longer buffer can change the order in which
+   * a product sums); a stale row read as the solve's own would differ at the residual's.
    */
   @ParameterizedTest
   @EnumSource(SolverKind.class)
@@ -78,12 +81,15 @@ class SolverBufferReuseTest {
     assertEquals(fresh.steps(), recycled.steps());
     double scale = fresh.absoluteTrace()[0];
     assertArrayEquals(fresh.absoluteTrace(), recycled.absoluteTrace(), 1e-10 * scale);
-    assertTrue(Dense.relativeError(recycled.equilibrium().toDoubleArray(), second.solution()) < 1e-8);
+    assertTrue(
+        Dense.relativeError(recycled.equilibrium().toDoubleArray(), second.solution()) < 1e-8);
   }
 
   /** A second solve of the same state shape allocates no buffer of its own. */
   @ParameterizedTest
-  @EnumSource(value = SolverKind.class, names = {"ANDERSON", "BROYDEN"})
+  @EnumSource(
+      value = SolverKind.class,
+      names = {"ANDERSON", "BROYDEN"})
   void theNextSolveOfTheSameShapeTakesTheBuffersBack(SolverKind kind) {
     solve(kind, second);
     int count = History.pooledCount();
@@ -97,11 +103,18 @@ class SolverBufferReuseTest {
 
   /** The pool frees its buffers when asked; the equilibria computed in them live on. */
   @ParameterizedTest
-  @EnumSource(value = SolverKind.class, names = {"ANDERSON", "BROYDEN"})
+  @EnumSource(
+      value = SolverKind.class,
+      names = {"ANDERSON", "BROYDEN"})
   void theEquilibriumOutlivesTheBuffersItWasComputedIn(SolverKind kind) {
     // Few iterations on a slow problem: the returned iterate is a mixed/stepped one.
-    SolverResult result = kind.solver().solve(second.map(), second.zeros(manager),
-        options().withMaxIterations(7), IterationListener.NONE);
+    SolverResult result =
+        kind.solver()
+            .solve(
+                second.map(),
+                second.zeros(manager),
+                options().withMaxIterations(7),
+                IterationListener.NONE);
     assertTrue(History.pooledCount() > 0);
     FixedPointSolver.releaseBuffers();
 
@@ -113,22 +126,27 @@ class SolverBufferReuseTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = SolverKind.class, names = {"ANDERSON", "BROYDEN"})
+  @EnumSource(
+      value = SolverKind.class,
+      names = {"ANDERSON", "BROYDEN"})
   void aSolveThatMetNaNFreesItsBuffersAndTheNextSolveIsUnaffected(SolverKind kind) {
     SolverResult fresh = solve(kind, first);
     FixedPointSolver.releaseBuffers();
     int[] calls = {0};
-    UnaryOperator<NDArray> poisoned = z -> {
-      NDArray fz = first.map().apply(z);
-      return ++calls[0] > 4 ? fz.mul(Double.NaN) : fz;
-    };
-    SolverResult diverged = kind.solver().solve(poisoned, first.zeros(manager), options(), IterationListener.NONE);
+    UnaryOperator<NDArray> poisoned =
+        z -> {
+          NDArray fz = first.map().apply(z);
+          return ++calls[0] > 4 ? fz.mul(Double.NaN) : fz;
+        };
+    SolverResult diverged =
+        kind.solver().solve(poisoned, first.zeros(manager), options(), IterationListener.NONE);
 
     assertEquals(StopReason.DIVERGED, diverged.stopReason());
     assertEquals(0, History.pooledCount(), "rows holding NaN must not be reused");
     SolverResult after = solve(kind, first);
     assertEquals(fresh.steps(), after.steps());
-    assertArrayEquals(fresh.absoluteTrace(), after.absoluteTrace(), 1e-10 * fresh.absoluteTrace()[0]);
+    assertArrayEquals(
+        fresh.absoluteTrace(), after.absoluteTrace(), 1e-10 * fresh.absoluteTrace()[0]);
   }
 
   @Test
@@ -137,7 +155,8 @@ class SolverBufferReuseTest {
       AffineProblem problem =
           AffineProblem.withEigenvalues(manager, AffineProblem.spread(width, 0.5), 2, width);
       SolverResult result = solve(SolverKind.BROYDEN, problem);
-      assertTrue(Dense.relativeError(result.equilibrium().toDoubleArray(), problem.solution()) < 1e-8);
+      assertTrue(
+          Dense.relativeError(result.equilibrium().toDoubleArray(), problem.solution()) < 1e-8);
     }
     assertEquals(History.POOL_LIMIT, History.pooledCount());
   }
@@ -149,8 +168,11 @@ class SolverBufferReuseTest {
     UnaryOperator<NDArray> flat = first.map();
     Shape shape = new Shape(3, 4, 6);
     UnaryOperator<NDArray> reshaped = z -> flat.apply(z.reshape(new Shape(3, 24))).reshape(shape);
-    SolverResult result = SolverKind.BROYDEN.solver().solve(
-        reshaped, first.zeros(manager).reshape(shape), options(), IterationListener.NONE);
+    SolverResult result =
+        SolverKind.BROYDEN
+            .solver()
+            .solve(
+                reshaped, first.zeros(manager).reshape(shape), options(), IterationListener.NONE);
 
     assertEquals(2, History.pooledCount());
     assertTrue(Dense.relativeError(result.equilibrium().toDoubleArray(), first.solution()) < 1e-8);

@@ -12,8 +12,8 @@ class SolverOptionsTest {
   @Test
   void aNonPositiveThresholdNamesFThres() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
-            () -> SolverOptions.defaults().withMaxIterations(0));
+        assertThrows(
+            IllegalArgumentException.class, () -> SolverOptions.defaults().withMaxIterations(0));
     assertTrue(e.getMessage().contains("maxIterations (f_thres)"), e.getMessage());
     assertTrue(e.getMessage().contains("got 0"), e.getMessage());
   }

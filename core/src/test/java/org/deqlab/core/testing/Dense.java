@@ -2,7 +2,9 @@ package org.deqlab.core.testing;
 
 import java.util.Random;
 
-/** Small dense linear algebra on the host, to give tests answers that do not come from the engine. */
+/**
+ * Small dense linear algebra on the host, to give tests answers that do not come from the engine.
+ */
 public final class Dense {
   private Dense() {}
 

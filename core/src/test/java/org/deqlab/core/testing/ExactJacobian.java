@@ -11,8 +11,8 @@ import org.deqlab.core.jacobian.RitzValue;
 
 /**
  * Exact per-sample Jacobians on the host, to check the stochastic and Krylov estimators against:
- * built column by column from vector–Jacobian products with unit vectors, or in closed form for
- * an MLP cell {@code f(z) = tanh(z Wᵀ + x̃)}, whose Jacobian is {@code diag(1 − tanh²(pre)) W}.
+ * built column by column from vector–Jacobian products with unit vectors, or in closed form for an
+ * MLP cell {@code f(z) = tanh(z Wᵀ + x̃)}, whose Jacobian is {@code diag(1 − tanh²(pre)) W}.
  */
 public final class ExactJacobian {
   private ExactJacobian() {}

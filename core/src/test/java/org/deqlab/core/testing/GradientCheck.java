@@ -28,13 +28,15 @@ import org.deqlab.core.solver.StopCriterion;
 /**
  * Gradients of a cell's equilibrium, checked in float64 against central finite differences of
  * {@code L(z*) = Σ C⊙z* + ½‖z*‖²} (C fixed and random), for every parameter of the cell and the
- * input. The fixture every cell test shares: give it a contractive cell so that the tight solves
- * it runs converge.
+ * input. The fixture every cell test shares: give it a contractive cell so that the tight solves it
+ * runs converge.
  */
 public final class GradientCheck {
   /** Broyden to an absolute residual of 1e-12: tight enough for 1e-4 relative checks. */
   public static final SolverOptions TIGHT =
-      SolverOptions.defaults().withMaxIterations(200).withTolerance(1e-12)
+      SolverOptions.defaults()
+          .withMaxIterations(200)
+          .withTolerance(1e-12)
           .withStopCriterion(StopCriterion.ABSOLUTE);
 
   /** Name of the input's entry in {@link #gradients}. */
@@ -72,9 +74,9 @@ public final class GradientCheck {
   }
 
   /**
-   * Moves the cell away from its special initial values, so that no gradient is checked only at
-   * a symmetric point: biases and norm shifts get N(0, scale²) added, norm gains are multiplied
-   * by 1 + N(0, scale²). Weights are left alone (they decide contractivity).
+   * Moves the cell away from its special initial values, so that no gradient is checked only at a
+   * symmetric point: biases and norm shifts get N(0, scale²) added, norm gains are multiplied by 1
+   * + N(0, scale²). Weights are left alone (they decide contractivity).
    */
   public static void jitterBiasesAndGains(Cell cell, double scale, Random random) {
     for (Pair<String, Parameter> entry : cell.getParameters()) {
@@ -106,8 +108,8 @@ public final class GradientCheck {
 
   /** The DEQ layer of the check: tight Broyden forward, implicit backward by tight Broyden. */
   public DeqLayer implicitLayer() {
-    return new DeqLayer(cell, SolverKind.BROYDEN, TIGHT,
-        new BackwardMode.Implicit(SolverKind.BROYDEN, TIGHT));
+    return new DeqLayer(
+        cell, SolverKind.BROYDEN, TIGHT, new BackwardMode.Implicit(SolverKind.BROYDEN, TIGHT));
   }
 
   /** The loss of a state (recorded if the caller records). */
@@ -165,7 +167,8 @@ public final class GradientCheck {
 
     @Override
     public String toString() {
-      return String.format("%s: %d entries, relative error %.2e, |numeric| %.2e",
+      return String.format(
+          "%s: %d entries, relative error %.2e, |numeric| %.2e",
           name, entries.length, relativeError(), numericNorm());
     }
   }
@@ -197,8 +200,9 @@ public final class GradientCheck {
         array.set(values);
         numeric[n] = (plus - minus) / (2 * h);
       }
-      comparisons.add(new Comparison(
-          entry.getKey(), entries, pick(analytic.get(entry.getKey()), entries), numeric));
+      comparisons.add(
+          new Comparison(
+              entry.getKey(), entries, pick(analytic.get(entry.getKey()), entries), numeric));
     }
     double[] inputValues = x.toDoubleArray();
     int[] entries = sample(inputValues.length, maxEntries, random);

@@ -35,20 +35,25 @@ class LiveSettingsTest {
   }
 
   /**
-   * Values and their change records are taken together: while another thread keeps changing
-   * f_thres by one, the f_thres a step reads always equals the start plus the changes recorded at
-   * or before that step. (Reading the value and then the record separately breaks this: the
-   * window workbench test saw a step run with f_thres 3 whose change was logged a step later.)
+   * Values and their change records are taken together: while another thread keeps changing f_thres
+   * by one, the f_thres a step reads always equals the start plus the changes recorded at or before
+   * that step. (Reading the value and then the record separately breaks this: the window workbench
+   * test saw a step run with f_thres 3 whose change was logged a step later.)
    */
   @Test
   void aStepNeverSeesAValueWhoseChangeIsRecordedLater() throws InterruptedException {
     LiveSettings settings = new LiveSettings(values(1));
     int updates = 20_000;
-    Thread user = new Thread(() -> {
-      for (int i = 0; i < updates; i++) {
-        settings.update(v -> v.withForward(v.forward().withMaxIterations(v.forward().maxIterations() + 1)));
-      }
-    });
+    Thread user =
+        new Thread(
+            () -> {
+              for (int i = 0; i < updates; i++) {
+                settings.update(
+                    v ->
+                        v.withForward(
+                            v.forward().withMaxIterations(v.forward().maxIterations() + 1)));
+              }
+            });
     user.start();
     int recorded = 0;
     int step = 0;

@@ -36,19 +36,24 @@ final class TinyExperiment {
 
   static TrainingConfig config(String overrides) {
     try {
-      ObjectNode base = (ObjectNode) TrainingConfigs.JSON.readTree(
-          "{\"preset\": \"char-lm-deq-transformer\", \"model\": {\"cell\": \"mlp\", \"hidden\": 32,"
-              + " \"embedding\": 16}, \"task\": {\"sequenceLength\": 16, \"batchSize\": 8,"
-              + " \"evalBatches\": 2}, \"steps\": 40, \"pretrainSteps\": 0, \"evalEvery\": 0,"
-              + " \"optimizer\": {\"warmupSteps\": 5}}");
+      ObjectNode base =
+          (ObjectNode)
+              TrainingConfigs.JSON.readTree(
+                  "{\"preset\": \"char-lm-deq-transformer\", \"model\": {\"cell\": \"mlp\", \"hidden\": 32,"
+                      + " \"embedding\": 16}, \"task\": {\"sequenceLength\": 16, \"batchSize\": 8,"
+                      + " \"evalBatches\": 2}, \"steps\": 40, \"pretrainSteps\": 0, \"evalEvery\": 0,"
+                      + " \"optimizer\": {\"warmupSteps\": 5}}");
       ObjectNode extra = (ObjectNode) TrainingConfigs.JSON.readTree(overrides);
-      extra.fields().forEachRemaining(e -> {
-        if (e.getValue().isObject() && base.has(e.getKey())) {
-          ((ObjectNode) base.get(e.getKey())).setAll((ObjectNode) e.getValue());
-        } else {
-          base.set(e.getKey(), e.getValue());
-        }
-      });
+      extra
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getValue().isObject() && base.has(e.getKey())) {
+                  ((ObjectNode) base.get(e.getKey())).setAll((ObjectNode) e.getValue());
+                } else {
+                  base.set(e.getKey(), e.getValue());
+                }
+              });
       return TrainingConfigs.fromJson(base, "test");
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);

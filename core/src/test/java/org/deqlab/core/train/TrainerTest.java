@@ -73,8 +73,9 @@ class TrainerTest {
 
   @Test
   void aLiveThresholdChangeTakesEffectAtTheNextStepAndIsAnnounced() {
-    TinyExperiment experiment = new TinyExperiment(manager,
-        "{\"forward\": {\"options\": {\"tolerance\": 1e-9, \"maxIterations\": 30}}}");
+    TinyExperiment experiment =
+        new TinyExperiment(
+            manager, "{\"forward\": {\"options\": {\"tolerance\": 1e-9, \"maxIterations\": 30}}}");
     experiment.trainer.trainStep();
     experiment.trainer.trainStep();
     experiment.settings.update(v -> v.withForward(v.forward().withMaxIterations(3)));
@@ -83,10 +84,12 @@ class TrainerTest {
     List<TrainingEvent.Step> steps = experiment.events(TrainingEvent.Step.class);
     assertTrue(steps.get(1).forward().steps() > 3, "before: " + steps.get(1).forward().steps());
     assertEquals(3, steps.get(2).forward().steps());
-    List<TrainingEvent.SettingChanged> changes = experiment.events(TrainingEvent.SettingChanged.class);
+    List<TrainingEvent.SettingChanged> changes =
+        experiment.events(TrainingEvent.SettingChanged.class);
     assertEquals(1, changes.size());
     assertEquals(3, changes.get(0).step());
-    assertTrue(changes.get(0).description().contains("f_thres 30 → 3"), changes.get(0).description());
+    assertTrue(
+        changes.get(0).description().contains("f_thres 30 → 3"), changes.get(0).description());
   }
 
   @Test
@@ -110,24 +113,30 @@ class TrainerTest {
     assertEquals(a.size(), b.size());
     for (int i = 0; i < a.size(); i++) {
       assertEquals(a.get(i).getKey(), b.get(i).getKey());
-      assertArrayEquals(a.get(i).getValue().getArray().toFloatArray(),
-          b.get(i).getValue().getArray().toFloatArray(), 0f, a.get(i).getKey());
+      assertArrayEquals(
+          a.get(i).getValue().getArray().toFloatArray(),
+          b.get(i).getValue().getArray().toFloatArray(),
+          0f,
+          a.get(i).getKey());
     }
     // Identical parameters and optimizer state: the next step is identical too.
     TrainingEvent.Step next = original.trainer.trainStep();
     TrainingEvent.Step resumed = restored.trainer.trainStep();
     assertEquals(next.step(), resumed.step());
     assertEquals(next.loss(), resumed.loss(), 0.0);
-    assertEquals(original.trainer.evaluate("valid").loss(), restored.trainer.evaluate("valid").loss(), 0.0);
+    assertEquals(
+        original.trainer.evaluate("valid").loss(), restored.trainer.evaluate("valid").loss(), 0.0);
   }
 
   @Test
   void aLongRegularizedAndProbedRunKeepsTheLiveArrayCountFlat() {
     try (NDManager scoped = manager.newSubManager()) {
-      TinyExperiment experiment = new TinyExperiment(scoped,
-          "{\"steps\": 300, \"task\": {\"sequenceLength\": 8, \"batchSize\": 4},"
-              + " \"model\": {\"hidden\": 16}, \"jacobian\": {\"weight\": 0.5, \"probes\": 2,"
-              + " \"probeEvery\": 50, \"probeProducts\": 8}}");
+      TinyExperiment experiment =
+          new TinyExperiment(
+              scoped,
+              "{\"steps\": 300, \"task\": {\"sequenceLength\": 8, \"batchSize\": 4},"
+                  + " \"model\": {\"hidden\": 16}, \"jacobian\": {\"weight\": 0.5, \"probes\": 2,"
+                  + " \"probeEvery\": 50, \"probeProducts\": 8}}");
       int at100 = -1;
       // 300 trainer steps here; core.jacobian.JacobianMemoryTest runs 1,000 regularized steps.
       for (int step = 1; step <= 300; step++) {
@@ -156,30 +165,39 @@ class TrainerTest {
     float[] values = poisoned.toFloatArray();
     values[0] = Float.NaN;
     poisoned.set(values);
-    TrainingFailedException failure = assertThrows(TrainingFailedException.class,
-        () -> experiment.trainer.run(new RunControl(), step -> {}));
+    TrainingFailedException failure =
+        assertThrows(
+            TrainingFailedException.class,
+            () -> experiment.trainer.run(new RunControl(), step -> {}));
     assertEquals("failed", failure.finished().reason());
-    assertTrue(failure.finished().message().contains("diverged at step 3"),
-        failure.finished().message());
+    assertTrue(
+        failure.finished().message().contains("diverged at step 3"), failure.finished().message());
     List<TrainingEvent.Step> steps = experiment.events(TrainingEvent.Step.class);
     assertEquals(3, steps.size(), "the steps before the failure and the failing one are reported");
     assertTrue(Double.isFinite(steps.get(1).loss()));
     TrainingEvent.Step last = steps.get(2);
-    assertFalse(Double.isFinite(last.loss()) && Double.isFinite(last.gradientNorm()),
+    assertFalse(
+        Double.isFinite(last.loss()) && Double.isFinite(last.gradientNorm()),
         "the failing step is reported with its non-finite value");
     assertEquals(failure.finished(), experiment.events(TrainingEvent.Finished.class).get(0));
   }
 
   @Test
   void theJacobianTermChangesTheGradientOfTheCellsParameters() {
-    String config = "{\"steps\": 5, \"task\": {\"sequenceLength\": 8, \"batchSize\": 4},"
-        + " \"model\": {\"hidden\": 16}, \"jacobian\": {\"weight\": %s, \"probes\": 2}}";
-    TrainingEvent.Step plain = new TinyExperiment(manager, String.format(config, "0")).trainer.trainStep();
+    String config =
+        "{\"steps\": 5, \"task\": {\"sequenceLength\": 8, \"batchSize\": 4},"
+            + " \"model\": {\"hidden\": 16}, \"jacobian\": {\"weight\": %s, \"probes\": 2}}";
+    TrainingEvent.Step plain =
+        new TinyExperiment(manager, String.format(config, "0")).trainer.trainStep();
     TrainingEvent.Step regularized =
         new TinyExperiment(manager, String.format(config, "5")).trainer.trainStep();
     assertEquals(plain.loss(), regularized.loss(), 1e-6, "same seed, same batch, same task loss");
     assertTrue(regularized.regularization() > 0);
-    assertTrue(Math.abs(regularized.gradientNorm() - plain.gradientNorm()) > 1e-4,
-        "γ = 5 must change the gradient: " + plain.gradientNorm() + " vs " + regularized.gradientNorm());
+    assertTrue(
+        Math.abs(regularized.gradientNorm() - plain.gradientNorm()) > 1e-4,
+        "γ = 5 must change the gradient: "
+            + plain.gradientNorm()
+            + " vs "
+            + regularized.gradientNorm());
   }
 }

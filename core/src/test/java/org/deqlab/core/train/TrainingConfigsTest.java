@@ -25,8 +25,9 @@ class TrainingConfigsTest {
 
   @Test
   void aPartialConfigOverridesOnlyWhatItNames() throws Exception {
-    TrainingConfig config = read(
-        "{\"preset\": \"copy-memory-deq-trellisnet\", \"steps\": 77, \"pretrainSteps\": 7, \"jacobian\": {\"weight\": 2.5}}");
+    TrainingConfig config =
+        read(
+            "{\"preset\": \"copy-memory-deq-trellisnet\", \"steps\": 77, \"pretrainSteps\": 7, \"jacobian\": {\"weight\": 2.5}}");
     TrainingConfig preset = Presets.get("copy-memory-deq-trellisnet");
     assertEquals(77, config.steps());
     assertEquals(2.5, config.jacobian().weight());
@@ -48,8 +49,9 @@ class TrainingConfigsTest {
     assertTrue(error("{\"model\": {\"hiden\": 3}}").contains("unknown field 'model.hiden'"));
     assertTrue(error("{\"model\": {\"hidden\": 0}}").contains("model.hidden must be ≥ 1"));
     assertTrue(error("{\"model\": {\"heads\": 3}}").contains("model.heads"));
-    assertTrue(error("{\"forward\": {\"options\": {\"maxIterations\": 0}}}")
-        .contains("maxIterations (f_thres)"));
+    assertTrue(
+        error("{\"forward\": {\"options\": {\"maxIterations\": 0}}}")
+            .contains("maxIterations (f_thres)"));
     assertTrue(error("{\"forward\": {\"solver\": \"newton\"}}").contains("newton"));
     assertTrue(error("{\"steps\": \"many\"}").contains("steps"));
     assertTrue(error("{\"preset\": \"nope\"}").contains("unknown preset 'nope'"));
