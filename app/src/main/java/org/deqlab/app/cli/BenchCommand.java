@@ -20,15 +20,14 @@ import org.deqlab.core.cell.Cell;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.io.NpzProblem;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.ProcessMemory;
-import org.deqlab.core.model.ModelFactory;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
-import org.deqlab.core.train.Presets;
-import org.deqlab.core.train.TrainingConfig;
 
 /**
  * {@code ./deq bench}: the fixed workloads behind the README's performance table — solver steps,
@@ -107,7 +106,7 @@ public final class BenchCommand implements Command {
           problemFile != null ? "mlp " + problemFile.getFileName() : "mlp d=256 b=64 ‖W‖=2";
       print(out, rows, benchmark.run(mlpName, mlp.cell(), manager, mlp.x(), solvers, mlpOptions));
 
-      TrainingConfig trellis = Presets.get(TRELLIS_PRESET);
+      ExperimentConfig trellis = Presets.get(TRELLIS_PRESET);
       for (int length : quick ? List.of(50, 200) : List.of(50, 100, 200, 400)) {
         sequenceWorkload(out, rows, benchmark, manager, trellis, length, solvers);
       }
@@ -145,12 +144,12 @@ public final class BenchCommand implements Command {
       List<SolverBenchmark.Row> rows,
       SolverBenchmark benchmark,
       NDManager manager,
-      TrainingConfig config,
+      ExperimentConfig config,
       int length,
       List<SolverKind> solvers) {
     Cell cell;
     try {
-      cell = ModelFactory.cell(config.model(), config.model().embedding());
+      cell = config.newCell();
     } catch (IllegalArgumentException e) {
       out.println("skipped " + config.model().cell() + ": " + e.getMessage());
       return;
@@ -176,56 +175,29 @@ public final class BenchCommand implements Command {
         "%-30s %-9s %-9s %10s %10s %10s%n",
         "workload", "path", "auto", "f ms", "vjp ms", "vjp ratio");
     List<ConvolutionBenchmark.Row> rows = new ArrayList<>();
-    TrainingConfig.Model trellis = Presets.get(TRELLIS_PRESET).model();
-    TrainingConfig.Model conv = Presets.get("shapes-deq-conv").model();
+    ExperimentConfig.Model trellis = Presets.get(TRELLIS_PRESET).model();
+    ExperimentConfig.Model conv = Presets.get("shapes-deq-conv").model();
     int length = quick ? 50 : 200;
     for (int width : new int[] {8, trellis.hidden()}) {
-      TrainingConfig.Model spec =
-          new TrainingConfig.Model(
-              trellis.cell(),
-              trellis.layer(),
-              trellis.depth(),
-              trellis.pretrainDepth(),
-              trellis.embedding(),
-              width,
-              1,
-              width,
-              trellis.kernelSize(),
-              trellis.dilation(),
-              0,
-              trellis.weightNorm(),
-              trellis.initScale());
+      ExperimentConfig.Model spec =
+          trellis.withWidths(trellis.embedding(), width, 1, width).withDropout(0);
       NDArray x = manager.randomNormal(new Shape(16, length, spec.embedding()));
       rows.addAll(
           benchmark.run(
               String.format(Locale.ROOT, "trellisnet H=%d T=%d b=16", width, length),
-              path -> ModelFactory.cell(spec.withConvolution(path), spec.embedding()),
+              path -> spec.cell().build(spec.withConvolution(path), spec.embedding()),
               x,
               width,
               1));
     }
     int side = quick ? 8 : 16;
     for (int width : new int[] {8, conv.hidden()}) {
-      TrainingConfig.Model spec =
-          new TrainingConfig.Model(
-              conv.cell(),
-              conv.layer(),
-              conv.depth(),
-              conv.pretrainDepth(),
-              1,
-              width,
-              1,
-              width,
-              conv.kernelSize(),
-              conv.dilation(),
-              0,
-              false,
-              conv.initScale());
+      ExperimentConfig.Model spec = conv.withWidths(1, width, 1, width).withDropout(0);
       NDArray x = manager.randomNormal(new Shape(32, 1, side, side));
       rows.addAll(
           benchmark.run(
               String.format(Locale.ROOT, "conv C=%d %dx%d b=32", width, side, side),
-              path -> ModelFactory.cell(spec.withConvolution(path), 1),
+              path -> spec.cell().build(spec.withConvolution(path), 1),
               x,
               width,
               2));

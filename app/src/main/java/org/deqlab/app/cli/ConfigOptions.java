@@ -1,15 +1,16 @@
 package org.deqlab.app.cli;
 
 import java.nio.file.Path;
-import org.deqlab.core.train.Presets;
-import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingConfigs;
+import org.deqlab.core.experiment.DeviceChoice;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.ExperimentConfigs;
+import org.deqlab.core.experiment.Presets;
 
-/** Turns {@code --preset NAME} or {@code --config FILE} into a {@link TrainingConfig}. */
+/** Turns {@code --preset NAME} or {@code --config FILE} into a {@link ExperimentConfig}. */
 final class ConfigOptions {
   private ConfigOptions() {}
 
-  static TrainingConfig load(Arguments args, String command, boolean required) {
+  static ExperimentConfig load(Arguments args, String command, boolean required) {
     String preset = args.string("--preset", null);
     Path file = args.path("--config");
     if (preset != null && file != null) {
@@ -17,7 +18,7 @@ final class ConfigOptions {
     }
     try {
       if (file != null) {
-        return TrainingConfigs.read(file);
+        return ExperimentConfigs.read(file);
       }
       if (preset != null) {
         return Presets.get(preset);
@@ -35,40 +36,16 @@ final class ConfigOptions {
     return Presets.get(Presets.DEFAULT);
   }
 
-  /** The config with {@code steps} replaced (pretraining and intervals clipped to fit). */
-  static TrainingConfig withSteps(TrainingConfig c, int steps) {
-    return new TrainingConfig(
-        c.name(),
-        c.task(),
-        c.model(),
-        c.forward(),
-        c.backward(),
-        c.optimizer(),
-        c.jacobian(),
-        steps,
-        Math.min(c.pretrainSteps(), steps / 10),
-        c.evalEvery(),
-        c.checkpointEvery(),
-        c.seed(),
-        c.device(),
-        c.dtype());
+  /** The config with {@code steps} steps, pretraining clipped to a tenth of them. */
+  static ExperimentConfig withSteps(ExperimentConfig c, int steps) {
+    return c.shortened(steps);
   }
 
-  static TrainingConfig withDeviceAndSeed(TrainingConfig c, String device, long seed) {
-    return new TrainingConfig(
-        c.name(),
-        c.task(),
-        c.model(),
-        c.forward(),
-        c.backward(),
-        c.optimizer(),
-        c.jacobian(),
-        c.steps(),
-        c.pretrainSteps(),
-        c.evalEvery(),
-        c.checkpointEvery(),
-        seed,
-        device,
-        c.dtype());
+  static ExperimentConfig withDeviceAndSeed(ExperimentConfig c, String device, long seed) {
+    try {
+      return c.withDevice(DeviceChoice.parse(device)).withSeed(seed);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("option --device " + e.getMessage());
+    }
   }
 }

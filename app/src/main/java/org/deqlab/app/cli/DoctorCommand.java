@@ -14,12 +14,12 @@ import org.deqlab.core.cell.ConvolutionPath;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.numerics.CheckedCell;
 import org.deqlab.core.numerics.PrecisionCache;
 import org.deqlab.core.numerics.PrecisionCheck;
 import org.deqlab.core.numerics.PrecisionOutcome;
 import org.deqlab.core.numerics.PrecisionSubjects;
-import org.deqlab.core.train.TrainingConfig;
 
 /**
  * {@code ./deq doctor}: are float32 gradients right on this machine? For every built-in cell at the
@@ -83,7 +83,7 @@ public final class DoctorCommand implements Command {
         new PrecisionCheck(PrecisionCheck.Tolerances.defaults().scaled(scale), 17);
     List<CheckedCell> subjects;
     if (args.has("--preset") || args.has("--config")) {
-      TrainingConfig config = ConfigOptions.load(args, name(), true);
+      ExperimentConfig config = ConfigOptions.load(args, name(), true);
       if (args.has("--convolution")) {
         config = config.withModel(config.model().withConvolution(path));
       }

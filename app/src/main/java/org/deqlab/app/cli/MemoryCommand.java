@@ -23,11 +23,10 @@ import org.deqlab.core.cell.Cell;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.memory.MemoryComparison;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.ProcessMemory;
-import org.deqlab.core.model.ModelFactory;
-import org.deqlab.core.train.TrainingConfig;
 
 /**
  * {@code ./deq memory}: training-step memory of a preset's cell as a DEQ versus weight-tied
@@ -84,9 +83,9 @@ public final class MemoryCommand implements Command {
                 "--json",
                 "--csv"),
             Set.of());
-    TrainingConfig config = ConfigOptions.load(args, name(), false);
+    ExperimentConfig config = ConfigOptions.load(args, name(), false);
     List<Integer> depths = args.integers("--depths", List.of(1, 2, 4, 8, 16, 32, 64));
-    boolean images = config.task().kind().equals("shapes");
+    boolean images = config.task().kind().images();
     if (args.has("--length") && args.has("--lengths")) {
       throw new UsageException("memory: give --length or --lengths, not both");
     }
@@ -101,7 +100,7 @@ public final class MemoryCommand implements Command {
       throw new UsageException(
           "memory: this system does not expose /proc/self/status and clear_refs");
     }
-    Device device = DeqEngine.parseDevice(config.device());
+    Device device = config.device().resolve();
     List<MemoryPoint> points = new ArrayList<>();
     List<String> inputs = new ArrayList<>();
     for (int length : lengths) {
@@ -153,23 +152,20 @@ public final class MemoryCommand implements Command {
     return 0;
   }
 
-  private static Shape inputShape(TrainingConfig config, int length, int batch) {
-    return config.task().kind().equals("shapes")
-        ? new Shape(batch, 1, length, length)
-        : new Shape(batch, length, config.model().embedding());
+  private static Shape inputShape(ExperimentConfig config, int length, int batch) {
+    return config.task().kind().cellInputShape(batch, length, config.model());
   }
 
   /** One length measured in this process, printing each point as it comes. */
   private static List<MemoryPoint> measureHere(
-      TrainingConfig config, int length, int batch, List<Integer> depths, PrintStream out) {
-    boolean images = config.task().kind().equals("shapes");
-    Device device = DeqEngine.parseDevice(config.device());
-    DataType dataType = DeqEngine.parseDataType(config.dtype());
+      ExperimentConfig config, int length, int batch, List<Integer> depths, PrintStream out) {
+    Device device = config.device().resolve();
+    DataType dataType = config.dtype().dataType();
     Shape input = inputShape(config, length, batch);
     Autograd.setRecording(false);
     try (NDManager manager = DeqEngine.newManager(device)) {
       manager.getEngine().setRandomSeed((int) config.seed());
-      Cell cell = ModelFactory.cell(config.model(), images ? 1 : config.model().embedding());
+      Cell cell = config.newCell();
       cell.initialize(manager, dataType);
       out.printf(
           Locale.ROOT,

@@ -14,9 +14,9 @@ import org.deqlab.app.ui.EngineThreads;
 import org.deqlab.app.ui.HeadlessCharts;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.train.Checkpoint;
 import org.deqlab.core.train.RunControl;
-import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.core.train.TrainingEvent;
 import org.deqlab.core.train.TrainingFailedException;
 
@@ -70,7 +70,7 @@ public final class RunCommand implements Command {
     Arguments args =
         Arguments.parse(
             name(), argv, Set.of("--preset", "--config", "--steps", "--sweep", "--out"), Set.of());
-    TrainingConfig config = ConfigOptions.load(args, name(), false);
+    ExperimentConfig config = ConfigOptions.load(args, name(), false);
     if (args.has("--steps")) {
       config =
           ConfigOptions.withSteps(config, args.integer("--steps", config.steps(), 1, 10_000_000));
@@ -91,9 +91,9 @@ public final class RunCommand implements Command {
    * Shortens the probe interval of a short run so its spectral and Ritz plots are not empty: at
    * least three probes after pretraining.
    */
-  static TrainingConfig withFrequentProbes(TrainingConfig c, PrintStream out) {
+  static ExperimentConfig withFrequentProbes(ExperimentConfig c, PrintStream out) {
     int every = c.jacobian().probeEvery();
-    int deqSteps = "deq".equals(c.model().layer()) ? c.steps() - c.pretrainSteps() : 0;
+    int deqSteps = c.model().deq() ? c.steps() - c.pretrainSteps() : 0;
     if (every == 0 || deqSteps < 1 || deqSteps / every >= 3) {
       return c;
     }
@@ -105,25 +105,10 @@ public final class RunCommand implements Command {
         shorter,
         every,
         c.steps());
-    TrainingConfig.Jacobian j = c.jacobian();
-    return new TrainingConfig(
-        c.name(),
-        c.task(),
-        c.model(),
-        c.forward(),
-        c.backward(),
-        c.optimizer(),
-        new TrainingConfig.Jacobian(j.weight(), j.probes(), j.every(), shorter, j.probeProducts()),
-        c.steps(),
-        c.pretrainSteps(),
-        c.evalEvery(),
-        c.checkpointEvery(),
-        c.seed(),
-        c.device(),
-        c.dtype());
+    return c.withJacobian(c.jacobian().withProbeEvery(shorter));
   }
 
-  static int run(TrainingConfig config, List<Integer> sweep, Path outDir, PrintStream out)
+  static int run(ExperimentConfig config, List<Integer> sweep, Path outDir, PrintStream out)
       throws IOException {
     EngineThreads.configure();
     HeadlessCharts charts = HeadlessCharts.start(config);

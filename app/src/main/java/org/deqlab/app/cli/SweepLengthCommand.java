@@ -12,8 +12,8 @@ import org.deqlab.app.experiment.Experiment;
 import org.deqlab.app.experiment.LengthSweep;
 import org.deqlab.app.experiment.LengthSweep.Point;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.solver.SolverOptions;
-import org.deqlab.core.train.TrainingConfig;
 
 /**
  * {@code ./deq sweep-length}: forward solver steps to reach the tolerance as the sequence grows —
@@ -76,7 +76,7 @@ public final class SweepLengthCommand implements Command {
       experiment = Experiment.create(ConfigOptions.load(args, name(), true));
     }
     try (experiment) {
-      TrainingConfig config = experiment.config();
+      ExperimentConfig config = experiment.config();
       SolverOptions options = LengthSweep.options(experiment, threshold);
       out.printf(
           Locale.ROOT,

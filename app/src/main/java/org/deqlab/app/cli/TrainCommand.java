@@ -12,9 +12,9 @@ import org.deqlab.app.experiment.Experiment;
 import org.deqlab.app.experiment.RunLog;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.train.Checkpoint;
 import org.deqlab.core.train.RunControl;
-import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.core.train.TrainingEvent;
 import org.deqlab.core.train.TrainingFailedException;
 
@@ -61,7 +61,7 @@ public final class TrainCommand implements Command {
             argv,
             Set.of("--preset", "--config", "--steps", "--out", "--device", "--seed"),
             Set.of());
-    TrainingConfig config = ConfigOptions.load(args, name(), true);
+    ExperimentConfig config = ConfigOptions.load(args, name(), true);
     if (args.has("--steps")) {
       config =
           ConfigOptions.withSteps(config, args.integer("--steps", config.steps(), 1, 10_000_000));
@@ -70,7 +70,7 @@ public final class TrainCommand implements Command {
       config =
           ConfigOptions.withDeviceAndSeed(
               config,
-              args.string("--device", config.device()),
+              args.string("--device", config.device().label()),
               args.longValue("--seed", config.seed()));
     }
     Path outDir = args.path("--out");
@@ -85,7 +85,7 @@ public final class TrainCommand implements Command {
     return train(config, outDir, out);
   }
 
-  static int train(TrainingConfig config, Path outDir, PrintStream out) throws IOException {
+  static int train(ExperimentConfig config, Path outDir, PrintStream out) throws IOException {
     RunControl control = new RunControl();
     Thread main = Thread.currentThread();
     Thread hook =

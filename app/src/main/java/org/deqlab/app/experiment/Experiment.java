@@ -2,20 +2,17 @@ package org.deqlab.app.experiment;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
-import org.deqlab.core.data.TaskDataFactory;
+import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
-import org.deqlab.core.model.ModelFactory;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.model.TaskModel;
 import org.deqlab.core.numerics.PrecisionGate;
 import org.deqlab.core.train.Checkpoint;
 import org.deqlab.core.train.LiveSettings;
 import org.deqlab.core.train.MetricStream;
 import org.deqlab.core.train.Trainer;
-import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingData;
 
 /**
  * One experiment assembled from its config: device and manager, data, model, trainer, live settings
@@ -23,8 +20,8 @@ import org.deqlab.core.train.TrainingData;
  * here. Must be created and used on the engine thread.
  */
 public final class Experiment implements AutoCloseable {
-  private final TrainingConfig requested;
-  private final TrainingConfig config;
+  private final ExperimentConfig requested;
+  private final ExperimentConfig config;
   private final String precisionNote;
   private final Device device;
   private final NDManager manager;
@@ -34,9 +31,9 @@ public final class Experiment implements AutoCloseable {
   private final LiveSettings settings;
   private final Trainer trainer;
 
-  private Experiment(TrainingConfig requested, PrecisionGate gate) {
+  private Experiment(ExperimentConfig requested, PrecisionGate gate) {
     this.requested = requested;
-    this.device = DeqEngine.parseDevice(requested.device());
+    this.device = requested.device().resolve();
     this.manager = DeqEngine.newManager(device);
     Autograd.setRecording(false);
     PrecisionGate.Decision precision;
@@ -49,10 +46,9 @@ public final class Experiment implements AutoCloseable {
     this.config = precision.config();
     this.precisionNote = precision.message();
     manager.getEngine().setRandomSeed((int) config.seed());
-    DataType dataType = DeqEngine.parseDataType(config.dtype());
-    this.data = TaskDataFactory.create(config.task(), config.seed(), dataType);
-    this.model = ModelFactory.create(config, data.vocabularySize());
-    ModelFactory.initialize(model, config, manager, dataType);
+    this.data = config.newData();
+    this.model = config.newModel(data.vocabularySize());
+    config.initialize(model, manager);
     this.settings = new LiveSettings(Trainer.initialValues(config));
     this.trainer = new Trainer(config, model, data, manager, stream, settings);
   }
@@ -63,7 +59,7 @@ public final class Experiment implements AutoCloseable {
    * {@link #config()} and {@link #precisionNote()}) or refuse with a {@link
    * org.deqlab.core.numerics.PrecisionCheckFailedException}.
    */
-  public static Experiment create(TrainingConfig config) {
+  public static Experiment create(ExperimentConfig config) {
     return new Experiment(config, PrecisionGate.standard());
   }
 
@@ -76,12 +72,12 @@ public final class Experiment implements AutoCloseable {
   }
 
   /** The config this experiment runs: the requested one, or the same on a verified path. */
-  public TrainingConfig config() {
+  public ExperimentConfig config() {
     return config;
   }
 
   /** The config this experiment was created from, before the precision check. */
-  public TrainingConfig requestedConfig() {
+  public ExperimentConfig requestedConfig() {
     return requested;
   }
 

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingConfigs;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.ExperimentConfigs;
 
 /**
  * A saved experiment ({@code .deq.json}): its config, and where its run log and last checkpoint
@@ -17,24 +17,24 @@ import org.deqlab.core.train.TrainingConfigs;
  * @param runLog the run log, or null before the first run
  * @param checkpoint the last checkpoint, or null
  */
-public record ExperimentFile(TrainingConfig config, Path runLog, Path checkpoint) {
+public record ExperimentFile(ExperimentConfig config, Path runLog, Path checkpoint) {
   private static final int FORMAT = 1;
 
   public void write(Path file) throws IOException {
-    ObjectNode root = TrainingConfigs.JSON.createObjectNode();
+    ObjectNode root = ExperimentConfigs.JSON.createObjectNode();
     root.put("format", FORMAT);
-    root.set("config", TrainingConfigs.JSON.valueToTree(config));
+    root.set("config", ExperimentConfigs.JSON.valueToTree(config));
     Path base = file.toAbsolutePath().getParent();
     root.put("runLog", runLog == null ? null : relative(base, runLog));
     root.put("checkpoint", checkpoint == null ? null : relative(base, checkpoint));
-    Files.writeString(file, TrainingConfigs.JSON.writeValueAsString(root));
+    Files.writeString(file, ExperimentConfigs.JSON.writeValueAsString(root));
   }
 
   /** Reads a saved experiment; the error names the file and the problem. */
   public static ExperimentFile read(Path file) {
     JsonNode root;
     try {
-      root = TrainingConfigs.JSON.readTree(Files.readString(file));
+      root = ExperimentConfigs.JSON.readTree(Files.readString(file));
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "cannot read experiment " + file + ": " + firstLine(e.getMessage()), e);
@@ -49,8 +49,8 @@ public record ExperimentFile(TrainingConfig config, Path runLog, Path checkpoint
     if (!root.path("config").isObject()) {
       throw new IllegalArgumentException("experiment " + file + ": field 'config' is missing");
     }
-    TrainingConfig config =
-        TrainingConfigs.fromJson((ObjectNode) root.get("config"), file + " (config)");
+    ExperimentConfig config =
+        ExperimentConfigs.fromJson((ObjectNode) root.get("config"), file + " (config)");
     Path base = file.toAbsolutePath().getParent();
     return new ExperimentFile(
         config, resolve(base, root.path("runLog")), resolve(base, root.path("checkpoint")));

@@ -5,17 +5,15 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.deqlab.core.data.TaskDataFactory;
-import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.data.Batch;
+import org.deqlab.core.data.TrainingData;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.model.TaskModel;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolveStats;
 import org.deqlab.core.solver.SolverOptions;
-import org.deqlab.core.train.Batch;
-import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingData;
 
 /**
  * Forward solver steps to reach the tolerance as the sequence grows, for one experiment's model:
@@ -46,8 +44,8 @@ public final class LengthSweep {
       int batches,
       int threshold,
       Consumer<Point> onPoint) {
-    TrainingConfig config = experiment.config();
-    if (config.task().kind().equals("shapes")) {
+    ExperimentConfig config = experiment.config();
+    if (config.task().kind().images()) {
       throw new IllegalArgumentException(
           "a length sweep needs a sequence task; " + config.name() + " is an image task");
     }
@@ -60,15 +58,9 @@ public final class LengthSweep {
     ParameterStore parameters = new ParameterStore(experiment.manager(), false);
     List<Point> points = new ArrayList<>();
     for (int length : lengths) {
-      TrainingConfig.Task task =
-          new TrainingConfig.Task(
-              config.task().kind(),
-              length,
-              config.task().batchSize(),
-              config.task().corpus(),
-              batches);
-      TrainingData data =
-          TaskDataFactory.create(task, config.seed(), DeqEngine.parseDataType(config.dtype()));
+      ExperimentConfig.Task task =
+          config.task().withSequenceLength(length).withEvalBatches(batches);
+      TrainingData data = task.kind().data(task, config.seed(), config.dtype().dataType());
       double steps = 0;
       int maxSteps = 0;
       double residual = 0;

@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.deqlab.core.engine.Provenance;
-import org.deqlab.core.train.TrainingConfig;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.train.TrainingEvent;
 
 /**
@@ -34,8 +34,8 @@ public final class RunLog implements AutoCloseable {
   }
 
   /** Starts a new log at {@code file}, writing its header. */
-  public static RunLog create(Path file, TrainingConfig config, Provenance provenance, String data)
-      throws IOException {
+  public static RunLog create(
+      Path file, ExperimentConfig config, Provenance provenance, String data) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
@@ -100,9 +100,9 @@ public final class RunLog implements AutoCloseable {
    * mid-line) are skipped and counted.
    */
   public record Contents(JsonNode header, List<JsonNode> events, int unreadableLines) {
-    public TrainingConfig config() {
+    public ExperimentConfig config() {
       try {
-        return JSON.treeToValue(header.get("config"), TrainingConfig.class);
+        return JSON.treeToValue(header.get("config"), ExperimentConfig.class);
       } catch (IOException e) {
         throw new IllegalArgumentException(
             "run log header has a malformed config: " + e.getMessage(), e);

@@ -2,7 +2,7 @@ package org.deqlab.app.ui;
 
 import java.util.List;
 import org.deqlab.app.experiment.LengthSweep;
-import org.deqlab.core.train.TrainingConfig;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.train.TrainingEvent;
 
 /** What the view does with what the engine reports; always called on the JavaFX thread. */
@@ -17,5 +17,5 @@ interface ChartSink {
   void showSweepPoint(String series, LengthSweep.Point point);
 
   /** Forget everything shown: a run of {@code config} starts (or is replayed). */
-  void clear(TrainingConfig config);
+  void clear(ExperimentConfig config);
 }

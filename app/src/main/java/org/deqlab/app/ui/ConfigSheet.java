@@ -18,27 +18,39 @@ import org.controlsfx.property.editor.AbstractPropertyEditor;
 import org.controlsfx.property.editor.DefaultPropertyEditorFactory;
 import org.controlsfx.property.editor.Editors;
 import org.controlsfx.property.editor.PropertyEditor;
-import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingConfigs;
+import org.deqlab.core.cell.ConvolutionPath;
+import org.deqlab.core.experiment.BackwardKind;
+import org.deqlab.core.experiment.CellKind;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.ExperimentConfigs;
+import org.deqlab.core.experiment.LayerKind;
+import org.deqlab.core.experiment.Precision;
+import org.deqlab.core.experiment.TaskKind;
+import org.deqlab.core.solver.SolverKind;
+import org.deqlab.core.solver.StopCriterion;
 
 /**
- * The experiment panel: every field of a {@link TrainingConfig} as a property-sheet row, grouped by
- * section (task, model, forward, backward, optimizer, jacobian, run). Edits go to a JSON draft;
+ * The experiment panel: every field of a {@link ExperimentConfig} as a property-sheet row, grouped
+ * by section (task, model, forward, backward, optimizer, jacobian, run). Edits go to a JSON draft;
  * {@link #build()} turns the draft into a validated config, whose error names the field.
  */
 final class ConfigSheet {
   private static final Map<String, List<String>> CHOICES =
       Map.ofEntries(
-          Map.entry("task.kind", List.of("copy-memory", "char-lm", "shapes")),
-          Map.entry("model.cell", List.of("transformer", "trellisnet", "conv", "mlp")),
-          Map.entry("model.layer", List.of("deq", "unrolled")),
-          Map.entry("model.convolution", List.of("auto", "native", "padded", "unfolded")),
-          Map.entry("forward.solver", List.of("anderson", "broyden", "fixed-point")),
-          Map.entry("backward.mode", List.of("implicit", "phantom", "one-step")),
-          Map.entry("backward.solver", List.of("anderson", "broyden", "fixed-point")),
-          Map.entry("forward.options.stopCriterion", List.of("rel", "abs")),
-          Map.entry("backward.options.stopCriterion", List.of("rel", "abs")),
-          Map.entry("dtype", List.of("float32", "float64")));
+          Map.entry("task.kind", labels(TaskKind.values(), TaskKind::label)),
+          Map.entry("model.cell", labels(CellKind.values(), CellKind::label)),
+          Map.entry("model.layer", labels(LayerKind.values(), LayerKind::label)),
+          Map.entry("model.convolution", labels(ConvolutionPath.values(), ConvolutionPath::label)),
+          Map.entry("forward.solver", labels(SolverKind.values(), SolverKind::label)),
+          Map.entry("backward.mode", labels(BackwardKind.values(), BackwardKind::label)),
+          Map.entry("backward.solver", labels(SolverKind.values(), SolverKind::label)),
+          Map.entry(
+              "forward.options.stopCriterion",
+              labels(StopCriterion.values(), StopCriterion::label)),
+          Map.entry(
+              "backward.options.stopCriterion",
+              labels(StopCriterion.values(), StopCriterion::label)),
+          Map.entry("dtype", labels(Precision.values(), Precision::label)));
 
   /** Display names of the fields; the path is the tooltip's first word. */
   private static final Map<String, String> LABELS =
@@ -160,6 +172,12 @@ final class ConfigSheet {
           "Optimizer");
 
   private final PropertySheet sheet = new PropertySheet();
+
+  /** The JSON labels of an enum's values: the window offers exactly what configs accept. */
+  private static <E> List<String> labels(E[] values, java.util.function.Function<E, String> label) {
+    return java.util.Arrays.stream(values).map(label).toList();
+  }
+
   private final ReadOnlyIntegerProperty gpuCount;
   private ObjectNode draft;
 
@@ -195,16 +213,16 @@ final class ConfigSheet {
   }
 
   /** Shows a config for editing. */
-  void show(TrainingConfig config) {
-    draft = TrainingConfigs.JSON.valueToTree(config);
+  void show(ExperimentConfig config) {
+    draft = ExperimentConfigs.JSON.valueToTree(config);
     List<PropertySheet.Item> items = new ArrayList<>();
     collect(draft, "", items);
     sheet.getItems().setAll(items);
   }
 
   /** The edited config; throws IllegalArgumentException naming the field if a value is invalid. */
-  TrainingConfig build() {
-    return TrainingConfigs.fromJson(draft.deepCopy(), "experiment panel");
+  ExperimentConfig build() {
+    return ExperimentConfigs.fromJson(draft.deepCopy(), "experiment panel");
   }
 
   /** The draft value at a dotted path (e.g. {@code forward.options.maxIterations}), as shown. */

@@ -36,12 +36,12 @@ import org.deqlab.app.experiment.LengthSweep;
 import org.deqlab.app.experiment.RunLog;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.train.Checkpoint;
 import org.deqlab.core.train.LiveSettings;
 import org.deqlab.core.train.RunControl;
 import org.deqlab.core.train.Trainer;
-import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.core.train.TrainingEvent;
 
 /**
@@ -64,7 +64,7 @@ final class ExperimentViewModel implements AutoCloseable {
             return thread;
           });
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private final ObjectProperty<TrainingConfig> config = new SimpleObjectProperty<>();
+  private final ObjectProperty<ExperimentConfig> config = new SimpleObjectProperty<>();
   private final ObjectProperty<RunState> state = new SimpleObjectProperty<>(RunState.IDLE);
   private final BooleanProperty engineBusy = new SimpleBooleanProperty(false);
   private final StringProperty status =
@@ -75,7 +75,7 @@ final class ExperimentViewModel implements AutoCloseable {
   private final ObjectProperty<Path> runDirectory = new SimpleObjectProperty<>();
   private final Path runsRoot;
   private ChartSink sink;
-  private Supplier<TrainingConfig> draft = config::get;
+  private Supplier<ExperimentConfig> draft = config::get;
   private volatile RunControl control;
   private volatile LiveSettings liveSettings;
   private volatile Experiment experiment;
@@ -84,7 +84,7 @@ final class ExperimentViewModel implements AutoCloseable {
   private String phase = "";
   private String device = "cpu";
 
-  ExperimentViewModel(TrainingConfig initial, Path runsRoot) {
+  ExperimentViewModel(ExperimentConfig initial, Path runsRoot) {
     this.runsRoot = runsRoot;
     config.set(initial);
     drainTicker.scheduleWithFixedDelay(
@@ -112,11 +112,11 @@ final class ExperimentViewModel implements AutoCloseable {
    * Where the config of the next run comes from (the experiment panel's edits); default: {@link
    * #config()}.
    */
-  void setDraft(Supplier<TrainingConfig> source) {
+  void setDraft(Supplier<ExperimentConfig> source) {
     this.draft = source;
   }
 
-  ObjectProperty<TrainingConfig> config() {
+  ObjectProperty<ExperimentConfig> config() {
     return config;
   }
 
@@ -158,7 +158,7 @@ final class ExperimentViewModel implements AutoCloseable {
 
   /** Starts training the current config in a new run folder. */
   CompletableFuture<Void> start() {
-    TrainingConfig runConfig = config.get();
+    ExperimentConfig runConfig = config.get();
     Path directory =
         runsRoot.resolve(
             runConfig.name()
@@ -286,42 +286,12 @@ final class ExperimentViewModel implements AutoCloseable {
       status.set("Live change queued: it takes effect at the next step");
       return;
     }
-    TrainingConfig c = draft.get();
+    ExperimentConfig c = draft.get();
     LiveSettings.Values values = change.apply(Trainer.initialValues(c));
     if (values.equals(Trainer.initialValues(c)) && c.equals(config.get())) {
       return;
     }
-    config.set(
-        new TrainingConfig(
-            c.name(),
-            c.task(),
-            c.model(),
-            new TrainingConfig.Forward(c.forward().solver(), values.forward()),
-            new TrainingConfig.Backward(
-                c.backward().mode(),
-                c.backward().solver(),
-                values.backward(),
-                c.backward().phantomSteps(),
-                c.backward().phantomDamping()),
-            new TrainingConfig.Optimizer(
-                values.learningRate(),
-                c.optimizer().warmupSteps(),
-                Math.min(c.optimizer().minLearningRate(), values.learningRate()),
-                c.optimizer().clipNorm(),
-                c.optimizer().weightDecay()),
-            new TrainingConfig.Jacobian(
-                values.jacobianWeight(),
-                c.jacobian().probes(),
-                c.jacobian().every(),
-                c.jacobian().probeEvery(),
-                c.jacobian().probeProducts()),
-            c.steps(),
-            c.pretrainSteps(),
-            c.evalEvery(),
-            c.checkpointEvery(),
-            c.seed(),
-            c.device(),
-            c.dtype()));
+    config.set(values.appliedTo(c));
   }
 
   /** The live values in force (the running experiment's, or the config's). */
@@ -334,7 +304,7 @@ final class ExperimentViewModel implements AutoCloseable {
    * Measures solver steps versus sequence length on the current model (trained so far, or fresh).
    */
   CompletableFuture<Void> sweepLengths(List<Integer> lengths, int threshold) {
-    TrainingConfig sweepConfig = config.get();
+    ExperimentConfig sweepConfig = config.get();
     Experiment trained = experiment;
     boolean fresh = trained == null || !trained.requestedConfig().equals(sweepConfig);
     String series = fresh ? "untrained model" : "after step " + step.get();
@@ -391,7 +361,7 @@ final class ExperimentViewModel implements AutoCloseable {
    */
   CompletableFuture<List<MemoryPoint>> measureMemory(
       List<Integer> depths, int length, int batch, Consumer<MemoryPoint> onPoint) {
-    TrainingConfig memoryConfig = draft.get();
+    ExperimentConfig memoryConfig = draft.get();
     beginEngineJob();
     status.set("Measuring training-step memory: DEQ, then unrolled depths " + depths + "…");
     int[] measured = {0};
@@ -537,7 +507,7 @@ final class ExperimentViewModel implements AutoCloseable {
         finished = f;
       }
     }
-    TrainingConfig c = config.get();
+    ExperimentConfig c = config.get();
     progress.set((double) step.get() / c.steps());
     if (finished != null) {
       state.set("failed".equals(finished.reason()) ? RunState.FAILED : RunState.FINISHED);

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import javafx.application.Platform;
 import org.deqlab.app.experiment.LengthSweep;
-import org.deqlab.core.train.TrainingConfig;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.train.TrainingEvent;
 import org.deqlab.viz.ChartExport;
 import org.deqlab.viz.ChartPanel;
@@ -31,17 +31,17 @@ public final class HeadlessCharts implements Consumer<TrainingEvent>, AutoClosea
   private final List<TrainingEvent> events = new ArrayList<>();
   private final List<SweepPoint> sweepPoints = new ArrayList<>();
   private final WorkbenchCharts charts;
-  private final TrainingConfig config;
+  private final ExperimentConfig config;
 
   private record SweepPoint(String series, LengthSweep.Point point) {}
 
-  private HeadlessCharts(WorkbenchCharts charts, TrainingConfig config) {
+  private HeadlessCharts(WorkbenchCharts charts, ExperimentConfig config) {
     this.charts = charts;
     this.config = config;
   }
 
   /** Starts the JavaFX toolkit headless (if it is not running yet) and creates the charts. */
-  public static HeadlessCharts start(TrainingConfig config) {
+  public static HeadlessCharts start(ExperimentConfig config) {
     startToolkit();
     WorkbenchCharts charts =
         onFxThread(

@@ -9,11 +9,10 @@ import java.util.function.Consumer;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.memory.MemoryComparison;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.ProcessMemory;
-import org.deqlab.core.model.ModelFactory;
-import org.deqlab.core.train.TrainingConfig;
 
 /**
  * The memory view's measurement: one training step of a config's cell as a DEQ (implicit backward)
@@ -27,18 +26,12 @@ final class MemoryMeasurement {
    * The input batch shape for a config: (batch, length, embedding), or images (batch, 1, length,
    * length).
    */
-  static Shape inputShape(TrainingConfig config, int length, int batch) {
-    return images(config)
-        ? new Shape(batch, 1, length, length)
-        : new Shape(batch, length, config.model().embedding());
-  }
-
-  private static boolean images(TrainingConfig config) {
-    return config.task().kind().equals("shapes");
+  static Shape inputShape(ExperimentConfig config, int length, int batch) {
+    return config.task().kind().cellInputShape(batch, length, config.model());
   }
 
   static List<MemoryPoint> run(
-      TrainingConfig config,
+      ExperimentConfig config,
       List<Integer> depths,
       int length,
       int batch,
@@ -47,8 +40,8 @@ final class MemoryMeasurement {
       throw new IllegalStateException(
           "this system does not expose /proc/self/status and clear_refs, which the measurement reads");
     }
-    Device device = DeqEngine.parseDevice(config.device());
-    DataType dataType = DeqEngine.parseDataType(config.dtype());
+    Device device = config.device().resolve();
+    DataType dataType = config.dtype().dataType();
     Autograd.setRecording(false);
     if (!MallocTuning.releasePromptly()) {
       throw new IllegalStateException(
@@ -57,8 +50,7 @@ final class MemoryMeasurement {
     }
     try (NDManager manager = DeqEngine.newManager(device)) {
       manager.getEngine().setRandomSeed((int) config.seed());
-      Cell cell =
-          ModelFactory.cell(config.model(), images(config) ? 1 : config.model().embedding());
+      Cell cell = config.newCell();
       cell.initialize(manager, dataType);
       MemoryComparison comparison =
           new MemoryComparison(

@@ -9,9 +9,9 @@ import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
-import org.deqlab.core.train.Presets;
-import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingConfigs;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.ExperimentConfigs;
+import org.deqlab.core.experiment.Presets;
 
 /**
  * The JavaFX application: opens the workbench window with the default experiment (a small
@@ -31,10 +31,10 @@ public final class WorkbenchApp extends Application {
   public void start(Stage stage) {
     EngineThreads.configure();
     String configFile = System.getProperty("deq.config");
-    TrainingConfig initial =
+    ExperimentConfig initial =
         configFile == null || configFile.isBlank()
             ? Presets.get(Presets.DEFAULT)
-            : TrainingConfigs.read(Path.of(configFile));
+            : ExperimentConfigs.read(Path.of(configFile));
     model = new ExperimentViewModel(initial, Path.of("runs"));
     WorkbenchWindow window = new WorkbenchWindow(model);
     stage.setTitle("DEQ Workbench — deep equilibrium models, live");

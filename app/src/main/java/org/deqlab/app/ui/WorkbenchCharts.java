@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deqlab.app.experiment.LengthSweep;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.jacobian.RitzValue;
 import org.deqlab.core.solver.SolveStats;
-import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.core.train.TrainingEvent;
 import org.deqlab.viz.ChartPanel;
 import org.deqlab.viz.ResidualTraceChart;
@@ -136,7 +136,7 @@ final class WorkbenchCharts implements ChartSink {
    * Clears the training plots; the sweep plot keeps its series (they compare models across runs).
    */
   @Override
-  public void clear(TrainingConfig config) {
+  public void clear(ExperimentConfig config) {
     residuals.clear();
     training.clear();
     spectral.clear();
@@ -154,12 +154,12 @@ final class WorkbenchCharts implements ChartSink {
   }
 
   /** Updates the empty-plot hints for {@code config} (e.g. when another preset is chosen). */
-  void describe(TrainingConfig config) {
+  void describe(ExperimentConfig config) {
     describeQuietly(config);
     onChange.run();
   }
 
-  private void describeQuietly(TrainingConfig config) {
+  private void describeQuietly(ExperimentConfig config) {
     hints.put(training, "Press Run: the loss appears after the first training step.");
     hints.put(
         lengths,
@@ -168,7 +168,7 @@ final class WorkbenchCharts implements ChartSink {
     if (config == null) {
       return;
     }
-    boolean deq = "deq".equals(config.model().layer());
+    boolean deq = config.model().deq();
     int pretrain = deq ? config.pretrainSteps() : 0;
     if (!deq) {
       hints.put(

@@ -34,8 +34,8 @@ import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
-import org.deqlab.core.train.Presets;
-import org.deqlab.core.train.TrainingConfig;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.Presets;
 import org.deqlab.viz.ChartExport;
 import org.deqlab.viz.ChartPanel;
 
@@ -316,7 +316,7 @@ final class WorkbenchWindow {
 
   /** Validates the experiment panel and starts a run; an invalid field is named in a dialog. */
   CompletableFuture<Void> startRun() {
-    TrainingConfig config;
+    ExperimentConfig config;
     try {
       config = sheet.build();
     } catch (IllegalArgumentException e) {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.deqlab.app.experiment.RunLog;
-import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingConfigs;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.ExperimentConfigs;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -20,10 +20,10 @@ final class TinyExperiment {
   private TinyExperiment() {}
 
   /** The tiny copy-memory DEQ-Transformer with {@code steps} steps (step 1 pretrains). */
-  static TrainingConfig config(int steps) {
+  static ExperimentConfig config(int steps) {
     ObjectNode json =
         (ObjectNode)
-            TrainingConfigs.JSON.valueToTree(
+            ExperimentConfigs.JSON.valueToTree(
                 java.util.Map.of(
                     "preset",
                     "copy-memory-deq-transformer",
@@ -43,7 +43,7 @@ final class TinyExperiment {
                     0,
                     "checkpointEvery",
                     0));
-    return TrainingConfigs.fromJson(json, "test");
+    return ExperimentConfigs.fromJson(json, "test");
   }
 
   /** Computes {@code value} on the JavaFX thread. */

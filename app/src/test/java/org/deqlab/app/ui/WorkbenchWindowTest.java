@@ -24,10 +24,10 @@ import javafx.scene.control.DialogPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.ProcessMemory;
-import org.deqlab.core.train.Presets;
-import org.deqlab.core.train.TrainingConfig;
 import org.deqlab.viz.ChartExport;
 import org.deqlab.viz.ChartPanel;
 import org.deqlab.viz.ResidualTraceChart;
@@ -65,11 +65,11 @@ class WorkbenchWindowTest {
   }
 
   /** Loads {@code config} into the window, as choosing it in the experiment panel would. */
-  private void load(TrainingConfig config) {
+  private void load(ExperimentConfig config) {
     fxRun(() -> model.config().set(config));
   }
 
-  private void runToEnd(FxRobot robot, TrainingConfig config) {
+  private void runToEnd(FxRobot robot, ExperimentConfig config) {
     load(config);
     robot.clickOn("#run");
     await("the run has finished", 120, () -> model.state().get() == RunState.FINISHED);
@@ -312,7 +312,7 @@ class WorkbenchWindowTest {
 
   @Test
   void aMalformedExperimentFileIsNamedInADialogAndChangesNothing(FxRobot robot) throws Exception {
-    TrainingConfig before = fx(() -> model.config().get());
+    ExperimentConfig before = fx(() -> model.config().get());
     List<String> plotsBefore = csvOfRunPlots(window);
     Path broken = runs.resolve("broken.deq.json");
     Files.writeString(broken, "{\"format\": 1, \"config\": {\"model\": {\"hidden\": -4}}}");

@@ -3,9 +3,6 @@ package org.deqlab.core.data;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import org.deqlab.core.train.Batch;
-import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingData;
 import org.deqlab.data.CharCorpus;
 import org.deqlab.data.CorpusSplit;
 import org.deqlab.data.TokenBatch;
@@ -16,7 +13,7 @@ import org.deqlab.data.TokenStreams;
  * characters predicting the next character, cycled over the training split; the baseline is the
  * unigram entropy of the training text.
  */
-final class CharLmData implements TrainingData {
+public final class CharLmData implements TrainingData {
   private final CharCorpus corpus;
   private final TokenStreams train;
   private final TokenStreams valid;
@@ -24,13 +21,19 @@ final class CharLmData implements TrainingData {
   private final int window;
   private final int evalBatches;
 
-  CharLmData(CharCorpus corpus, TrainingConfig.Task config) {
+  /**
+   * @param corpus the character corpus
+   * @param window T, characters per training window
+   * @param batchSize parallel streams per batch
+   * @param evalBatches held-out windows per evaluation
+   */
+  public CharLmData(CharCorpus corpus, int window, int batchSize, int evalBatches) {
     this.corpus = corpus;
-    this.window = config.sequenceLength();
-    this.train = corpus.batchify(CorpusSplit.TRAIN, config.batchSize());
-    this.valid = corpus.batchify(CorpusSplit.VALID, config.batchSize());
-    this.test = corpus.batchify(CorpusSplit.TEST, config.batchSize());
-    this.evalBatches = config.evalBatches();
+    this.window = window;
+    this.train = corpus.batchify(CorpusSplit.TRAIN, batchSize);
+    this.valid = corpus.batchify(CorpusSplit.VALID, batchSize);
+    this.test = corpus.batchify(CorpusSplit.TEST, batchSize);
+    this.evalBatches = evalBatches;
     if (train.windowCount(window) < 1) {
       throw new IllegalArgumentException(
           "task.sequenceLength " + window + " is longer than the training streams");

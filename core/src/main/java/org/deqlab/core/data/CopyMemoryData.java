@@ -3,9 +3,6 @@ package org.deqlab.core.data;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import org.deqlab.core.train.Batch;
-import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingData;
 import org.deqlab.data.CopyMemoryTask;
 import org.deqlab.data.TokenBatch;
 
@@ -13,17 +10,22 @@ import org.deqlab.data.TokenBatch;
  * Copy memory as in the TCN and DEQ papers: a fixed training set cycled in batches, the loss over
  * all T+20 positions, accuracy over the 10 recalled symbols.
  */
-final class CopyMemoryData implements TrainingData {
+public final class CopyMemoryData implements TrainingData {
   private final CopyMemoryTask task;
   private final List<TokenBatch> train;
   private final List<TokenBatch> test;
   private final int evalBatches;
 
-  CopyMemoryData(CopyMemoryTask task, TrainingConfig.Task config) {
+  /**
+   * @param task the generated task
+   * @param batchSize examples per batch
+   * @param evalBatches held-out batches per evaluation
+   */
+  public CopyMemoryData(CopyMemoryTask task, int batchSize, int evalBatches) {
     this.task = task;
-    this.train = task.trainBatches(config.batchSize());
-    this.test = batches(task.test(), config.batchSize());
-    this.evalBatches = config.evalBatches();
+    this.train = task.trainBatches(batchSize);
+    this.test = batches(task.test(), batchSize);
+    this.evalBatches = evalBatches;
   }
 
   private static List<TokenBatch> batches(TokenBatch all, int size) {

@@ -4,9 +4,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import org.deqlab.core.train.Batch;
-import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingData;
 import org.deqlab.data.ImageBatch;
 import org.deqlab.data.ShapesTask;
 
@@ -14,7 +11,7 @@ import org.deqlab.data.ShapesTask;
  * The procedurally drawn shapes (circle, square, triangle, cross) as image batches for the conv
  * cell.
  */
-final class ShapesData implements TrainingData {
+public final class ShapesData implements TrainingData {
   private final ShapesTask task;
   private final ImageBatch train;
   private final ImageBatch test;
@@ -22,12 +19,18 @@ final class ShapesData implements TrainingData {
   private final int evalBatches;
   private final DataType dataType;
 
-  ShapesData(ShapesTask task, TrainingConfig.Task config, DataType dataType) {
+  /**
+   * @param task the generated shapes
+   * @param batchSize images per batch
+   * @param evalBatches held-out batches per evaluation
+   * @param dataType the images' dtype (the model's)
+   */
+  public ShapesData(ShapesTask task, int batchSize, int evalBatches, DataType dataType) {
     this.task = task;
     this.train = task.train();
     this.test = task.test();
-    this.batchSize = config.batchSize();
-    this.evalBatches = config.evalBatches();
+    this.batchSize = batchSize;
+    this.evalBatches = evalBatches;
     this.dataType = dataType;
   }
 

@@ -13,11 +13,11 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import org.deqlab.core.cell.Cell;
+import org.deqlab.core.data.Batch;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.layer.EquilibriumLayer;
 import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.solver.IterationListener;
-import org.deqlab.core.train.Batch;
 
 /**
  * Images in, one class out: the convolutional cell's equilibrium z (B, C, H, W) is averaged over

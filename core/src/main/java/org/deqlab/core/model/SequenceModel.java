@@ -13,11 +13,11 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import org.deqlab.core.cell.Cell;
+import org.deqlab.core.data.Batch;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.layer.EquilibriumLayer;
 import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.solver.IterationListener;
-import org.deqlab.core.train.Batch;
 
 /**
  * Token sequences in, a prediction per position out: a learned embedding gives x (B, T, E), the

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import org.deqlab.core.cell.Cell;
+import org.deqlab.core.data.Batch;
 import org.deqlab.core.layer.EquilibriumLayer;
 import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.solver.IterationListener;
-import org.deqlab.core.train.Batch;
 
 /**
  * A complete model around one weight-tied cell: an input encoder that produces x, an equilibrium

@@ -1,13 +1,12 @@
 package org.deqlab.core.numerics;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.util.List;
 import org.deqlab.core.cell.ConvolutionPath;
-import org.deqlab.core.engine.DeqEngine;
-import org.deqlab.core.train.TrainingConfig;
-import org.deqlab.core.train.TrainingConfigs;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.ExperimentConfigs;
+import org.deqlab.core.experiment.Precision;
 
 /**
  * Stands before every float32 experiment: checks that the cell it is about to train has float32
@@ -33,7 +32,7 @@ public final class PrecisionGate {
    * @param config the config to run (the given one, or the same on the unfolded path)
    * @param message one line for the user: what was checked and what was done
    */
-  public record Decision(TrainingConfig config, String message) {}
+  public record Decision(ExperimentConfig config, String message) {}
 
   public PrecisionGate(PrecisionCache cache, CellCheck check) {
     this.cache = cache;
@@ -51,8 +50,8 @@ public final class PrecisionGate {
    *
    * @throws PrecisionCheckFailedException when no convolution path gives right gradients
    */
-  public Decision verify(TrainingConfig config, NDManager manager) {
-    if (DeqEngine.parseDataType(config.dtype()) == DataType.FLOAT64) {
+  public Decision verify(ExperimentConfig config, NDManager manager) {
+    if (config.dtype() == Precision.FLOAT64) {
       return new Decision(
           config,
           "dtype float64: gradients are computed in the reference"
@@ -68,9 +67,9 @@ public final class PrecisionGate {
               + " verified against float64"
               + (first.cached ? " (cached for this machine)" : ""));
     }
-    TrainingConfig.Model model = config.model();
+    ExperimentConfig.Model model = config.model();
     if (model.convolutional() && model.convolution() == ConvolutionPath.AUTO) {
-      TrainingConfig unfolded = config.withModel(model.withConvolution(ConvolutionPath.UNFOLDED));
+      ExperimentConfig unfolded = config.withModel(model.withConvolution(ConvolutionPath.UNFOLDED));
       Result second = check(unfolded, manager);
       if (second.verdict.passed()) {
         return new Decision(
@@ -101,7 +100,7 @@ public final class PrecisionGate {
 
   private record Result(PrecisionCache.Verdict verdict, boolean cached) {}
 
-  private Result check(TrainingConfig config, NDManager manager) {
+  private Result check(ExperimentConfig config, NDManager manager) {
     CheckedCell subject =
         PrecisionSubjects.forConfig(config, PrecisionSubjects.describe(config.model()));
     String key =
@@ -118,9 +117,9 @@ public final class PrecisionGate {
     return new Result(verdict, false);
   }
 
-  private static String json(TrainingConfig.Model model) {
+  private static String json(ExperimentConfig.Model model) {
     try {
-      return TrainingConfigs.JSON
+      return ExperimentConfigs.JSON
           .writer()
           .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
           .writeValueAsString(model);

@@ -35,7 +35,7 @@ public enum StopCriterion {
       }
     }
     throw new IllegalArgumentException(
-        "stop criterion must be one of "
+        "stopCriterion must be one of "
             + Arrays.toString(Arrays.stream(values()).map(StopCriterion::label).toArray())
             + ", got '"
             + text

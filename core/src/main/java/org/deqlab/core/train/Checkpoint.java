@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.ExperimentConfigs;
 
 /**
  * A trained state on disk: the config that built the model, the completed step, every parameter and
@@ -35,7 +37,7 @@ public final class Checkpoint {
         new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial)))) {
       out.writeUTF(MAGIC);
       out.writeInt(FORMAT);
-      byte[] config = TrainingConfigs.toJson(trainer.config()).getBytes(StandardCharsets.UTF_8);
+      byte[] config = ExperimentConfigs.toJson(trainer.config()).getBytes(StandardCharsets.UTF_8);
       out.writeInt(config.length);
       out.write(config);
       out.writeInt(trainer.completedSteps());
@@ -47,7 +49,7 @@ public final class Checkpoint {
   }
 
   /** The config stored in a checkpoint, read without loading any tensor. */
-  public static TrainingConfig readConfig(Path file) {
+  public static ExperimentConfig readConfig(Path file) {
     try (DataInputStream in = open(file)) {
       return readHeader(in, file);
     } catch (IOException e) {
@@ -86,7 +88,7 @@ public final class Checkpoint {
     return new DataInputStream(new BufferedInputStream(Files.newInputStream(file)));
   }
 
-  private static TrainingConfig readHeader(DataInputStream in, Path file) throws IOException {
+  private static ExperimentConfig readHeader(DataInputStream in, Path file) throws IOException {
     String magic;
     try {
       magic = in.readUTF();
@@ -103,6 +105,6 @@ public final class Checkpoint {
     }
     byte[] config = new byte[in.readInt()];
     in.readFully(config);
-    return TrainingConfigs.parse(new String(config, StandardCharsets.UTF_8));
+    return ExperimentConfigs.parse(new String(config, StandardCharsets.UTF_8));
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.solver.SolverOptions;
 
 /**
@@ -50,6 +51,24 @@ public final class LiveSettings {
 
     public Values withLearningRate(double rate) {
       return new Values(forward, backward, jacobianWeight, rate);
+    }
+
+    /** The live values a run of {@code config} starts from. */
+    public static Values of(ExperimentConfig config) {
+      return new Values(
+          config.forward().options(),
+          config.backward().options(),
+          config.jacobian().weight(),
+          config.optimizer().learningRate());
+    }
+
+    /** {@code config} with these values in place of its own (the next run's settings). */
+    public ExperimentConfig appliedTo(ExperimentConfig config) {
+      return config
+          .withForward(config.forward().withOptions(forward))
+          .withBackward(config.backward().withOptions(backward))
+          .withOptimizer(config.optimizer().withLearningRate(learningRate))
+          .withJacobian(config.jacobian().withWeight(jacobianWeight));
     }
   }
 

@@ -10,7 +10,10 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
+import org.deqlab.core.data.Batch;
+import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.jacobian.JacobianProbe;
 import org.deqlab.core.jacobian.JacobianRegularization;
 import org.deqlab.core.jacobian.JacobianRegularizer;
@@ -35,7 +38,7 @@ import org.deqlab.core.solver.SolveStats;
  * recording off for itself first (PyTorch's recording is thread-local and on in new threads).
  */
 public final class Trainer {
-  private final TrainingConfig config;
+  private final ExperimentConfig config;
   private final TaskModel model;
   private final TrainingData data;
   private final NDManager manager;
@@ -49,7 +52,7 @@ public final class Trainer {
   private int completedSteps;
 
   public Trainer(
-      TrainingConfig config,
+      ExperimentConfig config,
       TaskModel model,
       TrainingData data,
       NDManager manager,
@@ -73,12 +76,8 @@ public final class Trainer {
   }
 
   /** The live values a run starts from, taken from its config. */
-  public static LiveSettings.Values initialValues(TrainingConfig config) {
-    return new LiveSettings.Values(
-        config.forward().options(),
-        config.backward().options(),
-        config.jacobian().weight(),
-        config.optimizer().learningRate());
+  public static LiveSettings.Values initialValues(ExperimentConfig config) {
+    return LiveSettings.Values.of(config);
   }
 
   /**
@@ -89,7 +88,7 @@ public final class Trainer {
     this.backwardListener = backward;
   }
 
-  public TrainingConfig config() {
+  public ExperimentConfig config() {
     return config;
   }
 
@@ -112,12 +111,12 @@ public final class Trainer {
 
   /** Whether step {@code step} (1-based) belongs to the shallow unrolled pretraining phase. */
   public boolean pretraining(int step) {
-    return "deq".equals(config.model().layer()) && step <= config.pretrainSteps();
+    return config.pretraining(step);
   }
 
   /** The layer used at a step, built from the live settings. */
   EquilibriumLayer layerFor(int step, LiveSettings.Values live) {
-    if ("unrolled".equals(config.model().layer())) {
+    if (!config.model().deq()) {
       return new UnrolledLayer(model.cell(), config.model().depth());
     }
     if (pretraining(step)) {

@@ -10,9 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.deqlab.core.cell.ConvolutionPath;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.Precision;
+import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.testing.TestEngine;
-import org.deqlab.core.train.Presets;
-import org.deqlab.core.train.TrainingConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,8 +62,8 @@ class PrecisionGateTest {
     return new PrecisionGate(new PrecisionCache(directory.resolve("cache.json")), check);
   }
 
-  private static TrainingConfig trellis(ConvolutionPath path) {
-    TrainingConfig preset = Presets.get("copy-memory-deq-trellisnet");
+  private static ExperimentConfig trellis(ConvolutionPath path) {
+    ExperimentConfig preset = Presets.get("copy-memory-deq-trellisnet");
     return preset.withModel(preset.model().withConvolution(path));
   }
 
@@ -93,30 +94,13 @@ class PrecisionGateTest {
   void verdictsAreCachedPerMachineAndCellAndFloat64IsNotChecked() {
     BrokenNativeConvolutions check = new BrokenNativeConvolutions();
     PrecisionGate gate = gate(check);
-    TrainingConfig config = trellis(ConvolutionPath.UNFOLDED);
+    ExperimentConfig config = trellis(ConvolutionPath.UNFOLDED);
     assertSame(config, gate.verify(config, manager).config());
     PrecisionGate.Decision again = gate.verify(config, manager);
     assertEquals(1, check.asked.size(), "the second verify reads the cache");
     assertTrue(again.message().contains("cached"), again.message());
 
-    TrainingConfig wider = config.withModel(config.model().withConvolution(ConvolutionPath.AUTO));
-    gate.verify(
-        new TrainingConfig(
-            wider.name(),
-            wider.task(),
-            wider.model(),
-            wider.forward(),
-            wider.backward(),
-            wider.optimizer(),
-            wider.jacobian(),
-            wider.steps(),
-            wider.pretrainSteps(),
-            wider.evalEvery(),
-            wider.checkpointEvery(),
-            wider.seed(),
-            wider.device(),
-            "float64"),
-        manager);
+    gate.verify(config.withDtype(Precision.FLOAT64), manager);
     assertEquals(1, check.asked.size(), "float64 is the reference: nothing to check");
   }
 

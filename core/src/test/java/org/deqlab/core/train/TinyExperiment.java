@@ -1,17 +1,17 @@
 package org.deqlab.core.train;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.deqlab.core.data.TaskDataFactory;
-import org.deqlab.core.model.ModelFactory;
+import org.deqlab.core.data.TrainingData;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.ExperimentConfigs;
 import org.deqlab.core.model.TaskModel;
 
 /** A small, fast experiment (char-LM with a position-wise MLP cell) for trainer tests. */
 final class TinyExperiment {
-  final TrainingConfig config;
+  final ExperimentConfig config;
   final TaskModel model;
   final TrainingData data;
   final MetricStream stream = new MetricStream();
@@ -23,27 +23,27 @@ final class TinyExperiment {
     this(manager, config(overrides));
   }
 
-  TinyExperiment(NDManager manager, TrainingConfig config) {
+  TinyExperiment(NDManager manager, ExperimentConfig config) {
     this.config = config;
     manager.getEngine().setRandomSeed((int) config.seed());
-    data = TaskDataFactory.create(config.task(), config.seed(), DataType.FLOAT32);
-    model = ModelFactory.create(config, data.vocabularySize());
-    ModelFactory.initialize(model, config, manager, DataType.FLOAT32);
+    data = config.newData();
+    model = config.newModel(data.vocabularySize());
+    config.initialize(model, manager);
     settings = new LiveSettings(Trainer.initialValues(config));
     trainer = new Trainer(config, model, data, manager, stream, settings);
     stream.subscribe(events::add);
   }
 
-  static TrainingConfig config(String overrides) {
+  static ExperimentConfig config(String overrides) {
     try {
       ObjectNode base =
           (ObjectNode)
-              TrainingConfigs.JSON.readTree(
+              ExperimentConfigs.JSON.readTree(
                   "{\"preset\": \"char-lm-deq-transformer\", \"model\": {\"cell\": \"mlp\", \"hidden\": 32,"
                       + " \"embedding\": 16}, \"task\": {\"sequenceLength\": 16, \"batchSize\": 8,"
                       + " \"evalBatches\": 2}, \"steps\": 40, \"pretrainSteps\": 0, \"evalEvery\": 0,"
                       + " \"optimizer\": {\"warmupSteps\": 5}}");
-      ObjectNode extra = (ObjectNode) TrainingConfigs.JSON.readTree(overrides);
+      ObjectNode extra = (ObjectNode) ExperimentConfigs.JSON.readTree(overrides);
       extra
           .fields()
           .forEachRemaining(
@@ -54,7 +54,7 @@ final class TinyExperiment {
                   base.set(e.getKey(), e.getValue());
                 }
               });
-      return TrainingConfigs.fromJson(base, "test");
+      return ExperimentConfigs.fromJson(base, "test");
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }

@@ -14,6 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.nio.file.Path;
 import java.util.List;
+import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.testing.TestEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,7 +102,7 @@ class TrainerTest {
     Path file = directory.resolve("run.ckpt");
     Checkpoint.save(file, original.trainer);
 
-    TrainingConfig stored = Checkpoint.readConfig(file);
+    ExperimentConfig stored = Checkpoint.readConfig(file);
     assertEquals(original.config, stored);
     TinyExperiment restored = new TinyExperiment(manager, stored);
     Checkpoint.restore(file, restored.trainer, manager);

@@ -1,4 +1,4 @@
-package org.deqlab.core.train;
+package org.deqlab.core.data;
 
 import ai.djl.ndarray.NDManager;
 import java.util.List;

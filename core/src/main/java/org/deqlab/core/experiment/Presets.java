@@ -1,0 +1,69 @@
+package org.deqlab.core.experiment;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Named, ready-to-run experiments: small enough to train on a 2-core CPU in minutes, shaped like
+ * the DEQ papers' experiments (copy memory, character-level language modelling, a small vision
+ * task). Each is a JSON file among this package's resources ({@code presets/NAME.json}), read by
+ * the same mapping as a user's config, so both are validated one way. {@link #DEFAULT} is what the
+ * workbench opens with; {@link #NAMES} lists them in the order users see them.
+ */
+public final class Presets {
+  public static final String DEFAULT = "copy-memory-deq-transformer";
+
+  /** The presets, in the order of menus and help texts; a new one is a JSON file named here. */
+  private static final List<String> NAMES =
+      List.of(
+          "copy-memory-deq-transformer",
+          "copy-memory-deq-trellisnet",
+          "char-lm-deq-transformer",
+          "shapes-deq-conv");
+
+  private static final Map<String, ExperimentConfig> PRESETS = load();
+
+  private Presets() {}
+
+  private static Map<String, ExperimentConfig> load() {
+    Map<String, ExperimentConfig> presets = new LinkedHashMap<>();
+    for (String name : NAMES) {
+      String resource = "presets/" + name + ".json";
+      try (InputStream in = Presets.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("preset resource " + resource + " is missing");
+        }
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        ExperimentConfig config =
+            ExperimentConfigs.bind(ExperimentConfigs.JSON.readTree(text), "preset " + name);
+        if (!config.name().equals(name)) {
+          throw new IllegalStateException(
+              "preset " + resource + " is named '" + config.name() + "'");
+        }
+        presets.put(name, config);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read preset " + resource + ": " + e, e);
+      }
+    }
+    return presets;
+  }
+
+  /** The preset with this name; the error lists the valid names. */
+  public static ExperimentConfig get(String name) {
+    ExperimentConfig config = PRESETS.get(name);
+    if (config == null) {
+      throw new IllegalArgumentException(
+          "unknown preset '" + name + "' (presets: " + String.join(", ", PRESETS.keySet()) + ")");
+    }
+    return config;
+  }
+
+  public static Set<String> names() {
+    return PRESETS.keySet();
+  }
+}
