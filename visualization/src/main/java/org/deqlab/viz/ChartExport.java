@@ -48,6 +48,17 @@ public final class ChartExport {
    *
    * @throws IOException if the file cannot be written
    */
+  /**
+   * A chart title as a file-name stem and a node id: lowercase words joined by dashes, e.g. "Ritz
+   * values of J_f(z*)" → {@code ritz-values-of-j-f-z}.
+   */
+  public static String slug(String title) {
+    return title
+        .toLowerCase(java.util.Locale.ROOT)
+        .replaceAll("[^a-z0-9]+", "-")
+        .replaceAll("(^-|-$)", "");
+  }
+
   public static void writePng(ExportableChart chart, Path file) throws IOException {
     BufferedImage image = onFxThread(() -> SwingFXUtils.fromFXImage(snapshot(chart), null));
     writePng(image, file);

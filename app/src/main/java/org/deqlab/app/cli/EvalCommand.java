@@ -3,8 +3,8 @@ package org.deqlab.app.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
-import org.deqlab.app.experiment.Experiment;
-import org.deqlab.core.train.TrainingEvent;
+import org.deqlab.core.events.RunEvent;
+import org.deqlab.core.run.ExperimentRun;
 
 /** {@code ./deq eval}: evaluates a checkpoint on held-out data. */
 public final class EvalCommand implements Command {
@@ -40,7 +40,8 @@ public final class EvalCommand implements Command {
     if (!split.equals("valid") && !split.equals("test")) {
       throw new UsageException("eval: option --split must be valid or test, got '" + split + "'");
     }
-    try (Experiment experiment = Experiment.restore(checkpoint)) {
+    try (ExperimentRun experiment =
+        ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory())) {
       out.println(
           "checkpoint "
               + checkpoint
@@ -49,7 +50,7 @@ public final class EvalCommand implements Command {
               + " after "
               + experiment.trainer().completedSteps()
               + " steps");
-      TrainingEvent.Evaluation evaluation = experiment.trainer().evaluate(split);
+      RunEvent.Evaluation evaluation = experiment.trainer().evaluate(split);
       out.println(ProgressPrinter.describe(evaluation));
       if (Double.isFinite(experiment.data().baselineLoss())) {
         out.printf(

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.deqlab.app.experiment.Experiment;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
@@ -22,6 +21,7 @@ import org.deqlab.core.jacobian.ProbeDistribution;
 import org.deqlab.core.jacobian.RitzValue;
 import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
+import org.deqlab.core.run.ExperimentRun;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
@@ -149,7 +149,8 @@ public final class ProbeCommand implements Command {
     if (!split.equals("valid") && !split.equals("test")) {
       throw new UsageException("probe: option --split must be valid or test, got '" + split + "'");
     }
-    try (Experiment experiment = Experiment.restore(checkpoint)) {
+    try (ExperimentRun experiment =
+        ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory())) {
       out.println(
           "checkpoint "
               + checkpoint

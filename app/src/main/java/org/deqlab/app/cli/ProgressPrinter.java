@@ -3,31 +3,56 @@ package org.deqlab.app.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.deqlab.core.train.TrainingEvent;
+import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.events.RunEvent;
 
 /**
- * A one-line progress bar for training on a terminal: step, loss, solver steps and residuals, speed
- * and ETA. Redrawn in place on a terminal, printed every few seconds otherwise; evaluations,
- * setting changes and the end of the run get lines of their own.
+ * A run's events on a terminal: what runs where, then a one-line progress bar (step, loss, solver
+ * steps and residuals, speed and ETA), redrawn in place on a terminal and printed every few seconds
+ * otherwise; evaluations, setting changes, sweep points and the end of the run get lines of their
+ * own. Live solver progress and checkpoints are not printed.
  */
-final class ProgressPrinter implements Consumer<TrainingEvent> {
+final class ProgressPrinter implements Consumer<RunEvent> {
   private final PrintStream out;
-  private final int totalSteps;
+  private final String verb;
+  private int totalSteps;
   private final boolean terminal = System.console() != null;
   private final long started = System.nanoTime();
   private long lastPrinted;
   private double smoothedMillis = Double.NaN;
   private int startStep = -1;
-  private TrainingEvent.Step lastProbed;
+  private RunEvent.Step lastProbed;
 
-  ProgressPrinter(PrintStream out, int totalSteps) {
+  /**
+   * @param verb how the first line starts, e.g. {@code training} or {@code running … headless}
+   */
+  ProgressPrinter(PrintStream out, String verb) {
     this.out = out;
-    this.totalSteps = totalSteps;
+    this.verb = verb;
   }
 
   @Override
-  public void accept(TrainingEvent event) {
-    if (event instanceof TrainingEvent.Step step) {
+  public void accept(RunEvent event) {
+    if (event instanceof RunEvent.SolverProgress || event instanceof RunEvent.CheckpointSaved) {
+      return;
+    }
+    if (event instanceof RunEvent.Started started) {
+      totalSteps = started.config().steps();
+      out.printf(
+          Locale.ROOT,
+          "%s %s on %s (%s) — %s%n",
+          verb,
+          started.config().name(),
+          started.device(),
+          DeqEngine.versions(),
+          started.data());
+      out.println(started.precision());
+      if (started.baselineLoss() != null && Double.isFinite(started.baselineLoss())) {
+        out.printf(Locale.ROOT, "trivial baseline loss: %.4f%n", started.baselineLoss());
+      }
+      return;
+    }
+    if (event instanceof RunEvent.Step step) {
       if (startStep < 0) {
         startStep = step.step() - 1;
       }
@@ -57,7 +82,7 @@ final class ProgressPrinter implements Consumer<TrainingEvent> {
     }
   }
 
-  private String bar(TrainingEvent.Step step) {
+  private String bar(RunEvent.Step step) {
     int width = 20;
     int filled = (int) Math.round(width * (double) step.step() / totalSteps);
     String progress = "#".repeat(filled) + "-".repeat(width - filled);
@@ -101,8 +126,8 @@ final class ProgressPrinter implements Consumer<TrainingEvent> {
         duration(etaSeconds));
   }
 
-  static String describe(TrainingEvent event) {
-    if (event instanceof TrainingEvent.Evaluation e) {
+  static String describe(RunEvent event) {
+    if (event instanceof RunEvent.Evaluation e) {
       String bpc =
           Double.isNaN(e.bitsPerCharacter())
               ? ""
@@ -117,10 +142,20 @@ final class ProgressPrinter implements Consumer<TrainingEvent> {
           bpc,
           e.meanForwardSteps());
     }
-    if (event instanceof TrainingEvent.SettingChanged c) {
+    if (event instanceof RunEvent.SettingChanged c) {
       return "setting @" + c.step() + ": " + c.description();
     }
-    if (event instanceof TrainingEvent.Finished f) {
+    if (event instanceof RunEvent.SweepPoint p) {
+      return String.format(
+          Locale.ROOT,
+          "sweep (%s): length %4d: %.1f forward steps (max %d), %.0f%% converged",
+          p.series(),
+          p.length(),
+          p.meanSteps(),
+          p.maxSteps(),
+          100 * p.convergedFraction());
+    }
+    if (event instanceof RunEvent.Finished f) {
       return "finished: " + f.reason() + " — " + f.message();
     }
     return event.toString();

@@ -6,19 +6,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.deqlab.app.experiment.Experiment;
-import org.deqlab.app.experiment.ExperimentFile;
-import org.deqlab.app.experiment.LengthSweep;
-import org.deqlab.app.experiment.RunLog;
-import org.deqlab.app.ui.EngineThreads;
-import org.deqlab.app.ui.HeadlessCharts;
-import org.deqlab.core.engine.DeqEngine;
-import org.deqlab.core.engine.Provenance;
+import org.deqlab.app.charts.HeadlessCharts;
+import org.deqlab.core.engine.EngineThreads;
+import org.deqlab.core.events.RunEvent;
+import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
-import org.deqlab.core.train.Checkpoint;
-import org.deqlab.core.train.RunControl;
-import org.deqlab.core.train.TrainingEvent;
-import org.deqlab.core.train.TrainingFailedException;
+import org.deqlab.core.run.ExperimentFile;
+import org.deqlab.core.run.ExperimentRun;
 
 /**
  * {@code ./deq run}: the workbench's experiment without a window. Trains (the default experiment
@@ -28,9 +22,6 @@ import org.deqlab.core.train.TrainingFailedException;
  */
 public final class RunCommand implements Command {
   private static final List<Integer> DEFAULT_SWEEP = List.of(25, 50, 100, 200);
-
-  /** Forward iterations allowed per sweep solve (the window's sweep uses the same). */
-  private static final int SWEEP_THRESHOLD = 100;
 
   @Override
   public String name() {
@@ -112,73 +103,22 @@ public final class RunCommand implements Command {
       throws IOException {
     EngineThreads.configure();
     HeadlessCharts charts = HeadlessCharts.start(config);
-    RunControl control = new RunControl();
-    Thread main = Thread.currentThread();
-    Thread hook =
-        new Thread(
-            () -> {
-              control.requestStop();
-              try {
-                main.join(60_000);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    Runtime.getRuntime().addShutdownHook(hook);
-    Path log = outDir.resolve("run.jsonl");
-    Path checkpoint = outDir.resolve("last.ckpt");
-    try (Experiment experiment = Experiment.create(config);
-        RunLog runLog =
-            RunLog.create(
-                log,
-                experiment.config(),
-                Provenance.capture(experiment.device()),
-                experiment.data().describe())) {
-      out.printf(
-          Locale.ROOT,
-          "running %s headless on %s (%s) — %s%n",
-          config.name(),
-          experiment.device(),
-          DeqEngine.versions(),
-          experiment.data().describe());
-      out.println(experiment.precisionNote());
-      experiment.stream().subscribe(runLog::append);
-      experiment.stream().subscribe(charts);
-      ProgressPrinter progress = new ProgressPrinter(out, config.steps());
-      experiment.stream().subscribe(progress);
-      TrainingEvent.Finished finished;
-      try {
-        finished = experiment.trainer().run(control, step -> save(checkpoint, experiment));
-      } catch (TrainingFailedException e) {
-        out.println("the run failed; writing the plots of what it logged (" + log + ")");
-        writePlots(charts, outDir, out);
-        throw e;
-      }
-      if (!"completed".equals(finished.reason())) {
-        save(checkpoint, experiment);
-      }
-      if (!sweep.isEmpty() && !control.stopRequested()) {
-        String series = "after step " + finished.step();
-        out.println("sweep: forward solver steps at lengths " + sweep + " (" + series + ")");
-        LengthSweep.run(
-            experiment,
-            sweep,
-            1,
-            SWEEP_THRESHOLD,
-            point -> {
-              out.printf(
-                  Locale.ROOT,
-                  "  length %4d: %.1f steps (max %d), %.0f%% converged%n",
-                  point.length(),
-                  point.meanSteps(),
-                  point.maxSteps(),
-                  100 * point.convergedFraction());
-              charts.acceptSweepPoint(series, point);
-            });
-      }
-      new ExperimentFile(experiment.config(), log, checkpoint)
+    ExperimentRun.Options options = ExperimentRun.Options.into(outDir).withSweep(sweep);
+    try (ExperimentRun run = ExperimentRun.create(config, options);
+        StopOnShutdown stop = new StopOnShutdown(run.control(), 60_000)) {
+      run.events().subscribe(charts);
+      ProgressPrinter progress = new ProgressPrinter(out, "running headless:");
+      run.events().subscribe(progress);
+      RunEvent.Finished finished = run.run();
+      new ExperimentFile(run.config(), run.logFile(), run.lastCheckpoint())
           .write(outDir.resolve("experiment.deq.json"));
+      if (finished.reason() == RunOutcome.FAILED) {
+        out.println("the run failed; writing the plots of what it logged (" + run.logFile() + ")");
+      }
       writePlots(charts, outDir, out);
+      if (finished.reason() == RunOutcome.FAILED) {
+        return 1;
+      }
       out.printf(
           Locale.ROOT,
           "done in %.1f s: %s (open %s in the window: ./deq, then Open…)%n",
@@ -186,12 +126,6 @@ public final class RunCommand implements Command {
           outDir,
           outDir.resolve("experiment.deq.json"));
       return 0;
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is already running
-      }
     }
   }
 
@@ -199,14 +133,6 @@ public final class RunCommand implements Command {
       throws IOException {
     for (Path png : charts.write(outDir)) {
       out.println("wrote " + png);
-    }
-  }
-
-  private static void save(Path checkpoint, Experiment experiment) {
-    try {
-      Checkpoint.save(checkpoint, experiment.trainer());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }

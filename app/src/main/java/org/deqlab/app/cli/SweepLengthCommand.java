@@ -8,11 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.deqlab.app.experiment.Experiment;
-import org.deqlab.app.experiment.LengthSweep;
-import org.deqlab.app.experiment.LengthSweep.Point;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.run.ExperimentRun;
 import org.deqlab.core.solver.SolverOptions;
 
 /**
@@ -65,19 +64,21 @@ public final class SweepLengthCommand implements Command {
     List<Integer> lengths = args.integers("--lengths", List.of(25, 50, 100, 200, 400));
     int batches = args.integer("--batches", 2, 1, 1000);
     int threshold = args.integer("--f-thres", 200, 1, 100_000);
-    Experiment experiment;
+    ExperimentRun experiment;
     if (checkpoint != null) {
       if (args.has("--preset") || args.has("--config")) {
         throw new UsageException(
             "sweep-length: --checkpoint carries its own config; drop --preset/--config");
       }
-      experiment = Experiment.restore(checkpoint);
+      experiment = ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory());
     } else {
-      experiment = Experiment.create(ConfigOptions.load(args, name(), true));
+      experiment =
+          ExperimentRun.create(
+              ConfigOptions.load(args, name(), true), ExperimentRun.Options.inMemory());
     }
     try (experiment) {
       ExperimentConfig config = experiment.config();
-      SolverOptions options = LengthSweep.options(experiment, threshold);
+      SolverOptions options = config.forward().options().withMaxIterations(threshold);
       out.printf(
           Locale.ROOT,
           "%s: %s solver, tolerance %.1e (%s), f_thres %d%s%n",
@@ -90,15 +91,13 @@ public final class SweepLengthCommand implements Command {
       out.printf(
           "%8s %11s %9s %14s %10s %12s%n",
           "length", "mean steps", "max steps", "rel residual", "converged", "ms/solve");
-      List<Point> points;
+      List<RunEvent.SweepPoint> points;
       try {
-        points =
-            LengthSweep.run(
-                experiment,
-                lengths,
-                batches,
-                threshold,
-                point ->
+        experiment
+            .events()
+            .subscribe(
+                event -> {
+                  if (event instanceof RunEvent.SweepPoint point) {
                     out.printf(
                         Locale.ROOT,
                         "%8d %11.1f %9d %14.3e %9.0f%% %12.1f%n",
@@ -107,7 +106,14 @@ public final class SweepLengthCommand implements Command {
                         point.maxSteps(),
                         point.meanRelativeResidual(),
                         100 * point.convergedFraction(),
-                        point.millisPerSolve()));
+                        point.millisPerSolve());
+                  }
+                });
+        String series =
+            checkpoint == null
+                ? "untrained model"
+                : "after step " + experiment.trainer().completedSteps();
+        points = experiment.sweep(series, lengths, batches, threshold);
       } catch (IllegalArgumentException e) {
         throw new UsageException("sweep-length: " + e.getMessage());
       }
@@ -128,7 +134,7 @@ public final class SweepLengthCommand implements Command {
         StringBuilder text =
             new StringBuilder(
                 "length,mean_steps,max_steps,mean_relative_residual,converged_fraction,ms_per_solve\n");
-        for (Point p : points) {
+        for (RunEvent.SweepPoint p : points) {
           text.append(
               String.format(
                   Locale.ROOT,

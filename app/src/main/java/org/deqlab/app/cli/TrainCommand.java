@@ -1,22 +1,15 @@
 package org.deqlab.app.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Set;
-import org.deqlab.app.experiment.Experiment;
-import org.deqlab.app.experiment.RunLog;
-import org.deqlab.core.engine.DeqEngine;
-import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.events.RunEvent;
+import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
-import org.deqlab.core.train.Checkpoint;
-import org.deqlab.core.train.RunControl;
-import org.deqlab.core.train.TrainingEvent;
-import org.deqlab.core.train.TrainingFailedException;
+import org.deqlab.core.run.ExperimentRun;
 
 /**
  * {@code ./deq train}: trains a preset or a JSON config with a progress bar, writing the run log
@@ -85,81 +78,31 @@ public final class TrainCommand implements Command {
     return train(config, outDir, out);
   }
 
-  static int train(ExperimentConfig config, Path outDir, PrintStream out) throws IOException {
-    RunControl control = new RunControl();
-    Thread main = Thread.currentThread();
-    Thread hook =
-        new Thread(
-            () -> {
-              control.requestStop();
-              try {
-                main.join(120_000);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    Runtime.getRuntime().addShutdownHook(hook);
-    try (Experiment experiment = Experiment.create(config);
-        RunLog log =
-            RunLog.create(
-                outDir.resolve("run.jsonl"),
-                experiment.config(),
-                Provenance.capture(experiment.device()),
-                experiment.data().describe())) {
-      out.printf(
-          Locale.ROOT,
-          "training %s on %s (%s) — %s%n",
-          config.name(),
-          experiment.device(),
-          DeqEngine.versions(),
-          experiment.data().describe());
-      out.println(experiment.precisionNote());
-      if (Double.isFinite(experiment.data().baselineLoss())) {
-        out.printf(Locale.ROOT, "trivial baseline loss: %.4f%n", experiment.data().baselineLoss());
-      }
-      out.println("run log: " + log.file());
-      experiment.stream().subscribe(log::append);
-      ProgressPrinter progress = new ProgressPrinter(out, config.steps());
-      experiment.stream().subscribe(progress);
-      TrainingEvent.Finished finished;
-      try {
-        finished =
-            experiment
-                .trainer()
-                .run(
-                    control,
-                    step -> {
-                      try {
-                        Path checkpoint = outDir.resolve("checkpoint-" + step + ".ckpt");
-                        Checkpoint.save(checkpoint, experiment.trainer());
-                        Checkpoint.save(outDir.resolve("last.ckpt"), experiment.trainer());
-                      } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                      }
-                    });
-      } catch (TrainingFailedException e) {
+  static int train(ExperimentConfig config, Path outDir, PrintStream out) {
+    ExperimentRun.Options options = ExperimentRun.Options.into(outDir).withStepCheckpoints(true);
+    try (ExperimentRun run = ExperimentRun.create(config, options);
+        StopOnShutdown stop = new StopOnShutdown(run.control(), 120_000)) {
+      ProgressPrinter progress = new ProgressPrinter(out, "training");
+      run.events().subscribe(progress);
+      out.println("run log: " + run.logFile());
+      RunEvent.Finished finished = run.run();
+      if (finished.reason() == RunOutcome.FAILED) {
         out.println(
             "the run failed; "
-                + log.file()
+                + run.logFile()
                 + " keeps everything logged up to step "
-                + e.finished().step());
-        throw e;
-      }
-      if (!"completed".equals(finished.reason())) {
-        Checkpoint.save(outDir.resolve("last.ckpt"), experiment.trainer());
+                + finished.step()
+                + " and "
+                + run.lastCheckpoint()
+                + " the parameters before the failed step");
+        return 1;
       }
       out.printf(
           Locale.ROOT,
           "done in %.1f s; checkpoint %s%n",
           progress.elapsedSeconds(),
-          outDir.resolve("last.ckpt"));
+          run.lastCheckpoint());
       return 0;
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is already running
-      }
     }
   }
 }

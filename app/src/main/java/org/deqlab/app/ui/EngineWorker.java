@@ -1,18 +1,17 @@
 package org.deqlab.app.ui;
 
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.deqlab.core.engine.Autograd;
 
 /**
- * The one thread on which all engine work of the window runs (experiment creation, training,
- * sweeps, memory measurements). One thread because PyTorch's gradient mode is thread-local and DJL
- * allows one gradient collector per process; the JavaFX thread never waits on it.
+ * The one thread on which all engine work of the window runs (runs, sweeps, memory measurements).
+ * One thread because PyTorch's gradient mode is thread-local and DJL allows one gradient collector
+ * per process; the JavaFX thread never waits on it.
  */
-final class EngineWorker implements AutoCloseable {
+final class EngineWorker implements Executor, AutoCloseable {
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           runnable -> {
@@ -27,12 +26,9 @@ final class EngineWorker implements AutoCloseable {
             return thread;
           });
 
-  <T> CompletableFuture<T> submit(Supplier<T> work) {
-    return CompletableFuture.supplyAsync(work, executor);
-  }
-
-  CompletableFuture<Void> run(Runnable work) {
-    return CompletableFuture.runAsync(work, executor);
+  @Override
+  public void execute(Runnable work) {
+    executor.execute(work);
   }
 
   /** Lets the queued work finish, then ends the thread; accepts no new work. */

@@ -2,27 +2,16 @@ package org.deqlab.app.ui;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javafx.application.Application;
+import org.deqlab.app.charts.HeadlessCharts;
+import org.deqlab.core.engine.EngineThreads;
 
 /**
  * Starts the workbench window. A plain class rather than the {@code Application} subclass, so
  * JavaFX runs from the class path without a module-path check.
  */
 public final class Launcher {
-  /** Held so the level set on it stays (JUL keeps loggers weakly). */
-  private static final Logger JAVAFX_LOG = Logger.getLogger("javafx");
-
   private Launcher() {}
-
-  /**
-   * JavaFX warns "Unsupported JavaFX configuration: classes were loaded from 'unnamed module'" on
-   * the class path, where this application deliberately runs (see {@link Launcher}); keep errors.
-   */
-  static void quietClassPathWarning() {
-    JAVAFX_LOG.setLevel(Level.SEVERE);
-  }
 
   public static void main(String[] args) {
     System.exit(launch(args, System.err));
@@ -42,7 +31,7 @@ public final class Launcher {
       return 2;
     }
     EngineThreads.configure();
-    quietClassPathWarning();
+    HeadlessCharts.quietClassPathWarning();
     Application.launch(WorkbenchApp.class, args);
     return 0;
   }

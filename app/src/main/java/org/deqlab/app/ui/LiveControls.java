@@ -15,12 +15,14 @@ import org.deqlab.core.train.LiveSettings;
 /**
  * The settings a user can turn while training runs: forward and backward thresholds and tolerances,
  * the Jacobian-regularization weight and the learning rate. A committed edit (Enter, arrows or
- * leaving the field) is sent to the view-model, which hands it to the engine for the next step; a
- * value that does not parse turns the field red and changes nothing.
+ * leaving the field) goes to the running experiment, which takes it at its next step, or, with no
+ * run active, into the next run's config; a value that does not parse turns the field red and
+ * changes nothing.
  */
 final class LiveControls {
   private final GridPane grid = new GridPane();
-  private final ExperimentViewModel model;
+  private final ExperimentEditor editor;
+  private final RunViewModel run;
   private final Spinner<Integer> forwardThreshold = new Spinner<>(1, 1000, 30);
   private final Spinner<Integer> backwardThreshold = new Spinner<>(1, 1000, 30);
   private final TextField forwardTolerance = new TextField();
@@ -29,8 +31,9 @@ final class LiveControls {
   private final TextField learningRate = new TextField();
   private boolean refreshing;
 
-  LiveControls(ExperimentViewModel model) {
-    this.model = model;
+  LiveControls(ExperimentEditor editor, RunViewModel run) {
+    this.editor = editor;
+    this.run = run;
     grid.setHgap(8);
     grid.setVgap(6);
     grid.setPadding(new Insets(8));
@@ -79,7 +82,8 @@ final class LiveControls {
   /** Shows the values in force (after a config was opened or a run started). */
   void refresh() {
     refreshing = true;
-    LiveSettings.Values values = model.liveValues();
+    LiveSettings.Values active = run.activeValues();
+    LiveSettings.Values values = active != null ? active : editor.values();
     forwardThreshold.getValueFactory().setValue(values.forward().maxIterations());
     backwardThreshold.getValueFactory().setValue(values.backward().maxIterations());
     forwardTolerance.setText(format(values.forward().tolerance()));
@@ -159,7 +163,9 @@ final class LiveControls {
   private void apply(
       UnaryOperator<LiveSettings.Values> change, javafx.scene.control.Control control) {
     try {
-      model.applyLive(change);
+      if (!run.applyLive(change)) {
+        editor.applyLive(change); // no run: the next run's config
+      }
       control.setStyle("");
     } catch (IllegalArgumentException e) {
       mark(control, e.getMessage());

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -32,7 +33,8 @@ import org.deqlab.viz.MemoryChart;
  * backward pass against depth as each point arrives, with every figure in a table beside it.
  */
 final class MemoryView {
-  private final ExperimentViewModel model;
+  private final MemoryViewModel model;
+  private final ExperimentEditor editor;
   private final MemoryChart chart = new MemoryChart();
   private final PlotPanel panel;
   private final TextField depths = new TextField("1,2,4,8,16,32");
@@ -43,8 +45,14 @@ final class MemoryView {
   private final BorderPane root = new BorderPane();
 
   MemoryView(
-      ExperimentViewModel model, PlotPanel.Exporter exporter, BiConsumer<String, String> errors) {
+      MemoryViewModel model,
+      ExperimentEditor editor,
+      ReadOnlyObjectProperty<RunState> runState,
+      StatusModel status,
+      PlotPanel.Exporter exporter,
+      BiConsumer<String, String> errors) {
     this.model = model;
+    this.editor = editor;
     panel = new PlotPanel(chart, Teaching.shortText(chart), exporter);
     panel.setHint(
         "Press 'Measure memory': one training step of the experiment's cell as a DEQ, then as"
@@ -70,9 +78,9 @@ final class MemoryView {
         .disableProperty()
         .bind(
             Bindings.createBooleanBinding(
-                () -> model.state().get().active() || model.engineBusy().get(),
-                model.state(),
-                model.engineBusy()));
+                () -> runState.get().active() || status.engineBusy().get(),
+                runState,
+                status.engineBusy()));
 
     Label note =
         new Label(
@@ -142,7 +150,8 @@ final class MemoryView {
     panel.setCaption("measuring…");
     panel.refresh();
     return model
-        .measureMemory(
+        .measure(
+            editor.draft(),
             depthList,
             sequenceLength,
             batchSize,

@@ -16,6 +16,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import org.deqlab.viz.ChartExport;
 import org.deqlab.viz.ChartPanel;
 
 /**
@@ -37,7 +38,7 @@ final class PlotPanel extends BorderPane {
   PlotPanel(ChartPanel chart, String teachingText, Exporter exporter) {
     this.chart = chart;
     chart.setTitleVisible(false); // the heading above names the plot
-    String slug = slug(chart.title());
+    String slug = ChartExport.slug(chart.title());
     setId("plot-" + slug);
 
     Label title = new Label(chart.title());
@@ -155,12 +156,5 @@ final class PlotPanel extends BorderPane {
     button.setFocusTraversable(false);
     button.setMinWidth(Region.USE_PREF_SIZE);
     return button;
-  }
-
-  static String slug(String title) {
-    return title
-        .toLowerCase(java.util.Locale.ROOT)
-        .replaceAll("[^a-z0-9]+", "-")
-        .replaceAll("(^-|-$)", "");
   }
 }

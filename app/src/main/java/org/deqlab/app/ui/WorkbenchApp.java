@@ -9,6 +9,7 @@ import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
+import org.deqlab.core.engine.EngineThreads;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.ExperimentConfigs;
 import org.deqlab.core.experiment.Presets;
@@ -25,7 +26,7 @@ import org.deqlab.core.experiment.Presets;
  * measurement).
  */
 public final class WorkbenchApp extends Application {
-  private ExperimentViewModel model;
+  private WorkbenchModels models;
 
   @Override
   public void start(Stage stage) {
@@ -35,8 +36,8 @@ public final class WorkbenchApp extends Application {
         configFile == null || configFile.isBlank()
             ? Presets.get(Presets.DEFAULT)
             : ExperimentConfigs.read(Path.of(configFile));
-    model = new ExperimentViewModel(initial, Path.of("runs"));
-    WorkbenchWindow window = new WorkbenchWindow(model);
+    models = new WorkbenchModels(initial, Path.of("runs"));
+    WorkbenchWindow window = new WorkbenchWindow(models);
     stage.setTitle("DEQ Workbench — deep equilibrium models, live");
     stage.setScene(new Scene(window.root(), 1400, 860));
     stage.show();
@@ -71,9 +72,9 @@ public final class WorkbenchApp extends Application {
                               }
                               default -> {
                                 window
-                                    .model()
-                                    .status()
-                                    .set(
+                                    .models()
+                                    .status
+                                    .say(
                                         "deq.autorun: unknown action '"
                                             + name
                                             + "' (teaching, sweep, train, memory)");
@@ -87,10 +88,10 @@ public final class WorkbenchApp extends Application {
 
   @Override
   public void stop() throws InterruptedException {
-    if (model != null) {
-      model.close();
+    if (models != null) {
+      models.close();
       // Give a running step a moment to end so the run log and checkpoint are complete.
-      model.awaitClosed(5, TimeUnit.SECONDS);
+      models.awaitClosed(5, TimeUnit.SECONDS);
     }
   }
 }

@@ -34,21 +34,24 @@ import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
+import org.deqlab.app.charts.WorkbenchCharts;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.Presets;
+import org.deqlab.core.run.ExperimentFile;
+import org.deqlab.core.run.ExperimentRun;
 import org.deqlab.viz.ChartExport;
 import org.deqlab.viz.ChartPanel;
 
 /**
  * The workbench window: experiment panel and live controls on the left; a Training tab with the
  * five plots of a run and a Memory tab in the middle; run controls on top and progress and status
- * at the bottom. It binds to an {@link ExperimentViewModel} and does no engine work itself.
+ * at the bottom. It binds to the {@link WorkbenchModels} and does no engine work itself.
  */
 final class WorkbenchWindow {
-  /** Sequence lengths of a sweep start from this many forward iterations at most. */
-  private static final int SWEEP_THRESHOLD = 100;
-
-  private final ExperimentViewModel model;
+  private final WorkbenchModels models;
+  private final ExperimentEditor editor;
+  private final RunViewModel run;
+  private final StatusModel status;
   private final BorderPane root = new BorderPane();
   private final ConfigSheet sheet;
   private final LiveControls live;
@@ -59,7 +62,7 @@ final class WorkbenchWindow {
   private final ComboBox<String> presets = new ComboBox<>();
   private final Button open = new Button("Open…");
   private final Button save = new Button("Save…");
-  private final Button run = new Button("Run");
+  private final Button runButton = new Button("Run");
   private final Button pause = new Button("Pause");
   private final Button resume = new Button("Resume");
   private final Button stop = new Button("Stop");
@@ -67,38 +70,41 @@ final class WorkbenchWindow {
   private final TextField sweepLengths = new TextField("25,50,100,200");
   private final ToggleButton teaching = new ToggleButton("Teaching mode");
 
-  WorkbenchWindow(ExperimentViewModel model) {
-    this.model = model;
-    this.sheet = new ConfigSheet(model.gpuCount());
-    this.live = new LiveControls(model);
-    this.memory = new MemoryView(model, this::export, this::error);
-    model.attach(charts);
-    model.setDraft(sheet::build);
+  WorkbenchWindow(WorkbenchModels models) {
+    this.models = models;
+    this.editor = models.editor;
+    this.run = models.run;
+    this.status = models.status;
+    this.sheet = new ConfigSheet(run.gpuCount());
+    this.live = new LiveControls(editor, run);
+    this.memory =
+        new MemoryView(models.memory, editor, run.state(), status, this::export, this::error);
+    run.attach(charts);
+    editor.setDraft(sheet::build);
     for (ChartPanel chart : charts.charts()) {
       panels.put(chart, new PlotPanel(chart, Teaching.shortText(chart), this::export));
     }
     charts.setOnChange(this::refreshPanels);
-    charts.describe(model.config().get());
-    sheet.show(model.config().get());
-    model
+    charts.describe(editor.config().get());
+    sheet.show(editor.config().get());
+    editor
         .config()
         .addListener(
             (obs, before, after) -> {
-              if (!model.state().get().active()) {
+              if (!run.state().get().active()) {
                 sheet.show(after);
                 charts.describe(after);
               }
               presets.setValue(Presets.names().contains(after.name()) ? after.name() : null);
               live.refresh();
             });
-    model
-        .state()
+    run.state()
         .addListener(
             (obs, before, after) -> {
               updateButtons();
               live.refresh();
             });
-    model.engineBusy().addListener((obs, before, after) -> updateButtons());
+    status.engineBusy().addListener((obs, before, after) -> updateButtons());
 
     root.setTop(toolbar());
     root.setLeft(sidePanel());
@@ -135,8 +141,8 @@ final class WorkbenchWindow {
     return tabs;
   }
 
-  ExperimentViewModel model() {
-    return model;
+  WorkbenchModels models() {
+    return models;
   }
 
   private ToolBar toolbar() {
@@ -149,7 +155,9 @@ final class WorkbenchWindow {
     presets.setId("presets");
     presets.getItems().setAll(Presets.names());
     presets.setValue(
-        Presets.names().contains(model.config().get().name()) ? model.config().get().name() : null);
+        Presets.names().contains(editor.config().get().name())
+            ? editor.config().get().name()
+            : null);
     presets.setPromptText("custom");
     presets.setTooltip(new Tooltip("Load a ready-made experiment"));
     presets.setOnAction(
@@ -157,22 +165,23 @@ final class WorkbenchWindow {
           String name = presets.getValue();
           if (name != null
               && Presets.names().contains(name)
-              && !name.equals(model.config().get().name())) {
-            model.config().set(Presets.get(name));
+              && !name.equals(editor.config().get().name())) {
+            editor.load(Presets.get(name));
           }
         });
-    run.setId("run");
-    run.setTooltip(new Tooltip("Train the experiment on the left (a new run folder under runs/)"));
-    run.setOnAction(e -> startRun());
-    run.setDefaultButton(true);
+    runButton.setId("run");
+    runButton.setTooltip(
+        new Tooltip("Train the experiment on the left (a new run folder under runs/)"));
+    runButton.setOnAction(e -> startRun());
+    runButton.setDefaultButton(true);
     pause.setId("pause");
-    pause.setOnAction(e -> model.pause());
+    pause.setOnAction(e -> run.pause());
     resume.setId("resume");
-    resume.setOnAction(e -> model.resume());
+    resume.setOnAction(e -> run.resume());
     stop.setId("stop");
     stop.setTooltip(
         new Tooltip("Stop after the current step; the run log and a checkpoint are kept"));
-    stop.setOnAction(e -> model.stop());
+    stop.setOnAction(e -> run.stop());
     sweepLengths.setId("sweep-lengths");
     sweepLengths.setPrefColumnCount(10);
     sweepLengths.setTooltip(new Tooltip("sequence lengths T to measure, comma-separated"));
@@ -190,7 +199,7 @@ final class WorkbenchWindow {
         new Label("Preset"),
         presets,
         new Separator(Orientation.VERTICAL),
-        run,
+        runButton,
         pause,
         resume,
         stop,
@@ -258,21 +267,21 @@ final class WorkbenchWindow {
   private HBox statusBar() {
     ProgressBar progress = new ProgressBar();
     progress.setId("progress");
-    progress.progressProperty().bind(model.progress());
+    progress.progressProperty().bind(status.progress());
     progress.setPrefWidth(220);
-    Label status = new Label();
-    status.setId("status");
-    status.textProperty().bind(model.status());
+    Label line = new Label();
+    line.setId("status");
+    line.textProperty().bind(status.status());
     // A refusal or a failure can be long (what was measured, what to change): wrap to a second
     // line, and the tooltip always holds the whole text.
-    status.setWrapText(true);
-    status.setMaxHeight(40);
+    line.setWrapText(true);
+    line.setMaxHeight(40);
     Tooltip whole = new Tooltip();
-    whole.textProperty().bind(model.status());
+    whole.textProperty().bind(status.status());
     whole.setWrapText(true);
     whole.setMaxWidth(700);
-    status.setTooltip(whole);
-    HBox bar = new HBox(10, progress, status);
+    line.setTooltip(whole);
+    HBox bar = new HBox(10, progress, line);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.setPadding(new Insets(4, 8, 4, 8));
     bar.setStyle("-fx-border-color: #ccc transparent transparent transparent;");
@@ -296,15 +305,15 @@ final class WorkbenchWindow {
       entry.getValue().setHint(charts.hint(entry.getKey()));
     }
     panels
-        .get(charts.ritz)
+        .get(charts.ritz())
         .setCaption(charts.ritzStep() == 0 ? "" : "at step " + charts.ritzStep());
   }
 
   private void updateButtons() {
-    RunState state = model.state().get();
+    RunState state = run.state().get();
     boolean active = state.active();
-    boolean busy = model.engineBusy().get();
-    run.setDisable(active || busy);
+    boolean busy = status.engineBusy().get();
+    runButton.setDisable(active || busy);
     pause.setDisable(state != RunState.RUNNING);
     resume.setDisable(state != RunState.PAUSED);
     stop.setDisable(!active || state == RunState.STOPPING);
@@ -323,9 +332,9 @@ final class WorkbenchWindow {
       error("The experiment has an invalid setting", e.getMessage());
       return CompletableFuture.completedFuture(null);
     }
-    model.config().set(config);
+    editor.load(config);
     tabs.getSelectionModel().select(0);
-    return model.start();
+    return run.start(config);
   }
 
   /**
@@ -341,7 +350,7 @@ final class WorkbenchWindow {
         }
         lengths.add(length);
       }
-      model.config().set(sheet.build());
+      editor.load(sheet.build());
     } catch (NumberFormatException e) {
       error(
           "Sweep lengths",
@@ -354,7 +363,7 @@ final class WorkbenchWindow {
       return CompletableFuture.completedFuture(null);
     }
     tabs.getSelectionModel().select(0);
-    return model.sweepLengths(lengths, SWEEP_THRESHOLD);
+    return run.sweep(editor.config().get(), lengths, ExperimentRun.SWEEP_THRESHOLD);
   }
 
   /**
@@ -362,7 +371,15 @@ final class WorkbenchWindow {
    */
   boolean openFile(Path file) {
     try {
-      model.open(file);
+      ExperimentFile saved = ExperimentFile.read(file);
+      run.replay(saved); // reads the run log before anything changes
+      editor.load(saved.config());
+      status.say(
+          "Opened "
+              + file.getFileName()
+              + (saved.runLog() == null
+                  ? " (not run yet: press Run)"
+                  : ": " + run.step().get() + " steps replayed from its run log"));
       return true;
     } catch (IllegalArgumentException e) {
       error("Cannot open " + file.getFileName(), e.getMessage());
@@ -373,7 +390,8 @@ final class WorkbenchWindow {
   /** Saves the experiment; a problem is named in a dialog. */
   boolean saveFile(Path file) {
     try {
-      model.save(file);
+      editor.save(file, run.runLog(), run.checkpoint());
+      status.say("Saved " + file);
       return true;
     } catch (IOException | IllegalArgumentException e) {
       error("Cannot save " + file.getFileName(), e.getMessage());
@@ -392,7 +410,7 @@ final class WorkbenchWindow {
 
   private void chooseAndSave() {
     FileChooser chooser = chooser("Save experiment", "DEQ experiment", "*.deq.json");
-    chooser.setInitialFileName(model.config().get().name() + ".deq.json");
+    chooser.setInitialFileName(editor.config().get().name() + ".deq.json");
     File file = chooser.showSaveDialog(window());
     if (file != null) {
       saveFile(file.toPath());
@@ -400,7 +418,7 @@ final class WorkbenchWindow {
   }
 
   private void export(ChartPanel chart, boolean png) {
-    String slug = PlotPanel.slug(chart.title());
+    String slug = ChartExport.slug(chart.title());
     FileChooser chooser =
         png
             ? chooser("Export PNG", "PNG image", "*.png")
@@ -417,7 +435,7 @@ final class WorkbenchWindow {
       } else {
         ChartExport.writeCsv(chart, path);
       }
-      model.status().set("Exported " + path);
+      status.say("Exported " + path);
     } catch (IOException e) {
       error("Export failed", e.getMessage());
     }
@@ -427,7 +445,7 @@ final class WorkbenchWindow {
     FileChooser chooser = new FileChooser();
     chooser.setTitle(title);
     chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(description, patterns));
-    Path directory = model.runDirectory().get();
+    Path directory = run.runDirectory().get();
     File initial =
         directory != null && directory.toFile().isDirectory()
             ? directory.toFile()

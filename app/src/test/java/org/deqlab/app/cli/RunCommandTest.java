@@ -13,8 +13,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
-import org.deqlab.app.experiment.ExperimentFile;
-import org.deqlab.app.experiment.RunLog;
+import org.deqlab.core.events.RunEvent;
+import org.deqlab.core.events.RunOutcome;
+import org.deqlab.core.run.ExperimentFile;
+import org.deqlab.core.run.RunLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,11 +99,12 @@ class RunCommandTest {
       assertTrue(csv.size() > 1, plot + " has data: " + csv);
     }
     RunLog.Contents log = RunLog.read(out.resolve("run.jsonl"));
-    assertEquals(10, log.ofType("step").size());
-    assertEquals("completed", log.ofType("finished").get(0).get("reason").asText());
+    assertEquals(10, log.ofType(RunEvent.Step.class).size());
+    assertEquals(RunOutcome.COMPLETED, log.ofType(RunEvent.Finished.class).get(0).reason());
     assertTrue(
-        log.ofType("step").stream().anyMatch(step -> step.get("ritzValues").size() > 0),
+        log.ofType(RunEvent.Step.class).stream().anyMatch(step -> !step.ritzValues().isEmpty()),
         "the shortened probe interval probed the Jacobian");
+    assertEquals(2, log.ofType(RunEvent.SweepPoint.class).size(), "the sweep is logged");
     ExperimentFile saved = ExperimentFile.read(out.resolve("experiment.deq.json"));
     assertEquals(out.resolve("run.jsonl").toAbsolutePath(), saved.runLog().toAbsolutePath());
     assertEquals("tiny", saved.config().name());

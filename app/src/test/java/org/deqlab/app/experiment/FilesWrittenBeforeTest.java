@@ -8,9 +8,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deqlab.core.cell.ConvolutionPath;
+import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.experiment.CellKind;
 import org.deqlab.core.experiment.ExperimentConfig;
-import org.deqlab.core.train.TrainingEvent;
+import org.deqlab.core.run.ExperimentFile;
+import org.deqlab.core.run.ExperimentRun;
+import org.deqlab.core.run.RunLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,13 +52,15 @@ class FilesWrittenBeforeTest {
 
     RunLog.Contents contents = RunLog.read(log);
     assertEquals(config, contents.config());
-    assertEquals(3, contents.ofType("step").size());
+    assertEquals(3, contents.ofType(RunEvent.Step.class).size());
+    assertEquals(1, contents.ofType(RunEvent.Finished.class).size());
     assertEquals(0, contents.unreadableLines());
 
-    try (Experiment restored = Experiment.restore(checkpoint)) {
+    try (ExperimentRun restored =
+        ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory())) {
       assertEquals(config, restored.config());
       assertEquals(3, restored.trainer().completedSteps());
-      TrainingEvent.Evaluation evaluation = restored.trainer().evaluate("valid");
+      RunEvent.Evaluation evaluation = restored.trainer().evaluate("valid");
       assertTrue(
           Double.isFinite(evaluation.loss()) && evaluation.loss() > 0, evaluation.toString());
     }

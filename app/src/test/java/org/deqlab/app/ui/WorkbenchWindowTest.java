@@ -24,6 +24,7 @@ import javafx.scene.control.DialogPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+import org.deqlab.app.charts.WorkbenchCharts;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.memory.MemoryPoint;
@@ -47,32 +48,32 @@ import org.testfx.framework.junit5.Start;
 @ExtendWith(ApplicationExtension.class)
 class WorkbenchWindowTest {
   @TempDir Path runs;
-  private ExperimentViewModel model;
+  private WorkbenchModels models;
   private WorkbenchWindow window;
 
   @Start
   void start(Stage stage) {
-    model = new ExperimentViewModel(Presets.get(Presets.DEFAULT), runs);
-    window = new WorkbenchWindow(model);
+    models = new WorkbenchModels(Presets.get(Presets.DEFAULT), runs);
+    window = new WorkbenchWindow(models);
     stage.setScene(new Scene(window.root(), 1260, 780)); // inside Monocle's 1280 × 800 screen
     stage.show();
   }
 
   @AfterEach
   void closeEngine() throws InterruptedException {
-    fxRun(() -> model.close());
-    assertTrue(model.awaitClosed(60, TimeUnit.SECONDS), "the engine thread ends after close");
+    fxRun(() -> models.close());
+    assertTrue(models.awaitClosed(60, TimeUnit.SECONDS), "the engine thread ends after close");
   }
 
   /** Loads {@code config} into the window, as choosing it in the experiment panel would. */
   private void load(ExperimentConfig config) {
-    fxRun(() -> model.config().set(config));
+    fxRun(() -> models.editor.load(config));
   }
 
   private void runToEnd(FxRobot robot, ExperimentConfig config) {
     load(config);
     robot.clickOn("#run");
-    await("the run has finished", 120, () -> model.state().get() == RunState.FINISHED);
+    await("the run has finished", 120, () -> models.run.state().get() == RunState.FINISHED);
   }
 
   private static int points(ChartPanel chart, String series) {
@@ -105,7 +106,8 @@ class WorkbenchWindowTest {
     WorkbenchCharts charts = shown.charts();
     return fx(
         () ->
-            List.of(charts.residuals, charts.training, charts.spectral, charts.ritz).stream()
+            List.of(charts.residuals(), charts.training(), charts.spectral(), charts.ritz())
+                .stream()
                 .map(ChartExport::toCsv)
                 .toList());
   }
@@ -127,14 +129,14 @@ class WorkbenchWindowTest {
             "solver-steps-vs-sequence-length")) {
       assertTrue(robot.lookup("#plot-" + plot).tryQuery().isPresent(), plot + " is shown");
     }
-    PlotPanel residuals = fx(() -> window.panel(window.charts().residuals));
+    PlotPanel residuals = fx(() -> window.panel(window.charts().residuals()));
     assertTrue(fx(residuals::hintShown), "an empty plot says what will fill it");
     String hint = fx(residuals::hintText);
     int firstSolve = Presets.get(Presets.DEFAULT).jacobian().probeEvery();
     assertTrue(hint.contains("start at step " + firstSolve), hint);
 
-    await("the engine has started", 60, () -> model.gpuCount().get() >= 0);
-    if (fx(() -> model.gpuCount().get()) == 0) {
+    await("the engine has started", 60, () -> models.run.gpuCount().get() >= 0);
+    if (fx(() -> models.run.gpuCount().get()) == 0) {
       javafx.scene.control.TitledPane runSection =
           robot
               .lookup("#experiment-sheet .titled-pane")
@@ -172,37 +174,39 @@ class WorkbenchWindowTest {
   void aShortRunFillsEveryTrainingPlotWithWhatTheEngineLogged(FxRobot robot) {
     runToEnd(robot, TinyExperiment.config(6));
 
-    Path log = model.runLog();
+    Path log = models.run.runLog();
     List<JsonNode> steps = logged(log, "step");
     assertEquals(6, steps.size());
     WorkbenchCharts charts = window.charts();
-    assertEquals(6, points(charts.training, "training loss"));
+    assertEquals(6, points(charts.training(), "training loss"));
     assertEquals(
-        steps.get(5).get("loss").asDouble(), ys(charts.training, "training loss")[5], 1e-12);
+        steps.get(5).get("loss").asDouble(), ys(charts.training(), "training loss")[5], 1e-12);
     // Step 1 pretrains an unrolled stack (no solver); steps 2–6 solve.
-    assertEquals(5, points(charts.training, "forward solver steps"));
+    assertEquals(5, points(charts.training(), "forward solver steps"));
     JsonNode last = steps.get(5);
-    assertEquals(last.get("forward").get("steps").asInt(), points(charts.residuals, "forward abs"));
     assertEquals(
-        last.get("backward").get("steps").asInt(), points(charts.residuals, "backward abs"));
-    assertEquals(ResidualTraceChart.HISTORY, fx(() -> charts.residuals.fadedForwardCount()));
+        last.get("forward").get("steps").asInt(), points(charts.residuals(), "forward abs"));
+    assertEquals(
+        last.get("backward").get("steps").asInt(), points(charts.residuals(), "backward abs"));
+    assertEquals(ResidualTraceChart.HISTORY, fx(() -> charts.residuals().fadedForwardCount()));
     // The live trace followed the solves as they ran; the last one was step 6's backward solve.
-    assertArrayEquals(ys(charts.residuals, "backward abs"), ys(charts.residuals, "live abs"));
-    assertArrayEquals(ys(charts.residuals, "backward rel"), ys(charts.residuals, "live rel"));
+    assertArrayEquals(ys(charts.residuals(), "backward abs"), ys(charts.residuals(), "live abs"));
+    assertArrayEquals(ys(charts.residuals(), "backward rel"), ys(charts.residuals(), "live rel"));
     // Probed at steps 2, 4 and 6: three estimates, and the Ritz values of the last probe.
-    assertEquals(3, points(charts.spectral, "spectral radius ρ(J_f)"));
+    assertEquals(3, points(charts.spectral(), "spectral radius ρ(J_f)"));
     assertEquals(
         last.get("spectralRadius").asDouble(),
-        ys(charts.spectral, "spectral radius ρ(J_f)")[2],
+        ys(charts.spectral(), "spectral radius ρ(J_f)")[2],
         1e-12);
     assertEquals(
-        last.get("ritzValues").size(), fx(() -> charts.ritz.dataSets().get(0).getDataCount()));
+        last.get("ritzValues").size(), fx(() -> charts.ritz().dataSets().get(0).getDataCount()));
     assertEquals(6, fx(() -> charts.ritzStep()));
     assertFalse(
-        fx(() -> window.panel(charts.spectral).hintShown()), "the hint leaves once data arrives");
-    assertEquals(1.0, fx(() -> model.progress().get()), 1e-9);
+        fx(() -> window.panel(charts.spectral()).hintShown()), "the hint leaves once data arrives");
+    assertEquals(1.0, fx(() -> models.status.progress().get()), 1e-9);
     assertTrue(
-        fx(() -> model.status().get()).contains("completed"), fx(() -> model.status().get()));
+        fx(() -> models.status.status().get()).contains("completed"),
+        fx(() -> models.status.status().get()));
 
     // A sweep started in the window measures the trained model at each length.
     robot.doubleClickOn("#sweep-lengths").eraseText(20).write("4,8,16");
@@ -210,10 +214,12 @@ class WorkbenchWindowTest {
     await(
         "the sweep has finished",
         60,
-        () -> !model.engineBusy().get() && charts.lengths.seriesNames().contains("after step 6"));
-    assertEquals(3, points(charts.lengths, "after step 6"));
+        () ->
+            !models.status.engineBusy().get()
+                && charts.lengths().seriesNames().contains("after step 6"));
+    assertEquals(3, points(charts.lengths(), "after step 6"));
     assertTrue(
-        java.util.Arrays.stream(ys(charts.lengths, "after step 6"))
+        java.util.Arrays.stream(ys(charts.lengths(), "after step 6"))
             .allMatch(s -> s >= 1 && s <= 100),
         "mean forward steps within the sweep's threshold");
   }
@@ -222,25 +228,26 @@ class WorkbenchWindowTest {
   void aLiveChangeOfFThresReachesTheEngineAtTheNextStep(FxRobot robot) {
     load(TinyExperiment.config(60));
     robot.clickOn("#run");
-    await("three steps are done", 60, () -> model.step().get() >= 3);
+    await("three steps are done", 60, () -> models.run.step().get() >= 3);
 
     robot.doubleClickOn("#live-f-thres .text-field").eraseText(4).write("3").type(KeyCode.ENTER);
     await(
         "five more steps ran",
         60,
         () -> {
-          List<JsonNode> settings = logged(model.runLog(), "setting");
+          List<JsonNode> settings = logged(models.run.runLog(), "setting");
           return !settings.isEmpty()
-              && logged(model.runLog(), "step").size() >= settings.get(0).get("step").asInt() + 4;
+              && logged(models.run.runLog(), "step").size()
+                  >= settings.get(0).get("step").asInt() + 4;
         });
     robot.clickOn("#stop");
-    await("the run has stopped", 60, () -> model.state().get() == RunState.FINISHED);
+    await("the run has stopped", 60, () -> models.run.state().get() == RunState.FINISHED);
 
-    List<JsonNode> settings = logged(model.runLog(), "setting");
+    List<JsonNode> settings = logged(models.run.runLog(), "setting");
     assertEquals(1, settings.size());
     assertEquals("f_thres 30 → 3", settings.get(0).get("description").asText());
     int changedAt = settings.get(0).get("step").asInt();
-    List<JsonNode> steps = logged(model.runLog(), "step");
+    List<JsonNode> steps = logged(models.run.runLog(), "step");
     for (JsonNode step : steps) {
       int forwardSteps =
           step.get("forward").isNull() ? 0 : step.get("forward").get("steps").asInt();
@@ -253,9 +260,9 @@ class WorkbenchWindowTest {
       }
     }
     assertEquals(
-        1, fx(() -> window.charts().training.eventMarkers().size()), "the change is marked");
+        1, fx(() -> window.charts().training().eventMarkers().size()), "the change is marked");
     assertEquals(
-        changedAt, fx(() -> window.charts().training.eventMarkers().get(0).getValue()), 1e-9);
+        changedAt, fx(() -> window.charts().training().eventMarkers().get(0).getValue()), 1e-9);
   }
 
   @Test
@@ -263,26 +270,27 @@ class WorkbenchWindowTest {
       throws InterruptedException {
     load(TinyExperiment.config(500));
     robot.clickOn("#run");
-    await("two steps are done", 60, () -> model.step().get() >= 2);
+    await("two steps are done", 60, () -> models.run.step().get() >= 2);
 
     robot.clickOn("#pause");
     Thread.sleep(1500); // the step in progress may still finish
-    int pausedAt = logged(model.runLog(), "step").size();
+    int pausedAt = logged(models.run.runLog(), "step").size();
     Thread.sleep(1500);
-    assertEquals(pausedAt, logged(model.runLog(), "step").size(), "no step runs while paused");
+    assertEquals(pausedAt, logged(models.run.runLog(), "step").size(), "no step runs while paused");
     assertTrue(robot.lookup("#pause").queryAs(Button.class).isDisabled());
     robot.clickOn("#resume");
-    await("training goes on", 60, () -> logged(model.runLog(), "step").size() >= pausedAt + 2);
+    await("training goes on", 60, () -> logged(models.run.runLog(), "step").size() >= pausedAt + 2);
 
     robot.clickOn("#stop");
-    await("the run has stopped", 60, () -> model.state().get() == RunState.FINISHED);
+    await("the run has stopped", 60, () -> models.run.state().get() == RunState.FINISHED);
 
-    List<JsonNode> finished = logged(model.runLog(), "finished");
+    List<JsonNode> finished = logged(models.run.runLog(), "finished");
     assertEquals("stopped", finished.get(0).get("reason").asText());
     int lastStep = finished.get(0).get("step").asInt();
     assertTrue(lastStep < 500, "stopped long before the end");
-    assertEquals(lastStep, logged(model.runLog(), "step").size());
-    assertTrue(Files.exists(model.runLog().resolveSibling("last.ckpt")), "a checkpoint is kept");
+    assertEquals(lastStep, logged(models.run.runLog(), "step").size());
+    assertTrue(
+        Files.exists(models.run.runLog().resolveSibling("last.ckpt")), "a checkpoint is kept");
     assertFalse(robot.lookup("#run").queryAs(Button.class).isDisabled(), "Run is enabled again");
   }
 
@@ -293,17 +301,17 @@ class WorkbenchWindowTest {
     Path saved = runs.resolve("tiny.deq.json");
     assertTrue(fx(() -> window.saveFile(saved)));
 
-    ExperimentViewModel otherModel = new ExperimentViewModel(Presets.get(Presets.DEFAULT), runs);
+    WorkbenchModels otherModel = new WorkbenchModels(Presets.get(Presets.DEFAULT), runs);
     try {
       WorkbenchWindow other = fx(() -> new WorkbenchWindow(otherModel));
       assertTrue(fx(() -> other.openFile(saved)));
 
-      assertEquals(TinyExperiment.config(5), fx(() -> otherModel.config().get()));
+      assertEquals(TinyExperiment.config(5), fx(() -> otherModel.editor.config().get()));
       assertEquals(shown, csvOfRunPlots(other), "the replayed plots hold the same data");
       assertTrue(
           shown.stream().allMatch(csv -> csv.lines().count() > 1), "every run plot has data");
-      assertEquals(RunState.FINISHED, fx(() -> otherModel.state().get()));
-      assertEquals(5, fx(() -> otherModel.step().get()));
+      assertEquals(RunState.FINISHED, fx(() -> otherModel.run.state().get()));
+      assertEquals(5, fx(() -> otherModel.run.step().get()));
     } finally {
       fxRun(otherModel::close);
       otherModel.awaitClosed(30, TimeUnit.SECONDS);
@@ -312,7 +320,7 @@ class WorkbenchWindowTest {
 
   @Test
   void aMalformedExperimentFileIsNamedInADialogAndChangesNothing(FxRobot robot) throws Exception {
-    ExperimentConfig before = fx(() -> model.config().get());
+    ExperimentConfig before = fx(() -> models.editor.config().get());
     List<String> plotsBefore = csvOfRunPlots(window);
     Path broken = runs.resolve("broken.deq.json");
     Files.writeString(broken, "{\"format\": 1, \"config\": {\"model\": {\"hidden\": -4}}}");
@@ -323,9 +331,9 @@ class WorkbenchWindowTest {
     assertNotNull(dialog);
     assertTrue(dialog.getHeaderText().contains("broken.deq.json"), dialog.getHeaderText());
     assertTrue(dialog.getContentText().contains("model.hidden"), dialog.getContentText());
-    assertEquals(before, fx(() -> model.config().get()));
+    assertEquals(before, fx(() -> models.editor.config().get()));
     assertEquals(plotsBefore, csvOfRunPlots(window));
-    assertEquals(RunState.IDLE, fx(() -> model.state().get()));
+    assertEquals(RunState.IDLE, fx(() -> models.run.state().get()));
     fxRun(() -> dialog.getScene().getWindow().hide());
 
     Files.writeString(broken, "{ not json");
@@ -336,7 +344,7 @@ class WorkbenchWindowTest {
             .queryAs(DialogPane.class)
             .getContentText()
             .contains("cannot read"));
-    assertEquals(before, fx(() -> model.config().get()));
+    assertEquals(before, fx(() -> models.editor.config().get()));
   }
 
   @Test
@@ -349,7 +357,7 @@ class WorkbenchWindowTest {
     await(
         "DEQ and three depths are measured",
         120,
-        () -> window.memoryView().points().size() == 4 && !model.engineBusy().get());
+        () -> window.memoryView().points().size() == 4 && !models.status.engineBusy().get());
 
     MemoryView memory = window.memoryView();
     List<MemoryPoint> measured = fx(memory::points);

@@ -1,7 +1,8 @@
 package org.deqlab.core.solver;
 
 /**
- * The statistics of a solve without its tensors: what metrics, run logs and JSON reports keep.
+ * The statistics of a solve without its tensors: what metrics, run logs and JSON reports keep. An
+ * immutable value; its traces are shared, not copied.
  *
  * @param steps iterates evaluated
  * @param functionEvaluations evaluations of f
@@ -16,26 +17,10 @@ package org.deqlab.core.solver;
 public record SolveStats(
     int steps,
     int functionEvaluations,
-    double[] absoluteTrace,
-    double[] relativeTrace,
+    ResidualTrace absoluteTrace,
+    ResidualTrace relativeTrace,
     int lowestStep,
     double absoluteResidual,
     double relativeResidual,
     StopReason stopReason,
-    long elapsedNanos) {
-
-  public SolveStats {
-    absoluteTrace = absoluteTrace.clone();
-    relativeTrace = relativeTrace.clone();
-  }
-
-  @Override
-  public double[] absoluteTrace() {
-    return absoluteTrace.clone();
-  }
-
-  @Override
-  public double[] relativeTrace() {
-    return relativeTrace.clone();
-  }
-}
+    long elapsedNanos) {}

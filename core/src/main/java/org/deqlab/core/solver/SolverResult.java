@@ -27,8 +27,8 @@ public record SolverResult(
     NDArray equilibrium,
     int steps,
     int functionEvaluations,
-    double[] absoluteTrace,
-    double[] relativeTrace,
+    ResidualTrace absoluteTrace,
+    ResidualTrace relativeTrace,
     int lowestStep,
     double[] sampleAbsoluteResiduals,
     double[] sampleRelativeResiduals,
@@ -36,20 +36,8 @@ public record SolverResult(
     long elapsedNanos) {
 
   public SolverResult {
-    absoluteTrace = absoluteTrace.clone();
-    relativeTrace = relativeTrace.clone();
     sampleAbsoluteResiduals = sampleAbsoluteResiduals.clone();
     sampleRelativeResiduals = sampleRelativeResiduals.clone();
-  }
-
-  @Override
-  public double[] absoluteTrace() {
-    return absoluteTrace.clone();
-  }
-
-  @Override
-  public double[] relativeTrace() {
-    return relativeTrace.clone();
   }
 
   @Override

@@ -13,6 +13,9 @@ import java.util.function.IntConsumer;
 import org.deqlab.core.data.Batch;
 import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.events.RunEvent;
+import org.deqlab.core.events.RunEvents;
+import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.jacobian.JacobianProbe;
 import org.deqlab.core.jacobian.JacobianRegularization;
@@ -31,8 +34,8 @@ import org.deqlab.core.solver.SolveStats;
  * Trains a {@link TaskModel} on {@link TrainingData}: Adam with warm-up and cosine decay, gradient
  * clipping, an optional shallow unrolled pretraining phase, the layer's backward mode (implicit or
  * phantom), optional Jacobian regularization, periodic evaluation. Live settings are read at the
- * start of every step; every step, evaluation and setting change is published on the {@link
- * MetricStream}.
+ * start of every step; every step, evaluation, setting change and solver iteration is published on
+ * the run's {@link RunEvents}.
  *
  * <p>All work runs on the calling thread, which becomes the engine thread: it switches gradient
  * recording off for itself first (PyTorch's recording is thread-local and on in new threads).
@@ -42,13 +45,13 @@ public final class Trainer {
   private final TaskModel model;
   private final TrainingData data;
   private final NDManager manager;
-  private final MetricStream stream;
+  private final RunEvents events;
   private final LiveSettings settings;
   private final ParameterStore parameters;
   private final AdamOptimizer optimizer;
   private final JacobianProbe probe;
-  private volatile IterationListener forwardListener = IterationListener.NONE;
-  private volatile IterationListener backwardListener = IterationListener.NONE;
+  private final IterationListener forwardListener;
+  private final IterationListener backwardListener;
   private int completedSteps;
 
   public Trainer(
@@ -56,13 +59,19 @@ public final class Trainer {
       TaskModel model,
       TrainingData data,
       NDManager manager,
-      MetricStream stream,
+      RunEvents events,
       LiveSettings settings) {
     this.config = config;
     this.model = model;
     this.data = data;
     this.manager = manager;
-    this.stream = stream;
+    this.events = events;
+    this.forwardListener =
+        (k, absolute, relative) ->
+            events.publish(new RunEvent.SolverProgress(false, k, absolute, relative));
+    this.backwardListener =
+        (k, absolute, relative) ->
+            events.publish(new RunEvent.SolverProgress(true, k, absolute, relative));
     this.settings = settings;
     this.parameters = new ParameterStore(manager, false);
     this.optimizer = new AdamOptimizer(0.9, 0.999, 1e-8, config.optimizer().weightDecay());
@@ -78,14 +87,6 @@ public final class Trainer {
   /** The live values a run starts from, taken from its config. */
   public static LiveSettings.Values initialValues(ExperimentConfig config) {
     return LiveSettings.Values.of(config);
-  }
-
-  /**
-   * Forward and backward solver iterations of training steps are reported here (e.g. live plots).
-   */
-  public void setSolverListeners(IterationListener forward, IterationListener backward) {
-    this.forwardListener = forward;
-    this.backwardListener = backward;
   }
 
   public ExperimentConfig config() {
@@ -137,15 +138,18 @@ public final class Trainer {
   /**
    * Runs until {@code config.steps()} or a stop request. Evaluates every {@code evalEvery} steps
    * and at the end; calls {@code checkpoint} with the step number every {@code checkpointEvery}
-   * steps and at the end.
+   * steps and at the end. Returns how training ended without publishing it (the owner of the run
+   * says when the run is over).
+   *
+   * @throws TrainingFailedException when a step fails, carrying how the run ended
    */
-  public TrainingEvent.Finished run(RunControl control, IntConsumer checkpoint) {
+  public RunEvent.Finished run(RunControl control, IntConsumer checkpoint) {
     Autograd.setRecording(false);
     try {
       while (completedSteps < config.steps()) {
         control.awaitResumed();
         if (control.stopRequested()) {
-          return finish("stopped", "stopped by the user at step " + completedSteps);
+          return finish(RunOutcome.STOPPED, "stopped by the user at step " + completedSteps);
         }
         trainStep();
         int step = completedSteps;
@@ -160,38 +164,36 @@ public final class Trainer {
       }
       evaluate("valid");
       checkpoint.accept(completedSteps);
-      return finish("completed", "trained " + completedSteps + " steps");
+      return finish(RunOutcome.COMPLETED, "trained " + completedSteps + " steps");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return finish("stopped", "interrupted at step " + completedSteps);
+      return finish(RunOutcome.STOPPED, "interrupted at step " + completedSteps);
     } catch (RuntimeException e) {
-      TrainingEvent.Finished failed = finish("failed", e.toString());
+      RunEvent.Finished failed = finish(RunOutcome.FAILED, e.toString());
       throw new TrainingFailedException(failed, e);
     } finally {
       FixedPointSolver.releaseBuffers(); // the solves' reusable buffers, held between steps
     }
   }
 
-  private TrainingEvent.Finished finish(String reason, String message) {
-    TrainingEvent.Finished finished = new TrainingEvent.Finished(completedSteps, reason, message);
-    stream.publish(finished);
-    return finished;
+  private RunEvent.Finished finish(RunOutcome outcome, String message) {
+    return new RunEvent.Finished(completedSteps, outcome, message);
   }
 
   /** One optimization step on the next training batch. */
-  public TrainingEvent.Step trainStep() {
+  public RunEvent.Step trainStep() {
     int step = completedSteps + 1;
     long start = System.nanoTime();
     List<LiveSettings.Change> changes = new ArrayList<>();
     LiveSettings.Values live = settings.takeForStep(step, changes);
     for (LiveSettings.Change change : changes) {
-      stream.publish(new TrainingEvent.SettingChanged(change.step(), change.description()));
+      events.publish(new RunEvent.SettingChanged(change.step(), change.description()));
     }
     EquilibriumLayer layer = layerFor(step, live);
     double rate = config.optimizer().rateAt(step, config.steps(), live.learningRate());
     PairList<String, Parameter> trainable = model.block().getParameters();
 
-    TrainingEvent.Step event;
+    RunEvent.Step event;
     boolean finite;
     try (NDScope scope = new NDScope()) {
       Batch batch = data.trainBatch(manager, step);
@@ -245,7 +247,7 @@ public final class Trainer {
       }
       completedSteps = step;
       event =
-          new TrainingEvent.Step(
+          new RunEvent.Step(
               step,
               pretraining(step) ? "pretrain" : describe(layer),
               loss,
@@ -259,7 +261,7 @@ public final class Trainer {
               rate,
               (System.nanoTime() - start) / 1e6);
     }
-    stream.publish(event);
+    events.publish(event);
     if (!finite) {
       throw new IllegalStateException(
           String.format(
@@ -279,7 +281,7 @@ public final class Trainer {
   }
 
   /** Mean loss and accuracy over the held-out batches of {@code split}, without gradients. */
-  public TrainingEvent.Evaluation evaluate(String split) {
+  public RunEvent.Evaluation evaluate(String split) {
     LiveSettings.Values live = settings.peek();
     EquilibriumLayer layer = layerFor(Math.max(completedSteps, config.pretrainSteps() + 1), live);
     double lossSum = 0;
@@ -304,15 +306,15 @@ public final class Trainer {
       }
     }
     double loss = lossSum / Math.max(1, tokens);
-    TrainingEvent.Evaluation evaluation =
-        new TrainingEvent.Evaluation(
+    RunEvent.Evaluation evaluation =
+        new RunEvent.Evaluation(
             completedSteps,
             split,
             loss,
             (double) correct / Math.max(1, scored),
             data.classification() ? Double.NaN : loss / Math.log(2),
             solves == 0 ? Double.NaN : stepsSum / solves);
-    stream.publish(evaluation);
+    events.publish(evaluation);
     return evaluation;
   }
 

@@ -1,20 +1,21 @@
 package org.deqlab.core.train;
 
+import org.deqlab.core.events.RunEvent;
+
 /**
- * A training run broke (an engine error, an out-of-memory…). Carries the {@code failed} event that
- * was already published, so callers can report the step it got to; what was logged so far stays
- * logged.
+ * A training run broke (an engine error, a non-finite loss…). Carries how the run ended, so its
+ * owner can publish it and report the step it got to; what was logged so far stays logged.
  */
 public final class TrainingFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
-  private final transient TrainingEvent.Finished finished;
+  private final transient RunEvent.Finished finished;
 
-  public TrainingFailedException(TrainingEvent.Finished finished, Throwable cause) {
+  public TrainingFailedException(RunEvent.Finished finished, Throwable cause) {
     super("training failed at step " + finished.step() + ": " + cause, cause);
     this.finished = finished;
   }
 
-  public TrainingEvent.Finished finished() {
+  public RunEvent.Finished finished() {
     return finished;
   }
 }

@@ -62,10 +62,10 @@ class BroydenHistoryTest {
     assertEquals(presized.steps(), growing.steps());
     // Equal up to rounding at the problem's scale (a missing row sums the products in another
     // order, and late residuals are tiny): a lost or stale row would differ at the residual's.
-    double scale = presized.absoluteTrace()[0];
+    double scale = presized.absoluteTrace().at(0);
     for (int k = 0; k < growing.steps(); k++) {
-      double a = growing.absoluteTrace()[k];
-      double b = presized.absoluteTrace()[k];
+      double a = growing.absoluteTrace().at(k);
+      double b = presized.absoluteTrace().at(k);
       assertTrue(
           Math.abs(a - b) <= 1e-10 * scale,
           "step " + k + ": residual " + a + " growing vs " + b + " presized");

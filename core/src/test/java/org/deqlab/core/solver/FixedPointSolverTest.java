@@ -51,7 +51,7 @@ class FixedPointSolverTest {
     assertEquals(StopReason.CONVERGED, result.stopReason(), kind + " " + result.stats());
     double error = Dense.relativeError(result.equilibrium().toDoubleArray(), problem.solution());
     assertTrue(error < 1e-6, kind + " relative error " + error);
-    assertEquals(result.steps(), result.absoluteTrace().length);
+    assertEquals(result.steps(), result.absoluteTrace().length());
     assertTrue(result.absoluteResidual() <= 1e-10);
   }
 
@@ -91,7 +91,7 @@ class FixedPointSolverTest {
             .solve(problem.map(), problem.zeros(manager), tight(200), IterationListener.NONE);
     assertEquals(StopReason.DIVERGED, plain.stopReason());
     assertTrue(plain.steps() > 2 && plain.steps() < 200, "diverged after " + plain.steps());
-    assertTrue(plain.absoluteTrace()[plain.steps() - 1] > 1e5 * plain.absoluteTrace()[0]);
+    assertTrue(plain.absoluteTrace().at(plain.steps() - 1) > 1e5 * plain.absoluteTrace().at(0));
 
     SolverResult broyden =
         SolverKind.BROYDEN
@@ -119,9 +119,9 @@ class FixedPointSolverTest {
     assertEquals(StopReason.DIVERGED, result.stopReason());
     assertEquals(6, result.steps(), "five clean iterates and the poisoned one");
     for (int k = 0; k < 5; k++) {
-      assertTrue(Double.isFinite(result.absoluteTrace()[k]));
+      assertTrue(Double.isFinite(result.absoluteTrace().at(k)));
     }
-    assertTrue(Double.isNaN(result.absoluteTrace()[5]));
+    assertTrue(Double.isNaN(result.absoluteTrace().at(5)));
     // The returned equilibrium is the best finite iterate, never the NaN one.
     for (double value : result.equilibrium().toDoubleArray()) {
       assertTrue(Double.isFinite(value));
@@ -182,10 +182,10 @@ class FixedPointSolverTest {
     assertEquals(result.steps(), seen.size(), "the listener hears every iterate");
     for (int k = 0; k < seen.size(); k++) {
       assertEquals(k, (int) seen.get(k)[0]);
-      assertEquals(result.relativeTrace()[k], seen.get(k)[2]);
+      assertEquals(result.relativeTrace().at(k), seen.get(k)[2]);
     }
     // Stopped as soon as the worst sample met the tolerance, not one iterate later.
-    assertTrue(result.relativeTrace()[result.steps() - 2] > 1e-8);
+    assertTrue(result.relativeTrace().at(result.steps() - 2) > 1e-8);
   }
 
   @Test

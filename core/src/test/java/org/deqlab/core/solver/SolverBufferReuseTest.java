@@ -79,8 +79,9 @@ class SolverBufferReuseTest {
     assertTrue(pooled > 0, "the solves before left buffers to reuse");
     assertEquals(StopReason.CONVERGED, recycled.stopReason());
     assertEquals(fresh.steps(), recycled.steps());
-    double scale = fresh.absoluteTrace()[0];
-    assertArrayEquals(fresh.absoluteTrace(), recycled.absoluteTrace(), 1e-10 * scale);
+    double scale = fresh.absoluteTrace().at(0);
+    assertArrayEquals(
+        fresh.absoluteTrace().toArray(), recycled.absoluteTrace().toArray(), 1e-10 * scale);
     assertTrue(
         Dense.relativeError(recycled.equilibrium().toDoubleArray(), second.solution()) < 1e-8);
   }
@@ -146,7 +147,9 @@ class SolverBufferReuseTest {
     SolverResult after = solve(kind, first);
     assertEquals(fresh.steps(), after.steps());
     assertArrayEquals(
-        fresh.absoluteTrace(), after.absoluteTrace(), 1e-10 * fresh.absoluteTrace()[0]);
+        fresh.absoluteTrace().toArray(),
+        after.absoluteTrace().toArray(),
+        1e-10 * fresh.absoluteTrace().at(0));
   }
 
   @Test

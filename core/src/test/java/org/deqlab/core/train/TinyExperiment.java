@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.deqlab.core.data.TrainingData;
+import org.deqlab.core.events.RunEvent;
+import org.deqlab.core.events.RunEvents;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.ExperimentConfigs;
 import org.deqlab.core.model.TaskModel;
@@ -14,10 +16,10 @@ final class TinyExperiment {
   final ExperimentConfig config;
   final TaskModel model;
   final TrainingData data;
-  final MetricStream stream = new MetricStream();
+  final RunEvents stream = new RunEvents();
   final LiveSettings settings;
   final Trainer trainer;
-  final List<TrainingEvent> events = new ArrayList<>();
+  final List<RunEvent> events = new ArrayList<>();
 
   TinyExperiment(NDManager manager, String overrides) {
     this(manager, config(overrides));
@@ -60,7 +62,7 @@ final class TinyExperiment {
     }
   }
 
-  <T extends TrainingEvent> List<T> events(Class<T> type) {
+  <T extends RunEvent> List<T> events(Class<T> type) {
     return events.stream().filter(type::isInstance).map(type::cast).toList();
   }
 }

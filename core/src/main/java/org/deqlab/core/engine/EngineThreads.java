@@ -1,4 +1,4 @@
-package org.deqlab.app.ui;
+package org.deqlab.core.engine;
 
 /**
  * Sizes PyTorch's thread pools before the engine starts. With as many intra-op threads as cores,

@@ -1,14 +1,13 @@
-package org.deqlab.app.ui;
+package org.deqlab.app.charts;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deqlab.app.experiment.LengthSweep;
+import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.jacobian.RitzValue;
 import org.deqlab.core.solver.SolveStats;
-import org.deqlab.core.train.TrainingEvent;
 import org.deqlab.viz.ChartPanel;
 import org.deqlab.viz.ResidualTraceChart;
 import org.deqlab.viz.RitzPlaneChart;
@@ -17,56 +16,76 @@ import org.deqlab.viz.StepsVsLengthChart;
 import org.deqlab.viz.TrainingCurveChart;
 
 /**
- * The five plots of a training run and how engine events update them: the {@link ChartSink} behind
- * the window's Training tab and behind the headless {@code ./deq run}. It holds no layout; call it
- * on the JavaFX thread only.
+ * The five plots of a run and how its events update them: the {@link ChartSink} behind the window's
+ * Training tab and behind the headless {@code ./deq run}. It holds no layout; call it on the JavaFX
+ * thread only.
  */
-final class WorkbenchCharts implements ChartSink {
+public final class WorkbenchCharts implements ChartSink {
   /**
    * At most this many solves of one batch are drawn: the history shows only the latest few anyway.
    */
   private static final int TRACES_PER_BATCH = ResidualTraceChart.HISTORY + 1;
 
-  final ResidualTraceChart residuals = new ResidualTraceChart();
-  final TrainingCurveChart training = new TrainingCurveChart();
-  final SpectralChart spectral = new SpectralChart();
-  final RitzPlaneChart ritz = new RitzPlaneChart();
-  final StepsVsLengthChart lengths = new StepsVsLengthChart();
-  private final Map<String, List<LengthSweep.Point>> sweepSeries = new LinkedHashMap<>();
+  private final ResidualTraceChart residuals = new ResidualTraceChart();
+  private final TrainingCurveChart training = new TrainingCurveChart();
+  private final SpectralChart spectral = new SpectralChart();
+  private final RitzPlaneChart ritz = new RitzPlaneChart();
+  private final StepsVsLengthChart lengths = new StepsVsLengthChart();
+  private final Map<String, List<RunEvent.SweepPoint>> sweepSeries = new LinkedHashMap<>();
   private final Map<ChartPanel, String> hints = new LinkedHashMap<>();
   private int ritzStep;
   private Runnable onChange = () -> {};
 
-  WorkbenchCharts() {
+  public WorkbenchCharts() {
     clear(null);
   }
 
+  public ResidualTraceChart residuals() {
+    return residuals;
+  }
+
+  public TrainingCurveChart training() {
+    return training;
+  }
+
+  public SpectralChart spectral() {
+    return spectral;
+  }
+
+  public RitzPlaneChart ritz() {
+    return ritz;
+  }
+
+  public StepsVsLengthChart lengths() {
+    return lengths;
+  }
+
   /** The charts in the order the window and {@code ./deq run} show them. */
-  List<ChartPanel> charts() {
+  public List<ChartPanel> charts() {
     return List.of(residuals, training, spectral, ritz, lengths);
   }
 
   /** Called on the JavaFX thread after every change (the window refreshes hints and captions). */
-  void setOnChange(Runnable listener) {
+  public void setOnChange(Runnable listener) {
     this.onChange = listener;
   }
 
   /** A line saying why {@code chart} is empty and what fills it, for the current experiment. */
-  String hint(ChartPanel chart) {
+  public String hint(ChartPanel chart) {
     return hints.getOrDefault(chart, "");
   }
 
   /** The training step whose Ritz values are shown (0 for none). */
-  int ritzStep() {
+  public int ritzStep() {
     return ritzStep;
   }
 
   @Override
-  public void show(List<TrainingEvent> events) {
-    List<TrainingEvent.Step> solved = new ArrayList<>();
-    TrainingEvent.Step latestProbe = null;
-    for (TrainingEvent event : events) {
-      if (event instanceof TrainingEvent.Step step) {
+  public void show(List<RunEvent> events) {
+    List<RunEvent.Step> solved = new ArrayList<>();
+    RunEvent.Step latestProbe = null;
+    for (RunEvent event : events) {
+      if (event instanceof RunEvent.Step step) {
         training.addStep(
             step.step(),
             step.loss(),
@@ -81,27 +100,31 @@ final class WorkbenchCharts implements ChartSink {
         if (step.forward() != null || step.backward() != null) {
           solved.add(step);
         }
-      } else if (event instanceof TrainingEvent.Evaluation evaluation) {
+      } else if (event instanceof RunEvent.Evaluation evaluation) {
         training.addEvaluation(evaluation.step(), evaluation.loss());
-      } else if (event instanceof TrainingEvent.SettingChanged change) {
+      } else if (event instanceof RunEvent.SettingChanged change) {
         training.markEvent(change.step(), change.description());
         spectral.markEvent(change.step(), change.description());
+      } else if (event instanceof RunEvent.SweepPoint point) {
+        addSweepPoint(point);
       }
     }
-    for (TrainingEvent.Step step :
+    for (RunEvent.Step step :
         solved.subList(Math.max(0, solved.size() - TRACES_PER_BATCH), solved.size())) {
       if (step.forward() != null) {
-        residuals.showForward(step.forward().absoluteTrace(), step.forward().relativeTrace());
+        residuals.showForward(
+            step.forward().absoluteTrace().toArray(), step.forward().relativeTrace().toArray());
       }
       if (step.backward() != null) {
-        residuals.showBackward(step.backward().absoluteTrace(), step.backward().relativeTrace());
+        residuals.showBackward(
+            step.backward().absoluteTrace().toArray(), step.backward().relativeTrace().toArray());
       }
     }
     if (!solved.isEmpty()) {
       // The last solve that ran, until the live trace reports a newer one (and in a replay).
-      TrainingEvent.Step last = solved.get(solved.size() - 1);
+      RunEvent.Step last = solved.get(solved.size() - 1);
       SolveStats solve = last.backward() != null ? last.backward() : last.forward();
-      showLiveSolve(solve.absoluteTrace(), solve.relativeTrace());
+      showLiveSolve(solve.absoluteTrace().toArray(), solve.relativeTrace().toArray());
     }
     if (latestProbe != null) {
       List<RitzValue> values = latestProbe.ritzValues();
@@ -121,15 +144,14 @@ final class WorkbenchCharts implements ChartSink {
     }
   }
 
-  @Override
-  public void showSweepPoint(String series, LengthSweep.Point point) {
-    List<LengthSweep.Point> points = sweepSeries.computeIfAbsent(series, s -> new ArrayList<>());
+  private void addSweepPoint(RunEvent.SweepPoint point) {
+    List<RunEvent.SweepPoint> points =
+        sweepSeries.computeIfAbsent(point.series(), s -> new ArrayList<>());
     points.add(point);
     lengths.setSeries(
-        series,
-        points.stream().mapToDouble(LengthSweep.Point::length).toArray(),
-        points.stream().mapToDouble(LengthSweep.Point::meanSteps).toArray());
-    onChange.run();
+        point.series(),
+        points.stream().mapToDouble(RunEvent.SweepPoint::length).toArray(),
+        points.stream().mapToDouble(RunEvent.SweepPoint::meanSteps).toArray());
   }
 
   /**
@@ -147,14 +169,14 @@ final class WorkbenchCharts implements ChartSink {
   }
 
   /** Forgets the measured sweeps. */
-  void clearSweeps() {
+  public void clearSweeps() {
     lengths.clear();
     sweepSeries.clear();
     onChange.run();
   }
 
   /** Updates the empty-plot hints for {@code config} (e.g. when another preset is chosen). */
-  void describe(ExperimentConfig config) {
+  public void describe(ExperimentConfig config) {
     describeQuietly(config);
     onChange.run();
   }

@@ -1,4 +1,4 @@
-package org.deqlab.app.experiment;
+package org.deqlab.core.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

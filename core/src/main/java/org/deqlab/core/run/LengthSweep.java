@@ -1,5 +1,6 @@
-package org.deqlab.app.experiment;
+package org.deqlab.core.run;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
@@ -7,56 +8,49 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.deqlab.core.data.Batch;
 import org.deqlab.core.data.TrainingData;
+import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.model.TaskModel;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolveStats;
-import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.solver.StopReason;
 
 /**
- * Forward solver steps to reach the tolerance as the sequence grows, for one experiment's model:
- * the measurement behind the "steps versus sequence length" plot, shared by the command line and
- * the window. Runs on the engine thread; reports each length as soon as it is measured.
+ * Forward solver steps to reach the tolerance as the sequence grows, for one model: the measurement
+ * behind the "steps versus sequence length" plot. Runs on the engine thread; reports each length as
+ * soon as it is measured.
  */
-public final class LengthSweep {
-
-  /** One sequence length's measurement (means over the evaluated batches). */
-  public record Point(
-      int length,
-      double meanSteps,
-      int maxSteps,
-      double meanRelativeResidual,
-      double convergedFraction,
-      double millisPerSolve) {}
-
+final class LengthSweep {
   private LengthSweep() {}
 
-  /** The forward options a sweep uses: the experiment's, with its own threshold. */
-  public static SolverOptions options(Experiment experiment, int threshold) {
-    return experiment.config().forward().options().withMaxIterations(threshold);
-  }
-
-  public static List<Point> run(
-      Experiment experiment,
+  /**
+   * Measures {@code model} (built from {@code config}) at every length, on {@code batches} held-out
+   * batches of the config's task at that length, with the config's forward solver and at most
+   * {@code threshold} iterations.
+   */
+  static List<RunEvent.SweepPoint> run(
+      ExperimentConfig config,
+      TaskModel model,
+      NDManager manager,
+      String series,
       List<Integer> lengths,
       int batches,
       int threshold,
-      Consumer<Point> onPoint) {
-    ExperimentConfig config = experiment.config();
+      Consumer<RunEvent.SweepPoint> onPoint) {
     if (config.task().kind().images()) {
       throw new IllegalArgumentException(
           "a length sweep needs a sequence task; " + config.name() + " is an image task");
     }
     DeqLayer layer =
         new DeqLayer(
-            experiment.model().cell(),
+            model.cell(),
             config.forward().solver(),
-            options(experiment, threshold),
+            config.forward().options().withMaxIterations(threshold),
             BackwardMode.oneStep());
-    ParameterStore parameters = new ParameterStore(experiment.manager(), false);
-    List<Point> points = new ArrayList<>();
+    ParameterStore parameters = new ParameterStore(manager, false);
+    List<RunEvent.SweepPoint> points = new ArrayList<>();
     for (int length : lengths) {
       ExperimentConfig.Task task =
           config.task().withSequenceLength(length).withEvalBatches(batches);
@@ -66,22 +60,29 @@ public final class LengthSweep {
       double residual = 0;
       int converged = 0;
       double millis = 0;
-      List<Batch> evalBatches = data.evalBatches(experiment.manager(), "valid");
+      List<Batch> evalBatches = data.evalBatches(manager, "valid");
       for (Batch batch : evalBatches) {
         try (NDScope scope = new NDScope()) {
           TaskModel.Output output =
-              experiment.model().forward(parameters, batch, layer, false, IterationListener.NONE);
+              model.forward(parameters, batch, layer, false, IterationListener.NONE);
           SolveStats stats = output.pass().forwardStats().orElseThrow();
           steps += stats.steps();
           maxSteps = Math.max(maxSteps, stats.steps());
           residual += stats.relativeResidual();
-          converged += stats.stopReason().label().equals("converged") ? 1 : 0;
+          converged += stats.stopReason() == StopReason.CONVERGED ? 1 : 0;
           millis += stats.elapsedNanos() / 1e6;
         }
       }
       int n = evalBatches.size();
-      Point point =
-          new Point(length, steps / n, maxSteps, residual / n, (double) converged / n, millis / n);
+      RunEvent.SweepPoint point =
+          new RunEvent.SweepPoint(
+              series,
+              length,
+              steps / n,
+              maxSteps,
+              residual / n,
+              (double) converged / n,
+              millis / n);
       points.add(point);
       onPoint.accept(point);
     }

@@ -1,4 +1,4 @@
-package org.deqlab.app.ui;
+package org.deqlab.app.charts;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,10 +11,11 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javafx.application.Platform;
-import org.deqlab.app.experiment.LengthSweep;
+import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.experiment.ExperimentConfig;
-import org.deqlab.core.train.TrainingEvent;
 import org.deqlab.viz.ChartExport;
 import org.deqlab.viz.ChartPanel;
 
@@ -24,20 +25,28 @@ import org.deqlab.viz.ChartPanel;
  * CSV). JavaFX runs on its headless Monocle platform with the software renderer, so no display is
  * needed; a toolkit that is already running (e.g. in tests) is used as it is.
  */
-public final class HeadlessCharts implements Consumer<TrainingEvent>, AutoCloseable {
+public final class HeadlessCharts implements Consumer<RunEvent>, AutoCloseable {
   private static final long FX_TIMEOUT_SECONDS = 60;
   private static boolean toolkitStarted;
 
-  private final List<TrainingEvent> events = new ArrayList<>();
-  private final List<SweepPoint> sweepPoints = new ArrayList<>();
+  private final List<RunEvent> events = new ArrayList<>();
   private final WorkbenchCharts charts;
   private final ExperimentConfig config;
-
-  private record SweepPoint(String series, LengthSweep.Point point) {}
 
   private HeadlessCharts(WorkbenchCharts charts, ExperimentConfig config) {
     this.charts = charts;
     this.config = config;
+  }
+
+  /** Held so the level set on it stays (JUL keeps loggers weakly). */
+  private static final Logger JAVAFX_LOG = Logger.getLogger("javafx");
+
+  /**
+   * JavaFX warns "Unsupported JavaFX configuration: classes were loaded from 'unnamed module'" on
+   * the class path, where this application deliberately runs; keep errors only.
+   */
+  public static void quietClassPathWarning() {
+    JAVAFX_LOG.setLevel(Level.SEVERE);
   }
 
   /** Starts the JavaFX toolkit headless (if it is not running yet) and creates the charts. */
@@ -63,7 +72,7 @@ public final class HeadlessCharts implements Consumer<TrainingEvent>, AutoClosea
       System.setProperty("prism.order", "sw");
     }
     System.setProperty("java.awt.headless", "true");
-    Launcher.quietClassPathWarning();
+    quietClassPathWarning();
     try {
       Platform.startup(() -> {});
     } catch (IllegalStateException alreadyRunning) {
@@ -73,15 +82,15 @@ public final class HeadlessCharts implements Consumer<TrainingEvent>, AutoClosea
     toolkitStarted = true;
   }
 
-  /** Records one event (any thread); the charts are drawn when they are written. */
+  /**
+   * Records one event (any thread; live solver progress is skipped: each step's solves are in its
+   * step event); the charts are drawn when they are written.
+   */
   @Override
-  public synchronized void accept(TrainingEvent event) {
-    events.add(event);
-  }
-
-  /** Records one measured length of a sweep (any thread). */
-  public synchronized void acceptSweepPoint(String series, LengthSweep.Point point) {
-    sweepPoints.add(new SweepPoint(series, point));
+  public synchronized void accept(RunEvent event) {
+    if (!(event instanceof RunEvent.SolverProgress)) {
+      events.add(event);
+    }
   }
 
   /**
@@ -90,25 +99,20 @@ public final class HeadlessCharts implements Consumer<TrainingEvent>, AutoClosea
    */
   public List<Path> write(Path directory) throws IOException {
     Files.createDirectories(directory);
-    List<TrainingEvent> recorded;
-    List<SweepPoint> sweeps;
+    List<RunEvent> recorded;
     synchronized (this) {
       recorded = List.copyOf(events);
-      sweeps = List.copyOf(sweepPoints);
     }
     onFxThread(
         () -> {
           charts.clear(config);
           charts.clearSweeps();
           charts.show(recorded);
-          for (SweepPoint sweep : sweeps) {
-            charts.showSweepPoint(sweep.series(), sweep.point());
-          }
           return null;
         });
     List<Path> images = new ArrayList<>();
     for (ChartPanel chart : charts.charts()) {
-      String name = PlotPanel.slug(chart.title());
+      String name = ChartExport.slug(chart.title());
       Path png = directory.resolve(name + ".png");
       ChartExport.writePng(chart, png);
       onFxThread(

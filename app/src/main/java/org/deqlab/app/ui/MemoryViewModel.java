@@ -1,0 +1,70 @@
+package org.deqlab.app.ui;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.memory.MemoryPoint;
+
+/**
+ * The Memory tab's measurement: one training step of a config's cell as a DEQ and as unrolled
+ * stacks of the given depths, on the engine thread, each point handed to the UI thread as it is
+ * measured, with the status line and progress bar counting the points.
+ */
+final class MemoryViewModel {
+  private final Executor engine;
+  private final Executor ui;
+  private final StatusModel status;
+
+  MemoryViewModel(Executor engine, Executor ui, StatusModel status) {
+    this.engine = engine;
+    this.ui = ui;
+    this.status = status;
+  }
+
+  CompletableFuture<List<MemoryPoint>> measure(
+      ExperimentConfig config,
+      List<Integer> depths,
+      int length,
+      int batch,
+      Consumer<MemoryPoint> onPoint) {
+    status.beginJob("Measuring training-step memory: DEQ, then unrolled depths " + depths + "…");
+    int[] measured = {0};
+    return CompletableFuture.supplyAsync(
+            () ->
+                MemoryMeasurement.run(
+                    config,
+                    depths,
+                    length,
+                    batch,
+                    point ->
+                        ui.execute(
+                            () -> {
+                              onPoint.accept(point);
+                              status.progress((double) ++measured[0] / (depths.size() + 1));
+                              status.say(
+                                  point.depth() == 0
+                                      ? String.format(
+                                          Locale.ROOT,
+                                          "Memory: DEQ keeps %.1f MiB",
+                                          point.keptMegabytes())
+                                      : String.format(
+                                          Locale.ROOT,
+                                          "Memory: unrolled L = %d keeps %.1f MiB",
+                                          point.depth(),
+                                          point.keptMegabytes()));
+                            })),
+            engine)
+        .whenComplete(
+            (points, error) ->
+                ui.execute(
+                    () ->
+                        status.endJob(
+                            error == null
+                                ? "Memory measured: DEQ and " + depths.size() + " unrolled depths"
+                                : "Memory measurement failed: "
+                                    + RunViewModel.rootMessage(error))));
+  }
+}

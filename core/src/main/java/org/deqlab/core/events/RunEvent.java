@@ -1,0 +1,175 @@
+package org.deqlab.core.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.jacobian.RitzValue;
+import org.deqlab.core.solver.SolveStats;
+
+/**
+ * Everything a run reports, in order, on its {@link RunEvents}: the one stream that run logs,
+ * progress lines, headless plots and the window all read. A run log is these events as JSON lines
+ * (the {@code type} field names the kind), so a log read back replays the run.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = RunEvent.Started.class, name = "header"),
+  @JsonSubTypes.Type(value = RunEvent.Step.class, name = "step"),
+  @JsonSubTypes.Type(value = RunEvent.Evaluation.class, name = "eval"),
+  @JsonSubTypes.Type(value = RunEvent.SettingChanged.class, name = "setting"),
+  @JsonSubTypes.Type(value = RunEvent.SweepPoint.class, name = "sweep"),
+  @JsonSubTypes.Type(value = RunEvent.CheckpointSaved.class, name = "checkpoint"),
+  @JsonSubTypes.Type(value = RunEvent.SolverProgress.class, name = "progress"),
+  @JsonSubTypes.Type(value = RunEvent.Finished.class, name = "finished")
+})
+public sealed interface RunEvent {
+
+  /** Whether a run log keeps this event (live progress it does not). */
+  @JsonIgnore
+  default boolean logged() {
+    return true;
+  }
+
+  /**
+   * The run starts: what it runs and where it came from (the run log's header line).
+   *
+   * @param config the config that runs (after the precision gate)
+   * @param seed the config's seed, repeated for readers of the header
+   * @param provenance versions, device and machine
+   * @param data the dataset's one-line description
+   * @param device the device the run uses, e.g. {@code cpu} or {@code gpu:0} (absent in logs
+   *     written before 2026-12-04)
+   * @param precision what the float32 precision check verified or changed (absent in older logs)
+   * @param baselineLoss the loss a trivial predictor reaches (NaN when not defined; absent in older
+   *     logs)
+   */
+  record Started(
+      ExperimentConfig config,
+      long seed,
+      Provenance provenance,
+      String data,
+      String device,
+      String precision,
+      Double baselineLoss)
+      implements RunEvent {}
+
+  /**
+   * One optimization step.
+   *
+   * @param step 1-based step number
+   * @param phase {@code pretrain} (shallow unrolled stack) or the layer's description
+   * @param loss the task loss of the batch
+   * @param regularization the Jacobian-regularization term added to the loss (0 when off)
+   * @param forward the forward solve (null for an unrolled layer; during pretraining, the
+   *     monitoring solve of the DEQ on the step's batch, made on probe steps only)
+   * @param backward the backward solve (null unless the backward is implicit)
+   * @param spectralRadius estimate of ρ(J_f(z*)) when probed this step, else NaN
+   * @param frobenius estimate of ‖J_f(z*)‖²_F/d when probed this step, else NaN
+   * @param ritzValues Arnoldi's Ritz values of J_f(z*) (the sample with the largest radius) when
+   *     probed this step, else empty
+   * @param gradientNorm the global gradient norm before clipping
+   * @param learningRate the learning rate used
+   * @param millis wall time of the step
+   */
+  record Step(
+      int step,
+      String phase,
+      double loss,
+      double regularization,
+      SolveStats forward,
+      SolveStats backward,
+      double spectralRadius,
+      double frobenius,
+      List<RitzValue> ritzValues,
+      double gradientNorm,
+      double learningRate,
+      double millis)
+      implements RunEvent {
+    public Step {
+      ritzValues = ritzValues == null ? List.of() : List.copyOf(ritzValues);
+    }
+
+    /** Whether the Jacobian was probed at this step. */
+    @JsonIgnore
+    public boolean probed() {
+      return Double.isFinite(spectralRadius);
+    }
+  }
+
+  /**
+   * An evaluation on held-out data.
+   *
+   * @param step the step after which it ran
+   * @param split which split ({@code valid}, {@code test})
+   * @param loss mean loss per predicted token (nats) or per example
+   * @param accuracy fraction correct (for copy memory: of the memorized symbols)
+   * @param bitsPerCharacter loss in bits, for language modelling (NaN otherwise)
+   * @param meanForwardSteps mean forward solver steps over the evaluation batches
+   */
+  record Evaluation(
+      int step,
+      String split,
+      double loss,
+      double accuracy,
+      double bitsPerCharacter,
+      double meanForwardSteps)
+      implements RunEvent {}
+
+  /** A live setting change that took effect at {@code step}. */
+  record SettingChanged(int step, String description) implements RunEvent {}
+
+  /**
+   * Forward solver steps at one sequence length (means over the evaluated batches), measured on the
+   * model as it is.
+   *
+   * @param series what was measured, e.g. {@code after step 600} or {@code untrained model}
+   * @param length the sequence length T
+   * @param meanSteps mean forward iterations to the tolerance (or the threshold)
+   * @param maxSteps the most iterations any batch needed
+   * @param meanRelativeResidual mean final relative residual
+   * @param convergedFraction batches whose solve converged
+   * @param millisPerSolve mean wall time of one solve
+   */
+  record SweepPoint(
+      String series,
+      int length,
+      double meanSteps,
+      int maxSteps,
+      double meanRelativeResidual,
+      double convergedFraction,
+      double millisPerSolve)
+      implements RunEvent {}
+
+  /** A checkpoint was written after step {@code step}. */
+  record CheckpointSaved(int step, String file) implements RunEvent {}
+
+  /**
+   * One iteration of the solve running now, for live plots: frequent, and not logged (the step's
+   * {@link SolveStats} keep the whole trace).
+   *
+   * @param backward whether it is the adjoint (backward) solve
+   * @param iteration 0 for the initial guess
+   * @param absoluteResidual worst sample's absolute residual
+   * @param relativeResidual worst sample's relative residual
+   */
+  record SolverProgress(
+      boolean backward, int iteration, double absoluteResidual, double relativeResidual)
+      implements RunEvent {
+    @Override
+    public boolean logged() {
+      return false;
+    }
+  }
+
+  /**
+   * The run ended.
+   *
+   * @param step the last completed step
+   * @param reason completed, stopped or failed
+   * @param message details (the error for a failed run)
+   */
+  record Finished(int step, RunOutcome reason, String message) implements RunEvent {}
+}

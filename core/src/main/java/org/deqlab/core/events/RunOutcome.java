@@ -1,0 +1,30 @@
+package org.deqlab.core.events;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** How a run ended. */
+public enum RunOutcome {
+  /** Every step ran. */
+  COMPLETED,
+  /** Stopped on request (the window's Stop, Ctrl-C) after a whole step. */
+  STOPPED,
+  /** A step failed (a non-finite loss or gradient, an engine error); the log says which. */
+  FAILED;
+
+  @JsonValue
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  @JsonCreator
+  public static RunOutcome parse(String text) {
+    return valueOf(text.trim().toUpperCase(Locale.ROOT));
+  }
+
+  @Override
+  public String toString() {
+    return label();
+  }
+}

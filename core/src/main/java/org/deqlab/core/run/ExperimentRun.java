@@ -1,0 +1,299 @@
+package org.deqlab.core.run;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.deqlab.core.data.TrainingData;
+import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.events.RunEvent;
+import org.deqlab.core.events.RunEvents;
+import org.deqlab.core.events.RunOutcome;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.model.TaskModel;
+import org.deqlab.core.numerics.PrecisionGate;
+import org.deqlab.core.train.Checkpoint;
+import org.deqlab.core.train.LiveSettings;
+import org.deqlab.core.train.RunControl;
+import org.deqlab.core.train.Trainer;
+import org.deqlab.core.train.TrainingFailedException;
+
+/**
+ * One run of an experiment, from config to finished: device and manager, the precision gate, data,
+ * model and trainer; then the run itself — pretraining and DEQ phases, probes, evaluations,
+ * checkpoints, the live settings, cancellation, an optional length sweep — and its run log. All of
+ * it is reported on one {@link RunEvents} stream, which the command line, headless plots and the
+ * window read: they are front-ends that subscribe, call {@link #run()} and turn the knobs.
+ *
+ * <p>Must be created and used on one engine thread (PyTorch's gradient mode is per thread, and DJL
+ * allows one gradient collector per process); {@link #settings()} and {@link #control()} may be
+ * used from any thread.
+ */
+public final class ExperimentRun implements AutoCloseable {
+  /** Forward iterations allowed per solve of a length sweep. */
+  public static final int SWEEP_THRESHOLD = 100;
+
+  /** Checkpoint files in a run's folder. */
+  public static final String LAST_CHECKPOINT = "last.ckpt";
+
+  /** The run log in a run's folder. */
+  public static final String LOG = "run.jsonl";
+
+  private final ExperimentConfig requested;
+  private final ExperimentConfig config;
+  private final String precisionNote;
+  private final Options options;
+  private final Device device;
+  private final NDManager manager;
+  private final TrainingData data;
+  private final TaskModel model;
+  private final RunEvents events = new RunEvents();
+  private final LiveSettings settings;
+  private final RunControl control = new RunControl();
+  private final Trainer trainer;
+  private RunLog log;
+
+  /**
+   * What a run writes and does besides training.
+   *
+   * @param directory where the run log and checkpoints go; null for a run that writes nothing
+   *     (evaluations, probes, tests)
+   * @param stepCheckpoints keep {@code checkpoint-STEP.ckpt} of every checkpoint besides {@code
+   *     last.ckpt}
+   * @param sweepLengths after training, measure forward solver steps at these sequence lengths
+   *     (empty: no sweep)
+   */
+  public record Options(Path directory, boolean stepCheckpoints, List<Integer> sweepLengths) {
+    public Options {
+      sweepLengths = sweepLengths == null ? List.of() : List.copyOf(sweepLengths);
+    }
+
+    /** A run that writes no files. */
+    public static Options inMemory() {
+      return new Options(null, false, List.of());
+    }
+
+    /** A run that logs and checkpoints into {@code directory}. */
+    public static Options into(Path directory) {
+      return new Options(directory, false, List.of());
+    }
+
+    public Options withStepCheckpoints(boolean value) {
+      return new Options(directory, value, sweepLengths);
+    }
+
+    public Options withSweep(List<Integer> lengths) {
+      return new Options(directory, stepCheckpoints, lengths);
+    }
+  }
+
+  private ExperimentRun(ExperimentConfig requested, Options options, PrecisionGate gate) {
+    this.requested = requested;
+    this.options = options;
+    this.device = requested.device().resolve();
+    this.manager = DeqEngine.newManager(device);
+    Autograd.setRecording(false);
+    try {
+      PrecisionGate.Decision precision = gate.verify(requested, manager);
+      this.config = precision.config();
+      this.precisionNote = precision.message();
+      manager.getEngine().setRandomSeed((int) config.seed());
+      this.data = config.newData();
+      this.model = config.newModel(data.vocabularySize());
+      config.initialize(model, manager);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+    this.settings = new LiveSettings(LiveSettings.Values.of(config));
+    this.trainer = new Trainer(config, model, data, manager, events, settings);
+  }
+
+  /**
+   * A fresh run: parameters initialized from the config's seed. A float32 config passes the {@link
+   * PrecisionGate} first, which may move convolutional cells to a verified convolution path ({@link
+   * #config()}, {@link #precisionNote()}) or refuse with a {@link
+   * org.deqlab.core.numerics.PrecisionCheckFailedException}.
+   */
+  public static ExperimentRun create(ExperimentConfig config, Options options) {
+    return new ExperimentRun(config, options, PrecisionGate.standard());
+  }
+
+  /**
+   * A run that continues from a checkpoint: its own config, parameters, optimizer and step (for
+   * evaluation and probes, or to train on).
+   */
+  public static ExperimentRun restore(Path checkpoint, Options options) {
+    ExperimentRun run =
+        new ExperimentRun(Checkpoint.readConfig(checkpoint), options, PrecisionGate.standard());
+    try {
+      Checkpoint.restore(checkpoint, run.trainer, run.manager);
+    } catch (RuntimeException e) {
+      run.close();
+      throw e;
+    }
+    return run;
+  }
+
+  /** The config this run runs: the requested one, or the same on a verified path. */
+  public ExperimentConfig config() {
+    return config;
+  }
+
+  /** The config this run was created from, before the precision check. */
+  public ExperimentConfig requestedConfig() {
+    return requested;
+  }
+
+  /** One line on the float32 precision check: what was verified, and what was switched. */
+  public String precisionNote() {
+    return precisionNote;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  /** The device as users write it: {@code cpu} or {@code gpu:N}. */
+  public String deviceName() {
+    return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public TrainingData data() {
+    return data;
+  }
+
+  public TaskModel model() {
+    return model;
+  }
+
+  public Trainer trainer() {
+    return trainer;
+  }
+
+  /** Everything this run reports; subscribe before {@link #run()}. */
+  public RunEvents events() {
+    return events;
+  }
+
+  /** The live settings (thresholds, tolerances, Jacobian weight, learning rate); any thread. */
+  public LiveSettings settings() {
+    return settings;
+  }
+
+  /** Pause, resume and stop (between steps); any thread. */
+  public RunControl control() {
+    return control;
+  }
+
+  /** The run log being written, or null for a run without a folder. */
+  public Path logFile() {
+    return options.directory() == null ? null : options.directory().resolve(LOG);
+  }
+
+  /** The last checkpoint's file, or null for a run without a folder. */
+  public Path lastCheckpoint() {
+    return options.directory() == null ? null : options.directory().resolve(LAST_CHECKPOINT);
+  }
+
+  /**
+   * Runs to the end, a stop request or a failure: opens the run log (when the run has a folder),
+   * publishes {@link RunEvent.Started}, trains with checkpoints, sweeps the lengths of the options
+   * on the trained model, and publishes {@link RunEvent.Finished}, which it returns. A failed step
+   * ends the run as {@link RunOutcome#FAILED} with its message; the log keeps what happened and a
+   * checkpoint holds the parameters before the failed step.
+   *
+   * @throws UncheckedIOException when the run log or a checkpoint cannot be written
+   */
+  public RunEvent.Finished run() {
+    openLog();
+    events.publish(
+        new RunEvent.Started(
+            config,
+            config.seed(),
+            Provenance.capture(device),
+            data.describe(),
+            deviceName(),
+            precisionNote,
+            data.baselineLoss()));
+    RunEvent.Finished finished;
+    try {
+      finished = trainer.run(control, this::checkpoint);
+      if (finished.reason() != RunOutcome.COMPLETED) {
+        checkpoint(trainer.completedSteps());
+      }
+      if (!options.sweepLengths().isEmpty() && finished.reason() == RunOutcome.COMPLETED) {
+        sweep("after step " + finished.step(), options.sweepLengths(), 1, SWEEP_THRESHOLD);
+      }
+    } catch (TrainingFailedException e) {
+      finished = e.finished();
+      checkpoint(trainer.completedSteps());
+    }
+    events.publish(finished);
+    return finished;
+  }
+
+  /**
+   * Measures forward solver steps at each sequence length on the model as it is (trained so far, or
+   * fresh), on {@code batches} held-out batches and at most {@code threshold} iterations per solve,
+   * publishing a {@link RunEvent.SweepPoint} per length.
+   *
+   * @throws IllegalArgumentException for an image task (it has no sequence length)
+   */
+  public List<RunEvent.SweepPoint> sweep(
+      String series, List<Integer> lengths, int batches, int threshold) {
+    Autograd.setRecording(false);
+    return LengthSweep.run(
+        config, model, manager, series, lengths, batches, threshold, events::publish);
+  }
+
+  /** Writes {@code last.ckpt} (and a per-step file when asked) into the run's folder, if any. */
+  private void checkpoint(int step) {
+    if (options.directory() == null) {
+      return;
+    }
+    try {
+      if (options.stepCheckpoints()) {
+        Checkpoint.save(options.directory().resolve("checkpoint-" + step + ".ckpt"), trainer);
+      }
+      Checkpoint.save(lastCheckpoint(), trainer);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot write checkpoint into " + options.directory() + ": " + e.getMessage(), e);
+    }
+    events.publish(new RunEvent.CheckpointSaved(step, lastCheckpoint().toString()));
+  }
+
+  private void openLog() {
+    if (options.directory() == null || log != null) {
+      return;
+    }
+    try {
+      log = RunLog.create(logFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create run log " + logFile() + ": " + e, e);
+    }
+    events.subscribe(log);
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (log != null) {
+        log.close();
+      }
+    } catch (IOException e) {
+      // the log was flushed line by line: nothing is lost
+    } finally {
+      manager.close();
+    }
+  }
+}
