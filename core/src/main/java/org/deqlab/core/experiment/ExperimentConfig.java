@@ -164,114 +164,95 @@ public record ExperimentConfig(
       return cell.convolutional();
     }
 
+    /** The components as fields, for with-edits that change one or two of them. */
+    private static final class Draft {
+      private CellKind cell;
+      private LayerKind layer;
+      private int depth;
+      private int pretrainDepth;
+      private int embedding;
+      private int hidden;
+      private int heads;
+      private int feedForward;
+      private int kernelSize;
+      private int dilation;
+      private double dropout;
+      private boolean weightNorm;
+      private double initScale;
+      private ConvolutionPath convolution;
+
+      Draft(Model m) {
+        cell = m.cell;
+        layer = m.layer;
+        depth = m.depth;
+        pretrainDepth = m.pretrainDepth;
+        embedding = m.embedding;
+        hidden = m.hidden;
+        heads = m.heads;
+        feedForward = m.feedForward;
+        kernelSize = m.kernelSize;
+        dilation = m.dilation;
+        dropout = m.dropout;
+        weightNorm = m.weightNorm;
+        initScale = m.initScale;
+        convolution = m.convolution;
+      }
+
+      Model build() {
+        return new Model(
+            cell,
+            layer,
+            depth,
+            pretrainDepth,
+            embedding,
+            hidden,
+            heads,
+            feedForward,
+            kernelSize,
+            dilation,
+            dropout,
+            weightNorm,
+            initScale,
+            convolution);
+      }
+    }
+
+    private Model edit(java.util.function.Consumer<Draft> change) {
+      Draft draft = new Draft(this);
+      change.accept(draft);
+      return draft.build();
+    }
+
     public Model withCell(CellKind value) {
-      return new Model(
-          value,
-          layer,
-          depth,
-          pretrainDepth,
-          embedding,
-          hidden,
-          heads,
-          feedForward,
-          kernelSize,
-          dilation,
-          dropout,
-          weightNorm,
-          initScale,
-          convolution);
+      return edit(d -> d.cell = value);
     }
 
     public Model withLayer(LayerKind value) {
-      return new Model(
-          cell,
-          value,
-          depth,
-          pretrainDepth,
-          embedding,
-          hidden,
-          heads,
-          feedForward,
-          kernelSize,
-          dilation,
-          dropout,
-          weightNorm,
-          initScale,
-          convolution);
+      return edit(d -> d.layer = value);
     }
 
     public Model withDepth(int value) {
-      return new Model(
-          cell,
-          layer,
-          value,
-          pretrainDepth,
-          embedding,
-          hidden,
-          heads,
-          feedForward,
-          kernelSize,
-          dilation,
-          dropout,
-          weightNorm,
-          initScale,
-          convolution);
+      return edit(d -> d.depth = value);
     }
 
-    /** Another state width, with heads and feed-forward width made to fit it where they do not. */
+    /** Other widths: embedding, state, attention heads and feed-forward. */
     public Model withWidths(
         int embeddingWidth, int hiddenWidth, int headCount, int feedForwardWidth) {
-      return new Model(
-          cell,
-          layer,
-          depth,
-          pretrainDepth,
-          embeddingWidth,
-          hiddenWidth,
-          headCount,
-          feedForwardWidth,
-          kernelSize,
-          dilation,
-          dropout,
-          weightNorm,
-          initScale,
-          convolution);
+      return edit(
+          d -> {
+            d.embedding = embeddingWidth;
+            d.hidden = hiddenWidth;
+            d.heads = headCount;
+            d.feedForward = feedForwardWidth;
+          });
     }
 
     public Model withDropout(double value) {
-      return new Model(
-          cell,
-          layer,
-          depth,
-          pretrainDepth,
-          embedding,
-          hidden,
-          heads,
-          feedForward,
-          kernelSize,
-          dilation,
-          value,
-          weightNorm,
-          initScale,
-          convolution);
+      return edit(d -> d.dropout = value);
     }
 
     public Model withConvolution(ConvolutionPath value) {
-      return new Model(
-          cell,
-          layer,
-          depth,
-          pretrainDepth,
-          embedding,
-          hidden,
-          heads,
-          feedForward,
-          kernelSize,
-          dilation,
-          dropout,
-          weightNorm,
-          initScale,
-          value);
+      return edit(d -> d.convolution = value);
     }
   }
 
@@ -424,252 +405,128 @@ public record ExperimentConfig(
 
   // --- Edits -----------------------------------------------------------------------------------
 
+  /** The components as fields, for with-edits that change one or two of them. */
+  private static final class Draft {
+    private String name;
+    private String description;
+    private Task task;
+    private Model model;
+    private Forward forward;
+    private Backward backward;
+    private Optimizer optimizer;
+    private Jacobian jacobian;
+    private int steps;
+    private int pretrainSteps;
+    private int evalEvery;
+    private int checkpointEvery;
+    private long seed;
+    private DeviceChoice device;
+    private Precision dtype;
+
+    Draft(ExperimentConfig c) {
+      name = c.name;
+      description = c.description;
+      task = c.task;
+      model = c.model;
+      forward = c.forward;
+      backward = c.backward;
+      optimizer = c.optimizer;
+      jacobian = c.jacobian;
+      steps = c.steps;
+      pretrainSteps = c.pretrainSteps;
+      evalEvery = c.evalEvery;
+      checkpointEvery = c.checkpointEvery;
+      seed = c.seed;
+      device = c.device;
+      dtype = c.dtype;
+    }
+
+    ExperimentConfig build() {
+      return new ExperimentConfig(
+          name,
+          description,
+          task,
+          model,
+          forward,
+          backward,
+          optimizer,
+          jacobian,
+          steps,
+          pretrainSteps,
+          evalEvery,
+          checkpointEvery,
+          seed,
+          device,
+          dtype);
+    }
+  }
+
+  /** This config with {@code change} applied to a draft of it (validated again). */
+  private ExperimentConfig edit(java.util.function.Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
   public ExperimentConfig withName(String value) {
-    return new ExperimentConfig(
-        value,
-        description,
-        task,
-        model,
-        forward,
-        backward,
-        optimizer,
-        jacobian,
-        steps,
-        pretrainSteps,
-        evalEvery,
-        checkpointEvery,
-        seed,
-        device,
-        dtype);
+    return edit(d -> d.name = value);
   }
 
   public ExperimentConfig withTask(Task value) {
-    return new ExperimentConfig(
-        name,
-        description,
-        value,
-        model,
-        forward,
-        backward,
-        optimizer,
-        jacobian,
-        steps,
-        pretrainSteps,
-        evalEvery,
-        checkpointEvery,
-        seed,
-        device,
-        dtype);
+    return edit(d -> d.task = value);
   }
 
   public ExperimentConfig withModel(Model value) {
-    return new ExperimentConfig(
-        name,
-        description,
-        task,
-        value,
-        forward,
-        backward,
-        optimizer,
-        jacobian,
-        steps,
-        pretrainSteps,
-        evalEvery,
-        checkpointEvery,
-        seed,
-        device,
-        dtype);
+    return edit(d -> d.model = value);
   }
 
   public ExperimentConfig withForward(Forward value) {
-    return new ExperimentConfig(
-        name,
-        description,
-        task,
-        model,
-        value,
-        backward,
-        optimizer,
-        jacobian,
-        steps,
-        pretrainSteps,
-        evalEvery,
-        checkpointEvery,
-        seed,
-        device,
-        dtype);
+    return edit(d -> d.forward = value);
   }
 
   public ExperimentConfig withBackward(Backward value) {
-    return new ExperimentConfig(
-        name,
-        description,
-        task,
-        model,
-        forward,
-        value,
-        optimizer,
-        jacobian,
-        steps,
-        pretrainSteps,
-        evalEvery,
-        checkpointEvery,
-        seed,
-        device,
-        dtype);
+    return edit(d -> d.backward = value);
   }
 
   public ExperimentConfig withOptimizer(Optimizer value) {
-    return new ExperimentConfig(
-        name,
-        description,
-        task,
-        model,
-        forward,
-        backward,
-        value,
-        jacobian,
-        steps,
-        pretrainSteps,
-        evalEvery,
-        checkpointEvery,
-        seed,
-        device,
-        dtype);
+    return edit(d -> d.optimizer = value);
   }
 
   public ExperimentConfig withJacobian(Jacobian value) {
-    return new ExperimentConfig(
-        name,
-        description,
-        task,
-        model,
-        forward,
-        backward,
-        optimizer,
-        value,
-        steps,
-        pretrainSteps,
-        evalEvery,
-        checkpointEvery,
-        seed,
-        device,
-        dtype);
+    return edit(d -> d.jacobian = value);
   }
 
   /** The same with {@code value} steps, the pretraining kept within them. */
   public ExperimentConfig withSteps(int value) {
-    return new ExperimentConfig(
-        name,
-        description,
-        task,
-        model,
-        forward,
-        backward,
-        optimizer,
-        jacobian,
-        value,
-        Math.min(pretrainSteps, value),
-        evalEvery,
-        checkpointEvery,
-        seed,
-        device,
-        dtype);
+    return edit(
+        d -> {
+          d.steps = value;
+          d.pretrainSteps = Math.min(pretrainSteps, value);
+        });
   }
 
   public ExperimentConfig withPretrainSteps(int value) {
-    return new ExperimentConfig(
-        name,
-        description,
-        task,
-        model,
-        forward,
-        backward,
-        optimizer,
-        jacobian,
-        steps,
-        value,
-        evalEvery,
-        checkpointEvery,
-        seed,
-        device,
-        dtype);
+    return edit(d -> d.pretrainSteps = value);
   }
 
   public ExperimentConfig withSchedule(int evalEveryValue, int checkpointEveryValue) {
-    return new ExperimentConfig(
-        name,
-        description,
-        task,
-        model,
-        forward,
-        backward,
-        optimizer,
-        jacobian,
-        steps,
-        pretrainSteps,
-        evalEveryValue,
-        checkpointEveryValue,
-        seed,
-        device,
-        dtype);
+    return edit(
+        d -> {
+          d.evalEvery = evalEveryValue;
+          d.checkpointEvery = checkpointEveryValue;
+        });
   }
 
   public ExperimentConfig withSeed(long value) {
-    return new ExperimentConfig(
-        name,
-        description,
-        task,
-        model,
-        forward,
-        backward,
-        optimizer,
-        jacobian,
-        steps,
-        pretrainSteps,
-        evalEvery,
-        checkpointEvery,
-        value,
-        device,
-        dtype);
+    return edit(d -> d.seed = value);
   }
 
   public ExperimentConfig withDevice(DeviceChoice value) {
-    return new ExperimentConfig(
-        name,
-        description,
-        task,
-        model,
-        forward,
-        backward,
-        optimizer,
-        jacobian,
-        steps,
-        pretrainSteps,
-        evalEvery,
-        checkpointEvery,
-        seed,
-        value,
-        dtype);
+    return edit(d -> d.device = value);
   }
 
   public ExperimentConfig withDtype(Precision value) {
-    return new ExperimentConfig(
-        name,
-        description,
-        task,
-        model,
-        forward,
-        backward,
-        optimizer,
-        jacobian,
-        steps,
-        pretrainSteps,
-        evalEvery,
-        checkpointEvery,
-        seed,
-        device,
-        value);
+    return edit(d -> d.dtype = value);
   }
 
   /**

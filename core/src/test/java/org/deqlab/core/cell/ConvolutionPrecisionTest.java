@@ -2,37 +2,21 @@ package org.deqlab.core.cell;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.deqlab.core.numerics.CheckedCell;
 import org.deqlab.core.numerics.PrecisionCheck;
 import org.deqlab.core.numerics.PrecisionOutcome;
 import org.deqlab.core.numerics.Probe;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Convolutional cells with few channels have right float32 gradients: the VJP of f w.r.t. z, x and
  * every parameter in float32 agrees with the float64 twin's. On AVX-512 CPUs with PyTorch 2.7.1 the
  * engine's own convolution failed this at 8 channels (input-gradient errors 0.4–0.9).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConvolutionPrecisionTest {
-  private NDManager manager;
+class ConvolutionPrecisionTest extends EngineTest {
   private final PrecisionCheck check = new PrecisionCheck(PrecisionCheck.Tolerances.defaults(), 11);
-
-  @BeforeAll
-  void start() {
-    manager = TestEngine.newManager();
-  }
-
-  @AfterAll
-  void stop() {
-    manager.close();
-  }
 
   private void assertCellVjpAgrees(CheckedCell subject) {
     PrecisionOutcome outcome = check.run(subject, Probe.CELL_VJP, manager);

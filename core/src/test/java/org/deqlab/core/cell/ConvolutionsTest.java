@@ -6,17 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.deqlab.core.testing.Dense;
+import org.deqlab.core.testing.EngineTest;
 import org.deqlab.core.testing.GradientCheck;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,19 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * images, with and without bias, for channel counts on both sides of 16 — against the engine's
  * kernel in float64 (whose results are right). And the choice {@code auto} makes.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConvolutionsTest {
-  private NDManager manager;
-
-  @BeforeAll
-  void start() {
-    manager = TestEngine.newManager();
-  }
-
-  @AfterAll
-  void stop() {
-    manager.close();
-  }
+class ConvolutionsTest extends EngineTest {
 
   private NDArray gaussian(Shape shape, long seed) {
     return GradientCheck.gaussian(manager, shape, 1, new Random(seed));

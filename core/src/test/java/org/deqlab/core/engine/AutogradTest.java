@@ -10,30 +10,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * A scaled array back-propagates its factor even when Java's garbage collector runs between the
  * forward and the backward pass (DJL's {@code mul(Number)} does not: its factor lives in a Java
  * buffer the collector frees; measured, the gradient came out 0 instead of 3).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AutogradTest {
-  private NDManager manager;
-
-  @BeforeAll
-  void start() {
-    manager = TestEngine.newManager();
-  }
-
-  @AfterAll
-  void stop() {
-    manager.close();
-  }
+class AutogradTest extends EngineTest {
 
   /** Collects garbage, then fills small freed blocks with NaN; keep the result until backward. */
   private static List<ByteBuffer> collectAndReuse() throws InterruptedException {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -22,26 +21,13 @@ import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.SolverResult;
 import org.deqlab.core.solver.StopCriterion;
 import org.deqlab.core.testing.Dense;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Importing a DEQ exported from NumPy/PyTorch, and the errors a malformed file gives. */
-class NpzProblemTest {
-  private static NDManager manager;
+class NpzProblemTest extends EngineTest {
   @TempDir Path directory;
-
-  @BeforeAll
-  static void start() {
-    manager = TestEngine.newManager();
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
-  }
 
   private static Path resource(String name) throws URISyntaxException {
     return Path.of(NpzProblemTest.class.getResource(name).toURI());

@@ -4,24 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
+import org.deqlab.core.testing.EngineTest;
 import org.deqlab.core.testing.ExactJacobian;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Hutchinson's ‖J‖²_F / d from vector–Jacobian products, against the exact Jacobian. */
-class HutchinsonTest {
-  private static NDManager manager;
+class HutchinsonTest extends EngineTest {
   private static MlpJacobianCase c;
   private static double[] exactPerSample;
   private static double exactMean;
 
   @BeforeAll
-  static void start() {
-    manager = TestEngine.newManager();
+  void start() {
     manager.getEngine().setRandomSeed(31);
     c =
         new MlpJacobianCase(
@@ -32,11 +28,6 @@ class HutchinsonTest {
       exactPerSample[s] = ExactJacobian.frobeniusSquaredPerDimension(exact[s]);
     }
     exactMean = Arrays.stream(exactPerSample).average().getAsDouble();
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
   }
 
   private static HutchinsonEstimate estimate(int probes, ProbeDistribution distribution) {

@@ -21,8 +21,7 @@ import org.deqlab.core.memory.ProcessMemory;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
+import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,18 +29,11 @@ import org.junit.jupiter.api.Test;
  * Native memory stays flat: a training loop with the Jacobian penalty (forward-difference, one
  * ordinary backward) and repeated probing leave no arrays behind.
  */
-class JacobianMemoryTest {
-  private static NDManager manager;
+class JacobianMemoryTest extends EngineTest {
 
   @BeforeAll
-  static void start() {
-    manager = TestEngine.newManager();
+  void start() {
     manager.getEngine().setRandomSeed(51);
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
   }
 
   @Test

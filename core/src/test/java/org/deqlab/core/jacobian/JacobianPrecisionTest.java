@@ -15,10 +15,7 @@ import org.deqlab.core.cell.TrellisCell;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.numerics.CellTwins;
 import org.deqlab.core.numerics.CheckedCell;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
+import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,19 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * cells with 8 channels, where a wrong float32 convolution gradient would make every
  * vector–Jacobian product, and so every estimate, wrong.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JacobianPrecisionTest {
-  private NDManager manager;
-
-  @BeforeAll
-  void start() {
-    manager = TestEngine.newManager();
-  }
-
-  @AfterAll
-  void stop() {
-    manager.close();
-  }
+class JacobianPrecisionTest extends EngineTest {
 
   static Stream<CheckedCell> cells() {
     return Stream.of(

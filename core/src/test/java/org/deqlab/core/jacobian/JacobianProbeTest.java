@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,32 +13,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.testing.EngineTest;
 import org.deqlab.core.testing.ExactJacobian;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The facade: one report with all three estimates, consistent with the exact Jacobian. */
-class JacobianProbeTest {
-  private static NDManager manager;
+class JacobianProbeTest extends EngineTest {
   private static MlpJacobianCase c;
   private static double[][][] exact;
 
   @BeforeAll
-  static void start() {
-    manager = TestEngine.newManager();
+  void start() {
     manager.getEngine().setRandomSeed(61);
     double[] eigenvalues = {-0.9, 0.3, -0.3, 0.25, -0.2, 0.15, -0.1, 0.05, 0.0, -0.05};
     c =
         new MlpJacobianCase(
             manager, MlpJacobianCase.symmetric(eigenvalues, 18), new double[] {0.2, 1, 2}, 19);
     exact = c.exactJacobians();
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
   }
 
   @Test

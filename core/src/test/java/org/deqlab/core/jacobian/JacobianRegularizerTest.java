@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -17,9 +16,8 @@ import java.util.List;
 import java.util.function.DoubleSupplier;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.testing.Dense;
+import org.deqlab.core.testing.EngineTest;
 import org.deqlab.core.testing.ExactJacobian;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,27 +25,20 @@ import org.junit.jupiter.api.Test;
  * The forward-difference Jacobian penalty: its value against the exact ‖J‖²_F / d, and its
  * parameter gradient (one ordinary backward) against central finite differences, in float64.
  */
-class JacobianRegularizerTest {
+class JacobianRegularizerTest extends EngineTest {
   private static final int D = 8;
-  private static NDManager manager;
-  private static MlpJacobianCase c;
+  private MlpJacobianCase c;
 
   @BeforeAll
-  static void start() {
-    manager = TestEngine.newManager();
+  void start() {
     manager.getEngine().setRandomSeed(41);
     c =
         new MlpJacobianCase(
             manager, MlpJacobianCase.gaussian(D, 1.0, 14), new double[] {0.3, 1, 2}, 15);
   }
 
-  @AfterAll
-  static void stop() {
-    manager.close();
-  }
-
   /** The exact batch mean of ‖J_s‖²_F / d at z*, for the cell's current W. */
-  private static double exactPenalty() {
+  private double exactPenalty() {
     double[][] w = ExactJacobian.rows(c.cell.weight().getArray());
     double[][][] jacobians =
         ExactJacobian.tanhMlp(
@@ -59,7 +50,7 @@ class JacobianRegularizerTest {
   }
 
   /** √d·e_i for i = 1…d (every sample alike): the penalty with these is ‖J‖²_F/d up to O(h). */
-  private static List<NDArray> unitProbes() {
+  private List<NDArray> unitProbes() {
     List<NDArray> probes = new ArrayList<>();
     for (int i = 0; i < D; i++) {
       double[] values = new double[c.batch() * D];
@@ -72,18 +63,18 @@ class JacobianRegularizerTest {
   }
 
   /** The penalty with fixed probes, the injection recorded from x (so U and b get gradient). */
-  private static NDArray penalty(List<NDArray> probes) {
+  private NDArray penalty(List<NDArray> probes) {
     NDArray injection = Autograd.recording(true, () -> c.cell.inject(c.parameters, c.x, true));
     return JacobianRegularizer.penalty(
         c.cell, c.parameters, c.equilibrium, injection, true, probes);
   }
 
-  private static List<Parameter> parameters() {
+  private List<Parameter> parameters() {
     return List.of(c.cell.weight(), c.cell.injectionWeight(), c.cell.bias());
   }
 
   /** ∂penalty/∂θ for W, U, b by one ordinary backward of the recorded penalty. */
-  private static List<double[]> backwardGradients(List<NDArray> probes) {
+  private List<double[]> backwardGradients(List<NDArray> probes) {
     for (Parameter parameter : parameters()) {
       Autograd.zeroGradient(parameter.getArray());
     }
@@ -98,8 +89,7 @@ class JacobianRegularizerTest {
   }
 
   /** Central differences of {@code value} in every entry of {@code parameter}. */
-  private static double[] centralDifferences(
-      Parameter parameter, double step, DoubleSupplier value) {
+  private double[] centralDifferences(Parameter parameter, double step, DoubleSupplier value) {
     NDArray array = parameter.getArray();
     double[] values = array.toDoubleArray();
     double[] gradient = new double[values.length];
@@ -118,7 +108,7 @@ class JacobianRegularizerTest {
     return gradient;
   }
 
-  private static double noGradValue(List<NDArray> probes) {
+  private double noGradValue(List<NDArray> probes) {
     try (NDScope scope = new NDScope()) {
       return Autograd.noGrad(() -> penalty(probes).getDouble());
     }
@@ -203,8 +193,7 @@ class JacobianRegularizerTest {
   void gradientWithTheUnitProbeSetMatchesTheClosedFormGradientOfTheExactFrobeniusNorm() {
     List<NDArray> probes = unitProbes();
     double[] analytic = backwardGradients(probes).get(0);
-    double[] exact =
-        centralDifferences(c.cell.weight(), 1e-5, JacobianRegularizerTest::exactPenalty);
+    double[] exact = centralDifferences(c.cell.weight(), 1e-5, this::exactPenalty);
     double error = Dense.relativeError(analytic, exact);
     System.out.printf(
         "∂penalty/∂W vs central differences of the closed-form ‖J‖²_F/d: relative error %.1e%n",

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.List;
+import org.deqlab.core.testing.EngineTest;
 import org.deqlab.core.testing.ExactJacobian;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,27 +16,20 @@ import org.junit.jupiter.api.Test;
  * Power iteration and Arnoldi from vector–Jacobian products, against the exact eigenvalues of the
  * exact Jacobian of a float64 tanh MLP cell at its equilibrium.
  */
-class SpectralEstimatesTest {
-  private static NDManager manager;
+class SpectralEstimatesTest extends EngineTest {
 
   @BeforeAll
-  static void start() {
-    manager = TestEngine.newManager();
+  void start() {
     manager.getEngine().setRandomSeed(21);
   }
 
-  @AfterAll
-  static void stop() {
-    manager.close();
-  }
-
   /** A spectrum with one dominant eigenvalue 0.9 and the rest in [−0.3, 0.3]. */
-  private static MlpJacobianCase dominantRealCase(double[] inputScales) {
+  private MlpJacobianCase dominantRealCase(double[] inputScales) {
     double[] eigenvalues = {0.9, 0.3, -0.3, 0.25, -0.2, 0.15, -0.1, 0.05, 0.0, -0.05, 0.1, -0.25};
     return new MlpJacobianCase(manager, MlpJacobianCase.symmetric(eigenvalues, 4), inputScales, 5);
   }
 
-  private static double exactRadius(double[][] jacobian) {
+  private double exactRadius(double[][] jacobian) {
     return RealEigenvalues.spectralRadius(RealEigenvalues.of(jacobian));
   }
 

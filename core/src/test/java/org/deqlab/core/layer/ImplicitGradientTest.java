@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -23,8 +22,7 @@ import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
 import org.deqlab.core.solver.StopReason;
 import org.deqlab.core.testing.Dense;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
+import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,22 +31,20 @@ import org.junit.jupiter.api.Test;
  * function theorem against central finite differences, against a deep unrolled stack, and against a
  * long phantom unroll — all in float64.
  */
-class ImplicitGradientTest {
+class ImplicitGradientTest extends EngineTest {
   private static final SolverOptions TIGHT =
       SolverOptions.defaults()
           .withMaxIterations(200)
           .withTolerance(1e-13)
           .withStopCriterion(StopCriterion.ABSOLUTE);
 
-  private static NDManager manager;
-  private static MlpCell cell;
-  private static ParameterStore parameters;
-  private static NDArray x;
-  private static NDArray c;
+  private MlpCell cell;
+  private ParameterStore parameters;
+  private NDArray x;
+  private NDArray c;
 
   @BeforeAll
-  static void start() {
-    manager = TestEngine.newManager();
+  void start() {
     manager.getEngine().setRandomSeed(11);
     cell = new MlpCell(8, 5, Activation.TANH, 0.35);
     cell.initialize(manager, DataType.FLOAT64);
@@ -66,18 +62,12 @@ class ImplicitGradientTest {
     c = manager.randomNormal(new Shape(3, 8)).toType(DataType.FLOAT64, false);
   }
 
-  @AfterAll
-  static void stop() {
-    manager.close();
-  }
-
-  private static NDArray loss(NDArray z) {
+  private NDArray loss(NDArray z) {
     return z.mul(c).sum().add(z.square().sum().mul(0.5));
   }
 
   /** Gradients of the loss w.r.t. W, U, b and x through the given layer. */
-  private static Map<String, double[]> gradients(
-      EquilibriumLayer layer, Optional<SolveStats>[] backward) {
+  private Map<String, double[]> gradients(EquilibriumLayer layer, Optional<SolveStats>[] backward) {
     for (Parameter p : new Parameter[] {cell.weight(), cell.injectionWeight(), cell.bias()}) {
       Autograd.zeroGradient(p.getArray());
     }
@@ -98,17 +88,17 @@ class ImplicitGradientTest {
     return grads;
   }
 
-  private static DeqLayer implicitLayer() {
+  private DeqLayer implicitLayer() {
     return new DeqLayer(
         cell, SolverKind.BROYDEN, TIGHT, new BackwardMode.Implicit(SolverKind.BROYDEN, TIGHT));
   }
 
-  private static double lossAt(NDArray input) {
+  private double lossAt(NDArray input) {
     DeqLayer layer = implicitLayer();
     return loss(layer.solve(parameters, input, (k, a, r) -> {}).equilibrium()).getDouble();
   }
 
-  private static double[] finiteDifference(Parameter parameter) {
+  private double[] finiteDifference(Parameter parameter) {
     NDArray array = parameter.getArray();
     double[] values = array.toDoubleArray();
     double[] gradient = new double[values.length];
@@ -128,7 +118,7 @@ class ImplicitGradientTest {
     return gradient;
   }
 
-  private static double[] finiteDifferenceInput() {
+  private double[] finiteDifferenceInput() {
     double[] values = x.toDoubleArray();
     double[] gradient = new double[values.length];
     double h = 1e-6;

@@ -13,11 +13,8 @@ import org.deqlab.core.cell.ConvolutionPath;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.Precision;
 import org.deqlab.core.experiment.Presets;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,20 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * native} naming the field, passes float64 unchecked, and asks the check once per machine and cell
  * (the cache). The real check runs once, on the default preset.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PrecisionGateTest {
+class PrecisionGateTest extends EngineTest {
   @TempDir Path directory;
-  private NDManager manager;
-
-  @BeforeAll
-  void start() {
-    manager = TestEngine.newManager();
-  }
-
-  @AfterAll
-  void stop() {
-    manager.close();
-  }
 
   /** Checks that pass on the unfolded path and fail elsewhere, recording what was asked. */
   private static final class BrokenNativeConvolutions implements PrecisionGate.CellCheck {

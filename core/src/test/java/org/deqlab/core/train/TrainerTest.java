@@ -17,26 +17,13 @@ import java.util.List;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The training loop: it learns, it honours live settings, it checkpoints exactly. */
-class TrainerTest {
-  private static NDManager manager;
+class TrainerTest extends EngineTest {
   @TempDir Path directory;
-
-  @BeforeAll
-  static void start() {
-    manager = TestEngine.newManager();
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
-  }
 
   @Test
   void trainingLowersTheHeldOutLossAndReportsEverySolve() {
