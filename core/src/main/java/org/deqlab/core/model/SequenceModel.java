@@ -1,17 +1,11 @@
 package org.deqlab.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.data.Batch;
 import org.deqlab.core.engine.Autograd;
@@ -24,15 +18,10 @@ import org.deqlab.core.solver.IterationListener;
  * weight-tied sequence cell (causal) finds z (B, T, H), and a linear decoder gives the logits. Used
  * for copy memory and character-level language modelling.
  */
-public final class SequenceModel extends AbstractBlock implements TaskModel {
-  private static final byte VERSION = 1;
-
-  private final Cell cell;
+public final class SequenceModel extends CellModel {
   private final int vocabulary;
   private final int hidden;
   private final Parameter embedding;
-  private final Parameter decoderWeight;
-  private final Parameter decoderBias;
 
   /**
    * @param cell a sequence cell taking x (B, T, embeddingSize) and state (B, T, hiddenSize)
@@ -41,8 +30,7 @@ public final class SequenceModel extends AbstractBlock implements TaskModel {
    * @param hiddenSize H, the cell's state width
    */
   public SequenceModel(Cell cell, int vocabulary, int embeddingSize, int hiddenSize) {
-    super(VERSION);
-    this.cell = addChildBlock("cell", cell);
+    super(cell);
     this.vocabulary = vocabulary;
     this.hidden = hiddenSize;
     embedding =
@@ -53,32 +41,7 @@ public final class SequenceModel extends AbstractBlock implements TaskModel {
                 .optShape(new Shape(vocabulary, embeddingSize))
                 .optInitializer(new NormalInitializer(1f))
                 .build());
-    decoderWeight =
-        addParameter(
-            Parameter.builder()
-                .setName("decoder")
-                .setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(vocabulary, hiddenSize))
-                .optInitializer(new NormalInitializer((float) (1 / Math.sqrt(hiddenSize))))
-                .build());
-    decoderBias =
-        addParameter(
-            Parameter.builder()
-                .setName("decoderBias")
-                .setType(Parameter.Type.BIAS)
-                .optShape(new Shape(vocabulary))
-                .optInitializer(Initializer.ZEROS)
-                .build());
-  }
-
-  @Override
-  public Block block() {
-    return this;
-  }
-
-  @Override
-  public Cell cell() {
-    return cell;
+    addDecoder("decoder", "decoderBias", vocabulary, hiddenSize);
   }
 
   /** The input x for a batch of token ids (B, T): rows of the embedding. */
@@ -100,29 +63,7 @@ public final class SequenceModel extends AbstractBlock implements TaskModel {
       IterationListener listener) {
     NDArray x = Autograd.recording(training, () -> embed(parameters, batch.inputs(), training));
     LayerPass pass = layer.forward(parameters, x, training, listener);
-    NDArray logits =
-        Autograd.recording(
-            training,
-            () -> {
-              NDArray w = parameters.getValue(decoderWeight, x.getDevice(), training);
-              NDArray b = parameters.getValue(decoderBias, x.getDevice(), training);
-              return pass.state().matMul(w.transpose()).add(b);
-            });
-    NDArray loss = Autograd.recording(training, () -> CrossEntropy.loss(logits, batch.targets()));
-    long[] counts = CrossEntropy.correctAndScored(logits, batch.targets(), batch.scoredFrom());
-    return new Output(loss, pass, counts[0], counts[1], batch.targets().size());
-  }
-
-  @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    cell.initialize(manager, dataType);
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore parameters, NDList inputs, boolean training, PairList<String, Object> params) {
-    throw new UnsupportedOperationException(
-        "use forward(ParameterStore, Batch, EquilibriumLayer, …)");
+    return output(parameters, batch, pass, pass.state(), training, batch.scoredFrom());
   }
 
   @Override
