@@ -31,8 +31,7 @@ public final class AndersonSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(
-      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
+  UpdateRule newRule(SolverOptions options, SolveScope workspace, Iterate first, Class<?> problem) {
     return new Rule(options, workspace, first);
   }
 
@@ -45,10 +44,10 @@ public final class AndersonSolver extends FixedPointSolver {
     private final History images;
     private final History residuals;
     private final double[][] gram;
-    private final SolveWorkspace workspace;
+    private final SolveScope workspace;
     private int stored;
 
-    Rule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
+    Rule(SolverOptions options, SolveScope workspace, Iterate first) {
       capacity = Math.min(options.andersonMemory(), options.maxIterations());
       lambda = options.andersonRegularization();
       beta = options.andersonMixing();

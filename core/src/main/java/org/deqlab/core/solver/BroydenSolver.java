@@ -67,8 +67,7 @@ public final class BroydenSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(
-      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
+  UpdateRule newRule(SolverOptions options, SolveScope workspace, Iterate first, Class<?> problem) {
     return new Rule(options, workspace, first, problem);
   }
 
@@ -79,7 +78,7 @@ public final class BroydenSolver extends FixedPointSolver {
     private final int batch;
     private final int[] sampleAxes;
     private final String hintKey;
-    private final SolveWorkspace workspace;
+    private final SolveScope workspace;
     private final History steps;
 
     /** Per sample: ⟨s_i, s_j⟩ at [i * hostCapacity + j]. */
@@ -106,7 +105,7 @@ public final class BroydenSolver extends FixedPointSolver {
 
     private NDArray pending;
 
-    Rule(SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
+    Rule(SolverOptions options, SolveScope workspace, Iterate first, Class<?> problem) {
       memory = Math.min(options.broydenMemory(), options.maxIterations());
       maxRows = memory + 2; // s_0…s_memory and the residual that triggers the restart
       lineSearch = options.lineSearch();

@@ -19,8 +19,7 @@ public final class DampedIterationSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(
-      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
+  UpdateRule newRule(SolverOptions options, SolveScope workspace, Iterate first, Class<?> problem) {
     return new Rule(options.damping(), HostValues.sampleAxes(first.z().getShape()));
   }
 

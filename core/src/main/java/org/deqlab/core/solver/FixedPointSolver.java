@@ -52,7 +52,7 @@ public abstract sealed class FixedPointSolver
    * solve of the same state size) for rules that size buffers from earlier solves.
    */
   abstract UpdateRule newRule(
-      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem);
+      SolverOptions options, SolveScope workspace, Iterate first, Class<?> problem);
 
   /**
    * Solves {@code z = f(z)} starting from {@code z0}, whose first axis is the batch.
@@ -92,7 +92,7 @@ public abstract sealed class FixedPointSolver
     StopReason reason;
     NDArray equilibrium;
     try (NDScope solveScope = new NDScope();
-        SolveWorkspace workspace = new SolveWorkspace()) {
+        SolveScope workspace = new SolveScope()) {
       Iterate current;
       NDArray lowest;
       UpdateRule rule;

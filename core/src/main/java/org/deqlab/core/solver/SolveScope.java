@@ -20,7 +20,7 @@ import java.util.Map;
  * <p>Histories are the exception: they own their arrays and outlive the solve when it ends well,
  * going back to their pool for the next solve ({@link #recycleHistories}).
  */
-final class SolveWorkspace implements AutoCloseable {
+final class SolveScope implements AutoCloseable {
   private final Map<NDArray, Integer> references = new IdentityHashMap<>();
   private final List<History> histories = new ArrayList<>();
   private boolean recycle;
