@@ -10,6 +10,7 @@ import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.model.ModelFactory;
 import org.deqlab.core.model.TaskModel;
 import org.deqlab.core.numerics.PrecisionGate;
+import org.deqlab.core.solver.SolverWorkspace;
 import org.deqlab.core.train.Checkpoint;
 import org.deqlab.core.train.LiveSettings;
 import org.deqlab.core.train.MetricStream;
@@ -20,7 +21,8 @@ import org.deqlab.core.train.TrainingData;
 /**
  * One experiment assembled from its config: device and manager, data, model, trainer, live settings
  * and metric stream. The command line and the workbench window build experiments the same way,
- * here. Must be created and used on the engine thread.
+ * here. Must be created and used on the engine thread. It owns the {@link SolverWorkspace} of its
+ * solves (training, evaluation, sweeps) and frees it when it closes.
  */
 public final class Experiment implements AutoCloseable {
   private final TrainingConfig requested;
@@ -32,6 +34,7 @@ public final class Experiment implements AutoCloseable {
   private final TaskModel model;
   private final MetricStream stream = new MetricStream();
   private final LiveSettings settings;
+  private final SolverWorkspace solverWorkspace;
   private final Trainer trainer;
 
   private Experiment(TrainingConfig requested, PrecisionGate gate) {
@@ -54,7 +57,8 @@ public final class Experiment implements AutoCloseable {
     this.model = ModelFactory.create(config, data.vocabularySize());
     ModelFactory.initialize(model, config, manager, dataType);
     this.settings = new LiveSettings(Trainer.initialValues(config));
-    this.trainer = new Trainer(config, model, data, manager, stream, settings);
+    this.solverWorkspace = new SolverWorkspace(manager);
+    this.trainer = new Trainer(config, model, data, manager, stream, settings, solverWorkspace);
   }
 
   /**
@@ -118,8 +122,14 @@ public final class Experiment implements AutoCloseable {
     return trainer;
   }
 
+  /** The solver buffers this experiment's solves reuse; closed with the experiment. */
+  public SolverWorkspace solverWorkspace() {
+    return solverWorkspace;
+  }
+
   @Override
   public void close() {
+    solverWorkspace.close();
     manager.close();
   }
 }

@@ -53,10 +53,11 @@ public final class LengthSweep {
     }
     DeqLayer layer =
         new DeqLayer(
-            experiment.model().cell(),
-            config.forward().solver(),
-            options(experiment, threshold),
-            BackwardMode.oneStep());
+                experiment.model().cell(),
+                config.forward().solver(),
+                options(experiment, threshold),
+                BackwardMode.oneStep())
+            .withWorkspace(experiment.solverWorkspace());
     ParameterStore parameters = new ParameterStore(experiment.manager(), false);
     List<Point> points = new ArrayList<>();
     for (int length : lengths) {

@@ -8,6 +8,7 @@ import java.util.List;
 import org.deqlab.core.data.TaskDataFactory;
 import org.deqlab.core.model.ModelFactory;
 import org.deqlab.core.model.TaskModel;
+import org.deqlab.core.solver.SolverWorkspace;
 
 /** A small, fast experiment (char-LM with a position-wise MLP cell) for trainer tests. */
 final class TinyExperiment {
@@ -16,6 +17,7 @@ final class TinyExperiment {
   final TrainingData data;
   final MetricStream stream = new MetricStream();
   final LiveSettings settings;
+  final SolverWorkspace workspace;
   final Trainer trainer;
   final List<TrainingEvent> events = new ArrayList<>();
 
@@ -30,7 +32,8 @@ final class TinyExperiment {
     model = ModelFactory.create(config, data.vocabularySize());
     ModelFactory.initialize(model, config, manager, DataType.FLOAT32);
     settings = new LiveSettings(Trainer.initialValues(config));
-    trainer = new Trainer(config, model, data, manager, stream, settings);
+    workspace = new SolverWorkspace(manager); // freed with the test's manager
+    trainer = new Trainer(config, model, data, manager, stream, settings, workspace);
     stream.subscribe(events::add);
   }
 
