@@ -18,12 +18,14 @@ import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.SolverResult;
+import org.deqlab.core.solver.SolverWorkspace;
 
 /**
  * Times one workload — a cell on a fixed input — the way the issue's targets are stated: the cost
  * of one f evaluation, each solver's steps and time per solve, the overhead ratio {@code solve time
  * / (evaluations × f time)} (how much the solver's own bookkeeping adds), and the implicit
- * backward's time. Medians over repeated runs after warm-up.
+ * backward's time. Medians over repeated runs after warm-up. The solves of one workload share a
+ * {@link SolverWorkspace}, as a training run's do, so repeated solves allocate no buffers.
  */
 public final class SolverBenchmark {
 
@@ -80,37 +82,40 @@ public final class SolverBenchmark {
     UnaryOperator<NDArray> f = z -> cell.apply(parameters, z, injection, false);
     double evaluationMillis = evaluationMillis(f, cell, x);
     List<Row> rows = new ArrayList<>();
-    for (SolverKind kind : solvers) {
-      NDArray z0 = cell.initialState(x);
-      double[] times = new double[repeats];
-      SolverResult last = null;
-      for (int r = -WARM_UP; r < repeats; r++) {
-        try (NDScope scope = new NDScope()) {
-          long start = System.nanoTime();
-          SolverResult result =
-              Autograd.noGrad(() -> kind.solver().solve(f, z0, options, IterationListener.NONE));
-          double millis = (System.nanoTime() - start) / 1e6;
-          if (r >= 0) {
-            times[r] = millis;
-            last = result;
+    try (SolverWorkspace workspace = new SolverWorkspace(manager)) {
+      for (SolverKind kind : solvers) {
+        NDArray z0 = cell.initialState(x);
+        double[] times = new double[repeats];
+        SolverResult last = null;
+        for (int r = -WARM_UP; r < repeats; r++) {
+          try (NDScope scope = new NDScope()) {
+            long start = System.nanoTime();
+            SolverResult result =
+                Autograd.noGrad(
+                    () -> kind.solver().solve(f, z0, options, IterationListener.NONE, workspace));
+            double millis = (System.nanoTime() - start) / 1e6;
+            if (r >= 0) {
+              times[r] = millis;
+              last = result;
+            }
           }
         }
+        double solveMillis = median(times);
+        double[] backward = backward(cell, parameters, x, kind, options, workspace);
+        rows.add(
+            new Row(
+                workload,
+                kind.label(),
+                last.steps(),
+                last.functionEvaluations(),
+                last.stopReason().label(),
+                last.relativeResidual(),
+                solveMillis,
+                evaluationMillis,
+                solveMillis / (last.functionEvaluations() * evaluationMillis),
+                backward[0],
+                (int) backward[1]));
       }
-      double solveMillis = median(times);
-      double[] backward = backward(cell, parameters, x, kind, options);
-      rows.add(
-          new Row(
-              workload,
-              kind.label(),
-              last.steps(),
-              last.functionEvaluations(),
-              last.stopReason().label(),
-              last.relativeResidual(),
-              solveMillis,
-              evaluationMillis,
-              solveMillis / (last.functionEvaluations() * evaluationMillis),
-              backward[0],
-              (int) backward[1]));
     }
     return rows;
   }
@@ -139,8 +144,15 @@ public final class SolverBenchmark {
 
   /** {median backward millis, adjoint steps} of the implicit backward for loss Σ z*. */
   private double[] backward(
-      Cell cell, ParameterStore parameters, NDArray x, SolverKind kind, SolverOptions options) {
-    DeqLayer layer = new DeqLayer(cell, kind, options, new BackwardMode.Implicit(kind, options));
+      Cell cell,
+      ParameterStore parameters,
+      NDArray x,
+      SolverKind kind,
+      SolverOptions options,
+      SolverWorkspace workspace) {
+    DeqLayer layer =
+        new DeqLayer(cell, kind, options, new BackwardMode.Implicit(kind, options))
+            .withWorkspace(workspace);
     double[] times = new double[repeats];
     int steps = 0;
     for (int r = -1; r < repeats; r++) {

@@ -2,6 +2,7 @@ package org.deqlab.core.layer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
+import java.util.function.UnaryOperator;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.jacobian.Linearization;
@@ -11,11 +12,17 @@ import org.deqlab.core.solver.SolveStats;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.SolverResult;
+import org.deqlab.core.solver.SolverWorkspace;
 
 /**
  * A deep equilibrium layer: the forward pass solves {@code z* = f(z*, x)} with a root finder and
  * records no graph; the backward pass follows the layer's {@link BackwardMode}. An immutable value:
  * live settings build a new layer per step (cheap, the cell and its parameters are shared).
+ *
+ * <p>Solver buffers: a layer built {@link #withWorkspace with} the run's {@link SolverWorkspace}
+ * takes them from it, and its forward solve leaves them there for the adjoint solve; the layer
+ * frees them before the step's final recorded application of f (where a training step's memory
+ * peaks) and before a phantom unroll. Without a workspace every solve allocates and frees its own.
  */
 public final class DeqLayer implements EquilibriumLayer {
   private final Cell cell;
@@ -24,12 +31,15 @@ public final class DeqLayer implements EquilibriumLayer {
   private final BackwardMode backwardMode;
   private final IterationListener backwardListener;
 
+  /** Null: each solve has buffers of its own. */
+  private final SolverWorkspace workspace;
+
   public DeqLayer(
       Cell cell,
       SolverKind forwardSolver,
       SolverOptions forwardOptions,
       BackwardMode backwardMode) {
-    this(cell, forwardSolver, forwardOptions, backwardMode, IterationListener.NONE);
+    this(cell, forwardSolver, forwardOptions, backwardMode, IterationListener.NONE, null);
   }
 
   private DeqLayer(
@@ -37,7 +47,8 @@ public final class DeqLayer implements EquilibriumLayer {
       SolverKind forwardSolver,
       SolverOptions forwardOptions,
       BackwardMode backwardMode,
-      IterationListener backwardListener) {
+      IterationListener backwardListener,
+      SolverWorkspace workspace) {
     if (cell == null || forwardSolver == null || forwardOptions == null || backwardMode == null) {
       throw new IllegalArgumentException(
           "a DEQ layer needs a cell, a solver, options and a backward mode");
@@ -47,11 +58,21 @@ public final class DeqLayer implements EquilibriumLayer {
     this.forwardOptions = forwardOptions;
     this.backwardMode = backwardMode;
     this.backwardListener = backwardListener;
+    this.workspace = workspace;
   }
 
   /** The same layer whose backward solve reports its iterations to {@code listener}. */
   public DeqLayer withBackwardListener(IterationListener listener) {
-    return new DeqLayer(cell, forwardSolver, forwardOptions, backwardMode, listener);
+    return new DeqLayer(cell, forwardSolver, forwardOptions, backwardMode, listener, workspace);
+  }
+
+  /**
+   * The same layer, solving with buffers from {@code workspace} (owned by the caller, who closes
+   * it), or with buffers of each solve's own if null.
+   */
+  public DeqLayer withWorkspace(SolverWorkspace workspace) {
+    return new DeqLayer(
+        cell, forwardSolver, forwardOptions, backwardMode, backwardListener, workspace);
   }
 
   @Override
@@ -92,7 +113,7 @@ public final class DeqLayer implements EquilibriumLayer {
       return new LayerPass(equilibrium, injection, solved.stats(), null);
     }
     if (backwardMode instanceof BackwardMode.Phantom phantom) {
-      FixedPointSolver.releaseBuffers(); // no adjoint solve to reuse them; the unroll needs room
+      releaseSolverBuffers(); // no adjoint solve to reuse them; the unroll needs room
       NDArray state =
           Autograd.recording(true, () -> unrollFrom(parameters, equilibrium, injection, phantom));
       return new LayerPass(state, injection, solved.stats(), null);
@@ -116,13 +137,29 @@ public final class DeqLayer implements EquilibriumLayer {
     NDArray z0 = cell.initialState(x);
     return Autograd.noGrad(
         () ->
-            forwardSolver
-                .solver()
-                .solve(
-                    z -> cell.apply(parameters, z, injection, training),
-                    z0,
-                    forwardOptions,
-                    listener));
+            solve(
+                forwardSolver.solver(),
+                z -> cell.apply(parameters, z, injection, training),
+                z0,
+                forwardOptions,
+                listener));
+  }
+
+  private SolverResult solve(
+      FixedPointSolver solver,
+      UnaryOperator<NDArray> f,
+      NDArray z0,
+      SolverOptions options,
+      IterationListener listener) {
+    return workspace == null
+        ? solver.solve(f, z0, options, listener)
+        : solver.solve(f, z0, options, listener, workspace);
+  }
+
+  private void releaseSolverBuffers() {
+    if (workspace != null) {
+      workspace.releaseBuffers();
+    }
   }
 
   private NDArray unrollFrom(
@@ -155,18 +192,16 @@ public final class DeqLayer implements EquilibriumLayer {
       adjoint =
           Autograd.noGrad(
               () ->
-                  implicit
-                      .solver()
-                      .solver()
-                      .solve(
-                          u -> linearization.vjpPlus(u, upstream),
-                          upstream,
-                          implicit.options(),
-                          backwardListener));
+                  solve(
+                      implicit.solver().solver(),
+                      u -> linearization.vjpPlus(u, upstream),
+                      upstream,
+                      implicit.options(),
+                      backwardListener));
     }
     // The step's last solve: its buffers (the forward solve's, reused) go before the recorded
     // application of f, where the step's memory peaks; the next step allocates them afresh.
-    FixedPointSolver.releaseBuffers();
+    releaseSolverBuffers();
     NDArray image =
         Autograd.recording(
             true, () -> cell.apply(parameters, leaf.stopGradient(), injection, true));

@@ -19,10 +19,10 @@ import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.EquilibriumLayer;
 import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.layer.UnrolledLayer;
-import org.deqlab.core.solver.FixedPointSolver;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.solver.SolverWorkspace;
 
 /**
  * Measures what the DEQ paper claims: one training step of a cell as a DEQ (implicit backward)
@@ -31,8 +31,9 @@ import org.deqlab.core.solver.SolverOptions;
  * process ({@link ProcessMemory}), around a loss {@code Σ C⊙z}, after a warm-up step, as the median
  * of three steps; the gradients of every variant are compared with the DEQ's.
  *
- * <p>Each step starts with the solver's reusable buffers freed, so the step allocates its workspace
- * and the workspace counts in its peak. The buffers the forward solve leaves for the adjoint solve
+ * <p>The DEQ solves in a {@link SolverWorkspace} of the comparison's own. Each step starts with its
+ * buffers freed (what solves learned about their sizes kept), so the step allocates them and they
+ * count in its peak. The buffers the forward solve leaves in the workspace for the adjoint solve
  * are reported apart from the tensors kept for backward: they are the solver's working memory, not
  * part of the autograd graph.
  */
@@ -73,19 +74,23 @@ public final class MemoryComparison {
         inputShape.dimension() == 4
             ? (int) inputShape.get(2)
             : inputShape.dimension() == 3 ? (int) inputShape.get(1) : 1;
-    DeqLayer deq = new DeqLayer(cell, solver, forward, new BackwardMode.Implicit(solver, backward));
-    measure(deq, x, weights, null); // warm-up
-    Measured reference = median(deq, x, weights, null);
-    MemoryPoint deqPoint = reference.point("deq", 0, length, 0);
-    points.add(deqPoint);
-    onPoint.accept(deqPoint);
-    for (int depth : depths) {
-      UnrolledLayer unrolled = new UnrolledLayer(cell, depth);
-      measure(unrolled, x, weights, null);
-      Measured measured = median(unrolled, x, weights, reference.gradient);
-      MemoryPoint point = measured.point("unrolled", depth, length, measured.difference);
-      points.add(point);
-      onPoint.accept(point);
+    try (SolverWorkspace workspace = new SolverWorkspace(manager)) {
+      DeqLayer deq =
+          new DeqLayer(cell, solver, forward, new BackwardMode.Implicit(solver, backward))
+              .withWorkspace(workspace);
+      measure(deq, workspace, x, weights, null); // warm-up
+      Measured reference = median(deq, workspace, x, weights, null);
+      MemoryPoint deqPoint = reference.point("deq", 0, length, 0);
+      points.add(deqPoint);
+      onPoint.accept(deqPoint);
+      for (int depth : depths) {
+        UnrolledLayer unrolled = new UnrolledLayer(cell, depth);
+        measure(unrolled, workspace, x, weights, null);
+        Measured measured = median(unrolled, workspace, x, weights, reference.gradient);
+        MemoryPoint point = measured.point("unrolled", depth, length, measured.difference);
+        points.add(point);
+        onPoint.accept(point);
+      }
     }
     return points;
   }
@@ -95,10 +100,15 @@ public final class MemoryComparison {
    * memory moves by a megabyte or two from step to step with the allocator's reuse of freed blocks,
    * which one step alone would report as a difference between layers.
    */
-  private Measured median(EquilibriumLayer layer, NDArray x, NDArray weights, double[] reference) {
+  private Measured median(
+      EquilibriumLayer layer,
+      SolverWorkspace workspace,
+      NDArray x,
+      NDArray weights,
+      double[] reference) {
     List<Measured> runs = new ArrayList<>();
     for (int i = 0; i < REPEATS; i++) {
-      runs.add(measure(layer, x, weights, reference));
+      runs.add(measure(layer, workspace, x, weights, reference));
     }
     Measured median = runs.get(REPEATS - 1); // loss, gradient and its difference: the last step's
     median.kept = medianOf(runs, m -> m.kept);
@@ -119,13 +129,19 @@ public final class MemoryComparison {
     return values.get(values.size() / 2);
   }
 
-  private Measured measure(EquilibriumLayer layer, NDArray x, NDArray weights, double[] reference) {
+  /** One step; {@code workspace} holds the DEQ's solver buffers (an unrolled layer has none). */
+  private Measured measure(
+      EquilibriumLayer layer,
+      SolverWorkspace workspace,
+      NDArray x,
+      NDArray weights,
+      double[] reference) {
     ParameterStore parameters = new ParameterStore(manager, false);
     List<Parameter> cellParameters = new ArrayList<>(cell.getParameters().values());
     for (Parameter parameter : cellParameters) {
       Autograd.zeroGradient(parameter.getArray());
     }
-    FixedPointSolver.releaseBuffers(); // the step's solver workspace counts in its peak
+    workspace.releaseBuffers(); // the step's solver buffers count in its peak
     System.gc();
     Measured measured = new Measured();
     try (NDScope scope = new NDScope()) {
@@ -136,14 +152,13 @@ public final class MemoryComparison {
       NDArray loss = Autograd.recording(true, () -> pass.state().mul(weights).sum());
       measured.loss = loss.toType(DataType.FLOAT64, false).getDouble();
       long afterForward = ProcessMemory.residentBytes();
-      long workspace =
-          FixedPointSolver.bufferBytes(); // the forward solve's, idle until the adjoint's
+      long solverBytes = workspace.bufferBytes(); // the forward solve's, idle until the adjoint's
       long middle = System.nanoTime();
       Autograd.backward(loss, false);
       pass.completeBackward();
       long end = System.nanoTime();
-      measured.workspace = workspace;
-      measured.kept = Math.max(0, afterForward - before - workspace);
+      measured.workspace = solverBytes;
+      measured.kept = Math.max(0, afterForward - before - solverBytes);
       measured.peak = Math.max(0, ProcessMemory.peakBytes() - before);
       measured.forwardMillis = (middle - start) / 1e6;
       measured.backwardMillis = (end - middle) / 1e6;

@@ -16,6 +16,7 @@ import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.model.TaskModel;
 import org.deqlab.core.numerics.PrecisionGate;
+import org.deqlab.core.solver.SolverWorkspace;
 import org.deqlab.core.train.Checkpoint;
 import org.deqlab.core.train.LiveSettings;
 import org.deqlab.core.train.RunControl;
@@ -29,9 +30,10 @@ import org.deqlab.core.train.TrainingFailedException;
  * it is reported on one {@link RunEvents} stream, which the command line, headless plots and the
  * window read: they are front-ends that subscribe, call {@link #run()} and turn the knobs.
  *
- * <p>Must be created and used on one engine thread (PyTorch's gradient mode is per thread, and DJL
- * allows one gradient collector per process); {@link #settings()} and {@link #control()} may be
- * used from any thread.
+ * <p>The run owns the {@link SolverWorkspace} of its solves (training, evaluation, sweeps) and
+ * frees it when it closes. Must be created and used on one engine thread (PyTorch's gradient mode
+ * is per thread, and DJL allows one gradient collector per process); {@link #settings()} and {@link
+ * #control()} may be used from any thread.
  */
 public final class ExperimentRun implements AutoCloseable {
   /** Forward iterations allowed per solve of a length sweep. */
@@ -54,6 +56,7 @@ public final class ExperimentRun implements AutoCloseable {
   private final RunEvents events = new RunEvents();
   private final LiveSettings settings;
   private final RunControl control = new RunControl();
+  private final SolverWorkspace solverWorkspace;
   private final Trainer trainer;
   private RunLog log;
 
@@ -110,7 +113,8 @@ public final class ExperimentRun implements AutoCloseable {
       throw e;
     }
     this.settings = new LiveSettings(LiveSettings.Values.of(config));
-    this.trainer = new Trainer(config, model, data, manager, events, settings);
+    this.solverWorkspace = new SolverWorkspace(manager);
+    this.trainer = new Trainer(config, model, data, manager, events, settings, solverWorkspace);
   }
 
   /**
@@ -252,7 +256,15 @@ public final class ExperimentRun implements AutoCloseable {
       String series, List<Integer> lengths, int batches, int threshold) {
     Autograd.setRecording(false);
     return LengthSweep.run(
-        config, model, manager, series, lengths, batches, threshold, events::publish);
+        config,
+        model,
+        manager,
+        solverWorkspace,
+        series,
+        lengths,
+        batches,
+        threshold,
+        events::publish);
   }
 
   /** Writes {@code last.ckpt} (and a per-step file when asked) into the run's folder, if any. */
@@ -293,6 +305,7 @@ public final class ExperimentRun implements AutoCloseable {
     } catch (IOException e) {
       // the log was flushed line by line: nothing is lost
     } finally {
+      solverWorkspace.close();
       manager.close();
     }
   }

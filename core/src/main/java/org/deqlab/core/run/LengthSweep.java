@@ -15,6 +15,7 @@ import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.model.TaskModel;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolveStats;
+import org.deqlab.core.solver.SolverWorkspace;
 import org.deqlab.core.solver.StopReason;
 
 /**
@@ -26,14 +27,15 @@ final class LengthSweep {
   private LengthSweep() {}
 
   /**
-   * Measures {@code model} (built from {@code config}) at every length, on {@code batches} held-out
-   * batches of the config's task at that length, with the config's forward solver and at most
-   * {@code threshold} iterations.
+   * Measures {@code model} (built from {@code config}), its solves reusing {@code workspace}, at
+   * every length, on {@code batches} held-out batches of the config's task at that length, with the
+   * config's forward solver and at most {@code threshold} iterations.
    */
   static List<RunEvent.SweepPoint> run(
       ExperimentConfig config,
       TaskModel model,
       NDManager manager,
+      SolverWorkspace workspace,
       String series,
       List<Integer> lengths,
       int batches,
@@ -45,10 +47,11 @@ final class LengthSweep {
     }
     DeqLayer layer =
         new DeqLayer(
-            model.cell(),
-            config.forward().solver(),
-            config.forward().options().withMaxIterations(threshold),
-            BackwardMode.oneStep());
+                model.cell(),
+                config.forward().solver(),
+                config.forward().options().withMaxIterations(threshold),
+                BackwardMode.oneStep())
+            .withWorkspace(workspace);
     ParameterStore parameters = new ParameterStore(manager, false);
     List<RunEvent.SweepPoint> points = new ArrayList<>();
     for (int length : lengths) {

@@ -31,9 +31,8 @@ public final class AndersonSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(
-      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
-    return new Rule(options, workspace, first);
+  UpdateRule newRule(SolverOptions options, SolveScope scope, Iterate first) {
+    return new Rule(options, scope, first);
   }
 
   private static final class Rule implements UpdateRule {
@@ -45,18 +44,18 @@ public final class AndersonSolver extends FixedPointSolver {
     private final History images;
     private final History residuals;
     private final double[][] gram;
-    private final SolveWorkspace workspace;
+    private final SolveScope scope;
     private int stored;
 
-    Rule(SolverOptions options, SolveWorkspace workspace, Iterate first) {
+    Rule(SolverOptions options, SolveScope scope, Iterate first) {
       capacity = Math.min(options.andersonMemory(), options.maxIterations());
       lambda = options.andersonRegularization();
       beta = options.andersonMixing();
       batch = (int) first.z().getShape().get(0);
       sampleAxes = HostValues.sampleAxes(first.z().getShape());
-      this.workspace = workspace;
-      images = workspace.history(first.z(), capacity, true);
-      residuals = workspace.history(first.z(), capacity, true);
+      this.scope = scope;
+      images = scope.history(first.z(), capacity, true);
+      residuals = scope.history(first.z(), capacity, true);
       gram = new double[batch][capacity * capacity];
     }
 
@@ -97,7 +96,7 @@ public final class AndersonSolver extends FixedPointSolver {
       if (beta != 1.0) {
         mixed = mixed.sub(residuals.combine(residuals.coefficients(weights, n), n).mul(1 - beta));
       }
-      workspace.release(current.z()); // z = f(z) − g(z), both in the history, if needed again
+      scope.release(current.z()); // z = f(z) − g(z), both in the history, if needed again
       return Iterate.evaluate(mixed, f);
     }
 

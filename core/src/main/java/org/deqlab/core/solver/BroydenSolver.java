@@ -3,8 +3,6 @@ package org.deqlab.core.solver;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,12 +27,13 @@ import java.util.function.UnaryOperator;
  * variant diverged where restarting converges. An update whose denominator {@code δᵀH y} vanishes
  * is skipped for that sample.
  *
- * <p>The history grows with the iterations actually used: it starts at the size the last solve of
- * the same problem (map class and state size) needed, or {@value #INITIAL_CAPACITY} rows, never at
- * the iteration threshold up front, and is recycled from an earlier solve of the same state shape
- * where one is idle; so a training loop's forward and adjoint solves share one buffer sized by what
- * they used the step before. The residual that ends a solve is measured without a row of its own (a
- * row is added only when the iteration goes on), so a solve holds one row per direction.
+ * <p>The history grows with the iterations actually used: it starts at the size recent solves of
+ * the same state shape needed (as the caller's {@link SolverWorkspace} remembers it), or {@value
+ * #INITIAL_CAPACITY} rows, never at the iteration threshold up front, and is taken from the
+ * workspace where an earlier solve of the same state shape left one; so a training loop's forward
+ * and adjoint solves share one buffer sized by what they used the step before. The residual that
+ * ends a solve is measured without a row of its own (a row is added only when the iteration goes
+ * on), so a solve holds one row per direction.
  *
  * <p>With {@code lineSearch} a sample whose residual does not decrease enough under the full step
  * backtracks (halving its step, at most {@value #MAX_BACKTRACKS} times).
@@ -46,15 +45,14 @@ public final class BroydenSolver extends FixedPointSolver {
   private static final int MAX_BACKTRACKS = 4;
   private static final double ARMIJO = 1e-4;
   private static final double TINY_DENOMINATOR = 1e-30;
-  private static final CapacityHints HINTS = new CapacityHints(32);
 
   private final int initialCapacity;
   private final boolean reuse;
 
   /**
    * @param initialCapacity history rows a solve starts with when no hint applies
-   * @param reuse whether a solve starts at the size the last solve of its problem needed, in a
-   *     history recycled from an earlier solve where one fits
+   * @param reuse whether a solve starts at the size recent solves of its state shape needed, in a
+   *     history an earlier solve left in the workspace where one fits
    */
   BroydenSolver(int initialCapacity, boolean reuse) {
     this.initialCapacity = initialCapacity;
@@ -67,9 +65,8 @@ public final class BroydenSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(
-      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
-    return new Rule(options, workspace, first, problem);
+  UpdateRule newRule(SolverOptions options, SolveScope scope, Iterate first) {
+    return new Rule(options, scope, first);
   }
 
   private final class Rule implements UpdateRule {
@@ -78,8 +75,8 @@ public final class BroydenSolver extends FixedPointSolver {
     private final boolean lineSearch;
     private final int batch;
     private final int[] sampleAxes;
-    private final String hintKey;
-    private final SolveWorkspace workspace;
+    private final SolveScope scope;
+    private final SolverWorkspace.StateKey states;
     private final History steps;
 
     /** Per sample: ⟨s_i, s_j⟩ at [i * hostCapacity + j]. */
@@ -106,25 +103,18 @@ public final class BroydenSolver extends FixedPointSolver {
 
     private NDArray pending;
 
-    Rule(SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
+    Rule(SolverOptions options, SolveScope scope, Iterate first) {
       memory = Math.min(options.broydenMemory(), options.maxIterations());
       maxRows = memory + 2; // s_0…s_memory and the residual that triggers the restart
       lineSearch = options.lineSearch();
       Shape shape = first.z().getShape();
       batch = (int) shape.get(0);
       sampleAxes = HostValues.sampleAxes(shape);
-      hintKey =
-          problem.getName()
-              + " "
-              + shape
-              + " "
-              + first.z().getDataType()
-              + " "
-              + first.z().getDevice();
+      states = SolverWorkspace.StateKey.of(first.z());
       int capacity =
-          Math.min(maxRows, reuse ? HINTS.get(hintKey, initialCapacity) : initialCapacity);
-      this.workspace = workspace;
-      steps = workspace.history(first.z(), capacity, reuse);
+          Math.min(maxRows, reuse ? scope.capacityHint(states, initialCapacity) : initialCapacity);
+      this.scope = scope;
+      steps = scope.history(first.z(), capacity, reuse);
       allocateHost(steps.capacity()); // a recycled history may have more rows than asked for
     }
 
@@ -140,7 +130,7 @@ public final class BroydenSolver extends FixedPointSolver {
       } else {
         // No free row: measure this residual from a temporary and add a row only if the solve
         // goes on (next), so a solve that ends here never holds a row for its last residual.
-        pending = workspace.keep(current.fz().sub(current.z()));
+        pending = scope.keep(current.fz().sub(current.z()));
         products = steps.productsWith(pending, first, count, stored);
       }
       double[] absolute = new double[batch];
@@ -165,12 +155,14 @@ public final class BroydenSolver extends FixedPointSolver {
       return new Residuals(absolute, HostValues.sampleNorms(current.fz(), sampleAxes));
     }
 
-    /** This solve needs {@code rows} rows: the next solve of the problem starts with as many. */
+    /**
+     * This solve needs {@code rows} rows: the next solves of the state shape start with as many.
+     */
     private void noteRowsUsed(int rows) {
       if (rows > rowsUsed) {
         rowsUsed = rows;
         if (reuse) {
-          HINTS.put(hintKey, rowsUsed);
+          scope.noteRowsNeeded(states, rowsUsed);
         }
       }
     }
@@ -192,10 +184,10 @@ public final class BroydenSolver extends FixedPointSolver {
         allocateHost(steps.capacity());
         steps.assign(stored, pending);
       }
-      workspace.release(pending);
+      scope.release(pending);
       pending = null;
       // Rows that go on being needed: the directions. A solve that ends measures its last
-      // residual without a row, so the next solve of the problem starts with this many.
+      // residual without a row, so the next solve of these states starts with this many.
       noteRowsUsed(stored + 1);
       NDArray direction;
       if (stored == 0) {
@@ -217,9 +209,9 @@ public final class BroydenSolver extends FixedPointSolver {
       Iterate next;
       if (lineSearch) {
         next = backtrack(current, direction, Iterate.evaluate(stepped, f), f, scale);
-        workspace.release(current.z());
+        scope.release(current.z());
       } else {
-        workspace.release(current.z()); // z_k = z_{k+1} − s_k if it is needed again
+        scope.release(current.z()); // z_k = z_{k+1} − s_k if it is needed again
         next = Iterate.evaluate(stepped, f);
       }
       for (int s = 0; s < batch; s++) {
@@ -353,33 +345,6 @@ public final class BroydenSolver extends FixedPointSolver {
         }
       }
       hostCapacity = capacity;
-    }
-  }
-
-  /**
-   * How many history rows the last solve of each problem needed, so the next solve allocates them
-   * at once instead of growing (a growth briefly holds the old and the new buffer). Bounded: the
-   * least recently used problems are forgotten.
-   */
-  private static final class CapacityHints {
-    private final Map<String, Integer> hints;
-
-    CapacityHints(int entries) {
-      hints =
-          new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-              return size() > entries;
-            }
-          };
-    }
-
-    synchronized int get(String key, int fallback) {
-      return hints.getOrDefault(key, fallback);
-    }
-
-    synchronized void put(String key, int capacity) {
-      hints.put(key, capacity);
     }
   }
 }

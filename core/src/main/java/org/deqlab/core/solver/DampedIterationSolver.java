@@ -19,8 +19,7 @@ public final class DampedIterationSolver extends FixedPointSolver {
   }
 
   @Override
-  UpdateRule newRule(
-      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem) {
+  UpdateRule newRule(SolverOptions options, SolveScope scope, Iterate first) {
     return new Rule(options.damping(), HostValues.sampleAxes(first.z().getShape()));
   }
 
@@ -44,7 +43,7 @@ public final class DampedIterationSolver extends FixedPointSolver {
 
     @Override
     public Iterate next(Iterate current, UnaryOperator<NDArray> f) {
-      // With τ = 1 the next point is f(z) itself: the workspace shares the tensor, no copy.
+      // With τ = 1 the next point is f(z) itself: the solve scope shares the tensor, no copy.
       NDArray z = tau == 1.0 ? current.fz() : current.z().add(residual.mul(tau));
       return Iterate.evaluate(z, f);
     }

@@ -25,34 +25,14 @@ public abstract sealed class FixedPointSolver
 
   FixedPointSolver() {}
 
-  /**
-   * Frees the solver buffers (Anderson's and Broyden's histories) that finished solves on the
-   * calling thread left for the next solve to reuse. A memory measurement calls it so that a step
-   * allocates its solver workspace afresh and the workspace counts in the step's peak.
-   */
-  public static void releaseBuffers() {
-    History.releasePooled();
-  }
-
-  /**
-   * Bytes that finished solves on the calling thread hold for the next solve to reuse: the solver's
-   * workspace between solves (Broyden's history, Anderson's two), which a memory comparison tells
-   * apart from the tensors a DEQ keeps for its backward pass.
-   */
-  public static long bufferBytes() {
-    return History.pooledBytes();
-  }
-
   /** The kind of this solver, for reports. */
   public abstract SolverKind kind();
 
   /**
-   * Starts the rule for one solve, given the evaluated initial guess (in the state's shape) and the
-   * map's class, which tells solves of the same problem apart (a forward solve from the adjoint
-   * solve of the same state size) for rules that size buffers from earlier solves.
+   * Starts the rule for one solve, given the evaluated initial guess (in the state's shape); the
+   * rule takes its buffers from {@code scope}, which hands them on to the caller's workspace.
    */
-  abstract UpdateRule newRule(
-      SolverOptions options, SolveWorkspace workspace, Iterate first, Class<?> problem);
+  abstract UpdateRule newRule(SolverOptions options, SolveScope scope, Iterate first);
 
   /**
    * Solves {@code z = f(z)} starting from {@code z0}, whose first axis is the batch.
@@ -66,6 +46,9 @@ public abstract sealed class FixedPointSolver
    * lowest iterate is the current one, shared without a copy. Only when some samples got worse does
    * it merge the lowest iterate per sample on the device.
    *
+   * <p>The solve allocates its buffers (Anderson's and Broyden's histories) and frees them when it
+   * ends; to reuse them across solves, pass a {@link SolverWorkspace}.
+   *
    * @param f the map; called with arrays of {@code z0}'s shape
    * @param z0 the initial guess (not modified, not closed)
    * @param options stopping rules and method parameters
@@ -73,6 +56,31 @@ public abstract sealed class FixedPointSolver
    */
   public final SolverResult solve(
       UnaryOperator<NDArray> f, NDArray z0, SolverOptions options, IterationListener listener) {
+    try (SolverWorkspace own = new SolverWorkspace(z0.getManager(), 0)) {
+      return solve(f, z0, options, listener, own);
+    }
+  }
+
+  /**
+   * Solves as {@link #solve(UnaryOperator, NDArray, SolverOptions, IterationListener)} does, taking
+   * its buffers from {@code workspace} where an earlier solve left fitting ones and leaving them
+   * there when it ends well (a solve that met non-finite values frees them), so that the next solve
+   * of the same state shape allocates nothing. The caller frees them with {@link
+   * SolverWorkspace#releaseBuffers} or {@link SolverWorkspace#close}.
+   *
+   * @param workspace open; used by this thread only while the solve runs
+   * @throws IllegalStateException if the workspace is closed
+   */
+  public final SolverResult solve(
+      UnaryOperator<NDArray> f,
+      NDArray z0,
+      SolverOptions options,
+      IterationListener listener,
+      SolverWorkspace workspace) {
+    if (workspace == null) {
+      throw new IllegalArgumentException(
+          "the solver workspace is null: pass one, or call solve without a workspace");
+    }
     long start = System.nanoTime();
     Shape shape = z0.getShape();
     if (shape.dimension() < 2 || shape.get(0) < 1) {
@@ -92,14 +100,14 @@ public abstract sealed class FixedPointSolver
     StopReason reason;
     NDArray equilibrium;
     try (NDScope solveScope = new NDScope();
-        SolveWorkspace workspace = new SolveWorkspace()) {
+        SolveScope scope = new SolveScope(workspace)) {
       Iterate current;
       NDArray lowest;
       UpdateRule rule;
       try (NDScope iterationScope = new NDScope()) {
-        current = workspace.keep(Iterate.evaluate(z0.duplicate(), counted));
-        lowest = workspace.keep(current.z());
-        rule = newRule(options, workspace, current, f.getClass());
+        current = scope.keep(Iterate.evaluate(z0.duplicate(), counted));
+        lowest = scope.keep(current.z());
+        rule = newRule(options, scope, current);
       }
       for (int iteration = 0; ; iteration++) {
         try (NDScope iterationScope = new NDScope()) {
@@ -108,40 +116,40 @@ public abstract sealed class FixedPointSolver
           if (lowest == null) {
             // The previous iterate was the lowest and was let go: rebuild it where it still is.
             lowest =
-                workspace.keep(
+                scope.keep(
                     allTrue(improved)
                         ? current.z()
                         : anyTrue(improved)
                             ? mergePerSample(improved, current.z(), rule.previousIterate(current))
                             : rule.previousIterate(current));
           } else if (allTrue(improved)) {
-            workspace.release(lowest);
-            lowest = workspace.keep(current.z()); // shared with the iterate, no copy
+            scope.release(lowest);
+            lowest = scope.keep(current.z()); // shared with the iterate, no copy
           } else if (anyTrue(improved)) {
             NDArray updated = mergePerSample(improved, current.z(), lowest);
-            workspace.release(lowest);
-            lowest = workspace.keep(updated);
+            scope.release(lowest);
+            lowest = scope.keep(updated);
           }
           reason = trace.stopReason(iteration);
           if (reason == null && Thread.currentThread().isInterrupted()) {
             reason = StopReason.CANCELLED;
           }
           if (reason != null) {
-            equilibrium = workspace.handOver(lowest);
+            equilibrium = scope.handOver(lowest);
             if (reason != StopReason.DIVERGED) {
-              workspace.recycleHistories();
+              scope.recycleHistories();
             }
             break;
           }
           if (!rule.readsImageInNext()) {
-            workspace.release(current.fz()); // the later release of the iterate skips it
+            scope.release(current.fz()); // the later release of the iterate skips it
           }
           if (lowest == current.z() && rule.rebuildsPreviousIterate()) {
-            workspace.release(lowest); // the rule may free z once it has stepped from it
+            scope.release(lowest); // the rule may free z once it has stepped from it
             lowest = null;
           }
-          Iterate next = workspace.keep(rule.next(current, counted));
-          workspace.release(current);
+          Iterate next = scope.keep(rule.next(current, counted));
+          scope.release(current);
           current = next;
         }
       }

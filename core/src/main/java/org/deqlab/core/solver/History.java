@@ -6,10 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -24,25 +21,18 @@ import java.util.Map;
  * finite values (a solve that meets a non-finite residual discards its histories), which makes
  * {@code row − row} an exact zero for the in-place assignment.
  *
- * <p>Reused across solves: a finished solve {@link #recycle recycles} its histories into a small
- * per-thread pool and the next solve of the same state shape takes one back ({@link #acquire}) with
- * its views, instead of allocating the buffer and re-creating a view per row — a training step's
- * forward and adjoint solves share the same buffers, and so do the steps. The arrays live in a
- * manager of the history's own, so they outlive the caller's per-step managers; what a history
- * computes for the caller (combinations, rebuilt iterates) is attached to the caller's manager
- * instead. {@link #releasePooled} frees the calling thread's idle histories.
+ * <p>Reused across solves: a finished solve hands its histories back to the caller's {@link
+ * SolverWorkspace}, and the next solve of the same state shape takes one back with its views,
+ * instead of allocating the buffer and re-creating a view per row — a training step's forward and
+ * adjoint solves share the same buffer. The arrays live in a manager of the history's own (under
+ * the workspace's), so they outlive the caller's per-step managers; what a history computes for the
+ * caller (combinations, rebuilt iterates) is attached to the current solve's manager instead.
  *
  * <p>Layout choice, measured on the 2-core CPU with PyTorch 2.7.1: a batched product is fast when
  * the left factor has one or two rows ({@code (b,1,k)×(b,k,d)} or {@code (b,2,d)×(b,d,k)}) and
  * several times slower with the history on the left, so both products keep it on the right.
  */
 final class History {
-  /** Idle histories per thread, most recently recycled first. */
-  private static final ThreadLocal<Deque<History>> IDLE = ThreadLocal.withInitial(ArrayDeque::new);
-
-  /** At most this many idle histories per thread (Anderson's two, forward and adjoint shapes). */
-  static final int POOL_LIMIT = 6;
-
   private final NDManager owner;
   private final Shape stateShape;
   private final long batch;
@@ -60,8 +50,12 @@ final class History {
   private float[] floatScratch;
   private int capacity;
 
-  private History(NDArray like, int capacity, boolean pooled) {
-    this.owner = like.getManager().getEngine().newBaseManager(like.getDevice());
+  /**
+   * A history of {@code capacity} zero rows for states like {@code like}, whose arrays live in
+   * {@code owner} (which {@link #discard} closes); {@code pooled} if it may serve later solves.
+   */
+  History(NDManager owner, NDArray like, int capacity, boolean pooled) {
+    this.owner = owner;
     this.stateShape = like.getShape();
     this.batch = stateShape.get(0);
     this.dim = stateShape.size() / batch;
@@ -73,91 +67,39 @@ final class History {
     resetViews();
   }
 
-  /**
-   * A history for states like {@code like} with at least {@code capacity} rows: the smallest
-   * fitting idle one of this thread when {@code pooled}, else a new one. Its rows hold finite
-   * values from an earlier solve, or zeros.
-   */
-  static History acquire(NDArray like, int capacity, boolean pooled) {
-    History chosen = null;
-    if (pooled) {
-      for (History idle : IDLE.get()) {
-        if (idle.fits(like, capacity) && (chosen == null || idle.capacity < chosen.capacity)) {
-          chosen = idle;
-        }
-      }
-    }
-    if (chosen != null) {
-      IDLE.get().remove(chosen);
-    } else {
-      if (pooled) {
-        // Idle ones of this shape are too small: free them before allocating, not after.
-        for (Iterator<History> idle = IDLE.get().iterator(); idle.hasNext(); ) {
-          History small = idle.next();
-          if (small.sameStates(like)) {
-            idle.remove();
-            small.discard();
-          }
-        }
-      }
-      chosen = new History(like, capacity, pooled);
-    }
-    chosen.home = like.getManager();
-    return chosen;
+  /** Serves a solve whose arrays belong to {@code solveManager} (null: idle). */
+  void startSolve(NDManager solveManager) {
+    home = solveManager;
   }
 
-  private boolean fits(NDArray like, int rowsNeeded) {
-    return capacity >= rowsNeeded && sameStates(like) && !rows.isReleased();
+  boolean fits(NDArray like, int rowsNeeded) {
+    return capacity >= rowsNeeded && sameStates(like) && !isReleased();
   }
 
-  private boolean sameStates(NDArray like) {
+  boolean sameStates(NDArray like) {
     return stateShape.equals(like.getShape())
         && dataType == like.getDataType()
         && rows.getDevice().equals(like.getDevice());
   }
 
-  /** Hands the history back for a later solve (or frees it, if it is not pooled). */
-  void recycle() {
-    if (!pooled || rows.isReleased()) {
-      discard();
-      return;
-    }
-    home = null;
-    Deque<History> idle = IDLE.get();
-    idle.addFirst(this);
-    while (idle.size() > POOL_LIMIT) {
-      idle.removeLast().discard();
-    }
+  /** Whether this history may serve a later solve. */
+  boolean pooled() {
+    return pooled;
+  }
+
+  /** Whether its buffer is gone (freed with the manager it lives in). */
+  boolean isReleased() {
+    return rows.isReleased();
+  }
+
+  /** Bytes of its buffer. */
+  long bytes() {
+    return isReleased() ? 0 : batch * capacity * dim * dataType.getNumOfBytes();
   }
 
   /** Frees the buffer and its views. */
   void discard() {
     owner.close();
-  }
-
-  /** Frees the calling thread's idle histories. */
-  static void releasePooled() {
-    Deque<History> idle = IDLE.get();
-    while (!idle.isEmpty()) {
-      idle.removeFirst().discard();
-    }
-  }
-
-  /** Bytes of the calling thread's idle histories' buffers. */
-  static long pooledBytes() {
-    long bytes = 0;
-    for (History idle : IDLE.get()) {
-      bytes +=
-          idle.rows.isReleased()
-              ? 0
-              : idle.batch * idle.capacity * idle.dim * idle.dataType.getNumOfBytes();
-    }
-    return bytes;
-  }
-
-  /** Idle histories of the calling thread (for tests). */
-  static int pooledCount() {
-    return IDLE.get().size();
   }
 
   int capacity() {

@@ -10,9 +10,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>Contract: for every iterate the loop calls {@link #measure} once, then — unless it stops —
  * {@link #next} once, both inside the same iteration scope; the iterate stays alive until {@code
- * next} returns, unless the rule releases {@code current.z()} there through the workspace (which
+ * next} returns, unless the rule releases {@code current.z()} there through the solve scope (which
  * frees it only when the loop does not hold it too). Arrays a rule keeps longer must be handed to
- * the {@link SolveWorkspace}.
+ * the {@link SolveScope}.
  */
 interface UpdateRule {
   /**

@@ -26,9 +26,9 @@ import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.EquilibriumLayer;
 import org.deqlab.core.layer.UnrolledLayer;
 import org.deqlab.core.model.TaskModel;
-import org.deqlab.core.solver.FixedPointSolver;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolveStats;
+import org.deqlab.core.solver.SolverWorkspace;
 
 /**
  * Trains a {@link TaskModel} on {@link TrainingData}: Adam with warm-up and cosine decay, gradient
@@ -39,6 +39,10 @@ import org.deqlab.core.solver.SolveStats;
  *
  * <p>All work runs on the calling thread, which becomes the engine thread: it switches gradient
  * recording off for itself first (PyTorch's recording is thread-local and on in new threads).
+ *
+ * <p>Every DEQ solve of the trainer (training steps, evaluation, probes) takes its buffers from the
+ * {@link SolverWorkspace} it was given, whose owner closes it; {@link #run} frees the buffers when
+ * it ends.
  */
 public final class Trainer {
   private final ExperimentConfig config;
@@ -50,17 +54,27 @@ public final class Trainer {
   private final ParameterStore parameters;
   private final AdamOptimizer optimizer;
   private final JacobianProbe probe;
+  private final SolverWorkspace solverWorkspace;
   private final IterationListener forwardListener;
   private final IterationListener backwardListener;
   private int completedSteps;
 
+  /**
+   * @param solverWorkspace the solver buffers of this trainer's solves; the caller owns it (creates
+   *     it on the engine thread, closes it after the last step or evaluation)
+   */
   public Trainer(
       ExperimentConfig config,
       TaskModel model,
       TrainingData data,
       NDManager manager,
       RunEvents events,
-      LiveSettings settings) {
+      LiveSettings settings,
+      SolverWorkspace solverWorkspace) {
+    if (solverWorkspace == null) {
+      throw new IllegalArgumentException(
+          "a trainer needs a solver workspace (new SolverWorkspace(manager))");
+    }
     this.config = config;
     this.model = model;
     this.data = data;
@@ -73,6 +87,7 @@ public final class Trainer {
         (k, absolute, relative) ->
             events.publish(new RunEvent.SolverProgress(true, k, absolute, relative));
     this.settings = settings;
+    this.solverWorkspace = solverWorkspace;
     this.parameters = new ParameterStore(manager, false);
     this.optimizer = new AdamOptimizer(0.9, 0.999, 1e-8, config.optimizer().weightDecay());
     this.probe =
@@ -132,7 +147,8 @@ public final class Trainer {
             config.forward().solver(),
             live.forward(),
             config.backward().toMode(live.backward()))
-        .withBackwardListener(backwardListener);
+        .withBackwardListener(backwardListener)
+        .withWorkspace(solverWorkspace);
   }
 
   /**
@@ -172,7 +188,7 @@ public final class Trainer {
       RunEvent.Finished failed = finish(RunOutcome.FAILED, e.toString());
       throw new TrainingFailedException(failed, e);
     } finally {
-      FixedPointSolver.releaseBuffers(); // the solves' reusable buffers, held between steps
+      solverWorkspace.releaseBuffers(); // the solves' reusable buffers, held between steps
     }
   }
 

@@ -14,11 +14,11 @@ import java.util.Optional;
 import org.deqlab.core.cell.Activation;
 import org.deqlab.core.cell.MlpCell;
 import org.deqlab.core.engine.Autograd;
-import org.deqlab.core.solver.FixedPointSolver;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolveStats;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.solver.SolverWorkspace;
 import org.deqlab.core.solver.StopCriterion;
 import org.deqlab.core.solver.StopReason;
 import org.deqlab.core.testing.Dense;
@@ -192,19 +192,24 @@ class ImplicitGradientTest extends EngineTest {
    */
   @Test
   void solverBuffersAreHeldFromTheForwardToTheAdjointSolveAndFreedBeforeTheFinalVjp() {
-    FixedPointSolver.releaseBuffers();
-    NDArray input = x.duplicate();
-    LayerPass pass = implicitLayer().forward(parameters, input, true, IterationListener.NONE);
-    long afterForward = FixedPointSolver.bufferBytes();
-    Autograd.backward(Autograd.recording(true, () -> loss(pass.state())), false);
-    pass.completeBackward();
+    try (SolverWorkspace workspace = new SolverWorkspace(manager)) {
+      NDArray input = x.duplicate();
+      LayerPass pass =
+          implicitLayer()
+              .withWorkspace(workspace)
+              .forward(parameters, input, true, IterationListener.NONE);
+      long afterForward = workspace.bufferBytes();
+      Autograd.backward(Autograd.recording(true, () -> loss(pass.state())), false);
+      pass.completeBackward();
 
-    assertTrue(afterForward > 0, "Broyden's history is kept for the adjoint solve");
-    assertEquals(0, FixedPointSolver.bufferBytes());
-    DeqLayer phantom =
-        new DeqLayer(cell, SolverKind.ANDERSON, TIGHT, new BackwardMode.Phantom(5, 1.0));
-    phantom.forward(parameters, input, true, IterationListener.NONE);
-    assertEquals(0, FixedPointSolver.bufferBytes());
+      assertTrue(afterForward > 0, "Broyden's history is kept for the adjoint solve");
+      assertEquals(0, workspace.bufferBytes());
+      DeqLayer phantom =
+          new DeqLayer(cell, SolverKind.ANDERSON, TIGHT, new BackwardMode.Phantom(5, 1.0))
+              .withWorkspace(workspace);
+      phantom.forward(parameters, input, true, IterationListener.NONE);
+      assertEquals(0, workspace.bufferBytes());
+    }
   }
 
   @Test

@@ -12,6 +12,7 @@ import org.deqlab.core.testing.AffineProblem;
 import org.deqlab.core.testing.Dense;
 import org.deqlab.core.testing.TestEngine;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,15 +20,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Anderson's and Broyden's histories are recycled from one solve to the next of the same state
- * shape. A recycled history holds another solve's rows: the solve that takes it over must iterate
- * exactly as with fresh zeros, its equilibrium must not belong to the history (which the pool may
- * free at any time), and a solve that met non-finite values must not hand its rows on.
+ * Anderson's and Broyden's histories are recycled, through the caller's {@link SolverWorkspace},
+ * from one solve to the next of the same state shape. A recycled history holds another solve's
+ * rows: the solve that takes it over must iterate exactly as with fresh zeros, its equilibrium must
+ * not belong to the history (which the workspace may free at any time), and a solve that met
+ * non-finite values must not hand its rows on.
  */
 class SolverBufferReuseTest {
   private static NDManager manager;
   private static AffineProblem first;
   private static AffineProblem second;
+  private SolverWorkspace workspace;
 
   @BeforeAll
   static void start() {
@@ -38,13 +41,17 @@ class SolverBufferReuseTest {
 
   @AfterAll
   static void stop() {
-    FixedPointSolver.releaseBuffers();
     manager.close();
   }
 
   @BeforeEach
-  void emptyPool() {
-    FixedPointSolver.releaseBuffers();
+  void newWorkspace() {
+    workspace = new SolverWorkspace(manager);
+  }
+
+  @AfterEach
+  void closeWorkspace() {
+    workspace.close();
   }
 
   private static SolverOptions options() {
@@ -54,9 +61,9 @@ class SolverBufferReuseTest {
         .withStopCriterion(StopCriterion.ABSOLUTE);
   }
 
-  private static SolverResult solve(SolverKind kind, AffineProblem problem) {
+  private SolverResult solve(SolverKind kind, AffineProblem problem) {
     return kind.solver()
-        .solve(problem.map(), problem.zeros(manager), options(), IterationListener.NONE);
+        .solve(problem.map(), problem.zeros(manager), options(), IterationListener.NONE, workspace);
   }
 
   /**
@@ -69,11 +76,11 @@ class SolverBufferReuseTest {
   @EnumSource(SolverKind.class)
   void aSolveOnRecycledBuffersIteratesAsOnFreshOnes(SolverKind kind) {
     SolverResult fresh = solve(kind, second);
-    FixedPointSolver.releaseBuffers();
+    workspace.releaseBuffers();
     for (SolverKind other : SolverKind.values()) {
-      solve(other, first); // leaves its rows, finite and unrelated, in the pool
+      solve(other, first); // leaves its rows, finite and unrelated, in the workspace
     }
-    int pooled = History.pooledCount();
+    int pooled = workspace.idleHistories();
     SolverResult recycled = solve(kind, second);
 
     assertTrue(pooled > 0, "the solves before left buffers to reuse");
@@ -93,16 +100,16 @@ class SolverBufferReuseTest {
       names = {"ANDERSON", "BROYDEN"})
   void theNextSolveOfTheSameShapeTakesTheBuffersBack(SolverKind kind) {
     solve(kind, second);
-    int count = History.pooledCount();
-    long bytes = History.pooledBytes();
+    int count = workspace.idleHistories();
+    long bytes = workspace.bufferBytes();
     solve(kind, first); // needs fewer iterations: fits in what the first solve left
 
     assertEquals(kind == SolverKind.ANDERSON ? 2 : 1, count);
-    assertEquals(count, History.pooledCount());
-    assertEquals(bytes, History.pooledBytes());
+    assertEquals(count, workspace.idleHistories());
+    assertEquals(bytes, workspace.bufferBytes());
   }
 
-  /** The pool frees its buffers when asked; the equilibria computed in them live on. */
+  /** The workspace frees its buffers when asked; the equilibria computed in them live on. */
   @ParameterizedTest
   @EnumSource(
       value = SolverKind.class,
@@ -115,11 +122,13 @@ class SolverBufferReuseTest {
                 second.map(),
                 second.zeros(manager),
                 options().withMaxIterations(7),
-                IterationListener.NONE);
-    assertTrue(History.pooledCount() > 0);
-    FixedPointSolver.releaseBuffers();
+                IterationListener.NONE,
+                workspace);
+    assertTrue(workspace.idleHistories() > 0);
+    workspace.releaseBuffers();
 
-    assertEquals(0, History.pooledCount());
+    assertEquals(0, workspace.idleHistories());
+    assertEquals(0, workspace.bufferBytes());
     NDArray z = result.equilibrium();
     NDArray residual = second.map().apply(z).sub(z);
     double[] perSample = residual.norm(new int[] {1}).toDoubleArray();
@@ -132,7 +141,7 @@ class SolverBufferReuseTest {
       names = {"ANDERSON", "BROYDEN"})
   void aSolveThatMetNaNFreesItsBuffersAndTheNextSolveIsUnaffected(SolverKind kind) {
     SolverResult fresh = solve(kind, first);
-    FixedPointSolver.releaseBuffers();
+    workspace.releaseBuffers();
     int[] calls = {0};
     UnaryOperator<NDArray> poisoned =
         z -> {
@@ -140,10 +149,11 @@ class SolverBufferReuseTest {
           return ++calls[0] > 4 ? fz.mul(Double.NaN) : fz;
         };
     SolverResult diverged =
-        kind.solver().solve(poisoned, first.zeros(manager), options(), IterationListener.NONE);
+        kind.solver()
+            .solve(poisoned, first.zeros(manager), options(), IterationListener.NONE, workspace);
 
     assertEquals(StopReason.DIVERGED, diverged.stopReason());
-    assertEquals(0, History.pooledCount(), "rows holding NaN must not be reused");
+    assertEquals(0, workspace.idleHistories(), "rows holding NaN must not be reused");
     SolverResult after = solve(kind, first);
     assertEquals(fresh.steps(), after.steps());
     assertArrayEquals(
@@ -153,15 +163,16 @@ class SolverBufferReuseTest {
   }
 
   @Test
-  void thePoolKeepsAtMostItsLimitOfIdleBuffers() {
-    for (int width = 4; width < 4 + History.POOL_LIMIT + 3; width++) {
+  void theWorkspaceKeepsAtMostItsLimitOfIdleBuffers() {
+    assertEquals(SolverWorkspace.DEFAULT_IDLE_HISTORIES, workspace.idleHistoryLimit());
+    for (int width = 4; width < 4 + SolverWorkspace.DEFAULT_IDLE_HISTORIES + 3; width++) {
       AffineProblem problem =
           AffineProblem.withEigenvalues(manager, AffineProblem.spread(width, 0.5), 2, width);
       SolverResult result = solve(SolverKind.BROYDEN, problem);
       assertTrue(
           Dense.relativeError(result.equilibrium().toDoubleArray(), problem.solution()) < 1e-8);
     }
-    assertEquals(History.POOL_LIMIT, History.pooledCount());
+    assertEquals(SolverWorkspace.DEFAULT_IDLE_HISTORIES, workspace.idleHistories());
   }
 
   /** A buffer is reused only for the same state shape, not merely the same size. */
@@ -175,9 +186,13 @@ class SolverBufferReuseTest {
         SolverKind.BROYDEN
             .solver()
             .solve(
-                reshaped, first.zeros(manager).reshape(shape), options(), IterationListener.NONE);
+                reshaped,
+                first.zeros(manager).reshape(shape),
+                options(),
+                IterationListener.NONE,
+                workspace);
 
-    assertEquals(2, History.pooledCount());
+    assertEquals(2, workspace.idleHistories());
     assertTrue(Dense.relativeError(result.equilibrium().toDoubleArray(), first.solution()) < 1e-8);
   }
 }

@@ -10,6 +10,7 @@ import org.deqlab.core.events.RunEvents;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.ExperimentConfigs;
 import org.deqlab.core.model.TaskModel;
+import org.deqlab.core.solver.SolverWorkspace;
 
 /** A small, fast experiment (char-LM with a position-wise MLP cell) for trainer tests. */
 final class TinyExperiment {
@@ -18,6 +19,7 @@ final class TinyExperiment {
   final TrainingData data;
   final RunEvents stream = new RunEvents();
   final LiveSettings settings;
+  final SolverWorkspace workspace;
   final Trainer trainer;
   final List<RunEvent> events = new ArrayList<>();
 
@@ -32,7 +34,8 @@ final class TinyExperiment {
     model = config.newModel(data.vocabularySize());
     config.initialize(model, manager);
     settings = new LiveSettings(Trainer.initialValues(config));
-    trainer = new Trainer(config, model, data, manager, stream, settings);
+    workspace = new SolverWorkspace(manager); // freed with the test's manager
+    trainer = new Trainer(config, model, data, manager, stream, settings, workspace);
     stream.subscribe(events::add);
   }
 

@@ -44,6 +44,24 @@ class TrainerTest extends EngineTest {
     assertTrue(last.gradientNorm() > 0);
   }
 
+  /**
+   * The trainer's solves share the workspace it was given: evaluation leaves the buffers there for
+   * the next batch's solve, a training step frees them before its final vector–Jacobian product,
+   * and a run frees them when it ends.
+   */
+  @Test
+  void theTrainersSolvesShareItsWorkspaceAndARunFreesTheBuffersWhenItEnds() {
+    TinyExperiment experiment = new TinyExperiment(manager, "{\"steps\": 2}");
+    experiment.trainer.evaluate("valid");
+    assertTrue(experiment.workspace.bufferBytes() > 0, "Anderson's histories wait for reuse");
+    experiment.trainer.trainStep();
+    assertEquals(0, experiment.workspace.bufferBytes(), "freed before the step's final VJP");
+    experiment.trainer.evaluate("valid");
+    experiment.trainer.run(new RunControl(), step -> {});
+    assertEquals(2, experiment.trainer.completedSteps());
+    assertEquals(0, experiment.workspace.bufferBytes(), "freed when the run ends");
+  }
+
   @Test
   void pretrainingUsesTheShallowUnrolledStackThenSwitchesToTheDeq() {
     TinyExperiment experiment = new TinyExperiment(manager, "{\"steps\": 6, \"pretrainSteps\": 3}");

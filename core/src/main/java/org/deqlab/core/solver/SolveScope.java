@@ -3,6 +3,7 @@ package org.deqlab.core.solver;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,24 +18,50 @@ import java.util.Map;
  * <p>Kept arrays are reference-counted, so one tensor can serve two roles (a new iterate that is
  * also the lowest one, {@code z ← f(z)} that reuses f's output) without a copy.
  *
- * <p>Histories are the exception: they own their arrays and outlive the solve when it ends well,
- * going back to their pool for the next solve ({@link #recycleHistories}).
+ * <p>Histories are the exception: they own their arrays and, when the solve ends well, go back to
+ * the caller's {@link SolverWorkspace} for the next solve ({@link #recycleHistories}), together
+ * with the history rows the solve needed ({@link #noteRowsNeeded}).
  */
-final class SolveWorkspace implements AutoCloseable {
+final class SolveScope implements AutoCloseable {
+  private final SolverWorkspace workspace;
   private final Map<NDArray, Integer> references = new IdentityHashMap<>();
   private final List<History> histories = new ArrayList<>();
+  private final Map<SolverWorkspace.StateKey, Integer> rowsNeeded = new HashMap<>();
   private boolean recycle;
 
-  /** A history for this solve (see {@link History#acquire}), recycled or freed when it closes. */
+  SolveScope(SolverWorkspace workspace) {
+    workspace.requireOpen();
+    this.workspace = workspace;
+  }
+
+  /**
+   * A history for this solve, recycled or freed when it closes: when {@code pooled}, the smallest
+   * fitting one the workspace holds (see {@link SolverWorkspace#acquire}), else a new one that no
+   * other solve will see.
+   */
   History history(NDArray like, int capacity, boolean pooled) {
-    History history = History.acquire(like, capacity, pooled);
+    History history =
+        pooled ? workspace.acquire(like, capacity) : workspace.allocateUnpooled(like, capacity);
     histories.add(history);
     return history;
   }
 
   /**
-   * The solve ended with finite values in its histories: on close they go back to the pool instead
-   * of being freed. (A non-finite row would break their in-place assignment.)
+   * The rows to allocate for a history of these states: what recent solves of them needed, or
+   * {@code fallback}.
+   */
+  int capacityHint(SolverWorkspace.StateKey states, int fallback) {
+    return workspace.capacityHint(states, fallback);
+  }
+
+  /** This solve needs {@code rows} history rows (so far) for these states. */
+  void noteRowsNeeded(SolverWorkspace.StateKey states, int rows) {
+    rowsNeeded.merge(states, rows, Math::max);
+  }
+
+  /**
+   * The solve ended with finite values in its histories: on close they go back to the workspace
+   * instead of being freed. (A non-finite row would break their in-place assignment.)
    */
   void recycleHistories() {
     recycle = true;
@@ -99,11 +126,13 @@ final class SolveWorkspace implements AutoCloseable {
     references.clear();
     for (History history : histories) {
       if (recycle) {
-        history.recycle();
+        workspace.recycle(history);
       } else {
         history.discard();
       }
     }
     histories.clear();
+    rowsNeeded.forEach(workspace::recordRowsNeeded);
+    rowsNeeded.clear();
   }
 }
