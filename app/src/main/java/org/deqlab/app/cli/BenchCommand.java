@@ -21,6 +21,7 @@ import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.EngineThreads;
 import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.io.NpzProblem;
 import org.deqlab.core.memory.MemoryPoint;
@@ -252,7 +253,8 @@ public final class BenchCommand implements Command {
                 row.overheadRatio() <= limit ? "met" : "MISSED"));
       }
     }
-    MemoryPoint deq = memory.stream().filter(p -> p.layer().equals("deq")).findFirst().orElse(null);
+    MemoryPoint deq =
+        memory.stream().filter(p -> p.layer() == LayerKind.DEQ).findFirst().orElse(null);
     MemoryPoint one = memory.stream().filter(p -> p.depth() == 1).findFirst().orElse(null);
     MemoryPoint four = memory.stream().filter(p -> p.depth() == 4).findFirst().orElse(null);
     if (deq != null && one != null) {

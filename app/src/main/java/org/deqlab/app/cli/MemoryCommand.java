@@ -1,9 +1,6 @@
 package org.deqlab.app.cli;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,13 +16,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.deqlab.core.cell.Cell;
-import org.deqlab.core.engine.Autograd;
-import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.experiment.ExperimentConfig;
-import org.deqlab.core.memory.MemoryComparison;
+import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.memory.MemoryPoint;
+import org.deqlab.core.memory.MemoryStudy;
 import org.deqlab.core.memory.ProcessMemory;
 
 /**
@@ -104,7 +99,7 @@ public final class MemoryCommand implements Command {
     List<MemoryPoint> points = new ArrayList<>();
     List<String> inputs = new ArrayList<>();
     for (int length : lengths) {
-      inputs.add(inputShape(config, length, batch).toString());
+      inputs.add(new MemoryStudy(config, length, batch).inputShape().toString());
       points.addAll(
           lengths.size() == 1 && System.getenv(MMAP_THRESHOLD) != null
               ? measureHere(config, length, batch, depths, out)
@@ -152,73 +147,55 @@ public final class MemoryCommand implements Command {
     return 0;
   }
 
-  private static Shape inputShape(ExperimentConfig config, int length, int batch) {
-    return config.task().kind().cellInputShape(batch, length, config.model());
-  }
-
   /** One length measured in this process, printing each point as it comes. */
   private static List<MemoryPoint> measureHere(
       ExperimentConfig config, int length, int batch, List<Integer> depths, PrintStream out) {
+    MemoryStudy study = new MemoryStudy(config, length, batch);
     Device device = config.device().resolve();
-    DataType dataType = config.dtype().dataType();
-    Shape input = inputShape(config, length, batch);
-    Autograd.setRecording(false);
-    try (NDManager manager = DeqEngine.newManager(device)) {
-      manager.getEngine().setRandomSeed((int) config.seed());
-      Cell cell = config.newCell();
-      cell.initialize(manager, dataType);
-      out.printf(
-          Locale.ROOT,
-          "%s cell (%s), input %s, %s on %s; forward %s to %.0e%n",
-          config.model().cell(),
-          config.name(),
-          input,
-          dataType,
-          device,
-          config.forward().solver(),
-          config.forward().options().tolerance());
-      if (device.isGpu()) {
-        out.println(
-            "note: these are the process's host (resident) bytes; the device's own peak"
-                + " allocation is not measured (DJL 0.35 exposes no CUDA allocator statistics)");
-      }
-      out.printf(
-          "%-9s %6s %12s %12s %12s %10s %10s %6s %12s%n",
-          "layer",
-          "depth",
-          "kept (MB)",
-          "solver (MB)",
-          "peak (MB)",
-          "fwd (ms)",
-          "bwd (ms)",
-          "steps",
-          "grad diff");
-      MemoryComparison comparison =
-          new MemoryComparison(
-              cell,
-              manager,
-              config.forward().solver(),
-              config.forward().options(),
-              config.backward().options());
-      return comparison.run(
-          input,
-          depths,
-          point ->
-              out.printf(
-                  Locale.ROOT,
-                  "%-9s %6s %12.2f %12s %12.2f %10.1f %10.1f %6s %12.2e%n",
-                  point.layer(),
-                  point.depth() == 0 ? "-" : String.valueOf(point.depth()),
-                  point.keptMegabytes(),
-                  point.layer().equals("deq")
-                      ? String.format(Locale.ROOT, "%.2f", point.workspaceMegabytes())
-                      : "-",
-                  point.peakMegabytes(),
-                  point.forwardMillis(),
-                  point.backwardMillis(),
-                  point.forwardSteps() == 0 ? "-" : String.valueOf(point.forwardSteps()),
-                  point.gradientDifference()));
+    out.printf(
+        Locale.ROOT,
+        "%s cell (%s), input %s, %s on %s; forward %s to %.0e%n",
+        config.model().cell(),
+        config.name(),
+        study.inputShape(),
+        config.dtype().dataType(),
+        device,
+        config.forward().solver(),
+        config.forward().options().tolerance());
+    if (device.isGpu()) {
+      out.println(
+          "note: these are the process's host (resident) bytes; the device's own peak"
+              + " allocation is not measured (DJL 0.35 exposes no CUDA allocator statistics)");
     }
+    out.printf(
+        "%-9s %6s %12s %12s %12s %10s %10s %6s %12s%n",
+        "layer",
+        "depth",
+        "kept (MB)",
+        "solver (MB)",
+        "peak (MB)",
+        "fwd (ms)",
+        "bwd (ms)",
+        "steps",
+        "grad diff");
+    return study.measure(
+        depths,
+        false,
+        point ->
+            out.printf(
+                Locale.ROOT,
+                "%-9s %6s %12.2f %12s %12.2f %10.1f %10.1f %6s %12.2e%n",
+                point.layer(),
+                point.layer() == LayerKind.DEQ ? "-" : String.valueOf(point.depth()),
+                point.keptMegabytes(),
+                point.layer() == LayerKind.DEQ
+                    ? String.format(Locale.ROOT, "%.2f", point.workspaceMegabytes())
+                    : "-",
+                point.peakMegabytes(),
+                point.forwardMillis(),
+                point.backwardMillis(),
+                point.forwardSteps() == 0 ? "-" : String.valueOf(point.forwardSteps()),
+                point.gradientDifference()));
   }
 
   /**

@@ -24,6 +24,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
+import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.viz.MemoryChart;
 
@@ -157,7 +158,7 @@ final class MemoryView {
             batchSize,
             point -> {
               points.add(point);
-              if (point.depth() == 0) {
+              if (point.layer() == LayerKind.DEQ) {
                 chart.setLevel("DEQ", point.keptMegabytes());
               } else {
                 chart.addPointBytes("unrolled", point.depth(), point.keptBytes());
@@ -197,7 +198,10 @@ final class MemoryView {
     TableColumn<MemoryPoint, String> layer =
         column(
             "layer",
-            p -> p.depth() == 0 ? "DEQ, " + p.forwardSteps() + " it." : "L = " + p.depth());
+            p ->
+                p.layer() == LayerKind.DEQ
+                    ? "DEQ, " + p.forwardSteps() + " it."
+                    : "L = " + p.depth());
     layer.setMinWidth(78);
     table.getColumns().add(layer);
     table.getColumns().add(column("kept", p -> format("%.1f", p.keptMegabytes())));
@@ -206,12 +210,14 @@ final class MemoryView {
         .add(
             column(
                 "solver",
-                p -> p.layer().equals("deq") ? format("%.1f", p.workspaceMegabytes()) : "–"));
+                p -> p.layer() == LayerKind.DEQ ? format("%.1f", p.workspaceMegabytes()) : "–"));
     table.getColumns().add(column("peak", p -> format("%.1f", p.peakMegabytes())));
     table.getColumns().add(column("fwd", p -> format("%.0f", p.forwardMillis())));
     table.getColumns().add(column("bwd", p -> format("%.0f", p.backwardMillis())));
     TableColumn<MemoryPoint, String> gradient =
-        column("∇ vs DEQ", p -> p.depth() == 0 ? "–" : format("%.0e", p.gradientDifference()));
+        column(
+            "∇ vs DEQ",
+            p -> p.layer() == LayerKind.DEQ ? "–" : format("%.0e", p.gradientDifference()));
     gradient.setMinWidth(72);
     table.getColumns().add(gradient);
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);

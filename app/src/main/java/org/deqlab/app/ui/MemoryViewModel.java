@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.memory.MemoryPoint;
+import org.deqlab.core.memory.MemoryStudy;
 
 /**
  * The Memory tab's measurement: one training step of a config's cell as a DEQ and as unrolled
@@ -34,28 +35,27 @@ final class MemoryViewModel {
     int[] measured = {0};
     return CompletableFuture.supplyAsync(
             () ->
-                MemoryMeasurement.run(
-                    config,
-                    depths,
-                    length,
-                    batch,
-                    point ->
-                        ui.execute(
-                            () -> {
-                              onPoint.accept(point);
-                              status.progress((double) ++measured[0] / (depths.size() + 1));
-                              status.say(
-                                  point.depth() == 0
-                                      ? String.format(
-                                          Locale.ROOT,
-                                          "Memory: DEQ keeps %.1f MiB",
-                                          point.keptMegabytes())
-                                      : String.format(
-                                          Locale.ROOT,
-                                          "Memory: unrolled L = %d keeps %.1f MiB",
-                                          point.depth(),
-                                          point.keptMegabytes()));
-                            })),
+                new MemoryStudy(config, length, batch)
+                    .measure(
+                        depths,
+                        true,
+                        point ->
+                            ui.execute(
+                                () -> {
+                                  onPoint.accept(point);
+                                  status.progress((double) ++measured[0] / (depths.size() + 1));
+                                  status.say(
+                                      point.depth() == 0
+                                          ? String.format(
+                                              Locale.ROOT,
+                                              "Memory: DEQ keeps %.1f MiB",
+                                              point.keptMegabytes())
+                                          : String.format(
+                                              Locale.ROOT,
+                                              "Memory: unrolled L = %d keeps %.1f MiB",
+                                              point.depth(),
+                                              point.keptMegabytes()));
+                                })),
             engine)
         .whenComplete(
             (points, error) ->

@@ -26,6 +26,7 @@ import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.deqlab.app.charts.WorkbenchCharts;
 import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.ProcessMemory;
@@ -361,7 +362,7 @@ class WorkbenchWindowTest {
 
     MemoryView memory = window.memoryView();
     List<MemoryPoint> measured = fx(memory::points);
-    assertEquals("deq", measured.get(0).layer());
+    assertEquals(LayerKind.DEQ, measured.get(0).layer());
     assertTrue(measured.get(0).forwardSteps() > 0, "the DEQ ran its solver");
     assertEquals(
         List.of(1, 2, 4), measured.subList(1, 4).stream().map(MemoryPoint::depth).toList());

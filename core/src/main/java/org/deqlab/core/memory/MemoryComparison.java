@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.EquilibriumLayer;
@@ -80,14 +81,14 @@ public final class MemoryComparison {
               .withWorkspace(workspace);
       measure(deq, workspace, x, weights, null); // warm-up
       Measured reference = median(deq, workspace, x, weights, null);
-      MemoryPoint deqPoint = reference.point("deq", 0, length, 0);
+      MemoryPoint deqPoint = reference.point(LayerKind.DEQ, 0, length, 0);
       points.add(deqPoint);
       onPoint.accept(deqPoint);
       for (int depth : depths) {
         UnrolledLayer unrolled = new UnrolledLayer(cell, depth);
         measure(unrolled, workspace, x, weights, null);
         Measured measured = median(unrolled, workspace, x, weights, reference.gradient);
-        MemoryPoint point = measured.point("unrolled", depth, length, measured.difference);
+        MemoryPoint point = measured.point(LayerKind.UNROLLED, depth, length, measured.difference);
         points.add(point);
         onPoint.accept(point);
       }
@@ -207,7 +208,7 @@ public final class MemoryComparison {
     double[] gradient;
     double difference;
 
-    MemoryPoint point(String layer, int depth, int length, double gradientDifference) {
+    MemoryPoint point(LayerKind layer, int depth, int length, double gradientDifference) {
       return new MemoryPoint(
           layer,
           depth,

@@ -1,9 +1,11 @@
 package org.deqlab.core.memory;
 
+import org.deqlab.core.experiment.LayerKind;
+
 /**
  * The measured cost of one training step of a cell used one way.
  *
- * @param layer {@code deq} or {@code unrolled}
+ * @param layer the DEQ, or an unrolled stack of {@code depth}
  * @param depth L of the unrolled stack (0 for the DEQ)
  * @param length sequence length T of the batch
  * @param keptBytes resident memory added by the forward pass and held until the backward pass — the
@@ -20,7 +22,7 @@ package org.deqlab.core.memory;
  * @param gradientDifference ‖g − g_DEQ‖ / ‖g_DEQ‖ over all cell parameters (0 for the DEQ itself)
  */
 public record MemoryPoint(
-    String layer,
+    LayerKind layer,
     int depth,
     int length,
     long keptBytes,

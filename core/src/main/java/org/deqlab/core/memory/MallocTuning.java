@@ -1,4 +1,4 @@
-package org.deqlab.app.ui;
+package org.deqlab.core.memory;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -11,7 +11,7 @@ import com.sun.jna.Native;
  * in the window by about half, so here it is switched on with {@code mallopt} for the measurement
  * and back to large thresholds afterwards. Called on the engine thread.
  */
-final class MallocTuning {
+public final class MallocTuning {
   private static final int M_TRIM_THRESHOLD = -1;
   private static final int M_MMAP_THRESHOLD = -3;
   private static final int PROMPT_MMAP_THRESHOLD = 64 * 1024;
@@ -35,14 +35,14 @@ final class MallocTuning {
   /**
    * True when the user set the allocator's thresholds by environment (then they are left alone).
    */
-  static boolean setByEnvironment() {
+  public static boolean setByEnvironment() {
     return System.getenv("MALLOC_MMAP_THRESHOLD_") != null;
   }
 
   /**
    * Switches prompt release on; false where this is not glibc on Linux (figures may be too low).
    */
-  static boolean releasePromptly() {
+  public static boolean releasePromptly() {
     if (setByEnvironment()) {
       return true;
     }
@@ -58,7 +58,7 @@ final class MallocTuning {
   }
 
   /** Back to large thresholds for fast training (as glibc's adaptive rule would have set them). */
-  static void restore() {
+  public static void restore() {
     if (setByEnvironment()) {
       return;
     }
