@@ -1,5 +1,7 @@
 package org.deqlab.core.solver;
 
+import java.util.function.Consumer;
+
 /**
  * Everything that configures one solve, as one immutable value: the common stopping rules and the
  * parameters of each method (a solver reads only its own). Keeping them together lets a config
@@ -62,101 +64,88 @@ public record SolverOptions(
   }
 
   public SolverOptions withMaxIterations(int value) {
-    return new SolverOptions(
-        value,
-        tolerance,
-        stopCriterion,
-        andersonMemory,
-        andersonRegularization,
-        andersonMixing,
-        broydenMemory,
-        lineSearch,
-        damping,
-        divergenceFactor);
+    return edit(d -> d.maxIterations = value);
   }
 
   public SolverOptions withTolerance(double value) {
-    return new SolverOptions(
-        maxIterations,
-        value,
-        stopCriterion,
-        andersonMemory,
-        andersonRegularization,
-        andersonMixing,
-        broydenMemory,
-        lineSearch,
-        damping,
-        divergenceFactor);
+    return edit(d -> d.tolerance = value);
   }
 
   public SolverOptions withStopCriterion(StopCriterion value) {
-    return new SolverOptions(
-        maxIterations,
-        tolerance,
-        value,
-        andersonMemory,
-        andersonRegularization,
-        andersonMixing,
-        broydenMemory,
-        lineSearch,
-        damping,
-        divergenceFactor);
+    return edit(d -> d.stopCriterion = value);
   }
 
   public SolverOptions withAnderson(int memory, double regularization, double mixing) {
-    return new SolverOptions(
-        maxIterations,
-        tolerance,
-        stopCriterion,
-        memory,
-        regularization,
-        mixing,
-        broydenMemory,
-        lineSearch,
-        damping,
-        divergenceFactor);
+    return edit(
+        d -> {
+          d.andersonMemory = memory;
+          d.andersonRegularization = regularization;
+          d.andersonMixing = mixing;
+        });
   }
 
   public SolverOptions withBroyden(int memory, boolean useLineSearch) {
-    return new SolverOptions(
-        maxIterations,
-        tolerance,
-        stopCriterion,
-        andersonMemory,
-        andersonRegularization,
-        andersonMixing,
-        memory,
-        useLineSearch,
-        damping,
-        divergenceFactor);
+    return edit(
+        d -> {
+          d.broydenMemory = memory;
+          d.lineSearch = useLineSearch;
+        });
   }
 
   public SolverOptions withDamping(double value) {
-    return new SolverOptions(
-        maxIterations,
-        tolerance,
-        stopCriterion,
-        andersonMemory,
-        andersonRegularization,
-        andersonMixing,
-        broydenMemory,
-        lineSearch,
-        value,
-        divergenceFactor);
+    return edit(d -> d.damping = value);
   }
 
   public SolverOptions withDivergenceFactor(double value) {
-    return new SolverOptions(
-        maxIterations,
-        tolerance,
-        stopCriterion,
-        andersonMemory,
-        andersonRegularization,
-        andersonMixing,
-        broydenMemory,
-        lineSearch,
-        damping,
-        value);
+    return edit(d -> d.divergenceFactor = value);
+  }
+
+  /** A copy with some fields changed, checked again by the canonical constructor. */
+  private SolverOptions edit(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** The fields of a copy being edited. */
+  private static final class Draft {
+    int maxIterations;
+    double tolerance;
+    StopCriterion stopCriterion;
+    int andersonMemory;
+    double andersonRegularization;
+    double andersonMixing;
+    int broydenMemory;
+    boolean lineSearch;
+    double damping;
+    double divergenceFactor;
+
+    Draft(SolverOptions o) {
+      maxIterations = o.maxIterations;
+      tolerance = o.tolerance;
+      stopCriterion = o.stopCriterion;
+      andersonMemory = o.andersonMemory;
+      andersonRegularization = o.andersonRegularization;
+      andersonMixing = o.andersonMixing;
+      broydenMemory = o.broydenMemory;
+      lineSearch = o.lineSearch;
+      damping = o.damping;
+      divergenceFactor = o.divergenceFactor;
+    }
+
+    SolverOptions build() {
+      return new SolverOptions(
+          maxIterations,
+          tolerance,
+          stopCriterion,
+          andersonMemory,
+          andersonRegularization,
+          andersonMixing,
+          broydenMemory,
+          lineSearch,
+          damping,
+          divergenceFactor);
+    }
   }
 
   private static void require(boolean condition, String message) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deqlab.core.layer.BackwardMode;
@@ -24,6 +25,8 @@ import org.deqlab.core.testing.Dense;
 import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Importing a DEQ exported from NumPy/PyTorch, and the errors a malformed file gives. */
 class NpzProblemTest extends EngineTest {
@@ -82,56 +85,24 @@ class NpzProblemTest extends EngineTest {
     assertTrue(e.getMessage().contains("missing array 'U'"), e.getMessage());
   }
 
-  @Test
-  void misshapenArraysAreNamedWithTheShapeTheyNeed() throws IOException {
-    Path notSquare =
-        write(
-            Map.of(
-                "W",
-                new Shape(4, 5),
-                "U",
-                new Shape(4, 3),
-                "b",
-                new Shape(4),
-                "x",
-                new Shape(2, 3)));
-    assertMessage(notSquare, "array W must be square");
-    Path badU =
-        write(
-            Map.of(
-                "W",
-                new Shape(4, 4),
-                "U",
-                new Shape(5, 3),
-                "b",
-                new Shape(4),
-                "x",
-                new Shape(2, 3)));
-    assertMessage(badU, "array U must have shape (d×p) = (4×p)");
-    Path badB =
-        write(
-            Map.of(
-                "W",
-                new Shape(4, 4),
-                "U",
-                new Shape(4, 3),
-                "b",
-                new Shape(3),
-                "x",
-                new Shape(2, 3)));
-    assertMessage(badB, "array b must have shape (4)");
-    Path badX =
-        write(
-            Map.of(
-                "W",
-                new Shape(4, 4),
-                "U",
-                new Shape(4, 3),
-                "b",
-                new Shape(4),
-                "x",
-                new Shape(2, 2)));
-    assertMessage(badX, "array x must have shape (n×p) = (n×3)");
+  /** Each array of the right rank but the wrong size is named with the shape it needs. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "4x5 | 4x3 | 4 | 2x3 | array W must be square",
+        "4x4 | 5x3 | 4 | 2x3 | array U must have shape (d×p) = (4×p)",
+        "4x4 | 4x3 | 3 | 2x3 | array b must have shape (4)",
+        "4x4 | 4x3 | 4 | 2x2 | array x must have shape (n×p) = (n×3)"
+      })
+  void misshapenArraysAreNamedWithTheShapeTheyNeed(
+      String w, String u, String b, String x, String message) throws IOException {
+    assertMessage(
+        write(Map.of("W", shape(w), "U", shape(u), "b", shape(b), "x", shape(x))), message);
+  }
+
+  private static Shape shape(String dimensions) {
+    return new Shape(Arrays.stream(dimensions.split("x")).mapToLong(Long::parseLong).toArray());
   }
 
   @Test

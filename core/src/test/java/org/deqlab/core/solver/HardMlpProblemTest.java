@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import java.util.function.UnaryOperator;
 import org.deqlab.core.io.NpzProblem;
 import org.deqlab.core.jacobian.Linearization;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,21 +17,9 @@ import org.junit.jupiter.api.Test;
  * the equilibrium has spectral radius near (or above) 1, so plain iteration stalls while Broyden
  * still solves it.
  */
-class HardMlpProblemTest {
-  private static NDManager manager;
-
-  @BeforeAll
-  static void start() {
-    manager = TestEngine.newManager();
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
-  }
-
+class HardMlpProblemTest extends EngineTest {
   /** ρ(J) ≈ ‖v Jᵏ‖^(1/k) for large k (Gelfand), from vector–Jacobian products only. */
-  private static double gelfandRadius(
+  private double gelfandRadius(
       NpzProblem problem, ParameterStore parameters, NDArray zStar, NDArray injection) {
     try (Linearization linearization =
         Linearization.at(problem.cell(), parameters, zStar, injection, false)) {

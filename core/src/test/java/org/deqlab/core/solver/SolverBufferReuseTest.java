@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.UnaryOperator;
 import org.deqlab.core.testing.AffineProblem;
 import org.deqlab.core.testing.Dense;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
+import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,22 +24,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * not belong to the history (which the workspace may free at any time), and a solve that met
  * non-finite values must not hand its rows on.
  */
-class SolverBufferReuseTest {
-  private static NDManager manager;
-  private static AffineProblem first;
-  private static AffineProblem second;
+class SolverBufferReuseTest extends EngineTest {
+  private AffineProblem first;
+  private AffineProblem second;
   private SolverWorkspace workspace;
 
   @BeforeAll
-  static void start() {
-    manager = TestEngine.newManager();
+  void problems() {
     first = AffineProblem.withEigenvalues(manager, AffineProblem.spread(24, 0.8), 3, 5);
     second = AffineProblem.withEigenvalues(manager, AffineProblem.spread(24, 0.95), 3, 6);
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
   }
 
   @BeforeEach

@@ -22,8 +22,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.deqlab.core.testing.AffineProblem;
 import org.deqlab.core.testing.Dense;
-import org.deqlab.core.testing.TestEngine;
-import org.junit.jupiter.api.AfterAll;
+import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,29 +33,22 @@ import org.junit.jupiter.params.provider.EnumSource;
  * created it, reuse through it does not change an iteration, closing it frees every buffer, two
  * workspaces never see each other's buffers, and the solver package keeps no state of its own.
  */
-class SolverWorkspaceTest {
-  private static NDManager manager;
-  private static AffineProblem fast;
-  private static AffineProblem slow;
+class SolverWorkspaceTest extends EngineTest {
+  private AffineProblem fast;
+  private AffineProblem slow;
 
   /**
    * What the iteration tests solve: slow enough to use many history rows, not so slow that Broyden
    * amplifies the rounding differences of differently sized buffers (at radius 0.95 they grew from
    * 1e-16 to 1e-2 of the residual over 39 steps, with or without a workspace).
    */
-  private static AffineProblem target;
+  private AffineProblem target;
 
   @BeforeAll
-  static void start() {
-    manager = TestEngine.newManager();
+  void problems() {
     fast = AffineProblem.withEigenvalues(manager, AffineProblem.spread(24, 0.5), 3, 7);
     slow = AffineProblem.withEigenvalues(manager, AffineProblem.spread(24, 0.95), 3, 8);
     target = AffineProblem.withEigenvalues(manager, AffineProblem.spread(24, 0.8), 3, 9);
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
   }
 
   private static SolverOptions options() {
@@ -66,8 +58,7 @@ class SolverWorkspaceTest {
         .withStopCriterion(StopCriterion.ABSOLUTE);
   }
 
-  private static SolverResult solve(
-      SolverKind kind, AffineProblem problem, SolverWorkspace workspace) {
+  private SolverResult solve(SolverKind kind, AffineProblem problem, SolverWorkspace workspace) {
     return kind.solver()
         .solve(problem.map(), problem.zeros(manager), options(), IterationListener.NONE, workspace);
   }

@@ -78,4 +78,18 @@ public final class AffineProblem {
     }
     return all;
   }
+
+  /** ‖f(z) − z‖ of each sample of a (batch × dim) iterate, computed here independently. */
+  public double[] sampleResiduals(NDArray z) {
+    double[] residual = map().apply(z).sub(z).toDoubleArray();
+    double[] norms = new double[b.length];
+    for (int s = 0; s < b.length; s++) {
+      double squared = 0;
+      for (int i = 0; i < dim; i++) {
+        squared += residual[s * dim + i] * residual[s * dim + i];
+      }
+      norms[s] = Math.sqrt(squared);
+    }
+    return norms;
+  }
 }
