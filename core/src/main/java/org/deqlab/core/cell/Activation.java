@@ -3,7 +3,7 @@ package org.deqlab.core.cell;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import org.deqlab.core.text.Labels;
 
 /**
  * Pointwise nonlinearities a cell may use; tanh keeps a DEQ state bounded, which is why it is the
@@ -24,17 +24,11 @@ public enum Activation {
 
   @JsonValue
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return Labels.of(this);
   }
 
   @JsonCreator
   public static Activation parse(String text) {
-    for (Activation a : values()) {
-      if (a.name().equalsIgnoreCase(text)) {
-        return a;
-      }
-    }
-    throw new IllegalArgumentException(
-        "activation must be tanh, relu or identity, got '" + text + "'");
+    return Labels.parse(Activation.class, text);
   }
 }

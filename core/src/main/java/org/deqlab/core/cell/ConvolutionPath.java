@@ -4,8 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.Locale;
+import org.deqlab.core.text.Labels;
 
 /**
  * Which kernel a cell's convolutions run on. The engine's own convolution (oneDNN on the CPU) is
@@ -67,26 +66,13 @@ public enum ConvolutionPath {
 
   @JsonValue
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return Labels.of(this);
   }
 
-  /**
-   * Parses {@code auto}, {@code native}, {@code padded} or {@code unfolded}, naming the values on
-   * error.
-   */
+  /** Parses {@code auto}, {@code native}, {@code padded} or {@code unfolded}. */
   @JsonCreator
   public static ConvolutionPath parse(String text) {
-    for (ConvolutionPath path : values()) {
-      if (path.name().equalsIgnoreCase(text == null ? "" : text.trim())) {
-        return path;
-      }
-    }
-    throw new IllegalArgumentException(
-        "convolution must be one of "
-            + Arrays.toString(Arrays.stream(values()).map(ConvolutionPath::label).toArray())
-            + ", got '"
-            + text
-            + "'");
+    return Labels.parse(ConvolutionPath.class, text);
   }
 
   @Override

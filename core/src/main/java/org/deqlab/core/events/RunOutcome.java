@@ -2,7 +2,7 @@ package org.deqlab.core.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import org.deqlab.core.text.Labels;
 
 /** How a run ended. */
 public enum RunOutcome {
@@ -15,12 +15,12 @@ public enum RunOutcome {
 
   @JsonValue
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return Labels.of(this);
   }
 
   @JsonCreator
   public static RunOutcome parse(String text) {
-    return valueOf(text.trim().toUpperCase(Locale.ROOT));
+    return Labels.parse(RunOutcome.class, text);
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.text.Labels;
 
 /** How a DEQ layer differentiates through its equilibrium (see {@link BackwardMode}). */
 public enum BackwardKind {
@@ -32,7 +33,7 @@ public enum BackwardKind {
 
   @JsonCreator
   public static BackwardKind parse(String text) {
-    return Labels.parse(BackwardKind.class, text, BackwardKind::label);
+    return Labels.parse(BackwardKind.class, text);
   }
 
   @Override

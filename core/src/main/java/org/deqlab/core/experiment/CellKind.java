@@ -9,6 +9,7 @@ import org.deqlab.core.cell.ConvCell;
 import org.deqlab.core.cell.MlpCell;
 import org.deqlab.core.cell.TransformerCell;
 import org.deqlab.core.cell.TrellisCell;
+import org.deqlab.core.text.Labels;
 
 /**
  * The built-in cells, each knowing how to build itself from a model section. A new cell is written
@@ -133,7 +134,7 @@ public enum CellKind {
 
   @JsonCreator
   public static CellKind parse(String text) {
-    return Labels.parse(CellKind.class, text, CellKind::label);
+    return Labels.parse(CellKind.class, text);
   }
 
   @Override

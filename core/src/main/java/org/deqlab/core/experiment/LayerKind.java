@@ -2,6 +2,7 @@ package org.deqlab.core.experiment;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import org.deqlab.core.text.Labels;
 
 /** How the cell is used: solved for its equilibrium, or applied a fixed number of times. */
 public enum LayerKind {
@@ -17,7 +18,7 @@ public enum LayerKind {
 
   @JsonCreator
   public static LayerKind parse(String text) {
-    return Labels.parse(LayerKind.class, text, LayerKind::label);
+    return Labels.parse(LayerKind.class, text);
   }
 
   @Override

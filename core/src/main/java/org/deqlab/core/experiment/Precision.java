@@ -3,6 +3,7 @@ package org.deqlab.core.experiment;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import org.deqlab.core.text.Labels;
 
 /** The floating-point type a run computes in: float32 for speed, float64 as the reference. */
 public enum Precision {
@@ -21,7 +22,7 @@ public enum Precision {
 
   @JsonValue
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return Labels.of(this);
   }
 
   /** Parses {@code float32}/{@code float64} (also {@code f32}, {@code float}, {@code double}). */
@@ -31,7 +32,7 @@ public enum Precision {
     return switch (value) {
       case "f32", "float" -> FLOAT32;
       case "f64", "double" -> FLOAT64;
-      default -> Labels.parse(Precision.class, value, Precision::label);
+      default -> Labels.parse(Precision.class, value);
     };
   }
 

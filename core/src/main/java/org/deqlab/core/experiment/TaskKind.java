@@ -14,6 +14,7 @@ import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.model.ImageModel;
 import org.deqlab.core.model.SequenceModel;
 import org.deqlab.core.model.TaskModel;
+import org.deqlab.core.text.Labels;
 import org.deqlab.data.CharCorpus;
 import org.deqlab.data.CopyMemoryTask;
 import org.deqlab.data.ShapesTask;
@@ -113,7 +114,7 @@ public enum TaskKind {
 
   @JsonCreator
   public static TaskKind parse(String text) {
-    return Labels.parse(TaskKind.class, text, TaskKind::label);
+    return Labels.parse(TaskKind.class, text);
   }
 
   @Override

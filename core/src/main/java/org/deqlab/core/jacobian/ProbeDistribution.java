@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import org.deqlab.core.text.Labels;
 
 /**
  * The distribution of the random probe vectors ε of the stochastic estimators. Both have {@code
@@ -42,17 +42,11 @@ public enum ProbeDistribution {
 
   @JsonValue
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return Labels.of(this);
   }
 
   @JsonCreator
   public static ProbeDistribution parse(String text) {
-    for (ProbeDistribution distribution : values()) {
-      if (distribution.name().equalsIgnoreCase(text)) {
-        return distribution;
-      }
-    }
-    throw new IllegalArgumentException(
-        "probe distribution must be rademacher or gaussian, got '" + text + "'");
+    return Labels.parse(ProbeDistribution.class, text);
   }
 }

@@ -2,7 +2,7 @@ package org.deqlab.core.solver;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
+import org.deqlab.core.text.Labels;
 
 /** The root-finding methods on offer, by the names users type. */
 public enum SolverKind {
@@ -30,22 +30,10 @@ public enum SolverKind {
     };
   }
 
-  /** Parses a solver name such as {@code anderson}, naming the allowed values on error. */
+  /** Parses a solver name such as {@code anderson} (or {@code fixed_point}, any case). */
   @JsonCreator
   public static SolverKind parse(String text) {
-    for (SolverKind k : values()) {
-      if (k.label.equalsIgnoreCase(text)
-          || k.name().equalsIgnoreCase(text)
-          || (k == FIXED_POINT && "fixed_point".equalsIgnoreCase(text))) {
-        return k;
-      }
-    }
-    throw new IllegalArgumentException(
-        "solver must be one of "
-            + Arrays.toString(Arrays.stream(values()).map(SolverKind::label).toArray())
-            + ", got '"
-            + text
-            + "'");
+    return Labels.parse(SolverKind.class, text, SolverKind::label);
   }
 
   @Override

@@ -2,8 +2,8 @@ package org.deqlab.core.solver;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 import java.util.Locale;
+import org.deqlab.core.text.Labels;
 
 /**
  * Which residual decides convergence: the absolute {@code ‖f(z) − z‖} or the relative {@code ‖f(z)
@@ -26,20 +26,10 @@ public enum StopCriterion {
     return label;
   }
 
-  /** Parses {@code abs}/{@code rel} (or the enum name), naming the allowed values on error. */
+  /** Parses {@code abs}/{@code rel} (or {@code absolute}/{@code relative}). */
   @JsonCreator
   public static StopCriterion parse(String text) {
-    for (StopCriterion c : values()) {
-      if (c.label.equalsIgnoreCase(text) || c.name().equalsIgnoreCase(text)) {
-        return c;
-      }
-    }
-    throw new IllegalArgumentException(
-        "stopCriterion must be one of "
-            + Arrays.toString(Arrays.stream(values()).map(StopCriterion::label).toArray())
-            + ", got '"
-            + text
-            + "'");
+    return Labels.parse(StopCriterion.class, text, StopCriterion::label);
   }
 
   /** Picks this criterion's value out of an (absolute, relative) pair. */

@@ -2,6 +2,7 @@ package org.deqlab.core.solver;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import org.deqlab.core.text.Labels;
 
 /**
  * Why a solve ended. A solve never throws for numerical trouble: it ends with one of these, and
@@ -41,12 +42,7 @@ public enum StopReason {
   /** Reads a label written by {@link #label()} (run logs, reports). */
   @JsonCreator
   public static StopReason fromLabel(String label) {
-    for (StopReason reason : values()) {
-      if (reason.label.equals(label) || reason.name().equals(label)) {
-        return reason;
-      }
-    }
-    throw new IllegalArgumentException("unknown stop reason '" + label + "'");
+    return Labels.parse(StopReason.class, label, StopReason::label);
   }
 
   @Override

@@ -1,0 +1,2 @@
+/** Values as text: the labels users type for the engine's enums, parsed and printed by one rule. */
+package org.deqlab.core.text;
