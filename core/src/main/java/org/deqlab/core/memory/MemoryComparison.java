@@ -28,9 +28,10 @@ import org.deqlab.core.solver.SolverWorkspace;
 /**
  * Measures what the DEQ paper claims: one training step of a cell as a DEQ (implicit backward)
  * keeps about one application's worth of tensors for the backward pass whatever the effective
- * depth, while a weight-tied stack of depth L keeps L applications'. Memory is read from the
- * process ({@link ProcessMemory}), around a loss {@code Σ C⊙z}, after a warm-up step, as the median
- * of three steps; the gradients of every variant are compared with the DEQ's.
+ * depth, while a weight-tied stack of depth L keeps L applications'. Memory is read by a {@link
+ * MemoryMeter} (the process's resident size on the CPU, the CUDA pool on a GPU), around a loss
+ * {@code Σ C⊙z}, after a warm-up step, as the median of three steps; the gradients of every variant
+ * are compared with the DEQ's.
  *
  * <p>The DEQ solves in a {@link SolverWorkspace} of the comparison's own. Each step starts with its
  * buffers freed (what solves learned about their sizes kept), so the step allocates them and they
@@ -45,13 +46,19 @@ public final class MemoryComparison {
   private final SolverKind solver;
   private final SolverOptions forward;
   private final SolverOptions backward;
+  private final MemoryMeter meter;
 
+  /**
+   * @param meter reads the memory of the device the cell's parameters and {@code manager} are on
+   */
   public MemoryComparison(
       Cell cell,
       NDManager manager,
       SolverKind solver,
       SolverOptions forward,
-      SolverOptions backward) {
+      SolverOptions backward,
+      MemoryMeter meter) {
+    this.meter = meter;
     this.cell = cell;
     this.manager = manager;
     this.solver = solver;
@@ -146,13 +153,13 @@ public final class MemoryComparison {
     System.gc();
     Measured measured = new Measured();
     try (NDScope scope = new NDScope()) {
-      long before = ProcessMemory.residentBytes();
-      ProcessMemory.resetPeak();
+      long before = meter.currentBytes();
+      meter.resetPeak();
       long start = System.nanoTime();
       LayerPass pass = layer.forward(parameters, x, true, IterationListener.NONE);
       NDArray loss = Autograd.recording(true, () -> pass.state().mul(weights).sum());
       measured.loss = loss.toType(DataType.FLOAT64, false).getDouble();
-      long afterForward = ProcessMemory.residentBytes();
+      long afterForward = meter.currentBytes();
       long solverBytes = workspace.bufferBytes(); // the forward solve's, idle until the adjoint's
       long middle = System.nanoTime();
       Autograd.backward(loss, false);
@@ -160,7 +167,7 @@ public final class MemoryComparison {
       long end = System.nanoTime();
       measured.workspace = solverBytes;
       measured.kept = Math.max(0, afterForward - before - solverBytes);
-      measured.peak = Math.max(0, ProcessMemory.peakBytes() - before);
+      measured.peak = Math.max(0, meter.peakBytes() - before);
       measured.forwardMillis = (middle - start) / 1e6;
       measured.backwardMillis = (end - middle) / 1e6;
       measured.forwardSteps = pass.forwardStats().map(s -> s.steps()).orElse(0);

@@ -16,6 +16,31 @@ public final class ProcessMemory {
 
   private ProcessMemory() {}
 
+  /** The process's resident memory as a {@link MemoryMeter}, for tensors on the CPU. */
+  public static MemoryMeter meter() {
+    return new MemoryMeter() {
+      @Override
+      public String method() {
+        return "host resident memory of the process (Linux /proc/self/status VmRSS, peak VmHWM)";
+      }
+
+      @Override
+      public long currentBytes() {
+        return residentBytes();
+      }
+
+      @Override
+      public long peakBytes() {
+        return ProcessMemory.peakBytes();
+      }
+
+      @Override
+      public void resetPeak() {
+        ProcessMemory.resetPeak();
+      }
+    };
+  }
+
   /** Whether resident and peak memory can be read (and the peak reset) on this system. */
   public static boolean available() {
     return Files.isReadable(STATUS) && Files.isWritable(CLEAR_REFS);
