@@ -9,10 +9,12 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntConsumer;
 import org.deqlab.core.data.Batch;
 import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.engine.OutOfMemory;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunEvents;
 import org.deqlab.core.events.RunOutcome;
@@ -185,11 +187,34 @@ public final class Trainer {
       Thread.currentThread().interrupt();
       return finish(RunOutcome.STOPPED, "interrupted at step " + completedSteps);
     } catch (RuntimeException e) {
-      RunEvent.Finished failed = finish(RunOutcome.FAILED, e.toString());
+      RunEvent.Finished failed = finish(RunOutcome.FAILED, failureMessage(e));
       throw new TrainingFailedException(failed, e);
     } finally {
       solverWorkspace.releaseBuffers(); // the solves' reusable buffers, held between steps
     }
+  }
+
+  /**
+   * What a failed step says: for memory that ran out, which step, how much was asked for and the
+   * config fields that size a step; otherwise the error itself.
+   */
+  private String failureMessage(RuntimeException e) {
+    return OutOfMemory.in(e)
+        .map(
+            oom ->
+                String.format(
+                    Locale.ROOT,
+                    "%s at step %d; lower task.batchSize (%d), task.sequenceLength (%d) or"
+                        + " model.hidden (%d), or shorten the solves' histories"
+                        + " (forward.options.andersonMemory %d, broydenMemory %d)",
+                    oom.describe(),
+                    completedSteps + 1,
+                    config.task().batchSize(),
+                    config.task().sequenceLength(),
+                    config.model().hidden(),
+                    config.forward().options().andersonMemory(),
+                    config.forward().options().broydenMemory()))
+        .orElse(e.toString());
   }
 
   private RunEvent.Finished finish(RunOutcome outcome, String message) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunEvents;
@@ -28,9 +29,14 @@ final class TinyExperiment {
   }
 
   TinyExperiment(NDManager manager, ExperimentConfig config) {
+    this(manager, config, UnaryOperator.identity());
+  }
+
+  /** With the task's data seen through {@code wrap} (e.g. to fail at some step). */
+  TinyExperiment(NDManager manager, ExperimentConfig config, UnaryOperator<TrainingData> wrap) {
     this.config = config;
     manager.getEngine().setRandomSeed((int) config.seed());
-    data = config.newData();
+    data = wrap.apply(config.newData());
     model = config.newModel(data.vocabularySize());
     config.initialize(model, manager);
     settings = new LiveSettings(Trainer.initialValues(config));

@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.nio.file.Path;
 import java.util.List;
+import org.deqlab.core.data.Batch;
+import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
@@ -208,5 +211,66 @@ class TrainerTest extends EngineTest {
             + plain.gradientNorm()
             + " vs "
             + regularized.gradientNorm());
+  }
+
+  /**
+   * Memory that runs out in a step ends the run as failed with the step, the size requested and
+   * what to lower; the steps before it were published whole.
+   */
+  @Test
+  void runningOutOfGpuMemoryStopsTheRunWithTheStepTheRequestAndWhatToLower() {
+    TinyExperiment experiment =
+        new TinyExperiment(
+            manager,
+            TinyExperiment.config("{\"steps\": 5}"),
+            data ->
+                new TrainingData() {
+                  @Override
+                  public int vocabularySize() {
+                    return data.vocabularySize();
+                  }
+
+                  @Override
+                  public boolean classification() {
+                    return data.classification();
+                  }
+
+                  @Override
+                  public Batch trainBatch(NDManager m, int step) {
+                    if (step == 3) {
+                      throw new EngineException(
+                          "CUDA out of memory. Tried to allocate 1.50 GiB. GPU 0 has a total"
+                              + " capacity of 7.79 GiB of which 0.20 GiB is free.");
+                    }
+                    return data.trainBatch(m, step);
+                  }
+
+                  @Override
+                  public List<Batch> evalBatches(NDManager m, String split) {
+                    return data.evalBatches(m, split);
+                  }
+
+                  @Override
+                  public double baselineLoss() {
+                    return data.baselineLoss();
+                  }
+
+                  @Override
+                  public String describe() {
+                    return data.describe();
+                  }
+                });
+    TrainingFailedException e =
+        assertThrows(
+            TrainingFailedException.class,
+            () -> experiment.trainer.run(new RunControl(), step -> {}));
+    RunEvent.Finished finished = e.finished();
+    assertEquals(RunOutcome.FAILED, finished.reason());
+    assertEquals(2, finished.step());
+    assertTrue(
+        finished.message().startsWith("GPU 0 memory ran out (1.50 GiB requested) at step 3;"),
+        finished.message());
+    assertTrue(finished.message().contains("task.batchSize (8)"), finished.message());
+    assertEquals(2, experiment.events(RunEvent.Step.class).size());
   }
 }
