@@ -4,22 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fair_acc.dataset.DataSet;
-import java.util.Arrays;
 import java.util.List;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
-@ExtendWith(ApplicationExtension.class)
-class StepsVsLengthChartTest {
-  private StepsVsLengthChart chart;
-
-  @Start
-  void start(Stage stage) {
-    chart = new StepsVsLengthChart();
-    Fx.show(stage, chart);
+class StepsVsLengthChartTest extends ChartTestSupport<StepsVsLengthChart> {
+  StepsVsLengthChartTest() {
+    super(StepsVsLengthChart::new);
   }
 
   @Test
@@ -44,9 +34,7 @@ class StepsVsLengthChartTest {
             chart.setSeries(
                 "run", new double[] {128, 16, 64, Double.NaN}, new double[] {20, 10, 15, 3}));
     DataSet run = Fx.get(chart::dataSets).get(0);
-    assertArrayEquals(
-        new double[] {16, 64, 128},
-        Arrays.copyOf(run.getValues(DataSet.DIM_X), run.getDataCount()));
+    assertArrayEquals(new double[] {16, 64, 128}, xs(run));
   }
 
   @Test
