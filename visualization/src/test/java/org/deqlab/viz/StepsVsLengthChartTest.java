@@ -2,6 +2,7 @@ package org.deqlab.viz;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fair_acc.dataset.DataSet;
 import java.util.List;
@@ -48,5 +49,24 @@ class StepsVsLengthChartTest extends ChartTestSupport<StepsVsLengthChart> {
     assertEquals(List.of("b"), Fx.get(chart::seriesNames));
     Fx.run(chart::clear);
     assertEquals(0, Fx.get(() -> chart.chart().getAllDatasets().size()));
+  }
+
+  @Test
+  void seriesTakeThePaletteInOrderOfCreationAndStartAgainAfterClear() {
+    Fx.run(
+        () -> {
+          chart.setSeries("a", new double[] {1}, new double[] {1});
+          chart.setSeries("b", new double[] {1}, new double[] {2});
+        });
+    List<DataSet> shown = Fx.get(chart::dataSets);
+    assertTrue(shown.get(0).getStyle().contains(StepsVsLengthChart.PALETTE[0]));
+    assertTrue(shown.get(1).getStyle().contains(StepsVsLengthChart.PALETTE[1]));
+
+    Fx.run(
+        () -> {
+          chart.clear();
+          chart.setSeries("c", new double[] {1}, new double[] {3});
+        });
+    assertTrue(Fx.get(chart::dataSets).get(0).getStyle().contains(StepsVsLengthChart.PALETTE[0]));
   }
 }
