@@ -53,20 +53,29 @@ class StepsVsLengthChartTest extends ChartTestSupport<StepsVsLengthChart> {
 
   @Test
   void seriesTakeThePaletteInOrderOfCreationAndStartAgainAfterClear() {
-    Fx.run(
-        () -> {
-          chart.setSeries("a", new double[] {1}, new double[] {1});
-          chart.setSeries("b", new double[] {1}, new double[] {2});
-        });
-    List<DataSet> shown = Fx.get(chart::dataSets);
-    assertTrue(shown.get(0).getStyle().contains(StepsVsLengthChart.PALETTE[0]));
-    assertTrue(shown.get(1).getStyle().contains(StepsVsLengthChart.PALETTE[1]));
+    Fx.run(() -> addOnePointSeries("a", "b"));
+    assertTrue(Fx.get(() -> colorOf(0).equals(StepsVsLengthChart.PALETTE[0])));
+    assertTrue(Fx.get(() -> colorOf(1).equals(StepsVsLengthChart.PALETTE[1])));
 
-    Fx.run(
-        () -> {
-          chart.clear();
-          chart.setSeries("c", new double[] {1}, new double[] {3});
-        });
-    assertTrue(Fx.get(chart::dataSets).get(0).getStyle().contains(StepsVsLengthChart.PALETTE[0]));
+    Fx.run(chart::clear);
+    Fx.run(() -> addOnePointSeries("c"));
+    assertTrue(Fx.get(() -> colorOf(0).equals(StepsVsLengthChart.PALETTE[0])));
+  }
+
+  private void addOnePointSeries(String... names) {
+    for (String name : names) {
+      chart.setSeries(name, new double[] {1}, new double[] {1});
+    }
+  }
+
+  /** The palette colour in the style of the {@code index}-th series shown, or "" if none. */
+  private String colorOf(int index) {
+    String style = chart.dataSets().get(index).getStyle();
+    for (String color : StepsVsLengthChart.PALETTE) {
+      if (style.contains(color)) {
+        return color;
+      }
+    }
+    return "";
   }
 }
