@@ -24,12 +24,11 @@ public final class MemoryChart extends ChartPanel {
       Map.of("deq", "#1f5fbf", "unrolled", "#d2452b");
 
   private final DefaultNumericAxis depthAxis;
-  private final Map<String, DoubleDataSet> seriesByName = new LinkedHashMap<>();
+  private final NamedSeries named =
+      new NamedSeries(mainRenderer(), X_NAME, X_UNIT, Y_NAME, Y_UNIT, MemoryChart::style);
 
   /** Series measured once, independent of depth, drawn flat across the depth range: name → MiB. */
   private final Map<String, Double> levels = new LinkedHashMap<>();
-
-  private int created;
 
   public MemoryChart() {
     this(depthAxis());
@@ -69,9 +68,9 @@ public final class MemoryChart extends ChartPanel {
       return;
     }
     if (levels.remove(series) != null) {
-      seriesByName.get(series).clearData();
+      named.byName().get(series).clearData();
     }
-    DoubleDataSet dataSet = seriesByName.computeIfAbsent(series, this::newSeries);
+    DoubleDataSet dataSet = named.getOrCreate(series);
     int count = dataSet.getDataCount();
     int index = 0;
     while (index < count && dataSet.get(DataSet.DIM_X, index) < depth) {
@@ -95,7 +94,7 @@ public final class MemoryChart extends ChartPanel {
     if (!Double.isFinite(megabytes)) {
       return;
     }
-    seriesByName.computeIfAbsent(series, this::newSeries);
+    named.getOrCreate(series);
     levels.put(series, megabytes);
     updateLevels();
   }
@@ -103,7 +102,7 @@ public final class MemoryChart extends ChartPanel {
   private void updateLevels() {
     double low = Double.POSITIVE_INFINITY;
     double high = Double.NEGATIVE_INFINITY;
-    for (Map.Entry<String, DoubleDataSet> entry : seriesByName.entrySet()) {
+    for (Map.Entry<String, DoubleDataSet> entry : named.byName().entrySet()) {
       DoubleDataSet dataSet = entry.getValue();
       if (!levels.containsKey(entry.getKey()) && dataSet.getDataCount() > 0) {
         low = Math.min(low, dataSet.get(DataSet.DIM_X, 0));
@@ -116,7 +115,8 @@ public final class MemoryChart extends ChartPanel {
     }
     for (Map.Entry<String, Double> level : levels.entrySet()) {
       double megabytes = level.getValue();
-      seriesByName
+      named
+          .byName()
           .get(level.getKey())
           .set(new double[] {low, high}, new double[] {megabytes, megabytes}, 2, false);
     }
@@ -134,21 +134,19 @@ public final class MemoryChart extends ChartPanel {
 
   /** The names of the series shown, in order of creation. */
   public List<String> seriesNames() {
-    return List.copyOf(seriesByName.keySet());
+    return named.names();
   }
 
   /** Removes every series. */
   public void clear() {
     beforeUpdate();
-    mainRenderer().getDatasets().removeAll(seriesByName.values());
-    seriesByName.clear();
+    named.clear();
     levels.clear();
-    created = 0;
   }
 
   @Override
   public List<DataSet> dataSets() {
-    return nonEmpty(seriesByName.values().toArray(DataSet[]::new));
+    return named.nonEmpty();
   }
 
   @Override
@@ -163,15 +161,11 @@ public final class MemoryChart extends ChartPanel {
         + " The price is time, not memory: the backward pass is a second solve.";
   }
 
-  private DoubleDataSet newSeries(String name) {
-    int index = created++;
+  private static SeriesStyle style(String name, int index) {
     String color =
         KNOWN_COLORS.getOrDefault(
             name.toLowerCase(java.util.Locale.ROOT),
             StepsVsLengthChart.PALETTE[(index + 2) % StepsVsLengthChart.PALETTE.length]);
-    DoubleDataSet dataSet = series(name, X_NAME, X_UNIT, Y_NAME, Y_UNIT);
-    styled(dataSet, SeriesStyle.line(color, 1.8).withMarkers("circle", 4));
-    mainRenderer().getDatasets().add(dataSet);
-    return dataSet;
+    return SeriesStyle.line(color, 1.8).withMarkers("circle", 4);
   }
 }

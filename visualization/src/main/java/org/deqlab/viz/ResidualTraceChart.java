@@ -4,6 +4,7 @@ import io.fair_acc.dataset.DataSet;
 import io.fair_acc.dataset.spi.DoubleDataSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Residual traces of fixed-point solves on a log scale: the latest forward solve and the latest
@@ -55,14 +56,27 @@ public final class ResidualTraceChart extends ChartPanel {
             true);
     // ChartFX draws a renderer's list from the last entry to the first, so the first is on top:
     // the live trace, then the latest solves, then the faded ones, the oldest at the bottom.
-    List<DataSet> drawOrder = new ArrayList<>();
-    drawOrder.add(liveAbsolute.data());
-    drawOrder.add(liveRelative.data());
-    drawOrder.addAll(forward.latest());
-    drawOrder.addAll(backward.latest());
-    drawOrder.addAll(forward.fadedNewestFirst());
-    drawOrder.addAll(backward.fadedNewestFirst());
-    mainRenderer().getDatasets().addAll(drawOrder);
+    mainRenderer().getDatasets().addAll(concat(live(), latest(), faded()));
+  }
+
+  /** The live trace, absolute then relative. */
+  private List<DataSet> live() {
+    return List.of(liveAbsolute.data(), liveRelative.data());
+  }
+
+  /** The latest forward and backward solves. */
+  private List<DataSet> latest() {
+    return concat(forward.latest(), backward.latest());
+  }
+
+  /** The faded forward solves, newest first, then the faded backward ones. */
+  private List<DataSet> faded() {
+    return concat(forward.fadedNewestFirst(), backward.fadedNewestFirst());
+  }
+
+  @SafeVarargs
+  private static List<DataSet> concat(List<DataSet>... groups) {
+    return Stream.of(groups).flatMap(List::stream).toList();
   }
 
   /**
@@ -117,14 +131,7 @@ public final class ResidualTraceChart extends ChartPanel {
 
   @Override
   public List<DataSet> dataSets() {
-    List<DataSet> all = new ArrayList<>();
-    all.addAll(forward.latest());
-    all.addAll(backward.latest());
-    all.add(liveAbsolute.data());
-    all.add(liveRelative.data());
-    all.addAll(forward.fadedNewestFirst());
-    all.addAll(backward.fadedNewestFirst());
-    return nonEmpty(all.toArray(DataSet[]::new));
+    return nonEmpty(concat(latest(), live(), faded()).toArray(DataSet[]::new));
   }
 
   @Override

@@ -40,19 +40,17 @@ public final class SpectralChart extends ChartPanel {
   SpectralChart(int capacity) {
     super("Jacobian at the equilibrium", axis(X_NAME, X_UNIT), yAxis());
     radius =
-        new BoundedSeries(
-            styled(
-                series("spectral radius ρ(J_f)", X_NAME, X_UNIT, "spectral radius", "1"),
-                SeriesStyle.line(RADIUS_COLOR, 1.8).withMarkers("circle", 2.5)),
-            capacity,
-            false);
+        estimate(
+            "spectral radius ρ(J_f)",
+            "spectral radius",
+            SeriesStyle.line(RADIUS_COLOR, 1.8).withMarkers("circle", 2.5),
+            capacity);
     frobenius =
-        new BoundedSeries(
-            styled(
-                series("‖J_f‖²_F / d", X_NAME, X_UNIT, "squared Frobenius norm / d", "1"),
-                SeriesStyle.line(FROBENIUS_COLOR, 1.4).withMarkers("diamond", 2.5)),
-            capacity,
-            false);
+        estimate(
+            "‖J_f‖²_F / d",
+            "squared Frobenius norm / d",
+            SeriesStyle.line(FROBENIUS_COLOR, 1.4).withMarkers("diamond", 2.5),
+            capacity);
     range = series("shown range", X_NAME, X_UNIT, "Jacobian estimate", "1");
     styled(range, new SeriesStyle(RADIUS_COLOR, 0, new double[0], "circle", 0, 0, false));
     mainRenderer().getDatasets().addAll(range, radius.data(), frobenius.data());
@@ -62,6 +60,13 @@ public final class SpectralChart extends ChartPanel {
     unitRadius.setLabelPosition(0.01);
     chart().getPlugins().add(unitRadius);
     events = new EventMarkers(chart());
+  }
+
+  /** A bounded series of one dimensionless estimate per training step. */
+  private static BoundedSeries estimate(
+      String name, String quantity, SeriesStyle style, int capacity) {
+    return new BoundedSeries(
+        styled(series(name, X_NAME, X_UNIT, quantity, "1"), style), capacity, false);
   }
 
   private static DefaultNumericAxis yAxis() {

@@ -2,9 +2,7 @@ package org.deqlab.viz;
 
 import io.fair_acc.dataset.DataSet;
 import io.fair_acc.dataset.spi.DoubleDataSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Solver steps against sequence length, one line per named model or run, to see whether longer
@@ -23,8 +21,16 @@ public final class StepsVsLengthChart extends ChartPanel {
   private static final String Y_NAME = "forward solver steps";
   private static final String Y_UNIT = "#";
 
-  private final Map<String, DoubleDataSet> seriesByName = new LinkedHashMap<>();
-  private int created;
+  private final NamedSeries named =
+      new NamedSeries(
+          mainRenderer(),
+          X_NAME,
+          X_UNIT,
+          Y_NAME,
+          Y_UNIT,
+          (name, index) ->
+              SeriesStyle.line(PALETTE[index % PALETTE.length], 1.6)
+                  .withMarkers(MARKERS[index % MARKERS.length], 3.5));
 
   public StepsVsLengthChart() {
     super("Solver steps vs sequence length", axis(X_NAME, X_UNIT), axis(Y_NAME, Y_UNIT));
@@ -39,17 +45,7 @@ public final class StepsVsLengthChart extends ChartPanel {
    */
   public void setSeries(String name, double[] lengths, double[] steps) {
     beforeUpdate();
-    DoubleDataSet dataSet = seriesByName.get(name);
-    if (dataSet == null) {
-      int index = created++;
-      dataSet = series(name, X_NAME, X_UNIT, Y_NAME, Y_UNIT);
-      styled(
-          dataSet,
-          SeriesStyle.line(PALETTE[index % PALETTE.length], 1.6)
-              .withMarkers(MARKERS[index % MARKERS.length], 3.5));
-      seriesByName.put(name, dataSet);
-      mainRenderer().getDatasets().add(dataSet);
-    }
+    DoubleDataSet dataSet = named.getOrCreate(name);
     int n = Math.min(lengths.length, steps.length);
     double[][] points = new double[n][];
     int kept = 0;
@@ -71,28 +67,23 @@ public final class StepsVsLengthChart extends ChartPanel {
   /** Removes the series {@code name}, if present. */
   public void removeSeries(String name) {
     beforeUpdate();
-    DoubleDataSet dataSet = seriesByName.remove(name);
-    if (dataSet != null) {
-      mainRenderer().getDatasets().remove(dataSet);
-    }
+    named.remove(name);
   }
 
   /** The names of the series shown, in order of creation. */
   public List<String> seriesNames() {
-    return List.copyOf(seriesByName.keySet());
+    return named.names();
   }
 
   /** Removes every series. */
   public void clear() {
     beforeUpdate();
-    mainRenderer().getDatasets().removeAll(seriesByName.values());
-    seriesByName.clear();
-    created = 0;
+    named.clear();
   }
 
   @Override
   public List<DataSet> dataSets() {
-    return nonEmpty(seriesByName.values().toArray(DataSet[]::new));
+    return named.nonEmpty();
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.fair_acc.chartfx.plugins.DataPointTooltip;
 import io.fair_acc.chartfx.plugins.Zoomer;
 import io.fair_acc.dataset.DataSet;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javafx.stage.Stage;
@@ -42,13 +43,7 @@ class AllChartsTest {
   @ParameterizedTest
   @MethodSource("charts")
   void everyChartShowsInAStageWithLabelledAxesZoomAndATooltip(Supplier<ChartPanel> factory) {
-    ChartPanel chart =
-        Fx.get(
-            () -> {
-              ChartPanel created = factory.get();
-              Fx.show(stage, created);
-              return created;
-            });
+    ChartPanel chart = create(factory, created -> Fx.show(stage, created));
     Fx.run(
         () -> {
           assertTrue(chart.getScene() != null && chart.getScene().getWindow().isShowing());
@@ -75,13 +70,12 @@ class AllChartsTest {
     // ChartFX read-locks the data sets as soon as a chart joins a scene; a naive write in the
     // same event waits for that lock forever.
     ChartPanel chart =
-        Fx.get(
-            () -> {
-              ChartPanel created = factory.get();
+        create(
+            factory,
+            created -> {
               Fx.show(stage, created);
               fill(created);
               fill(created);
-              return created;
             });
     assertFalse(Fx.get(chart::dataSets).isEmpty());
   }
@@ -99,13 +93,7 @@ class AllChartsTest {
   @ParameterizedTest
   @MethodSource("charts")
   void everyExportedSeriesNamesItsQuantitiesAndUnits(Supplier<ChartPanel> factory) {
-    ChartPanel chart =
-        Fx.get(
-            () -> {
-              ChartPanel created = factory.get();
-              fill(created);
-              return created;
-            });
+    ChartPanel chart = create(factory, AllChartsTest::fill);
     List<DataSet> dataSets = Fx.get(chart::dataSets);
     assertFalse(dataSets.isEmpty(), chart.title() + " exports its data");
     for (DataSet dataSet : dataSets) {
@@ -115,6 +103,18 @@ class AllChartsTest {
         assertFalse(dataSet.getAxisDescription(dim).getUnit().isBlank(), dataSet.getName());
       }
     }
+  }
+
+  /**
+   * Creates a chart with {@code factory} and, in the same JavaFX event, hands it to {@code then}.
+   */
+  private static ChartPanel create(Supplier<ChartPanel> factory, Consumer<ChartPanel> then) {
+    return Fx.get(
+        () -> {
+          ChartPanel created = factory.get();
+          then.accept(created);
+          return created;
+        });
   }
 
   /** Fills a chart with the synthetic data of its kind. */

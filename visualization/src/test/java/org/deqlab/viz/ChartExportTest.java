@@ -10,23 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
-@ExtendWith(ApplicationExtension.class)
-class ChartExportTest {
+class ChartExportTest extends ChartTestSupport<StepsVsLengthChart> {
   @TempDir Path directory;
-  private StepsVsLengthChart chart;
 
-  @Start
-  void start(Stage stage) {
-    chart = new StepsVsLengthChart();
-    Fx.show(stage, chart);
+  ChartExportTest() {
+    super(StepsVsLengthChart::new);
   }
 
   /** Pixels that are clearly not background: the chart drew lines, labels and markers. */

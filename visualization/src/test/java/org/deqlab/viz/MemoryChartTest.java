@@ -6,26 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fair_acc.chartfx.axes.Axis;
 import io.fair_acc.dataset.DataSet;
-import java.util.Arrays;
 import java.util.List;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
-@ExtendWith(ApplicationExtension.class)
-class MemoryChartTest {
-  private MemoryChart chart;
-
-  @Start
-  void start(Stage stage) {
-    chart = new MemoryChart();
-    Fx.show(stage, chart);
-  }
-
-  private static double[] xs(DataSet dataSet) {
-    return Arrays.copyOf(dataSet.getValues(DataSet.DIM_X), dataSet.getDataCount());
+class MemoryChartTest extends ChartTestSupport<MemoryChart> {
+  MemoryChartTest() {
+    super(MemoryChart::new);
   }
 
   @Test

@@ -12,20 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
-@ExtendWith(ApplicationExtension.class)
-class ResidualTraceChartTest {
-  private ResidualTraceChart chart;
-
-  @Start
-  void start(Stage stage) {
-    chart = new ResidualTraceChart();
-    Fx.show(stage, chart);
+class ResidualTraceChartTest extends ChartTestSupport<ResidualTraceChart> {
+  ResidualTraceChartTest() {
+    super(ResidualTraceChart::new);
   }
 
   /** Solve k has k + 2 iterations with residual (k + 1) at every iteration: easy to recognise. */
@@ -35,25 +26,26 @@ class ResidualTraceChartTest {
     return trace;
   }
 
-  private Map<String, DataSet> byName() {
-    return Fx.get(
-        () ->
-            chart.dataSets().stream()
-                .collect(Collectors.toMap(DataSet::getName, Function.identity())));
-  }
-
-  @Test
-  void afterSixForwardSolvesTheLatestAndExactlyFourFadedOnesAreShown() {
+  /** Shows solves 1 to 6 as forward solves and, if {@code backwardToo}, as backward solves. */
+  private void showSolvesOneToSix(boolean backwardToo) {
     Fx.run(
         () -> {
           for (int k = 1; k <= 6; k++) {
             chart.showForward(solve(k), solve(k));
+            if (backwardToo) {
+              chart.showBackward(solve(k), solve(k));
+            }
           }
         });
+  }
+
+  @Test
+  void afterSixForwardSolvesTheLatestAndExactlyFourFadedOnesAreShown() {
+    showSolvesOneToSix(false);
 
     assertEquals(4, Fx.get(chart::fadedForwardCount));
     assertEquals(0, Fx.get(chart::fadedBackwardCount));
-    Map<String, DataSet> shown = byName();
+    Map<String, DataSet> shown = shownByName();
     assertEquals(10, shown.size(), "latest + 4 faded, abs and rel each: " + shown.keySet());
     assertEquals(8, shown.get("forward abs").getDataCount(), "the latest is solve 6");
     assertEquals(7.0, shown.get("forward abs").get(DataSet.DIM_Y, 0));
@@ -62,19 +54,13 @@ class ResidualTraceChartTest {
     assertFalse(shown.containsKey("forward abs, 5 solves ago"), "solve 1 has been dropped");
     assertArrayEquals(
         new double[] {0, 1, 2, 3, 4, 5, 6, 7},
-        java.util.Arrays.copyOf(shown.get("forward abs").getValues(DataSet.DIM_X), 8),
+        xs(shown.get("forward abs")),
         "x is the iteration, starting at 0");
   }
 
   @Test
   void fadedTracesAreDrawnFainterThanTheLatestAndLeftOutOfTheLegend() {
-    Fx.run(
-        () -> {
-          for (int k = 1; k <= 6; k++) {
-            chart.showForward(solve(k), solve(k));
-            chart.showBackward(solve(k), solve(k));
-          }
-        });
+    showSolvesOneToSix(true);
 
     Map<String, DataSetNode> nodes =
         Fx.get(
@@ -107,7 +93,7 @@ class ResidualTraceChartTest {
 
     assertEquals(1, Fx.get(chart::fadedForwardCount));
     assertEquals(0, Fx.get(chart::fadedBackwardCount));
-    Map<String, DataSet> shown = byName();
+    Map<String, DataSet> shown = shownByName();
     assertEquals(6.0, shown.get("backward abs").get(DataSet.DIM_Y, 0));
     assertFalse(shown.containsKey("backward rel"), "a missing relative trace draws nothing");
     assertEquals(3.0, shown.get("forward abs").get(DataSet.DIM_Y, 0));
@@ -122,15 +108,15 @@ class ResidualTraceChartTest {
           chart.addLivePoint(1, 0.5, 0.05);
           chart.addLivePoint(2, 0.25, 0.025);
         });
-    assertEquals(3, byName().get("live abs").getDataCount());
-    assertEquals(0.025, byName().get("live rel").get(DataSet.DIM_Y, 2));
+    assertEquals(3, shownByName().get("live abs").getDataCount());
+    assertEquals(0.025, shownByName().get("live rel").get(DataSet.DIM_Y, 2));
 
     Fx.run(
         () -> {
           chart.beginLiveTrace();
           chart.addLivePoint(0, 2.0, 0.2);
         });
-    assertEquals(1, byName().get("live abs").getDataCount());
+    assertEquals(1, shownByName().get("live abs").getDataCount());
   }
 
   @Test
@@ -140,10 +126,9 @@ class ResidualTraceChartTest {
             chart.showForward(
                 new double[] {1.0, 0.0, 1e-3, Double.NaN, Double.POSITIVE_INFINITY, 1e-6},
                 new double[] {0.5, 0.25}));
-    DataSet absolute = byName().get("forward abs");
+    DataSet absolute = shownByName().get("forward abs");
     assertEquals(3, absolute.getDataCount());
-    assertArrayEquals(
-        new double[] {0, 2, 5}, java.util.Arrays.copyOf(absolute.getValues(DataSet.DIM_X), 3));
+    assertArrayEquals(new double[] {0, 2, 5}, xs(absolute));
   }
 
   @Test

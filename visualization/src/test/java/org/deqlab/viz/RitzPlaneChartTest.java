@@ -5,20 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fair_acc.dataset.DataSet;
 import java.util.List;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
-@ExtendWith(ApplicationExtension.class)
-class RitzPlaneChartTest {
-  private RitzPlaneChart chart;
-
-  @Start
-  void start(Stage stage) {
-    chart = new RitzPlaneChart();
-    Fx.show(stage, chart);
+class RitzPlaneChartTest extends ChartTestSupport<RitzPlaneChart> {
+  RitzPlaneChartTest() {
+    super(RitzPlaneChart::new);
   }
 
   @Test

@@ -7,31 +7,16 @@ import io.fair_acc.chartfx.plugins.XValueIndicator;
 import io.fair_acc.chartfx.plugins.YValueIndicator;
 import io.fair_acc.dataset.DataSet;
 import java.util.List;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
-@ExtendWith(ApplicationExtension.class)
-class SpectralChartTest {
-  private SpectralChart chart;
-
-  @Start
-  void start(Stage stage) {
-    chart = new SpectralChart();
-    Fx.show(stage, chart);
+class SpectralChartTest extends ChartTestSupport<SpectralChart> {
+  SpectralChartTest() {
+    super(SpectralChart::new);
   }
 
   @Test
   void aHorizontalLineMarksSpectralRadiusOne() {
-    List<YValueIndicator> lines =
-        Fx.get(
-            () ->
-                chart.chart().getPlugins().stream()
-                    .filter(YValueIndicator.class::isInstance)
-                    .map(YValueIndicator.class::cast)
-                    .toList());
+    List<YValueIndicator> lines = plugins(YValueIndicator.class);
     assertEquals(1, lines.size());
     assertEquals(1.0, lines.get(0).getValue());
     assertEquals(chart.chart().getYAxis(), lines.get(0).getAxis());
@@ -70,13 +55,7 @@ class SpectralChartTest {
           chart.addPoint(10, 0.8, 0.45);
           chart.markEvent(15, "Jacobian reg 0 → 2");
         });
-    assertEquals(
-        1,
-        Fx.get(
-            () ->
-                chart.chart().getPlugins().stream()
-                    .filter(XValueIndicator.class::isInstance)
-                    .count()));
+    assertEquals(1, plugins(XValueIndicator.class).size());
 
     Fx.run(chart::clear);
     assertTrue(Fx.get(chart::dataSets).isEmpty());

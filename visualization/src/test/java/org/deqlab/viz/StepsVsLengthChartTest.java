@@ -2,24 +2,15 @@ package org.deqlab.viz;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fair_acc.dataset.DataSet;
-import java.util.Arrays;
 import java.util.List;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
-@ExtendWith(ApplicationExtension.class)
-class StepsVsLengthChartTest {
-  private StepsVsLengthChart chart;
-
-  @Start
-  void start(Stage stage) {
-    chart = new StepsVsLengthChart();
-    Fx.show(stage, chart);
+class StepsVsLengthChartTest extends ChartTestSupport<StepsVsLengthChart> {
+  StepsVsLengthChartTest() {
+    super(StepsVsLengthChart::new);
   }
 
   @Test
@@ -44,9 +35,7 @@ class StepsVsLengthChartTest {
             chart.setSeries(
                 "run", new double[] {128, 16, 64, Double.NaN}, new double[] {20, 10, 15, 3}));
     DataSet run = Fx.get(chart::dataSets).get(0);
-    assertArrayEquals(
-        new double[] {16, 64, 128},
-        Arrays.copyOf(run.getValues(DataSet.DIM_X), run.getDataCount()));
+    assertArrayEquals(new double[] {16, 64, 128}, xs(run));
   }
 
   @Test
@@ -60,5 +49,33 @@ class StepsVsLengthChartTest {
     assertEquals(List.of("b"), Fx.get(chart::seriesNames));
     Fx.run(chart::clear);
     assertEquals(0, Fx.get(() -> chart.chart().getAllDatasets().size()));
+  }
+
+  @Test
+  void seriesTakeThePaletteInOrderOfCreationAndStartAgainAfterClear() {
+    Fx.run(() -> addOnePointSeries("a", "b"));
+    assertTrue(Fx.get(() -> colorOf(0).equals(StepsVsLengthChart.PALETTE[0])));
+    assertTrue(Fx.get(() -> colorOf(1).equals(StepsVsLengthChart.PALETTE[1])));
+
+    Fx.run(chart::clear);
+    Fx.run(() -> addOnePointSeries("c"));
+    assertTrue(Fx.get(() -> colorOf(0).equals(StepsVsLengthChart.PALETTE[0])));
+  }
+
+  private void addOnePointSeries(String... names) {
+    for (String name : names) {
+      chart.setSeries(name, new double[] {1}, new double[] {1});
+    }
+  }
+
+  /** The palette colour in the style of the {@code index}-th series shown, or "" if none. */
+  private String colorOf(int index) {
+    String style = chart.dataSets().get(index).getStyle();
+    for (String color : StepsVsLengthChart.PALETTE) {
+      if (style.contains(color)) {
+        return color;
+      }
+    }
+    return "";
   }
 }

@@ -8,29 +8,11 @@ import io.fair_acc.chartfx.ui.geometry.Side;
 import io.fair_acc.dataset.DataSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
-@ExtendWith(ApplicationExtension.class)
-class TrainingCurveChartTest {
-  private TrainingCurveChart chart;
-
-  @Start
-  void start(Stage stage) {
-    chart = new TrainingCurveChart();
-    Fx.show(stage, chart);
-  }
-
-  private Map<String, DataSet> byName() {
-    return Fx.get(
-        () ->
-            chart.dataSets().stream()
-                .collect(Collectors.toMap(DataSet::getName, Function.identity())));
+class TrainingCurveChartTest extends ChartTestSupport<TrainingCurveChart> {
+  TrainingCurveChartTest() {
+    super(TrainingCurveChart::new);
   }
 
   @Test
@@ -42,7 +24,7 @@ class TrainingCurveChartTest {
           chart.addStep(3, Double.NaN, 15, 10);
         });
 
-    Map<String, DataSet> shown = byName();
+    Map<String, DataSet> shown = shownByName();
     assertEquals(2, shown.get("training loss").getDataCount());
     assertEquals(3, shown.get("forward solver steps").getDataCount());
     assertEquals(2, shown.get("backward solver steps").getDataCount());
@@ -57,7 +39,7 @@ class TrainingCurveChartTest {
           chart.addStep(100, 1.5, 12, 8);
           chart.addEvaluation(100, 1.7);
         });
-    DataSet validation = byName().get("validation loss");
+    DataSet validation = shownByName().get("validation loss");
     assertEquals(1, validation.getDataCount());
     assertEquals(1.7, validation.get(DataSet.DIM_Y, 0));
   }
@@ -82,23 +64,14 @@ class TrainingCurveChartTest {
           chart.markEvent(420, "lr 1e-3 → 3e-4");
         });
 
-    List<XValueIndicator> onChart =
-        Fx.get(
-            () ->
-                chart.chart().getPlugins().stream()
-                    .filter(XValueIndicator.class::isInstance)
-                    .map(XValueIndicator.class::cast)
-                    .toList());
+    List<XValueIndicator> onChart = plugins(XValueIndicator.class);
     assertEquals(1, onChart.size());
     assertEquals(420.0, onChart.get(0).getValue());
     assertEquals("lr 1e-3 → 3e-4", onChart.get(0).getText());
     assertEquals(onChart, Fx.get(chart::eventMarkers));
 
     Fx.run(chart::clear);
-    assertTrue(
-        Fx.get(
-            () -> chart.chart().getPlugins().stream().noneMatch(XValueIndicator.class::isInstance)),
-        "clear removes the event lines");
+    assertTrue(plugins(XValueIndicator.class).isEmpty(), "clear removes the event lines");
   }
 
   @Test
