@@ -60,16 +60,24 @@ public final class DeqEngine {
     return get().newBaseManager(device);
   }
 
+  /** How reports, run logs and the window name a device: {@code cpu} or {@code cuda:N}. */
+  public static String label(Device device) {
+    return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
+  }
+
   /** The versions a run log records: DJL, the engine and its native library. */
   public static String versions() {
     Engine e = get();
     return "DJL " + Engine.getDjlVersion() + ", " + e.getEngineName() + " " + e.getVersion();
   }
 
-  /** Number of CUDA devices the engine can see (0 on the CPU build). */
+  /**
+   * Number of GPUs the engine can compute on: those the NVIDIA driver sees, when the loaded natives
+   * are a CUDA build (0 otherwise; {@link GpuSupport#probe()} says why).
+   */
   public static int gpuCount() {
     try {
-      return get().getGpuCount();
+      return GpuSupport.probe().usable();
     } catch (RuntimeException e) {
       return 0;
     }

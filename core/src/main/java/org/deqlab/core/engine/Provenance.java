@@ -46,7 +46,7 @@ public record Provenance(
         workbenchVersion(),
         Engine.getDjlVersion(),
         engine.getEngineName() + " " + engine.getVersion(),
-        device.toString(),
+        DeqEngine.label(device),
         System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.arch"),
         Runtime.getRuntime().availableProcessors(),

@@ -40,8 +40,10 @@ public sealed interface RunEvent {
    * @param seed the config's seed, repeated for readers of the header
    * @param provenance versions, device and machine
    * @param data the dataset's one-line description
-   * @param device the device the run uses, e.g. {@code cpu} or {@code gpu:0} (absent in logs
-   *     written before 2026-12-04)
+   * @param device the device the run uses, {@code cpu} or {@code cuda:N} ({@code gpu:N} in logs
+   *     written before 2026-12-05; absent in logs written before 2026-12-04)
+   * @param deviceNote how the device was chosen, e.g. why {@code auto} chose the CPU (absent in
+   *     older logs)
    * @param precision what the float32 precision check verified or changed (absent in older logs)
    * @param baselineLoss the loss a trivial predictor reaches (NaN when not defined; absent in older
    *     logs)
@@ -52,6 +54,7 @@ public sealed interface RunEvent {
       Provenance provenance,
       String data,
       String device,
+      String deviceNote,
       String precision,
       Double baselineLoss)
       implements RunEvent {}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.GpuSupport;
 
 /**
  * Where an experiment runs, as a user chooses it: {@code auto} (a usable GPU, else the CPU), {@code
@@ -75,14 +76,32 @@ public record DeviceChoice(Kind kind, int index) {
 
   /**
    * The device to run on: for {@code auto} the first GPU the engine can use, else the CPU; a CUDA
-   * device the engine does not see is an error that says how many it sees.
+   * device the engine cannot use is an error that says why.
    */
   public Device resolve() {
     return switch (kind) {
       case CPU -> Device.cpu();
       case AUTO -> DeqEngine.gpuCount() > 0 ? Device.gpu(0) : Device.cpu();
-      case CUDA -> DeqEngine.parseDevice("gpu:" + index);
+      case CUDA -> cuda(GpuSupport.probe());
     };
+  }
+
+  /** The GPU this choice names, or why it cannot be used (one line, for the user). */
+  Device cuda(GpuSupport support) {
+    if (support.problem().isPresent()) {
+      throw new IllegalArgumentException(
+          "device " + label() + " is not usable: " + support.problem().get());
+    }
+    if (index >= support.gpus().size()) {
+      throw new IllegalArgumentException(
+          "device "
+              + label()
+              + " is not usable: the NVIDIA driver sees "
+              + support.gpus().size()
+              + " GPU(s), cuda:0 to cuda:"
+              + (support.gpus().size() - 1));
+    }
+    return Device.gpu(index);
   }
 
   @Override

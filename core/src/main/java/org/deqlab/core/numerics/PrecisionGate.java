@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.util.List;
 import org.deqlab.core.cell.ConvolutionPath;
+import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.ExperimentConfigs;
 import org.deqlab.core.experiment.Precision;
@@ -105,7 +106,7 @@ public final class PrecisionGate {
         PrecisionSubjects.forConfig(config, PrecisionSubjects.describe(config.model()));
     String key =
         PrecisionCache.key(
-            manager.getDevice().toString(),
+            DeqEngine.label(manager.getDevice()),
             json(config.model().withDropout(0)) + " input " + subject.inputShape());
     var known = cache.lookup(key);
     if (known.isPresent()) {

@@ -9,10 +9,12 @@ import java.util.List;
 import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.GpuSupport;
 import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunEvents;
 import org.deqlab.core.events.RunOutcome;
+import org.deqlab.core.experiment.DeviceChoice;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.model.TaskModel;
 import org.deqlab.core.numerics.PrecisionGate;
@@ -162,9 +164,20 @@ public final class ExperimentRun implements AutoCloseable {
     return device;
   }
 
-  /** The device as users write it: {@code cpu} or {@code gpu:N}. */
+  /** The device as users write it: {@code cpu} or {@code cuda:N}. */
   public String deviceName() {
-    return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
+    return DeqEngine.label(device);
+  }
+
+  /** How the device was chosen: as configured, or what {@code auto} found. */
+  public String deviceNote() {
+    if (requested.device().kind() != DeviceChoice.Kind.AUTO) {
+      return "as configured (" + requested.device() + ")";
+    }
+    GpuSupport support = GpuSupport.probe();
+    return device.isGpu()
+        ? "auto chose " + support.gpus().get(device.getDeviceId())
+        : "auto chose the CPU: " + support.problem().orElse("no GPU");
   }
 
   public NDManager manager() {
@@ -226,6 +239,7 @@ public final class ExperimentRun implements AutoCloseable {
             Provenance.capture(device),
             data.describe(),
             deviceName(),
+            deviceNote(),
             precisionNote,
             data.baselineLoss()));
     RunEvent.Finished finished;

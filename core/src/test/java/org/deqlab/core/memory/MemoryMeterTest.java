@@ -7,14 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
-import com.sun.jna.ptr.PointerByReference;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.deqlab.core.cell.Activation;
 import org.deqlab.core.cell.MlpCell;
 import org.deqlab.core.engine.CudaDriver;
@@ -23,6 +16,7 @@ import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.testing.EngineTest;
+import org.deqlab.core.testing.FakeCudaDriver;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,83 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class MemoryMeterTest extends EngineTest {
 
-  /** A driver with two GPUs whose pool counters the test sets. */
-  private static final class FakeDriver implements CudaDriver {
-    final Map<Integer, Long> attributes = new HashMap<>();
-    final List<String> calls = new ArrayList<>();
-    int failing = SUCCESS;
-
-    @Override
-    public int cuInit(int flags) {
-      return SUCCESS;
-    }
-
-    @Override
-    public int cuDriverGetVersion(int[] version) {
-      version[0] = 12080;
-      return SUCCESS;
-    }
-
-    @Override
-    public int cuDeviceGetCount(int[] count) {
-      count[0] = 2;
-      return SUCCESS;
-    }
-
-    @Override
-    public int cuDeviceGet(int[] device, int ordinal) {
-      device[0] = 100 + ordinal;
-      return SUCCESS;
-    }
-
-    @Override
-    public int cuDeviceGetName(byte[] name, int length, int device) {
-      byte[] text = ("Fake GPU " + device).getBytes(StandardCharsets.UTF_8);
-      System.arraycopy(text, 0, name, 0, text.length);
-      return SUCCESS;
-    }
-
-    @Override
-    public int cuDeviceTotalMem_v2(long[] bytes, int device) {
-      bytes[0] = (device - 99) * 8L * 1024 * 1024 * 1024;
-      return SUCCESS;
-    }
-
-    @Override
-    public int cuDeviceGetDefaultMemPool(PointerByReference pool, int device) {
-      calls.add("pool of " + device);
-      pool.setValue(new Pointer(device));
-      return SUCCESS;
-    }
-
-    @Override
-    public int cuMemPoolGetAttribute(Pointer pool, int attribute, long[] value) {
-      if (failing != SUCCESS) {
-        return failing;
-      }
-      value[0] = attributes.getOrDefault(attribute, 0L);
-      return SUCCESS;
-    }
-
-    @Override
-    public int cuMemPoolSetAttribute(Pointer pool, int attribute, long[] value) {
-      calls.add("set " + attribute + " = " + value[0] + " on " + Pointer.nativeValue(pool));
-      attributes.put(attribute, value[0]);
-      return SUCCESS;
-    }
-
-    @Override
-    public int cuGetErrorString(int error, PointerByReference text) {
-      Memory message = new Memory(32);
-      message.setString(0, error == 2 ? "out of memory" : "unknown");
-      text.setValue(message);
-      return SUCCESS;
-    }
-  }
-
   @Test
   void thePoolMeterReadsUseAndHighWaterMarkOfItsGpusPoolAndResetsTheMarkToZero() {
-    FakeDriver driver = new FakeDriver();
+    FakeCudaDriver driver = new FakeCudaDriver(2);
     CudaPoolMemory meter = new CudaPoolMemory(driver, 1);
     assertEquals("pool of 101", driver.calls.get(0));
     driver.attributes.put(CudaDriver.POOL_USED_CURRENT, 3_000L);
@@ -124,7 +44,7 @@ class MemoryMeterTest extends EngineTest {
 
   @Test
   void aFailingDriverCallIsNamedWithTheDriversText() {
-    FakeDriver driver = new FakeDriver();
+    FakeCudaDriver driver = new FakeCudaDriver(2);
     CudaPoolMemory meter = new CudaPoolMemory(driver, 0);
     driver.failing = 2;
     IllegalStateException e = assertThrows(IllegalStateException.class, meter::currentBytes);
@@ -133,7 +53,7 @@ class MemoryMeterTest extends EngineTest {
 
   @Test
   void theGpuListHasEachBoardsNameAndMemoryAndTheDriverVersionReadsAsMajorMinor() {
-    FakeDriver driver = new FakeDriver();
+    FakeCudaDriver driver = new FakeCudaDriver(2);
     List<Gpu> gpus = Gpu.list(driver);
     assertEquals(
         List.of(new Gpu(0, "Fake GPU 100", 8L << 30), new Gpu(1, "Fake GPU 101", 16L << 30)), gpus);
