@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.deqlab.core.bench.ConvolutionBenchmark;
 import org.deqlab.core.bench.SolverBenchmark;
 import org.deqlab.core.cell.Cell;
@@ -29,52 +29,64 @@ import org.deqlab.core.memory.ProcessMemory;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./deq bench}: the fixed workloads behind the README's performance table — solver steps,
  * time per solve and per f evaluation, overhead ratios and backward times on the MLP, TrellisNet
  * and Transformer cells, and DEQ-versus-unrolled memory — printed and written as JSON.
  */
-public final class BenchCommand implements Command {
+@Command(
+    name = "bench",
+    header = "benchmark solvers and memory on fixed workloads",
+    description = {
+      "Workloads: the MLP cell at d=256, batch 64 (or the given .npz problem); the TrellisNet cell"
+          + " at T = 50, 100, 200, 400; the Transformer cell at T = 100; then training-step memory"
+          + " of the TrellisNet cell at T = 200 as a DEQ and unrolled (L = 1…64).",
+      "",
+      "For each solver: steps, time per solve, time per f evaluation, overhead ratio = solve time"
+          + " / (evaluations × f time), implicit backward time.",
+      "",
+      "Then the convolution paths: the TrellisNet and conv cells at 8 channels and at the presets'"
+          + " widths, one f evaluation and one VJP on the engine's kernel and unfolded."
+    })
+final class BenchCommand implements Callable<Integer> {
   private static final String TRELLIS_PRESET = "copy-memory-deq-trellisnet";
 
   /** The sequence length of the peak-memory target (TrellisNet at T = 200). */
   private static final int MEMORY_LENGTH = 200;
 
-  @Override
-  public String name() {
-    return "bench";
+  private final PrintStream out;
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = "--problem",
+      paramLabel = "FILE.npz",
+      description = "the MLP problem instead of the built-in one (see ./deq help solve)")
+  private Path problemFile;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "write the report as JSON")
+  private Path json;
+
+  @Option(
+      names = "--repeats",
+      paramLabel = "N",
+      description = "timed repeats of each workload (default ${DEFAULT-VALUE})")
+  private int repeats = 5;
+
+  @Option(names = "--quick", description = "fewer lengths and depths")
+  private boolean quick;
+
+  BenchCommand(PrintStream out) {
+    this.out = out;
   }
 
   @Override
-  public String summary() {
-    return "benchmark solvers and memory on fixed workloads";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        Usage: ./deq bench [--problem FILE.npz] [--json FILE] [--repeats N] [--quick]
-
-          Workloads: the MLP cell at d=256, batch 64 (or the given .npz problem); the TrellisNet
-          cell at T = 50, 100, 200, 400; the Transformer cell at T = 100; then training-step
-          memory of the TrellisNet cell at T = 200 as a DEQ and unrolled (L = 1…64).
-          For each solver: steps, time per solve, time per f evaluation, overhead ratio
-          = solve time / (evaluations × f time), implicit backward time. --quick runs fewer
-          lengths and depths.
-          Then the convolution paths: the TrellisNet and conv cells at 8 channels and at the
-          presets' widths, one f evaluation and one VJP on the engine's kernel and unfolded.
-        """;
-  }
-
-  @Override
-  public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args =
-        Arguments.parse(
-            name(), argv, Set.of("--problem", "--json", "--repeats"), Set.of("--quick"));
-    int repeats = args.integer("--repeats", 5, 1, 100);
-    boolean quick = args.flag("--quick");
-    Path problemFile = args.path("--problem");
+  public Integer call() throws Exception {
+    OptionValues.within(spec, "--repeats", repeats, 1, 100);
     EngineThreads.configure(); // as the workbench runs: one core left to the rest of the machine
     Autograd.setRecording(false);
     SolverBenchmark benchmark = new SolverBenchmark(repeats);
@@ -124,7 +136,6 @@ public final class BenchCommand implements Command {
     Map<String, Object> targets = targets(rows, memory);
     out.println();
     targets.forEach((name, value) -> out.println(name + ": " + value));
-    Path json = args.path("--json");
     if (json != null) {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("command", "bench");
@@ -227,10 +238,8 @@ public final class BenchCommand implements Command {
       PrintStream out, String preset, List<Integer> depths) throws Exception {
     out.println();
     out.println("memory: training step, resident bytes kept for backward and the step's peak");
-    String depthList =
-        depths.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
     return MemoryCommand.measureInFreshProcess(
-        new String[] {"--preset", preset, "--batch", "16", "--depths", depthList},
+        List.of("--preset", preset, "--batch", "16", "--depths", MemoryCommand.joined(depths)),
         MEMORY_LENGTH,
         out);
   }

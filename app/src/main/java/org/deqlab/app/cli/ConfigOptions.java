@@ -1,51 +1,82 @@
 package org.deqlab.app.cli;
 
 import java.nio.file.Path;
-import org.deqlab.core.experiment.DeviceChoice;
+import java.util.Iterator;
+import java.util.List;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.ExperimentConfigs;
 import org.deqlab.core.experiment.Presets;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Turns {@code --preset NAME} or {@code --config FILE} into a {@link ExperimentConfig}. */
+/**
+ * {@code --preset NAME} or {@code --config FILE}, for the commands that run an experiment: a
+ * picocli mixin that turns them into an {@link ExperimentConfig}.
+ */
 final class ConfigOptions {
-  private ConfigOptions() {}
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec command;
 
-  static ExperimentConfig load(Arguments args, String command, boolean required) {
-    String preset = args.string("--preset", null);
-    Path file = args.path("--config");
-    if (preset != null && file != null) {
-      throw new UsageException(command + ": give --preset or --config, not both");
+  @Option(
+      names = "--preset",
+      paramLabel = "NAME",
+      completionCandidates = PresetNames.class,
+      description = "a preset: ${COMPLETION-CANDIDATES}")
+  private String preset;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "a JSON config; it may name a \"preset\" and override only some fields, for"
+              + " example {\"preset\": \"copy-memory-deq-transformer\", \"steps\": 500,"
+              + " \"jacobian\": {\"weight\": 2.0}}")
+  private Path config;
+
+  /** Whether {@code --preset} or {@code --config} was given. */
+  boolean given() {
+    return preset != null || config != null;
+  }
+
+  /**
+   * The experiment the options name; without either, the default preset, or a usage error when the
+   * command needs one.
+   */
+  ExperimentConfig load(boolean required) {
+    if (preset != null && config != null) {
+      throw new ParameterException(command.commandLine(), "give --preset or --config, not both");
     }
-    try {
-      if (file != null) {
-        return ExperimentConfigs.read(file);
-      }
-      if (preset != null) {
-        return Presets.get(preset);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+    if (config != null) {
+      return ExperimentConfigs.read(config);
+    }
+    if (preset != null) {
+      return Presets.get(preset);
     }
     if (required) {
-      throw new UsageException(
-          command
-              + ": give --preset NAME or --config FILE (presets: "
+      throw new ParameterException(
+          command.commandLine(),
+          "give --preset NAME or --config FILE (presets: "
               + String.join(", ", Presets.names())
               + ")");
     }
     return Presets.get(Presets.DEFAULT);
   }
 
-  /** The config with {@code steps} steps, pretraining clipped to a tenth of them. */
-  static ExperimentConfig withSteps(ExperimentConfig c, int steps) {
-    return c.shortened(steps);
+  /** The options as given, for a child process running the same experiment. */
+  List<String> asArguments() {
+    if (preset != null) {
+      return List.of("--preset", preset);
+    }
+    return config != null ? List.of("--config", config.toString()) : List.of();
   }
 
-  static ExperimentConfig withDeviceAndSeed(ExperimentConfig c, String device, long seed) {
-    try {
-      return c.withDevice(DeviceChoice.parse(device)).withSeed(seed);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("option --device " + e.getMessage());
+  /** The preset names, for the help text. */
+  static final class PresetNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return Presets.names().iterator();
     }
   }
 }

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.deqlab.core.cell.ConvolutionPath;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
@@ -20,6 +20,11 @@ import org.deqlab.core.numerics.PrecisionCache;
 import org.deqlab.core.numerics.PrecisionCheck;
 import org.deqlab.core.numerics.PrecisionOutcome;
 import org.deqlab.core.numerics.PrecisionSubjects;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./deq doctor}: are float32 gradients right on this machine? For every built-in cell at the
@@ -27,64 +32,68 @@ import org.deqlab.core.numerics.PrecisionSubjects;
  * compares float32 gradients with the float64 twin's, one line per check, and exits 2 when any
  * fails, saying what to do.
  */
-public final class DoctorCommand implements Command {
+@Command(
+    name = "doctor",
+    header = "self-check: float32 gradients of every cell and layer against float64",
+    description = {
+      "Checks that float32 gradients are right on this machine and library versions. For every"
+          + " built-in cell at the presets' sizes and at a small size (convolutions with 8"
+          + " channels), it builds the cell in float32 and a float64 twin with the same parameters"
+          + " and compares, on one small random input, the gradients w.r.t. the state z, the input"
+          + " x and every parameter of: f itself (a vector–Jacobian product), a DEQ layer with the"
+          + " implicit backward, one with the phantom backward, an unrolled stack, and the"
+          + " Jacobian-regularization term.",
+      "",
+      "One line per check: the worst quantity, its max relative error, the tolerance, pass or"
+          + " FAIL. Exit 0 when every check passes, 2 when one fails.",
+      "",
+      "--preset NAME or --config FILE checks only that experiment's cell, at its sizes."
+    })
+final class DoctorCommand implements Callable<Integer> {
+  private final PrintStream out;
+  @Spec private CommandSpec spec;
 
-  @Override
-  public String name() {
-    return "doctor";
+  @Mixin private ConfigOptions configOptions;
+
+  @Option(
+      names = "--convolution",
+      paramLabel = "auto|native|padded|unfolded",
+      description =
+          "the convolution path of convolutional cells (default ${DEFAULT-VALUE}: the engine's"
+              + " kernel where it is known right, elsewhere unfolded over time and padded to 16"
+              + " output channels over images; 'native' shows what the engine's own kernel does"
+              + " here; 'unfolded' uses no convolution kernel)")
+  private ConvolutionPath path = ConvolutionPath.AUTO;
+
+  @Option(
+      names = "--tolerance-scale",
+      paramLabel = "X",
+      description =
+          "multiply every tolerance by X (default 1: f VJP 1e-4, layers 2e-3, Jacobian term"
+              + " 1e-2)")
+  private double scale = 1;
+
+  @Mixin private DeviceOption deviceOption;
+
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "write every check, with the versions, device and machine")
+  private Path json;
+
+  DoctorCommand(PrintStream out) {
+    this.out = out;
   }
 
   @Override
-  public String summary() {
-    return "self-check: float32 gradients of every cell and layer against float64";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        Usage: ./deq doctor [--preset NAME | --config FILE] [--convolution auto|native|padded|unfolded]
-                            [--tolerance-scale X] [--device cpu|gpu[:N]] [--json FILE]
-
-          Checks that float32 gradients are right on this machine and library versions. For
-          every built-in cell at the presets' sizes and at a small size (convolutions with 8
-          channels), it builds the cell in float32 and a float64 twin with the same parameters
-          and compares, on one small random input, the gradients w.r.t. the state z, the input x
-          and every parameter of: f itself (a vector–Jacobian product), a DEQ layer with the
-          implicit backward, one with the phantom backward, an unrolled stack, and the Jacobian-
-          regularization term. One line per check: the worst quantity, its max relative error,
-          the tolerance, pass or FAIL. Exit 0 when every check passes, 2 when one fails.
-
-          --preset NAME / --config FILE   check only that experiment's cell, at its sizes
-          --convolution P       the convolution path of convolutional cells (default auto:
-                                the engine's kernel where it is known right, elsewhere
-                                unfolded over time and padded to 16 output channels over
-                                images; 'native' shows what the engine's own kernel does
-                                here; 'unfolded' uses no convolution kernel)
-          --tolerance-scale X   multiply every tolerance by X (default 1: f VJP 1e-4, layers
-                                2e-3, Jacobian term 1e-2)
-          --device D            cpu (default) or gpu[:N]
-          --json FILE           write every check, with the versions, device and machine
-        """;
-  }
-
-  @Override
-  public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args =
-        Arguments.parse(
-            name(),
-            argv,
-            Set.of(
-                "--preset", "--config", "--convolution", "--tolerance-scale", "--device", "--json"),
-            Set.of());
-    ConvolutionPath path =
-        args.parsed("--convolution", ConvolutionPath.AUTO, ConvolutionPath::parse);
-    double scale = args.real("--tolerance-scale", 1, 1e-12, 1e6);
+  public Integer call() throws Exception {
+    OptionValues.within(spec, "--tolerance-scale", scale, 1e-12, 1e6);
     PrecisionCheck check =
         new PrecisionCheck(PrecisionCheck.Tolerances.defaults().scaled(scale), 17);
     List<CheckedCell> subjects;
-    if (args.has("--preset") || args.has("--config")) {
-      ExperimentConfig config = ConfigOptions.load(args, name(), true);
-      if (args.has("--convolution")) {
+    if (configOptions.given()) {
+      ExperimentConfig config = configOptions.load(true);
+      if (spec.commandLine().getParseResult().hasMatchedOption("--convolution")) {
         config = config.withModel(config.model().withConvolution(path));
       }
       subjects =
@@ -94,7 +103,7 @@ public final class DoctorCommand implements Command {
     } else {
       subjects = PrecisionSubjects.builtIn(path);
     }
-    Device device = DeqEngine.parseDevice(args.string("--device", "cpu"));
+    Device device = deviceOption.resolve(spec);
     Provenance provenance = Provenance.capture(device);
     out.printf(
         Locale.ROOT,
@@ -128,7 +137,6 @@ public final class DoctorCommand implements Command {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     List<PrecisionOutcome> failed = outcomes.stream().filter(o -> !o.passed()).toList();
-    Path json = args.path("--json");
     if (json != null) {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("command", "doctor");

@@ -2,44 +2,46 @@ package org.deqlab.app.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.run.ExperimentRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code ./deq eval}: evaluates a checkpoint on held-out data. */
-public final class EvalCommand implements Command {
+@Command(
+    name = "eval",
+    header = "evaluate a checkpoint on held-out data",
+    description =
+        "Rebuilds the model from the checkpoint's own config, loads its parameters and reports"
+            + " loss, accuracy (bits per character for language modelling) and mean forward solver"
+            + " steps.")
+final class EvalCommand implements Callable<Integer> {
+  private final PrintStream out;
+  @Spec private CommandSpec spec;
 
-  @Override
-  public String name() {
-    return "eval";
+  @Option(names = "--checkpoint", paramLabel = "FILE", description = "the checkpoint (required)")
+  private Path checkpoint;
+
+  @Option(
+      names = "--split",
+      paramLabel = "valid|test",
+      description = "the held-out split (default ${DEFAULT-VALUE})")
+  private String split = "valid";
+
+  EvalCommand(PrintStream out) {
+    this.out = out;
   }
 
   @Override
-  public String summary() {
-    return "evaluate a checkpoint on held-out data";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        Usage: ./deq eval --checkpoint FILE [--split valid|test]
-
-          Rebuilds the model from the checkpoint's own config, loads its parameters and reports
-          loss, accuracy (bits per character for language modelling) and mean forward solver steps.
-        """;
-  }
-
-  @Override
-  public int run(String[] argv, PrintStream out) {
-    Arguments args = Arguments.parse(name(), argv, Set.of("--checkpoint", "--split"), Set.of());
-    Path checkpoint = args.path("--checkpoint");
+  public Integer call() {
     if (checkpoint == null) {
-      throw new UsageException("eval: give --checkpoint FILE");
+      throw new ParameterException(spec.commandLine(), "give --checkpoint FILE");
     }
-    String split = args.string("--split", "valid");
-    if (!split.equals("valid") && !split.equals("test")) {
-      throw new UsageException("eval: option --split must be valid or test, got '" + split + "'");
-    }
+    OptionValues.oneOf(spec, "--split", split, "valid", "test");
     try (ExperimentRun experiment =
         ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory())) {
       out.println(

@@ -15,100 +15,108 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.MemoryStudy;
 import org.deqlab.core.memory.ProcessMemory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./deq memory}: training-step memory of a preset's cell as a DEQ versus weight-tied
  * unrolled stacks of growing depth, measured from the process, with times and gradient agreement.
  */
-public final class MemoryCommand implements Command {
+@Command(
+    name = "memory",
+    header = "training-step memory: DEQ versus unrolled depth L",
+    description =
+        "Measures one training step of the preset's cell (default: the default preset's) as a DEQ"
+            + " with implicit backward and as unrolled weight-tied stacks of each depth, at each"
+            + " sequence length (for an image task: each image size, default the task's): resident"
+            + " memory added by the forward pass and kept for backward, the solver's buffers that"
+            + " the forward solve leaves for the adjoint solve to reuse, the step's peak (which"
+            + " includes them), forward and backward times, and how far each gradient is from the"
+            + " DEQ's; each figure is the median of three steps. Each length runs in a fresh"
+            + " process and the run ends with a summary over the lengths. Memory is read from the"
+            + " process (Linux /proc), so run it on an otherwise idle machine; tensors much under"
+            + " 64 KB (T < 50 on the presets) are too small for it to resolve.")
+final class MemoryCommand implements Callable<Integer> {
   /** glibc's switch for the size from which blocks are mapped and unmapped individually. */
   private static final String MMAP_THRESHOLD = "MALLOC_MMAP_THRESHOLD_";
 
-  @Override
-  public String name() {
-    return "memory";
+  private final PrintStream out;
+  @Spec private CommandSpec spec;
+
+  @Mixin private ConfigOptions configOptions;
+
+  @Option(
+      names = "--depths",
+      paramLabel = "L",
+      split = ",",
+      converter = OptionValues.PositiveInteger.class,
+      defaultValue = "1,2,4,8,16,32,64",
+      description = "depths of the unrolled stacks (default ${DEFAULT-VALUE})")
+  private List<Integer> depths;
+
+  @Option(
+      names = "--lengths",
+      paramLabel = "T",
+      split = ",",
+      converter = OptionValues.PositiveInteger.class,
+      description = "sequence lengths (default 50,100,200; for an image task its image size)")
+  private List<Integer> lengths;
+
+  @Option(names = "--length", paramLabel = "T", description = "one sequence length")
+  private Integer length;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      description = "batch size (default ${DEFAULT-VALUE})")
+  private int batch = 16;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "write the report as JSON")
+  private Path json;
+
+  @Option(names = "--csv", paramLabel = "FILE", description = "write the points as CSV")
+  private Path csv;
+
+  MemoryCommand(PrintStream out) {
+    this.out = out;
   }
 
   @Override
-  public String summary() {
-    return "training-step memory: DEQ versus unrolled depth L";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        Usage: ./deq memory [--preset NAME | --config FILE] [--depths 1,2,4,8,16,32,64]
-                            [--lengths 50,100,200 | --length T] [--batch B]
-                            [--json FILE] [--csv FILE]
-
-          Measures one training step of the preset's cell (default: the default preset's) as a
-          DEQ with implicit backward and as unrolled weight-tied stacks of each depth, at each
-          sequence length (for an image task: each image size, default the task's): resident
-          memory added by the forward pass and kept for backward, the solver's buffers that the
-          forward solve leaves for the adjoint solve to reuse, the step's peak (which includes
-          them), forward and
-          backward times, and how far each gradient is from the DEQ's; each figure is the median
-          of three steps. Each length runs in a fresh process and the run ends with a summary
-          over the lengths. Memory is read from the process (Linux /proc), so run it on an
-          otherwise idle machine; tensors much under 64 KB (T < 50 on the presets) are too
-          small for it to resolve.
-        """;
-  }
-
-  @Override
-  public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args =
-        Arguments.parse(
-            name(),
-            argv,
-            Set.of(
-                "--preset",
-                "--config",
-                "--depths",
-                "--length",
-                "--lengths",
-                "--batch",
-                "--json",
-                "--csv"),
-            Set.of());
-    ExperimentConfig config = ConfigOptions.load(args, name(), false);
-    List<Integer> depths = args.integers("--depths", List.of(1, 2, 4, 8, 16, 32, 64));
-    boolean images = config.task().kind().images();
-    if (args.has("--length") && args.has("--lengths")) {
-      throw new UsageException("memory: give --length or --lengths, not both");
-    }
-    List<Integer> lengths =
-        args.has("--length")
-            ? List.of(args.integer("--length", 200, 1, 100_000))
-            : args.integers(
-                "--lengths",
-                images ? List.of(config.task().sequenceLength()) : List.of(50, 100, 200));
-    int batch = args.integer("--batch", 16, 1, 100_000);
+  public Integer call() throws Exception {
+    ExperimentConfig config = configOptions.load(false);
+    List<Integer> measured = lengthsToMeasure(config);
+    OptionValues.within(spec, "--batch", batch, 1, 100_000);
     if (!ProcessMemory.available()) {
-      throw new UsageException(
+      throw new IllegalArgumentException(
           "memory: this system does not expose /proc/self/status and clear_refs");
     }
+    List<String> arguments = new ArrayList<>(configOptions.asArguments());
+    arguments.addAll(List.of("--depths", joined(depths), "--batch", String.valueOf(batch)));
     Device device = config.device().resolve();
     List<MemoryPoint> points = new ArrayList<>();
     List<String> inputs = new ArrayList<>();
-    for (int length : lengths) {
-      inputs.add(new MemoryStudy(config, length, batch).inputShape().toString());
+    for (int each : measured) {
+      inputs.add(new MemoryStudy(config, each, batch).inputShape().toString());
       points.addAll(
-          lengths.size() == 1 && System.getenv(MMAP_THRESHOLD) != null
-              ? measureHere(config, length, batch, depths, out)
-              : measureInFreshProcess(argv, length, out));
+          measured.size() == 1 && System.getenv(MMAP_THRESHOLD) != null
+              ? measureHere(config, each, batch, depths, out)
+              : measureInFreshProcess(arguments, each, out));
     }
-    if (lengths.size() > 1) {
-      printSummary(out, points, lengths, depths);
+    if (measured.size() > 1) {
+      printSummary(out, points, measured, depths);
     }
-    Path json = args.path("--json");
     if (json != null) {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("command", "memory");
@@ -119,7 +127,6 @@ public final class MemoryCommand implements Command {
       Reports.writeJson(json, report);
       out.println("wrote " + json);
     }
-    Path csv = args.path("--csv");
     if (csv != null) {
       StringBuilder text =
           new StringBuilder(
@@ -145,6 +152,22 @@ public final class MemoryCommand implements Command {
       out.println("wrote " + csv);
     }
     return 0;
+  }
+
+  /** {@code --length}, {@code --lengths}, or the task's default lengths. */
+  private List<Integer> lengthsToMeasure(ExperimentConfig config) {
+    if (length != null && lengths != null) {
+      throw new ParameterException(spec.commandLine(), "give --length or --lengths, not both");
+    }
+    if (length != null) {
+      return List.of(OptionValues.within(spec, "--length", length, 1, 100_000));
+    }
+    if (lengths != null) {
+      return lengths;
+    }
+    return config.task().kind().images()
+        ? List.of(config.task().sequenceLength())
+        : List.of(50, 100, 200);
   }
 
   /** One length measured in this process, printing each point as it comes. */
@@ -206,8 +229,11 @@ public final class MemoryCommand implements Command {
    * block from 64 KiB on its own pages and unmap it when freed ({@value #MMAP_THRESHOLD}), so the
    * resident size follows the live tensors; without that, glibc serves most tensors from pages it
    * already holds and an unrolled stack of depth 16 read 20 KB kept.
+   *
+   * @param arguments the command's options other than the length and the report file
    */
-  static List<MemoryPoint> measureInFreshProcess(String[] argv, int length, PrintStream out)
+  static List<MemoryPoint> measureInFreshProcess(
+      List<String> arguments, int length, PrintStream out)
       throws IOException, InterruptedException {
     Path json = Files.createTempFile("deq-memory-" + length + "-", ".json");
     try {
@@ -218,13 +244,7 @@ public final class MemoryCommand implements Command {
       command.add(System.getProperty("java.class.path"));
       command.add(Main.class.getName());
       command.add("memory");
-      for (int i = 0; i < argv.length; i++) {
-        if (Set.of("--lengths", "--length", "--json", "--csv").contains(argv[i])) {
-          i++; // drop the option and its value
-        } else {
-          command.add(argv[i]);
-        }
-      }
+      command.addAll(arguments);
       command.addAll(List.of("--length", String.valueOf(length), "--json", json.toString()));
       ProcessBuilder builder =
           new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -250,6 +270,10 @@ public final class MemoryCommand implements Command {
     } finally {
       Files.deleteIfExists(json);
     }
+  }
+
+  static String joined(List<Integer> values) {
+    return values.stream().map(String::valueOf).collect(Collectors.joining(","));
   }
 
   /** Kept and peak megabytes per length: the DEQ's against the shallowest and deepest stacks. */

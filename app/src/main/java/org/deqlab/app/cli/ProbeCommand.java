@@ -9,8 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
@@ -26,6 +25,12 @@ import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.SolverResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./deq probe}: how stable is an equilibrium? Solves for z* (of an MLP problem or of a
@@ -33,65 +38,86 @@ import org.deqlab.core.solver.SolverResult;
  * spectral radius by power iteration and by Arnoldi (with its Ritz values) and ‖J‖²_F/d by
  * Hutchinson with its standard error.
  */
-public final class ProbeCommand implements Command {
+@Command(
+    name = "probe",
+    header = "spectral radius, Ritz values and Frobenius norm of J_f at z*",
+    description =
+        "Solves for z* (of an MLP problem, or of a trained checkpoint on held-out data) with"
+            + " Broyden and measures J_f(z*) from vector–Jacobian products: the spectral radius by"
+            + " power iteration and by Arnoldi (with its Ritz values), and ‖J‖²_F/d by Hutchinson"
+            + " with its standard error.")
+final class ProbeCommand implements Callable<Integer> {
   private static final int RITZ_SHOWN = 8;
 
-  @Override
-  public String name() {
-    return "probe";
+  private final PrintStream out;
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "FILE",
+      description = "probe a trained model at the equilibrium of its first held-out batch")
+  private Path checkpoint;
+
+  @Option(
+      names = "--split",
+      paramLabel = "valid|test",
+      description = "with --checkpoint, the held-out split (default ${DEFAULT-VALUE})")
+  private String split = "valid";
+
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "write every estimate, per sample, with all Ritz values")
+  private Path json;
+
+  @Option(
+      names = "--power",
+      paramLabel = "N",
+      description = "power-iteration products (default ${DEFAULT-VALUE})")
+  private int power = 50;
+
+  @Option(
+      names = "--arnoldi",
+      paramLabel = "K",
+      description = "Arnoldi steps, the Krylov dimension (default ${DEFAULT-VALUE})")
+  private int arnoldi = 20;
+
+  @Option(
+      names = "--probes",
+      paramLabel = "P",
+      description = "Hutchinson probes (default ${DEFAULT-VALUE})")
+  private int probes = 16;
+
+  @Option(
+      names = "--distribution",
+      paramLabel = "rademacher|gaussian",
+      defaultValue = "rademacher",
+      description = "Hutchinson probes' law (default ${DEFAULT-VALUE})")
+  private ProbeDistribution distribution;
+
+  @Mixin private ProblemOptions problemOptions;
+
+  ProbeCommand(PrintStream out) {
+    this.out = out;
   }
 
   @Override
-  public String summary() {
-    return "spectral radius, Ritz values and Frobenius norm of J_f at z*";
-  }
-
-  @Override
-  public String usage() {
-    return "Usage: ./deq probe [--problem FILE.npz | random-problem options | --checkpoint FILE]\n"
-        + "                   [--json FILE] [probe options]\n\n"
-        + "  --checkpoint FILE         probe a trained model at the equilibrium of its first\n"
-        + "                            held-out batch (--split valid|test, default valid)\n"
-        + "  --json FILE               write every estimate, per sample, with all Ritz values\n"
-        + "  --power N                 power-iteration products (default 50)\n"
-        + "  --arnoldi K               Arnoldi steps, the Krylov dimension (default 20)\n"
-        + "  --probes P                Hutchinson probes (default 16)\n"
-        + "  --distribution rademacher|gaussian   Hutchinson probes' law (default rademacher)\n\n"
-        + ProblemOptions.USAGE;
-  }
-
-  @Override
-  public int run(String[] argv, PrintStream out) throws Exception {
-    Set<String> valued = new TreeSet<>(ProblemOptions.VALUED);
-    valued.addAll(
-        Set.of(
-            "--checkpoint",
-            "--split",
-            "--json",
-            "--power",
-            "--arnoldi",
-            "--probes",
-            "--distribution"));
-    Arguments args = Arguments.parse(name(), argv, valued, ProblemOptions.FLAGS);
+  public Integer call() throws Exception {
     JacobianProbe probe =
         new JacobianProbe(
             new JacobianProbe.Options(
-                args.integer("--power", 50, 0, 100_000),
-                args.integer("--arnoldi", 20, 0, 10_000),
-                args.integer("--probes", 16, 0, 100_000),
-                args.parsed(
-                    "--distribution", ProbeDistribution.RADEMACHER, ProbeCommand::distribution)));
-    Path checkpoint = args.path("--checkpoint");
-    if (checkpoint != null && args.has("--problem")) {
-      throw new UsageException("probe: give --problem or --checkpoint, not both");
+                OptionValues.within(spec, "--power", power, 0, 100_000),
+                OptionValues.within(spec, "--arnoldi", arnoldi, 0, 10_000),
+                OptionValues.within(spec, "--probes", probes, 0, 100_000),
+                distribution));
+    if (checkpoint != null && problemOptions.file() != null) {
+      throw new ParameterException(spec.commandLine(), "give --problem or --checkpoint, not both");
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("command", "probe");
     report.put("options", probe.options());
     JacobianReport result =
-        checkpoint != null
-            ? probeCheckpoint(checkpoint, args.string("--split", "valid"), probe, out, report)
-            : probeProblem(args, probe, out, report);
+        checkpoint != null ? probeCheckpoint(probe, report) : probeProblem(probe, report);
     print(result, out);
     report.put("powerRadius", result.powerRadius());
     report.put("arnoldiRadius", result.arnoldiRadius());
@@ -100,7 +126,6 @@ public final class ProbeCommand implements Command {
     report.put("power", result.power());
     report.put("arnoldi", result.arnoldi());
     report.put("hutchinson", result.frobenius());
-    Path json = args.path("--json");
     if (json != null) {
       Reports.writeJson(json, report);
       out.println("wrote " + json);
@@ -108,13 +133,12 @@ public final class ProbeCommand implements Command {
     return 0;
   }
 
-  private static JacobianReport probeProblem(
-      Arguments args, JacobianProbe probe, PrintStream out, Map<String, Object> report) {
-    SolverOptions options = ProblemOptions.solverOptions(args);
-    var device = ProblemOptions.device(args);
+  private JacobianReport probeProblem(JacobianProbe probe, Map<String, Object> report) {
+    SolverOptions options = problemOptions.solverOptions();
+    var device = problemOptions.device();
     Autograd.setRecording(false);
     try (NDManager manager = DeqEngine.newManager(device)) {
-      NpzProblem problem = ProblemOptions.load(args, manager);
+      NpzProblem problem = problemOptions.load(manager);
       ParameterStore parameters = new ParameterStore(manager, false);
       DeqLayer layer =
           new DeqLayer(problem.cell(), SolverKind.BROYDEN, options, BackwardMode.oneStep());
@@ -140,15 +164,8 @@ public final class ProbeCommand implements Command {
     }
   }
 
-  private static JacobianReport probeCheckpoint(
-      Path checkpoint,
-      String split,
-      JacobianProbe probe,
-      PrintStream out,
-      Map<String, Object> report) {
-    if (!split.equals("valid") && !split.equals("test")) {
-      throw new UsageException("probe: option --split must be valid or test, got '" + split + "'");
-    }
+  private JacobianReport probeCheckpoint(JacobianProbe probe, Map<String, Object> report) {
+    OptionValues.oneOf(spec, "--split", split, "valid", "test");
     try (ExperimentRun experiment =
         ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory())) {
       out.println(
@@ -168,7 +185,8 @@ public final class ProbeCommand implements Command {
       try {
         return experiment.trainer().probeJacobian(probe, split);
       } catch (IllegalStateException e) {
-        throw new UsageException("probe: " + e.getMessage());
+        // e.g. the checkpoint's model has no equilibrium to probe: the user's choice to change
+        throw new IllegalArgumentException("probe: " + e.getMessage(), e);
       }
     }
   }
@@ -214,13 +232,5 @@ public final class ProbeCommand implements Command {
               ? "ρ < 1: plain fixed-point iteration converges here (locally), forward and backward"
               : "ρ ≥ 1: plain fixed-point iteration does not converge here; Anderson/Broyden may");
     }
-  }
-
-  private static ProbeDistribution distribution(String text) {
-    return switch (text.toLowerCase(Locale.ROOT)) {
-      case "rademacher" -> ProbeDistribution.RADEMACHER;
-      case "gaussian" -> ProbeDistribution.GAUSSIAN;
-      default -> throw new IllegalArgumentException("must be rademacher or gaussian");
-    };
   }
 }

@@ -4,118 +4,169 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
-import java.util.Set;
-import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.io.NpzProblem;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The options shared by commands that work on an MLP problem ({@code solve}, {@code probe}, {@code
- * bench}): where the problem comes from, dtype, device and solver settings.
+ * The options shared by commands that work on an MLP problem ({@code solve}, {@code probe}): where
+ * the problem comes from, dtype, device and solver settings. A picocli mixin.
  */
 final class ProblemOptions {
-  static final Set<String> VALUED =
-      Set.of(
-          "--problem",
-          "--dim",
-          "--input-dim",
-          "--batch",
-          "--spectral-norm",
-          "--seed",
-          "--dtype",
-          "--device",
-          "--f-thres",
-          "--tol",
-          "--stop",
-          "--anderson-m",
-          "--anderson-lambda",
-          "--anderson-beta",
-          "--broyden-memory",
-          "--damping");
-  static final Set<String> FLAGS = Set.of("--line-search");
+  private static final SolverOptions DEFAULTS = SolverOptions.defaults();
+  private static final String[] RANDOM_PROBLEM = {
+    "--dim", "--input-dim", "--batch", "--spectral-norm", "--seed"
+  };
 
-  static final String USAGE =
-      """
-        Problem (one of):
-          --problem FILE.npz        f(z,x) = tanh(z·Wᵀ + x·Uᵀ + b) with arrays W (d×d), U (d×p),
-                                    b (d), x (n×p), float32 or float64 (PyTorch nn.Linear layout)
-          (none)                    a built-in random problem:
-            --dim D                 state size d (default 256)
-            --input-dim P           input size p (default 64)
-            --batch N               samples n (default 64)
-            --spectral-norm S       ‖W‖₂ (default 0.9; above ~1 the map may stop contracting)
-            --seed K                random seed (default 0)
-          --dtype float32|float64   computation dtype (default float32)
-          --device cpu|gpu[:N]      where to compute (default cpu)
-        Solver settings:
-          --f-thres N               max iterations (default 50)
-          --tol EPS                 tolerance (default 1e-3)
-          --stop abs|rel            stop criterion: ‖f(z)−z‖ or ‖f(z)−z‖/‖f(z)‖ (default rel)
-          --anderson-m M            Anderson memory (default 5)
-          --anderson-lambda L       Anderson ridge, relative (default 1e-4)
-          --anderson-beta B         Anderson mixing β (default 1.0)
-          --broyden-memory K        Broyden low-rank updates before restart (default 50)
-          --line-search             Broyden backtracking line search
-          --damping T               damping τ of fixed-point iteration (default 1.0)
-      """;
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec command;
 
-  private ProblemOptions() {}
+  @Option(
+      names = "--problem",
+      paramLabel = "FILE.npz",
+      description =
+          "f(z,x) = tanh(z·Wᵀ + x·Uᵀ + b) with arrays W (d×d), U (d×p), b (d), x (n×p), float32"
+              + " or float64 (PyTorch nn.Linear layout); without it, a built-in random problem"
+              + " (the next five options)")
+  private Path file;
 
-  static DataType dataType(Arguments args) {
-    return args.parsed("--dtype", DataType.FLOAT32, DeqEngine::parseDataType);
+  @Option(
+      names = "--dim",
+      paramLabel = "D",
+      description = "random problem: state size d (default ${DEFAULT-VALUE})")
+  private int dim = 256;
+
+  @Option(
+      names = "--input-dim",
+      paramLabel = "P",
+      description = "random problem: input size p (default ${DEFAULT-VALUE})")
+  private int inputDim = 64;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "random problem: samples n (default ${DEFAULT-VALUE})")
+  private int batch = 64;
+
+  @Option(
+      names = "--spectral-norm",
+      paramLabel = "S",
+      description =
+          "random problem: ‖W‖₂ (default ${DEFAULT-VALUE}; above ~1 the map may stop contracting)")
+  private double spectralNorm = 0.9;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "K",
+      description = "random problem: seed (default ${DEFAULT-VALUE})")
+  private long seed = 0;
+
+  @Option(
+      names = "--dtype",
+      paramLabel = "float32|float64",
+      description = "computation dtype (default ${DEFAULT-VALUE})")
+  private DataType dataType = DataType.FLOAT32;
+
+  @Mixin private DeviceOption device;
+
+  @Option(
+      names = "--f-thres",
+      paramLabel = "N",
+      description = "solver: max iterations (default ${DEFAULT-VALUE})")
+  private int maxIterations = DEFAULTS.maxIterations();
+
+  @Option(
+      names = "--tol",
+      paramLabel = "EPS",
+      description = "solver: tolerance (default ${DEFAULT-VALUE})")
+  private double tolerance = DEFAULTS.tolerance();
+
+  @Option(
+      names = "--stop",
+      paramLabel = "abs|rel",
+      description =
+          "solver: stop criterion, ‖f(z)−z‖ or ‖f(z)−z‖/‖f(z)‖ (default ${DEFAULT-VALUE})")
+  private StopCriterion stopCriterion = DEFAULTS.stopCriterion();
+
+  @Option(
+      names = "--anderson-m",
+      paramLabel = "M",
+      description = "Anderson memory (default ${DEFAULT-VALUE})")
+  private int andersonMemory = DEFAULTS.andersonMemory();
+
+  @Option(
+      names = "--anderson-lambda",
+      paramLabel = "L",
+      description = "Anderson ridge, relative (default ${DEFAULT-VALUE})")
+  private double andersonRegularization = DEFAULTS.andersonRegularization();
+
+  @Option(
+      names = "--anderson-beta",
+      paramLabel = "B",
+      description = "Anderson mixing β (default ${DEFAULT-VALUE})")
+  private double andersonMixing = DEFAULTS.andersonMixing();
+
+  @Option(
+      names = "--broyden-memory",
+      paramLabel = "K",
+      description = "Broyden low-rank updates before restart (default ${DEFAULT-VALUE})")
+  private int broydenMemory = DEFAULTS.broydenMemory();
+
+  @Option(names = "--line-search", description = "Broyden backtracking line search")
+  private boolean lineSearch;
+
+  @Option(
+      names = "--damping",
+      paramLabel = "T",
+      description = "damping τ of fixed-point iteration (default ${DEFAULT-VALUE})")
+  private double damping = DEFAULTS.damping();
+
+  /** The {@code --problem} file, or null for a random problem. */
+  Path file() {
+    return file;
   }
 
-  static Device device(Arguments args) {
-    return args.parsed("--device", Device.cpu(), DeqEngine::parseDevice);
+  Device device() {
+    return device.resolve(command);
   }
 
-  static NpzProblem load(Arguments args, NDManager manager) {
-    DataType dataType = dataType(args);
-    Path file = args.path("--problem");
+  NpzProblem load(NDManager manager) {
     if (file != null) {
-      for (String random :
-          new String[] {"--dim", "--input-dim", "--batch", "--spectral-norm", "--seed"}) {
-        if (args.has(random)) {
-          throw new UsageException(
+      for (String random : RANDOM_PROBLEM) {
+        if (command.commandLine().getParseResult().hasMatchedOption(random)) {
+          throw new ParameterException(
+              command.commandLine(),
               random + " describes a random problem; it cannot be combined with --problem");
         }
       }
-      try {
-        return NpzProblem.load(file, manager, dataType);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
-      }
+      return NpzProblem.load(file, manager, dataType);
     }
     return NpzProblem.random(
         manager,
         dataType,
-        args.integer("--dim", 256, 1, 1 << 16),
-        args.integer("--input-dim", 64, 1, 1 << 16),
-        args.integer("--batch", 64, 1, 1 << 16),
-        args.real("--spectral-norm", 0.9, 0, 1e3),
-        args.longValue("--seed", 0));
+        OptionValues.within(command, "--dim", dim, 1, 1 << 16),
+        OptionValues.within(command, "--input-dim", inputDim, 1, 1 << 16),
+        OptionValues.within(command, "--batch", batch, 1, 1 << 16),
+        OptionValues.within(command, "--spectral-norm", spectralNorm, 0, 1e3),
+        seed);
   }
 
-  static SolverOptions solverOptions(Arguments args) {
-    SolverOptions defaults = SolverOptions.defaults();
-    try {
-      return defaults
-          .withMaxIterations(args.integer("--f-thres", defaults.maxIterations(), 1, 1_000_000))
-          .withTolerance(args.real("--tol", defaults.tolerance(), Double.MIN_VALUE, 1e6))
-          .withStopCriterion(args.parsed("--stop", defaults.stopCriterion(), StopCriterion::parse))
-          .withAnderson(
-              args.integer("--anderson-m", defaults.andersonMemory(), 1, 100),
-              args.real("--anderson-lambda", defaults.andersonRegularization(), 0, 1e6),
-              args.real("--anderson-beta", defaults.andersonMixing(), 1e-9, 1))
-          .withBroyden(
-              args.integer("--broyden-memory", defaults.broydenMemory(), 1, 1000),
-              args.flag("--line-search"))
-          .withDamping(args.real("--damping", defaults.damping(), 1e-9, 1));
-    } catch (UsageException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+  SolverOptions solverOptions() {
+    return DEFAULTS
+        .withMaxIterations(OptionValues.within(command, "--f-thres", maxIterations, 1, 1_000_000))
+        .withTolerance(OptionValues.within(command, "--tol", tolerance, Double.MIN_VALUE, 1e6))
+        .withStopCriterion(stopCriterion)
+        .withAnderson(
+            OptionValues.within(command, "--anderson-m", andersonMemory, 1, 100),
+            OptionValues.within(command, "--anderson-lambda", andersonRegularization, 0, 1e6),
+            OptionValues.within(command, "--anderson-beta", andersonMixing, 1e-9, 1))
+        .withBroyden(
+            OptionValues.within(command, "--broyden-memory", broydenMemory, 1, 1000), lineSearch)
+        .withDamping(OptionValues.within(command, "--damping", damping, 1e-9, 1));
   }
 }

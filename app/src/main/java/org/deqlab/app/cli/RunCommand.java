@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.deqlab.app.charts.HeadlessCharts;
 import org.deqlab.core.engine.EngineThreads;
 import org.deqlab.core.events.RunEvent;
@@ -13,6 +13,12 @@ import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.run.ExperimentFile;
 import org.deqlab.core.run.ExperimentRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./deq run}: the workbench's experiment without a window. Trains (the default experiment
@@ -20,62 +26,62 @@ import org.deqlab.core.run.ExperimentRun;
  * model, and writes what the window would show: one PNG per plot with its data as CSV, the run log,
  * the last checkpoint and an experiment file the window can open.
  */
-public final class RunCommand implements Command {
-  private static final List<Integer> DEFAULT_SWEEP = List.of(25, 50, 100, 200);
+@Command(
+    name = "run",
+    header = "run an experiment headless; write the window's plots as PNG",
+    description = {
+      "Runs an experiment without a window (default: the workbench's default experiment,"
+          + " copy-memory-deq-transformer) and writes into DIR what the window shows:",
+      "  residual-traces.png, training-curves.png, jacobian-at-the-equilibrium.png,",
+      "  ritz-values-of-j-f-z.png, solver-steps-vs-sequence-length.png (each with a .csv),",
+      "  run.jsonl (the run log), last.ckpt and experiment.deq.json (open it in the window).",
+      "No display is needed: the charts are drawn with JavaFX's headless platform."
+    })
+final class RunCommand implements Callable<Integer> {
+  private final PrintStream out;
+  @Spec private CommandSpec spec;
 
-  @Override
-  public String name() {
-    return "run";
+  @Mixin private ConfigOptions configOptions;
+
+  @Option(
+      names = "--steps",
+      paramLabel = "N",
+      description =
+          "override the number of steps; pretraining is clipped to a tenth of them and the"
+              + " Jacobian is probed often enough to show up (≥ 3 probes)")
+  private Integer steps;
+
+  @Option(
+      names = "--sweep",
+      paramLabel = "L,..",
+      description =
+          "sequence lengths for the steps-vs-length plot, measured on the trained model"
+              + " (default ${DEFAULT-VALUE}; 'none' skips the sweep)")
+  private String sweep = "25,50,100,200";
+
+  @Option(names = "--out", paramLabel = "DIR", description = "where everything goes (required)")
+  private Path outDir;
+
+  RunCommand(PrintStream out) {
+    this.out = out;
   }
 
   @Override
-  public String summary() {
-    return "run an experiment headless; write the window's plots as PNG";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        Usage: ./deq run [--preset NAME | --config FILE] [--steps N] [--sweep LENGTHS|none]
-                         --out DIR
-
-          Runs an experiment without a window (default: the workbench's default experiment,
-          copy-memory-deq-transformer) and writes into DIR what the window shows:
-            residual-traces.png, training-curves.png, jacobian-at-the-equilibrium.png,
-            ritz-values-of-j-f-z.png, solver-steps-vs-sequence-length.png (each with a .csv),
-            run.jsonl (the run log), last.ckpt and experiment.deq.json (open it in the window).
-          No display is needed: the charts are drawn with JavaFX's headless platform.
-
-          --preset NAME   a preset (see ./deq help train)
-          --config FILE   a JSON config (a preset name plus the fields it changes)
-          --steps N       override the number of steps; pretraining is clipped to a tenth of
-                          them and the Jacobian is probed often enough to show up (≥ 3 probes)
-          --sweep L,..    sequence lengths for the steps-vs-length plot, measured on the trained
-                          model (default 25,50,100,200; 'none' skips the sweep)
-          --out DIR       where everything goes (required)
-        """;
-  }
-
-  @Override
-  public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args =
-        Arguments.parse(
-            name(), argv, Set.of("--preset", "--config", "--steps", "--sweep", "--out"), Set.of());
-    ExperimentConfig config = ConfigOptions.load(args, name(), false);
-    if (args.has("--steps")) {
-      config =
-          ConfigOptions.withSteps(config, args.integer("--steps", config.steps(), 1, 10_000_000));
+  public Integer call() throws IOException {
+    ExperimentConfig config = configOptions.load(false);
+    if (steps != null) {
+      config = config.shortened(OptionValues.within(spec, "--steps", steps, 1, 10_000_000));
       config = withFrequentProbes(config, out);
     }
-    List<Integer> sweep =
-        "none".equals(args.string("--sweep", null))
+    List<Integer> lengths =
+        sweep.equals("none")
             ? List.of()
-            : args.integers("--sweep", DEFAULT_SWEEP);
-    Path outDir = args.path("--out");
+            : OptionValues.parse(spec, "--sweep", sweep, OptionValues::positiveIntegers);
     if (outDir == null) {
-      throw new UsageException(name() + ": give --out DIR (where the plots and the run log go)");
+      throw new ParameterException(
+          spec.commandLine(), "give --out DIR (where the plots and the run log go)");
     }
-    return run(config, sweep, outDir, out);
+    return run(config, lengths, outDir, out);
   }
 
   /**

@@ -12,8 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
@@ -27,74 +26,90 @@ import org.deqlab.core.solver.SolveStats;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.SolverResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./deq solve}: solves an MLP DEQ problem (from {@code .npz} or built-in) with one or all
  * solvers, prints a comparison table, and optionally writes the full traces as JSON, the
  * equilibrium as {@code .npz}, and the implicit gradient of {@code ½‖z*‖²}.
  */
-public final class SolveCommand implements Command {
+@Command(name = "solve", header = "solve z* = f(z*, x) for an MLP problem and compare solvers")
+final class SolveCommand implements Callable<Integer> {
+  private final PrintStream out;
+  @Spec private CommandSpec spec;
 
-  @Override
-  public String name() {
-    return "solve";
+  @Option(
+      names = "--solver",
+      paramLabel = "anderson|broyden|fixed-point|all",
+      description = "one solver, or all to compare them (default ${DEFAULT-VALUE})")
+  private String solver = "all";
+
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "write the report with full residual traces")
+  private Path json;
+
+  @Option(
+      names = "--save",
+      paramLabel = "FILE.npz",
+      description =
+          "write the equilibrium as array z (with --solver all: the solver with the lowest"
+              + " residual)")
+  private Path save;
+
+  @Option(
+      names = "--grad",
+      description =
+          "with --save, also write the implicit gradient of L = ½‖z*‖² as arrays dW, dU, db, dx")
+  private boolean grad;
+
+  @Option(
+      names = "--b-thres",
+      paramLabel = "N",
+      description = "backward solver max iterations (default ${DEFAULT-VALUE})")
+  private int backwardMaxIterations = 100;
+
+  @Option(
+      names = "--b-tol",
+      paramLabel = "EPS",
+      description = "backward solver tolerance (default ${DEFAULT-VALUE})")
+  private double backwardTolerance = 1e-6;
+
+  @Mixin private ProblemOptions problemOptions;
+
+  SolveCommand(PrintStream out) {
+    this.out = out;
   }
 
   @Override
-  public String summary() {
-    return "solve z* = f(z*, x) for an MLP problem and compare solvers";
-  }
-
-  @Override
-  public String usage() {
-    return "Usage: ./deq solve [--problem FILE.npz | random-problem options] [options]\n\n"
-        + "  --solver anderson|broyden|fixed-point|all   (default all)\n"
-        + "  --json FILE               write the report with full residual traces\n"
-        + "  --save FILE.npz           write the equilibrium as array z (with --solver all: the\n"
-        + "                            solver with the lowest residual)\n"
-        + "  --grad                    with --save, also write the implicit gradient of\n"
-        + "                            L = ½‖z*‖² as arrays dW, dU, db, dx\n"
-        + "  --b-thres N               backward solver max iterations (default 100)\n"
-        + "  --b-tol EPS               backward solver tolerance (default 1e-6)\n\n"
-        + ProblemOptions.USAGE;
-  }
-
-  @Override
-  public int run(String[] argv, PrintStream out) throws Exception {
-    Set<String> valued = new TreeSet<>(ProblemOptions.VALUED);
-    valued.addAll(Set.of("--solver", "--json", "--save", "--b-thres", "--b-tol"));
-    Set<String> flags = new TreeSet<>(ProblemOptions.FLAGS);
-    flags.add("--grad");
-    Arguments args = Arguments.parse(name(), argv, valued, flags);
-
-    String solverName = args.string("--solver", "all");
+  public Integer call() throws Exception {
     List<SolverKind> kinds =
-        solverName.equalsIgnoreCase("all")
+        solver.equalsIgnoreCase("all")
             ? List.of(SolverKind.values())
-            : List.of(args.parsed("--solver", SolverKind.ANDERSON, SolverKind::parse));
-    SolverOptions options = ProblemOptions.solverOptions(args);
-    SolverOptions backwardOptions;
-    try {
-      backwardOptions =
-          options
-              .withMaxIterations(args.integer("--b-thres", 100, 1, 1_000_000))
-              .withTolerance(args.real("--b-tol", 1e-6, Double.MIN_VALUE, 1e6));
-    } catch (UsageException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+            : List.of(OptionValues.parse(spec, "--solver", solver, SolverKind::parse));
+    SolverOptions options = problemOptions.solverOptions();
+    SolverOptions backwardOptions =
+        options
+            .withMaxIterations(
+                OptionValues.within(spec, "--b-thres", backwardMaxIterations, 1, 1_000_000))
+            .withTolerance(
+                OptionValues.within(spec, "--b-tol", backwardTolerance, Double.MIN_VALUE, 1e6));
+    if (grad && save == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--grad writes its gradients into the --save file; give --save FILE.npz");
     }
-    Path json = args.path("--json");
-    Path save = args.path("--save");
-    if (args.flag("--grad") && save == null) {
-      throw new UsageException(
-          "solve: --grad writes its gradients into the --save file; give --save FILE.npz");
-    }
-    Device device = ProblemOptions.device(args);
+    Device device = problemOptions.device();
 
     Autograd.setRecording(false);
     try (NDManager manager = DeqEngine.newManager(device)) {
-      NpzProblem problem = ProblemOptions.load(args, manager);
+      NpzProblem problem = problemOptions.load(manager);
       ParameterStore parameters = new ParameterStore(manager, false);
       NDArray x = problem.x();
       out.printf(
@@ -142,7 +157,7 @@ public final class SolveCommand implements Command {
         if (kinds.size() > 1) {
           out.printf("saved z from %s (lowest relative residual)%n", best.kind);
         }
-        if (args.flag("--grad")) {
+        if (grad) {
           SolveStats backward =
               implicitGradient(problem, parameters, best.kind, options, backwardOptions, arrays);
           out.printf(

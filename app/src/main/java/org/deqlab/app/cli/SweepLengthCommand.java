@@ -1,5 +1,6 @@
 package org.deqlab.app.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,74 +8,88 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.run.ExperimentRun;
 import org.deqlab.core.solver.SolverOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./deq sweep-length}: forward solver steps to reach the tolerance as the sequence grows —
  * the data behind the "solver steps versus sequence length" plot. Works on a fresh model or a
  * trained checkpoint.
  */
-public final class SweepLengthCommand implements Command {
+@Command(
+    name = "sweep-length",
+    header = "forward solver steps versus sequence length",
+    description =
+        "For each length T, solves the forward pass of the model (of --preset, --config or"
+            + " --checkpoint: give one) on N held-out batches with the config's solver and"
+            + " tolerance, and the threshold --f-thres, and reports mean/max steps, residual and the"
+            + " fraction converged.")
+final class SweepLengthCommand implements Callable<Integer> {
+  private final PrintStream out;
+  @Spec private CommandSpec spec;
 
-  @Override
-  public String name() {
-    return "sweep-length";
+  @Mixin private ConfigOptions configOptions;
+
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "FILE",
+      description = "a trained model instead of a fresh one")
+  private Path checkpoint;
+
+  @Option(
+      names = "--lengths",
+      paramLabel = "T",
+      split = ",",
+      converter = OptionValues.PositiveInteger.class,
+      defaultValue = "25,50,100,200,400",
+      description = "sequence lengths (default ${DEFAULT-VALUE})")
+  private List<Integer> lengths;
+
+  @Option(
+      names = "--batches",
+      paramLabel = "N",
+      description = "held-out batches per length (default ${DEFAULT-VALUE})")
+  private int batches = 2;
+
+  @Option(
+      names = "--f-thres",
+      paramLabel = "N",
+      description = "forward solver max iterations (default ${DEFAULT-VALUE})")
+  private int threshold = 200;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "write the report as JSON")
+  private Path json;
+
+  @Option(names = "--csv", paramLabel = "FILE", description = "write the points as CSV")
+  private Path csv;
+
+  SweepLengthCommand(PrintStream out) {
+    this.out = out;
   }
 
   @Override
-  public String summary() {
-    return "forward solver steps versus sequence length";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        Usage: ./deq sweep-length --preset NAME | --config FILE | --checkpoint FILE
-                                  [--lengths 25,50,100,200,400] [--batches N] [--f-thres N]
-                                  [--json FILE] [--csv FILE]
-
-          For each length T, solves the forward pass of the model on N held-out batches
-          (default 2) with the config's solver and tolerance, and the threshold --f-thres
-          (default 200), and reports mean/max steps, residual and the fraction converged.
-        """;
-  }
-
-  @Override
-  public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args =
-        Arguments.parse(
-            name(),
-            argv,
-            Set.of(
-                "--preset",
-                "--config",
-                "--checkpoint",
-                "--lengths",
-                "--batches",
-                "--f-thres",
-                "--json",
-                "--csv"),
-            Set.of());
-    Path checkpoint = args.path("--checkpoint");
-    List<Integer> lengths = args.integers("--lengths", List.of(25, 50, 100, 200, 400));
-    int batches = args.integer("--batches", 2, 1, 1000);
-    int threshold = args.integer("--f-thres", 200, 1, 100_000);
+  public Integer call() throws IOException {
+    OptionValues.within(spec, "--batches", batches, 1, 1000);
+    OptionValues.within(spec, "--f-thres", threshold, 1, 100_000);
     ExperimentRun experiment;
     if (checkpoint != null) {
-      if (args.has("--preset") || args.has("--config")) {
-        throw new UsageException(
-            "sweep-length: --checkpoint carries its own config; drop --preset/--config");
+      if (configOptions.given()) {
+        throw new ParameterException(
+            spec.commandLine(), "--checkpoint carries its own config; drop --preset/--config");
       }
       experiment = ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory());
     } else {
-      experiment =
-          ExperimentRun.create(
-              ConfigOptions.load(args, name(), true), ExperimentRun.Options.inMemory());
+      experiment = ExperimentRun.create(configOptions.load(true), ExperimentRun.Options.inMemory());
     }
     try (experiment) {
       ExperimentConfig config = experiment.config();
@@ -91,33 +106,27 @@ public final class SweepLengthCommand implements Command {
       out.printf(
           "%8s %11s %9s %14s %10s %12s%n",
           "length", "mean steps", "max steps", "rel residual", "converged", "ms/solve");
-      List<RunEvent.SweepPoint> points;
-      try {
-        experiment
-            .events()
-            .subscribe(
-                event -> {
-                  if (event instanceof RunEvent.SweepPoint point) {
-                    out.printf(
-                        Locale.ROOT,
-                        "%8d %11.1f %9d %14.3e %9.0f%% %12.1f%n",
-                        point.length(),
-                        point.meanSteps(),
-                        point.maxSteps(),
-                        point.meanRelativeResidual(),
-                        100 * point.convergedFraction(),
-                        point.millisPerSolve());
-                  }
-                });
-        String series =
-            checkpoint == null
-                ? "untrained model"
-                : "after step " + experiment.trainer().completedSteps();
-        points = experiment.sweep(series, lengths, batches, threshold);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("sweep-length: " + e.getMessage());
-      }
-      Path json = args.path("--json");
+      experiment
+          .events()
+          .subscribe(
+              event -> {
+                if (event instanceof RunEvent.SweepPoint point) {
+                  out.printf(
+                      Locale.ROOT,
+                      "%8d %11.1f %9d %14.3e %9.0f%% %12.1f%n",
+                      point.length(),
+                      point.meanSteps(),
+                      point.maxSteps(),
+                      point.meanRelativeResidual(),
+                      100 * point.convergedFraction(),
+                      point.millisPerSolve());
+                }
+              });
+      String series =
+          checkpoint == null
+              ? "untrained model"
+              : "after step " + experiment.trainer().completedSteps();
+      List<RunEvent.SweepPoint> points = experiment.sweep(series, lengths, batches, threshold);
       if (json != null) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("command", "sweep-length");
@@ -129,7 +138,6 @@ public final class SweepLengthCommand implements Command {
         Reports.writeJson(json, report);
         out.println("wrote " + json);
       }
-      Path csv = args.path("--csv");
       if (csv != null) {
         StringBuilder text =
             new StringBuilder(

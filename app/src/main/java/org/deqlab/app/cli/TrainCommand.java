@@ -5,77 +5,77 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunOutcome;
+import org.deqlab.core.experiment.DeviceChoice;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.run.ExperimentRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./deq train}: trains a preset or a JSON config with a progress bar, writing the run log
  * {@code DIR/run.jsonl} and checkpoints {@code DIR/checkpoint-STEP.ckpt} and {@code DIR/last.ckpt}.
  * Ctrl-C stops after the current step and still writes the final checkpoint.
  */
-public final class TrainCommand implements Command {
+@Command(
+    name = "train",
+    header = "train a preset or config (run log + checkpoints)",
+    description =
+        "Trains the experiment of --preset NAME or --config FILE (one is required) with a"
+            + " progress bar, writing the run log DIR/run.jsonl and checkpoints"
+            + " DIR/checkpoint-STEP.ckpt and DIR/last.ckpt. Ctrl-C stops after the current step"
+            + " and still writes the final checkpoint.")
+final class TrainCommand implements Callable<Integer> {
+  private final PrintStream out;
+  @Spec private CommandSpec spec;
 
-  @Override
-  public String name() {
-    return "train";
+  @Mixin private ConfigOptions configOptions;
+
+  @Option(names = "--steps", paramLabel = "N", description = "override the number of steps")
+  private Integer steps;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "where run.jsonl and checkpoints go (default runs/NAME-TIMESTAMP)")
+  private Path outDir;
+
+  @Option(names = "--device", paramLabel = "D", description = "cpu (default) or gpu[:N]")
+  private DeviceChoice device;
+
+  @Option(names = "--seed", paramLabel = "K", description = "override the seed")
+  private Long seed;
+
+  TrainCommand(PrintStream out) {
+    this.out = out;
   }
 
   @Override
-  public String summary() {
-    return "train a preset or config (run log + checkpoints)";
-  }
-
-  @Override
-  public String usage() {
-    return """
-        Usage: ./deq train --preset NAME | --config FILE [--steps N] [--out DIR]
-                           [--device cpu|gpu] [--seed K]
-
-          --preset NAME    copy-memory-deq-transformer, copy-memory-deq-trellisnet,
-                           char-lm-deq-transformer, shapes-deq-conv
-          --config FILE    a JSON config; it may name a "preset" and override only some fields,
-                           e.g. {"preset": "copy-memory-deq-transformer", "steps": 500,
-                                 "jacobian": {"weight": 2.0}}
-          --steps N        override the number of steps
-          --out DIR        where run.jsonl and checkpoints go (default runs/NAME-TIMESTAMP)
-          --device D       cpu (default) or gpu[:N]
-          --seed K         override the seed
-        """;
-  }
-
-  @Override
-  public int run(String[] argv, PrintStream out) throws Exception {
-    Arguments args =
-        Arguments.parse(
-            name(),
-            argv,
-            Set.of("--preset", "--config", "--steps", "--out", "--device", "--seed"),
-            Set.of());
-    ExperimentConfig config = ConfigOptions.load(args, name(), true);
-    if (args.has("--steps")) {
-      config =
-          ConfigOptions.withSteps(config, args.integer("--steps", config.steps(), 1, 10_000_000));
+  public Integer call() {
+    ExperimentConfig config = configOptions.load(true);
+    if (steps != null) {
+      config = config.shortened(OptionValues.within(spec, "--steps", steps, 1, 10_000_000));
     }
-    if (args.has("--device") || args.has("--seed")) {
-      config =
-          ConfigOptions.withDeviceAndSeed(
-              config,
-              args.string("--device", config.device().label()),
-              args.longValue("--seed", config.seed()));
+    if (device != null) {
+      config = config.withDevice(device);
     }
-    Path outDir = args.path("--out");
-    if (outDir == null) {
-      outDir =
-          Path.of(
-              "runs",
-              config.name()
-                  + "-"
-                  + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    if (seed != null) {
+      config = config.withSeed(seed);
     }
-    return train(config, outDir, out);
+    Path into =
+        outDir != null
+            ? outDir
+            : Path.of(
+                "runs",
+                config.name()
+                    + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    return train(config, into, out);
   }
 
   static int train(ExperimentConfig config, Path outDir, PrintStream out) {

@@ -1,12 +1,10 @@
 package org.deqlab.app.cli;
 
+import static org.deqlab.app.cli.CliOutcome.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,16 +24,9 @@ class BenchCommandTest {
   @Test
   void theQuickBenchSolvesEveryWorkloadAndJudgesEveryTarget() throws Exception {
     Path json = directory.resolve("bench.json");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        new Main()
-            .run(
-                new String[] {"bench", "--quick", "--repeats", "1", "--json", json.toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, err.toString(StandardCharsets.UTF_8) + printed);
+    CliOutcome outcome = run("bench", "--quick", "--repeats", "1", "--json", json.toString());
+    String printed = outcome.out();
+    assertEquals(0, outcome.code(), outcome.err() + printed);
 
     JsonNode report = Reports.JSON.readTree(json.toFile());
     assertTrue(report.get("provenance").get("cpus").asInt() > 0, report.toString());

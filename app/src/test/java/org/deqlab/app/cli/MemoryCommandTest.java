@@ -1,12 +1,10 @@
 package org.deqlab.app.cli;
 
+import static org.deqlab.app.cli.CliOutcome.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,26 +22,19 @@ class MemoryCommandTest {
   @Test
   void eachLengthIsMeasuredAndTheDeqKeepsLessThanADeepStack() throws Exception {
     Path json = directory.resolve("memory.json");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        new Main()
-            .run(
-                new String[] {
-                  "memory",
-                  "--preset",
-                  "copy-memory-deq-trellisnet",
-                  "--lengths",
-                  "100,200",
-                  "--depths",
-                  "1,16",
-                  "--json",
-                  json.toString()
-                },
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, err.toString(StandardCharsets.UTF_8) + printed);
+    CliOutcome outcome =
+        run(
+            "memory",
+            "--preset",
+            "copy-memory-deq-trellisnet",
+            "--lengths",
+            "100,200",
+            "--depths",
+            "1,16",
+            "--json",
+            json.toString());
+    String printed = outcome.out();
+    assertEquals(0, outcome.code(), outcome.err() + printed);
     assertTrue(printed.contains("summary over lengths"), printed);
 
     JsonNode points = Reports.JSON.readTree(json.toFile()).get("points");

@@ -1,12 +1,10 @@
 package org.deqlab.app.cli;
 
+import static org.deqlab.app.cli.CliOutcome.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -30,21 +28,6 @@ import org.testfx.framework.junit5.ApplicationExtension;
 @ExtendWith(ApplicationExtension.class)
 class RunCommandTest {
   @TempDir Path directory;
-
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        new Main()
-            .run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Outcome(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   /** Distinct colours in a coarse grid of the image: a drawn chart has lines, text and markers. */
   private static int colours(BufferedImage image) {
@@ -70,7 +53,7 @@ class RunCommandTest {
         """);
     Path out = directory.resolve("out");
 
-    Outcome outcome =
+    CliOutcome outcome =
         run(
             "run",
             "--config",
@@ -82,8 +65,8 @@ class RunCommandTest {
             "--out",
             out.toString());
 
-    assertEquals(0, outcome.code, outcome.err + outcome.out);
-    assertTrue(outcome.out.contains("probing the Jacobian every"), outcome.out);
+    assertEquals(0, outcome.code(), outcome.err() + outcome.out());
+    assertTrue(outcome.out().contains("probing the Jacobian every"), outcome.out());
     for (String plot :
         List.of(
             "residual-traces",
@@ -115,14 +98,14 @@ class RunCommandTest {
 
   @Test
   void helpNamesTheWindowAndTheRunCommandAndRunNeedsAnOutputFolder() {
-    Outcome help = run("help");
-    assertTrue(help.out.contains("open the workbench window"), help.out);
-    assertTrue(help.out.contains("  run "), help.out);
-    Outcome usage = run("help", "run");
-    assertTrue(usage.out.contains("--out DIR"), usage.out);
+    CliOutcome help = run("help");
+    assertTrue(help.out().contains("open the workbench window"), help.out());
+    assertTrue(help.out().contains("  run "), help.out());
+    CliOutcome usage = run("help", "run");
+    assertTrue(usage.out().contains("--out DIR"), usage.out());
 
-    Outcome missing = run("run", "--steps", "3");
-    assertEquals(2, missing.code);
-    assertTrue(missing.err.contains("give --out DIR"), missing.err);
+    CliOutcome missing = run("run", "--steps", "3");
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("give --out DIR"), missing.err());
   }
 }

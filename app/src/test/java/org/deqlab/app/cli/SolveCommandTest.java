@@ -1,5 +1,6 @@
 package org.deqlab.app.cli;
 
+import static org.deqlab.app.cli.CliOutcome.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +9,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.deqlab.core.engine.DeqEngine;
@@ -24,26 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SolveCommandTest {
   @TempDir Path directory;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        new Main()
-            .run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Outcome(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void allSolversAreComparedAndTheReportTracesAndGradientsAreWritten() throws Exception {
     Path json = directory.resolve("report.json");
     Path save = directory.resolve("z.npz");
-    Outcome outcome =
+    CliOutcome outcome =
         run(
             "solve",
             "--dim",
@@ -64,11 +47,11 @@ class SolveCommandTest {
             save.toString(),
             "--grad");
 
-    assertEquals(0, outcome.code, outcome.err);
+    assertEquals(0, outcome.code(), outcome.err());
     for (String solver : new String[] {"fixed-point", "anderson", "broyden"}) {
-      assertTrue(outcome.out.contains(solver), outcome.out);
+      assertTrue(outcome.out().contains(solver), outcome.out());
     }
-    assertTrue(outcome.out.contains("converged"), outcome.out);
+    assertTrue(outcome.out().contains("converged"), outcome.out());
 
     JsonNode report = Reports.JSON.readTree(json.toFile());
     assertEquals(3, report.get("runs").size());
@@ -106,18 +89,18 @@ class SolveCommandTest {
 
   @Test
   void helpListsTheCommands() {
-    Outcome outcome = run();
-    assertEquals(0, outcome.code);
-    assertTrue(outcome.out.contains("solve"), outcome.out);
-    Outcome usage = run("help", "solve");
-    assertTrue(usage.out.contains("--f-thres"), usage.out);
+    CliOutcome outcome = run();
+    assertEquals(0, outcome.code());
+    assertTrue(outcome.out().contains("solve"), outcome.out());
+    CliOutcome usage = run("help", "solve");
+    assertTrue(usage.out().contains("--f-thres"), usage.out());
   }
 
-  private static void assertError(Outcome outcome, String... fragments) {
-    assertEquals(2, outcome.code, outcome.out + outcome.err);
-    assertEquals(1, outcome.err.strip().lines().count(), "one line: " + outcome.err);
+  private static void assertError(CliOutcome outcome, String... fragments) {
+    assertEquals(2, outcome.code(), outcome.out() + outcome.err());
+    assertEquals(1, outcome.err().strip().lines().count(), "one line: " + outcome.err());
     for (String fragment : fragments) {
-      assertTrue(outcome.err.contains(fragment), outcome.err);
+      assertTrue(outcome.err().contains(fragment), outcome.err());
     }
   }
 }

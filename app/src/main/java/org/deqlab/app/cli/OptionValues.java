@@ -1,0 +1,96 @@
+package org.deqlab.app.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * What picocli's types do not say about an option's value: its allowed range, and parsers that need
+ * the engine, checked when the command runs; each failure is a {@link ParameterException} naming
+ * the option the way picocli's own conversion errors do.
+ */
+final class OptionValues {
+  private OptionValues() {}
+
+  static int within(CommandSpec command, String option, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw invalid(command, option, "must be in [" + min + ", " + max + "], got " + value);
+    }
+    return value;
+  }
+
+  static double within(CommandSpec command, String option, double value, double min, double max) {
+    if (!(value >= min && value <= max)) {
+      throw invalid(command, option, "must be in [" + min + ", " + max + "], got " + value);
+    }
+    return value;
+  }
+
+  /** {@code value}, which must be one of {@code allowed}. */
+  static String oneOf(CommandSpec command, String option, String value, String... allowed) {
+    if (!List.of(allowed).contains(value)) {
+      throw invalid(
+          command, option, "must be " + String.join(" or ", allowed) + ", got '" + value + "'");
+    }
+    return value;
+  }
+
+  /** Applies {@code parser}, whose {@link IllegalArgumentException} becomes the option's error. */
+  static <T> T parse(CommandSpec command, String option, String value, Function<String, T> parser) {
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw invalid(command, option, e.getMessage());
+    }
+  }
+
+  static ParameterException invalid(CommandSpec command, String option, String problem) {
+    return new ParameterException(
+        command.commandLine(), "invalid value for option '" + option + "': " + problem);
+  }
+
+  /** A picocli converter from a parser that throws {@link IllegalArgumentException}. */
+  static <T> ITypeConverter<T> converter(Function<String, T> parser) {
+    return text -> {
+      try {
+        return parser.apply(text);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    };
+  }
+
+  /** A comma-separated list of positive integers, e.g. {@code 25,50,100}. */
+  static List<Integer> positiveIntegers(String text) {
+    List<Integer> values = new ArrayList<>();
+    for (String part : text.split(",")) {
+      values.add(positiveInteger(part));
+    }
+    return values;
+  }
+
+  private static int positiveInteger(String text) {
+    try {
+      int value = Integer.parseInt(text.trim());
+      if (value >= 1) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "needs positive integers separated by commas, got '" + text + "'");
+  }
+
+  /** One element of a list option of lengths or depths ({@code split = ","}). */
+  static final class PositiveInteger implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String text) throws Exception {
+      return converter(OptionValues::positiveInteger).convert(text);
+    }
+  }
+}
