@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.deqlab.app.ui.Launcher;
 import org.deqlab.core.cell.ConvolutionPath;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.EngineUnavailableException;
@@ -25,10 +24,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Entry point of {@code ./deq}: without arguments opens the workbench window; otherwise picocli
- * parses the command line and runs a subcommand. A command line the user must fix, or a value the
- * engine refuses, is one line on stderr naming the problem (exit 2); a failure is one line (exit
- * 1).
+ * The {@code ./deq} command line ({@link org.deqlab.app.Main} opens the window when there are no
+ * arguments): picocli parses it and runs a subcommand. A command line the user must fix, or a value
+ * the engine refuses, is one line on stderr naming the problem (exit 2); a failure is one line
+ * (exit 1).
  */
 @Command(
     name = "./deq",
@@ -43,13 +42,15 @@ public final class Main implements Callable<Integer> {
 
   Main() {}
 
+  /** The command line alone (the memory command's measuring processes start here). */
   public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs one command line on the process's standard streams and returns its exit code. */
+  public static int execute(String[] args) {
     System.setProperty("ai.djl.offline", "true");
-    if (args.length == 0) {
-      System.exit(Launcher.launch(args, System.err));
-    }
-    int code = new Main().run(args, System.out, System.err);
-    System.exit(code);
+    return new Main().run(args, System.out, System.err);
   }
 
   int run(String[] args, PrintStream out, PrintStream err) {

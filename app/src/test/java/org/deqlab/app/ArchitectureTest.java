@@ -1,0 +1,77 @@
+package org.deqlab.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependencies the modules promise, checked on the compiled classes of all four: the engine
+ * (core) knows no JavaFX, the charts (visualization) know no DJL and no engine, the command line
+ * does not reach into the window, and core's packages depend on each other without cycles.
+ */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.deqlab");
+  }
+
+  @Test
+  void theEngineImportsNoJavaFx() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.deqlab.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("javafx..", "io.fair_acc..", "org.controlsfx..", "org.deqlab.app..")
+        .check(classes);
+  }
+
+  @Test
+  void theChartsKnowNeitherDjlNorTheEngine() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.deqlab.viz..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "ai.djl..", "org.deqlab.core..", "org.deqlab.app..", "org.deqlab.data..")
+        .check(classes);
+  }
+
+  @Test
+  void theCommandLineDoesNotImportTheWindow() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.deqlab.app.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.deqlab.app.ui..")
+        .check(classes);
+  }
+
+  @Test
+  void sampleDataIsPlainJava() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.deqlab.data..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("ai.djl..", "org.deqlab.core..", "javafx..")
+        .check(classes);
+  }
+
+  @Test
+  void theEnginesPackagesHaveNoCycles() {
+    slices().matching("org.deqlab.core.(*)..").should().beFreeOfCycles().check(classes);
+  }
+}
