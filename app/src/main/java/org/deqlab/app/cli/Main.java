@@ -12,6 +12,8 @@ import org.deqlab.core.engine.EngineUnavailableException;
 import org.deqlab.core.experiment.DeviceChoice;
 import org.deqlab.core.jacobian.ProbeDistribution;
 import org.deqlab.core.solver.StopCriterion;
+import org.deqlab.core.text.Labelled;
+import org.deqlab.core.text.Labels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -64,6 +66,13 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
+  /** Options of a {@link Labelled} enum type read its labels, as configs do. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void labelled(CommandLine cli, Class<? extends Enum<?>> type) {
+    cli.registerConverter(
+        (Class) type, OptionValues.converter(text -> Labels.parse((Class) type, text)));
+  }
+
   /** Every command, printing to {@code out}, with the usage layout and error lines of all. */
   static CommandLine commandLine(PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new Main());
@@ -95,10 +104,10 @@ public final class Main implements Callable<Integer> {
     // Parsers of the engine's own value types; they throw IllegalArgumentException naming the
     // allowed values, which picocli then prefixes with the option.
     cli.registerConverter(DataType.class, OptionValues.converter(DeqEngine::parseDataType));
-    cli.registerConverter(StopCriterion.class, OptionValues.converter(StopCriterion::parse));
-    cli.registerConverter(ConvolutionPath.class, OptionValues.converter(ConvolutionPath::parse));
-    cli.registerConverter(
-        ProbeDistribution.class, OptionValues.converter(ProbeDistribution::parse));
+    for (Class<? extends Enum<?>> type :
+        List.of(StopCriterion.class, ConvolutionPath.class, ProbeDistribution.class)) {
+      labelled(cli, type);
+    }
     cli.registerConverter(DeviceChoice.class, OptionValues.converter(DeviceChoice::parse));
 
     cli.setOut(writerOnto(out));

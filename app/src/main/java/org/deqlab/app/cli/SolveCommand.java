@@ -26,6 +26,7 @@ import org.deqlab.core.solver.SolveStats;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.SolverResult;
+import org.deqlab.core.text.Labels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -92,7 +93,9 @@ final class SolveCommand implements Callable<Integer> {
     List<SolverKind> kinds =
         solver.equalsIgnoreCase("all")
             ? List.of(SolverKind.values())
-            : List.of(OptionValues.parse(spec, "--solver", solver, SolverKind::parse));
+            : List.of(
+                OptionValues.<SolverKind>parse(
+                    spec, "--solver", solver, text -> Labels.parse(SolverKind.class, text)));
     SolverOptions options = problemOptions.solverOptions();
     SolverOptions backwardOptions =
         options

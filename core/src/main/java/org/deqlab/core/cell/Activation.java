@@ -1,15 +1,13 @@
 package org.deqlab.core.cell;
 
 import ai.djl.ndarray.NDArray;
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import org.deqlab.core.text.Labels;
+import org.deqlab.core.text.Labelled;
 
 /**
  * Pointwise nonlinearities a cell may use; tanh keeps a DEQ state bounded, which is why it is the
  * default.
  */
-public enum Activation {
+public enum Activation implements Labelled {
   TANH,
   RELU,
   IDENTITY;
@@ -20,15 +18,5 @@ public enum Activation {
       case RELU -> ai.djl.nn.Activation.relu(x);
       case IDENTITY -> x;
     };
-  }
-
-  @JsonValue
-  public String label() {
-    return Labels.of(this);
-  }
-
-  @JsonCreator
-  public static Activation parse(String text) {
-    return Labels.parse(Activation.class, text);
   }
 }

@@ -2,9 +2,7 @@ package org.deqlab.core.cell;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import org.deqlab.core.text.Labels;
+import org.deqlab.core.text.Labelled;
 
 /**
  * Which kernel a cell's convolutions run on. The engine's own convolution (oneDNN on the CPU) is
@@ -16,7 +14,7 @@ import org.deqlab.core.text.Labels;
  * its gradient is right) and drops the extra channels; the unfolded path builds the convolution
  * from shifted slices and one matrix product and does not use the kernel at all.
  */
-public enum ConvolutionPath {
+public enum ConvolutionPath implements Labelled {
   /**
    * Per convolution: where the native kernel's gradient is known to be wrong (a float32 or
    * lower-precision convolution on the CPU whose output channels are not a multiple of 16) the
@@ -62,17 +60,6 @@ public enum ConvolutionPath {
       return NATIVE;
     }
     return spatialAxes == 1 ? UNFOLDED : PADDED;
-  }
-
-  @JsonValue
-  public String label() {
-    return Labels.of(this);
-  }
-
-  /** Parses {@code auto}, {@code native}, {@code padded} or {@code unfolded}. */
-  @JsonCreator
-  public static ConvolutionPath parse(String text) {
-    return Labels.parse(ConvolutionPath.class, text);
   }
 
   @Override

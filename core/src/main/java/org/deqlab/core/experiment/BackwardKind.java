@@ -1,13 +1,11 @@
 package org.deqlab.core.experiment;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.solver.SolverOptions;
-import org.deqlab.core.text.Labels;
+import org.deqlab.core.text.Labelled;
 
 /** How a DEQ layer differentiates through its equilibrium (see {@link BackwardMode}). */
-public enum BackwardKind {
+public enum BackwardKind implements Labelled {
   /** The implicit function theorem: an adjoint fixed-point solve. */
   IMPLICIT,
   /**
@@ -24,16 +22,6 @@ public enum BackwardKind {
       case PHANTOM -> new BackwardMode.Phantom(spec.phantomSteps(), spec.phantomDamping());
       case ONE_STEP -> BackwardMode.oneStep();
     };
-  }
-
-  @JsonValue
-  public String label() {
-    return Labels.of(this);
-  }
-
-  @JsonCreator
-  public static BackwardKind parse(String text) {
-    return Labels.parse(BackwardKind.class, text);
   }
 
   @Override

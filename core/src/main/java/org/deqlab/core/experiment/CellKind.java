@@ -1,7 +1,5 @@
 package org.deqlab.core.experiment;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import org.deqlab.core.cell.Activation;
 import org.deqlab.core.cell.Cell;
@@ -9,14 +7,14 @@ import org.deqlab.core.cell.ConvCell;
 import org.deqlab.core.cell.MlpCell;
 import org.deqlab.core.cell.TransformerCell;
 import org.deqlab.core.cell.TrellisCell;
-import org.deqlab.core.text.Labels;
+import org.deqlab.core.text.Labelled;
 
 /**
  * The built-in cells, each knowing how to build itself from a model section. A new cell is written
  * in {@code org.deqlab.core.cell} and registered here with one constant: configs, the window's
  * choices and the precision checks all take it from this list.
  */
-public enum CellKind {
+public enum CellKind implements Labelled {
   /** DEQ-Transformer (Universal Transformer layer) with a relative-position bias. */
   TRANSFORMER(false) {
     @Override
@@ -125,16 +123,6 @@ public enum CellKind {
   public String describe(ExperimentConfig.Model spec) {
     String path = convolutional ? " [" + spec.convolution() + "]" : "";
     return label() + " " + sizes(spec) + path;
-  }
-
-  @JsonValue
-  public String label() {
-    return Labels.of(this);
-  }
-
-  @JsonCreator
-  public static CellKind parse(String text) {
-    return Labels.parse(CellKind.class, text);
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.deqlab.core.text.Labels;
 
 /**
  * Reads and writes {@link ExperimentConfig} as JSON, by one mapping for every source: user files,
@@ -30,6 +31,7 @@ public final class ExperimentConfigs {
   /** The one mapping: strict about unknown fields and about missing numbers. */
   public static final ObjectMapper JSON =
       new ObjectMapper()
+          .registerModule(Labels.jsonModule())
           .enable(SerializationFeature.INDENT_OUTPUT)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

@@ -2,8 +2,6 @@ package org.deqlab.core.experiment;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.deqlab.core.cell.Cell;
@@ -14,7 +12,7 @@ import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.model.ImageModel;
 import org.deqlab.core.model.SequenceModel;
 import org.deqlab.core.model.TaskModel;
-import org.deqlab.core.text.Labels;
+import org.deqlab.core.text.Labelled;
 import org.deqlab.data.CharCorpus;
 import org.deqlab.data.CopyMemoryTask;
 import org.deqlab.data.ShapesTask;
@@ -24,7 +22,7 @@ import org.deqlab.data.ShapesTask;
  * {@code org.deqlab.core.data} (on a dataset of the sample-data module) and registered here with
  * one constant.
  */
-public enum TaskKind {
+public enum TaskKind implements Labelled {
   /** Recall 10 symbols after a gap of T steps (the TCN/DEQ definition). */
   COPY_MEMORY(false) {
     @Override
@@ -105,16 +103,6 @@ public enum TaskKind {
     } catch (IOException e) {
       throw new IllegalArgumentException("task.corpus: " + e.getMessage(), e);
     }
-  }
-
-  @JsonValue
-  public String label() {
-    return Labels.of(this);
-  }
-
-  @JsonCreator
-  public static TaskKind parse(String text) {
-    return Labels.parse(TaskKind.class, text);
   }
 
   @Override

@@ -3,9 +3,7 @@ package org.deqlab.core.jacobian;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import org.deqlab.core.text.Labels;
+import org.deqlab.core.text.Labelled;
 
 /**
  * The distribution of the random probe vectors ε of the stochastic estimators. Both have {@code
@@ -16,7 +14,7 @@ import org.deqlab.core.text.Labels;
  * <p>Probes are drawn by the engine's generator (seed it with {@code Engine.setRandomSeed} for
  * reproducible runs) directly on the device and in the dtype of the array they will perturb.
  */
-public enum ProbeDistribution {
+public enum ProbeDistribution implements Labelled {
   RADEMACHER,
   GAUSSIAN;
 
@@ -38,15 +36,5 @@ public enum ProbeDistribution {
     NDArray signs = gaussian.sign(); // the sign of a Gaussian is a Rademacher variable
     gaussian.close();
     return signs;
-  }
-
-  @JsonValue
-  public String label() {
-    return Labels.of(this);
-  }
-
-  @JsonCreator
-  public static ProbeDistribution parse(String text) {
-    return Labels.parse(ProbeDistribution.class, text);
   }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.text.Labels;
 
 /**
  * Verdicts of earlier precision checks, so that a training command pays for the check of a cell
@@ -27,7 +28,9 @@ import org.deqlab.core.engine.Provenance;
  */
 public final class PrecisionCache {
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      new ObjectMapper()
+          .registerModule(Labels.jsonModule())
+          .enable(SerializationFeature.INDENT_OUTPUT);
   private static final String FILE_NAME = "precision-checks.json";
 
   private final Path file;

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.text.Labels;
 
 /**
  * A run's log, {@code run.jsonl}: the run's {@link RunEvent}s as JSON lines, a header line first
@@ -26,7 +27,9 @@ import org.deqlab.core.experiment.ExperimentConfig;
 public final class RunLog implements Consumer<RunEvent>, AutoCloseable {
   /** Writes events; reads them back tolerating fields it does not know (derived or newer ones). */
   private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      new ObjectMapper()
+          .registerModule(Labels.jsonModule())
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final Path file;
   private final BufferedWriter writer;

@@ -1,11 +1,9 @@
 package org.deqlab.core.solver;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import org.deqlab.core.text.Labels;
+import org.deqlab.core.text.Labelled;
 
 /** The root-finding methods on offer, by the names users type. */
-public enum SolverKind {
+public enum SolverKind implements Labelled {
   FIXED_POINT("fixed-point"),
   ANDERSON("anderson"),
   BROYDEN("broyden");
@@ -16,7 +14,7 @@ public enum SolverKind {
     this.label = label;
   }
 
-  @JsonValue
+  @Override
   public String label() {
     return label;
   }
@@ -28,12 +26,6 @@ public enum SolverKind {
       case ANDERSON -> AndersonSolver.INSTANCE;
       case BROYDEN -> BroydenSolver.INSTANCE;
     };
-  }
-
-  /** Parses a solver name such as {@code anderson} (or {@code fixed_point}, any case). */
-  @JsonCreator
-  public static SolverKind parse(String text) {
-    return Labels.parse(SolverKind.class, text, SolverKind::label);
   }
 
   @Override

@@ -1,14 +1,12 @@
 package org.deqlab.core.solver;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import org.deqlab.core.text.Labels;
+import org.deqlab.core.text.Labelled;
 
 /**
  * Why a solve ended. A solve never throws for numerical trouble: it ends with one of these, and
  * each carries a hint a user can act on.
  */
-public enum StopReason {
+public enum StopReason implements Labelled {
   CONVERGED("converged", "every sample met the tolerance"),
   MAX_ITERATIONS(
       "max_iterations",
@@ -29,7 +27,7 @@ public enum StopReason {
   }
 
   /** The name shown in tables and written to JSON, e.g. {@code diverged}. */
-  @JsonValue
+  @Override
   public String label() {
     return label;
   }
@@ -37,12 +35,6 @@ public enum StopReason {
   /** What the user might try next. */
   public String hint() {
     return hint;
-  }
-
-  /** Reads a label written by {@link #label()} (run logs, reports). */
-  @JsonCreator
-  public static StopReason fromLabel(String label) {
-    return Labels.parse(StopReason.class, label, StopReason::label);
   }
 
   @Override

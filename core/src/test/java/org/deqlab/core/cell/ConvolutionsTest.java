@@ -12,6 +12,7 @@ import java.util.Random;
 import org.deqlab.core.testing.Dense;
 import org.deqlab.core.testing.EngineTest;
 import org.deqlab.core.testing.GradientCheck;
+import org.deqlab.core.text.Labels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -90,9 +91,10 @@ class ConvolutionsTest extends EngineTest {
     assertEquals(ConvolutionPath.NATIVE, auto.resolve(Device.gpu(), DataType.FLOAT32, 8, 2));
     assertEquals(
         ConvolutionPath.PADDED, ConvolutionPath.PADDED.resolve(cpu, DataType.FLOAT64, 48, 2));
-    assertEquals(ConvolutionPath.UNFOLDED, ConvolutionPath.parse("Unfolded"));
+    assertEquals(ConvolutionPath.UNFOLDED, Labels.parse(ConvolutionPath.class, "Unfolded"));
     IllegalArgumentException bad =
-        assertThrows(IllegalArgumentException.class, () -> ConvolutionPath.parse("fast"));
+        assertThrows(
+            IllegalArgumentException.class, () -> Labels.parse(ConvolutionPath.class, "fast"));
     assertTrue(bad.getMessage().contains("auto, native, padded, unfolded"), bad.getMessage());
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.testing.EngineTest;
 import org.deqlab.core.testing.ExactJacobian;
+import org.deqlab.core.text.Labels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -170,7 +171,8 @@ class JacobianProbeTest extends EngineTest {
             IllegalArgumentException.class,
             () -> JacobianProbe.Options.defaults().withHutchinsonProbes(-2));
     assertTrue(probes.getMessage().startsWith("hutchinsonProbes"), probes.getMessage());
-    assertEquals(ProbeDistribution.RADEMACHER, ProbeDistribution.parse("Rademacher"));
-    assertThrows(IllegalArgumentException.class, () -> ProbeDistribution.parse("uniform"));
+    assertEquals(ProbeDistribution.RADEMACHER, Labels.parse(ProbeDistribution.class, "Rademacher"));
+    assertThrows(
+        IllegalArgumentException.class, () -> Labels.parse(ProbeDistribution.class, "uniform"));
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.deqlab.core.text.Labels;
 import org.junit.jupiter.api.Test;
 
 /** Invalid options fail at construction, and the message names the field. */
@@ -30,13 +31,14 @@ class SolverOptionsTest {
 
   @Test
   void solverAndCriterionNamesParseAndListTheAllowedValuesOnError() {
-    assertEquals(SolverKind.BROYDEN, SolverKind.parse("broyden"));
-    assertEquals(SolverKind.FIXED_POINT, SolverKind.parse("fixed-point"));
-    assertEquals(StopCriterion.ABSOLUTE, StopCriterion.parse("abs"));
+    assertEquals(SolverKind.BROYDEN, Labels.parse(SolverKind.class, "broyden"));
+    assertEquals(SolverKind.FIXED_POINT, Labels.parse(SolverKind.class, "fixed-point"));
+    assertEquals(StopCriterion.ABSOLUTE, Labels.parse(StopCriterion.class, "abs"));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> SolverKind.parse("newton"));
+        assertThrows(
+            IllegalArgumentException.class, () -> Labels.parse(SolverKind.class, "newton"));
     assertTrue(e.getMessage().contains("anderson") && e.getMessage().contains("'newton'"));
-    assertThrows(IllegalArgumentException.class, () -> StopCriterion.parse("max"));
+    assertThrows(IllegalArgumentException.class, () -> Labels.parse(StopCriterion.class, "max"));
   }
 
   private static void assertMessage(String field, Runnable action) {
