@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
  * and Transformer cells, and DEQ-versus-unrolled memory — printed and written as JSON.
  */
 @Command(
+    resourceBundle = "org.deqlab.app.cli.Help",
     name = "bench",
     header = "benchmark solvers and memory on fixed workloads",
     description = {
@@ -62,22 +63,16 @@ final class BenchCommand implements Callable<Integer> {
   private final PrintStream out;
   @Spec private CommandSpec spec;
 
-  @Option(
-      names = "--problem",
-      paramLabel = "FILE.npz",
-      description = "the MLP problem instead of the built-in one (see ./deq help solve)")
+  @Option(names = "--problem", paramLabel = "FILE.npz")
   private Path problemFile;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "write the report as JSON")
+  @Option(names = "--json", paramLabel = "FILE")
   private Path json;
 
-  @Option(
-      names = "--repeats",
-      paramLabel = "N",
-      description = "timed repeats of each workload (default ${DEFAULT-VALUE})")
+  @Option(names = "--repeats", paramLabel = "N")
   private int repeats = 5;
 
-  @Option(names = "--quick", description = "fewer lengths and depths")
+  @Option(names = "--quick")
   private boolean quick;
 
   BenchCommand(PrintStream out) {

@@ -19,20 +19,10 @@ final class ConfigOptions {
   @Spec(Spec.Target.MIXEE)
   private CommandSpec command;
 
-  @Option(
-      names = "--preset",
-      paramLabel = "NAME",
-      completionCandidates = PresetNames.class,
-      description = "a preset: ${COMPLETION-CANDIDATES}")
+  @Option(names = "--preset", paramLabel = "NAME", completionCandidates = PresetNames.class)
   private String preset;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description =
-          "a JSON config; it may name a \"preset\" and override only some fields, for"
-              + " example {\"preset\": \"copy-memory-deq-transformer\", \"steps\": 500,"
-              + " \"jacobian\": {\"weight\": 2.0}}")
+  @Option(names = "--config", paramLabel = "FILE")
   private Path config;
 
   /** Whether {@code --preset} or {@code --config} was given. */

@@ -7,10 +7,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --device cpu|gpu[:N]}, for the commands that compute on one device: a picocli mixin. */
 final class DeviceOption {
-  @Option(
-      names = "--device",
-      paramLabel = "cpu|gpu[:N]",
-      description = "where to compute (default ${DEFAULT-VALUE})")
+  @Option(names = "--device", paramLabel = "cpu|gpu[:N]")
   private String device = "cpu";
 
   /**

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
  * fails, saying what to do.
  */
 @Command(
+    resourceBundle = "org.deqlab.app.cli.Help",
     name = "doctor",
     header = "self-check: float32 gradients of every cell and layer against float64",
     description = {
@@ -55,30 +56,15 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Mixin private ConfigOptions configOptions;
 
-  @Option(
-      names = "--convolution",
-      paramLabel = "auto|native|padded|unfolded",
-      description =
-          "the convolution path of convolutional cells (default ${DEFAULT-VALUE}: the engine's"
-              + " kernel where it is known right, elsewhere unfolded over time and padded to 16"
-              + " output channels over images; 'native' shows what the engine's own kernel does"
-              + " here; 'unfolded' uses no convolution kernel)")
+  @Option(names = "--convolution", paramLabel = "auto|native|padded|unfolded")
   private ConvolutionPath path = ConvolutionPath.AUTO;
 
-  @Option(
-      names = "--tolerance-scale",
-      paramLabel = "X",
-      description =
-          "multiply every tolerance by X (default 1: f VJP 1e-4, layers 2e-3, Jacobian term"
-              + " 1e-2)")
+  @Option(names = "--tolerance-scale", paramLabel = "X")
   private double scale = 1;
 
   @Mixin private DeviceOption deviceOption;
 
-  @Option(
-      names = "--json",
-      paramLabel = "FILE",
-      description = "write every check, with the versions, device and machine")
+  @Option(names = "--json", paramLabel = "FILE", descriptionKey = "doctor.json")
   private Path json;
 
   DoctorCommand(PrintStream out) {

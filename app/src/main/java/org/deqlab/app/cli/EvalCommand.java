@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./deq eval}: evaluates a checkpoint on held-out data. */
 @Command(
+    resourceBundle = "org.deqlab.app.cli.Help",
     name = "eval",
     header = "evaluate a checkpoint on held-out data",
     description =
@@ -23,13 +24,10 @@ final class EvalCommand implements Callable<Integer> {
   private final PrintStream out;
   @Spec private CommandSpec spec;
 
-  @Option(names = "--checkpoint", paramLabel = "FILE", description = "the checkpoint (required)")
+  @Option(names = "--checkpoint", paramLabel = "FILE")
   private Path checkpoint;
 
-  @Option(
-      names = "--split",
-      paramLabel = "valid|test",
-      description = "the held-out split (default ${DEFAULT-VALUE})")
+  @Option(names = "--split", paramLabel = "valid|test")
   private String split = "valid";
 
   EvalCommand(PrintStream out) {

@@ -6,7 +6,6 @@ import picocli.CommandLine.Option;
 final class HelpOption {
   @Option(
       names = {"-h", "--help"},
-      usageHelp = true,
-      description = "show this help")
+      usageHelp = true)
   private boolean requested;
 }

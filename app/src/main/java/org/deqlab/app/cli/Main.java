@@ -32,6 +32,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * (exit 1).
  */
 @Command(
+    resourceBundle = "org.deqlab.app.cli.Help",
     name = "./deq",
     header = {"DEQ Workbench — explore deep equilibrium models", ""},
     customSynopsis = {

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
  * unrolled stacks of growing depth, measured from the process, with times and gradient agreement.
  */
 @Command(
+    resourceBundle = "org.deqlab.app.cli.Help",
     name = "memory",
     header = "training-step memory: DEQ versus unrolled depth L",
     description =
@@ -62,31 +63,26 @@ final class MemoryCommand implements Callable<Integer> {
       paramLabel = "L",
       split = ",",
       converter = OptionValues.PositiveInteger.class,
-      defaultValue = "1,2,4,8,16,32,64",
-      description = "depths of the unrolled stacks (default ${DEFAULT-VALUE})")
+      defaultValue = "1,2,4,8,16,32,64")
   private List<Integer> depths;
 
   @Option(
       names = "--lengths",
       paramLabel = "T",
       split = ",",
-      converter = OptionValues.PositiveInteger.class,
-      description = "sequence lengths (default 50,100,200; for an image task its image size)")
+      converter = OptionValues.PositiveInteger.class)
   private List<Integer> lengths;
 
-  @Option(names = "--length", paramLabel = "T", description = "one sequence length")
+  @Option(names = "--length", paramLabel = "T")
   private Integer length;
 
-  @Option(
-      names = "--batch",
-      paramLabel = "B",
-      description = "batch size (default ${DEFAULT-VALUE})")
+  @Option(names = "--batch", paramLabel = "B")
   private int batch = 16;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "write the report as JSON")
+  @Option(names = "--json", paramLabel = "FILE")
   private Path json;
 
-  @Option(names = "--csv", paramLabel = "FILE", description = "write the points as CSV")
+  @Option(names = "--csv", paramLabel = "FILE")
   private Path csv;
 
   MemoryCommand(PrintStream out) {

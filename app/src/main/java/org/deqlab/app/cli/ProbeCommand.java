@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
  * Hutchinson with its standard error.
  */
 @Command(
+    resourceBundle = "org.deqlab.app.cli.Help",
     name = "probe",
     header = "spectral radius, Ritz values and Frobenius norm of J_f at z*",
     description =
@@ -52,47 +53,25 @@ final class ProbeCommand implements Callable<Integer> {
   private final PrintStream out;
   @Spec private CommandSpec spec;
 
-  @Option(
-      names = "--checkpoint",
-      paramLabel = "FILE",
-      description = "probe a trained model at the equilibrium of its first held-out batch")
+  @Option(names = "--checkpoint", paramLabel = "FILE", descriptionKey = "probe.checkpoint")
   private Path checkpoint;
 
-  @Option(
-      names = "--split",
-      paramLabel = "valid|test",
-      description = "with --checkpoint, the held-out split (default ${DEFAULT-VALUE})")
+  @Option(names = "--split", paramLabel = "valid|test", descriptionKey = "probe.split")
   private String split = "valid";
 
-  @Option(
-      names = "--json",
-      paramLabel = "FILE",
-      description = "write every estimate, per sample, with all Ritz values")
+  @Option(names = "--json", paramLabel = "FILE", descriptionKey = "probe.json")
   private Path json;
 
-  @Option(
-      names = "--power",
-      paramLabel = "N",
-      description = "power-iteration products (default ${DEFAULT-VALUE})")
+  @Option(names = "--power", paramLabel = "N")
   private int power = 50;
 
-  @Option(
-      names = "--arnoldi",
-      paramLabel = "K",
-      description = "Arnoldi steps, the Krylov dimension (default ${DEFAULT-VALUE})")
+  @Option(names = "--arnoldi", paramLabel = "K")
   private int arnoldi = 20;
 
-  @Option(
-      names = "--probes",
-      paramLabel = "P",
-      description = "Hutchinson probes (default ${DEFAULT-VALUE})")
+  @Option(names = "--probes", paramLabel = "P")
   private int probes = 16;
 
-  @Option(
-      names = "--distribution",
-      paramLabel = "rademacher|gaussian",
-      defaultValue = "rademacher",
-      description = "Hutchinson probes' law (default ${DEFAULT-VALUE})")
+  @Option(names = "--distribution", paramLabel = "rademacher|gaussian", defaultValue = "rademacher")
   private ProbeDistribution distribution;
 
   @Mixin private ProblemOptions problemOptions;

@@ -26,104 +26,54 @@ final class ProblemOptions {
   @Spec(Spec.Target.MIXEE)
   private CommandSpec command;
 
-  @Option(
-      names = "--problem",
-      paramLabel = "FILE.npz",
-      description =
-          "f(z,x) = tanh(z·Wᵀ + x·Uᵀ + b) with arrays W (d×d), U (d×p), b (d), x (n×p), float32"
-              + " or float64 (PyTorch nn.Linear layout); without it, a built-in random problem"
-              + " (the next five options)")
+  @Option(names = "--problem", paramLabel = "FILE.npz", descriptionKey = "ProblemOptions.problem")
   private Path file;
 
-  @Option(
-      names = "--dim",
-      paramLabel = "D",
-      description = "random problem: state size d (default ${DEFAULT-VALUE})")
+  @Option(names = "--dim", paramLabel = "D")
   private int dim = 256;
 
-  @Option(
-      names = "--input-dim",
-      paramLabel = "P",
-      description = "random problem: input size p (default ${DEFAULT-VALUE})")
+  @Option(names = "--input-dim", paramLabel = "P")
   private int inputDim = 64;
 
-  @Option(
-      names = "--batch",
-      paramLabel = "N",
-      description = "random problem: samples n (default ${DEFAULT-VALUE})")
+  @Option(names = "--batch", paramLabel = "N", descriptionKey = "ProblemOptions.batch")
   private int batch = 64;
 
-  @Option(
-      names = "--spectral-norm",
-      paramLabel = "S",
-      description =
-          "random problem: ‖W‖₂ (default ${DEFAULT-VALUE}; above ~1 the map may stop contracting)")
+  @Option(names = "--spectral-norm", paramLabel = "S")
   private double spectralNorm = 0.9;
 
-  @Option(
-      names = "--seed",
-      paramLabel = "K",
-      description = "random problem: seed (default ${DEFAULT-VALUE})")
+  @Option(names = "--seed", paramLabel = "K")
   private long seed = 0;
 
-  @Option(
-      names = "--dtype",
-      paramLabel = "float32|float64",
-      description = "computation dtype (default ${DEFAULT-VALUE})")
+  @Option(names = "--dtype", paramLabel = "float32|float64")
   private DataType dataType = DataType.FLOAT32;
 
   @Mixin private DeviceOption device;
 
-  @Option(
-      names = "--f-thres",
-      paramLabel = "N",
-      description = "solver: max iterations (default ${DEFAULT-VALUE})")
+  @Option(names = "--f-thres", paramLabel = "N")
   private int maxIterations = DEFAULTS.maxIterations();
 
-  @Option(
-      names = "--tol",
-      paramLabel = "EPS",
-      description = "solver: tolerance (default ${DEFAULT-VALUE})")
+  @Option(names = "--tol", paramLabel = "EPS")
   private double tolerance = DEFAULTS.tolerance();
 
-  @Option(
-      names = "--stop",
-      paramLabel = "abs|rel",
-      description =
-          "solver: stop criterion, ‖f(z)−z‖ or ‖f(z)−z‖/‖f(z)‖ (default ${DEFAULT-VALUE})")
+  @Option(names = "--stop", paramLabel = "abs|rel")
   private StopCriterion stopCriterion = DEFAULTS.stopCriterion();
 
-  @Option(
-      names = "--anderson-m",
-      paramLabel = "M",
-      description = "Anderson memory (default ${DEFAULT-VALUE})")
+  @Option(names = "--anderson-m", paramLabel = "M")
   private int andersonMemory = DEFAULTS.andersonMemory();
 
-  @Option(
-      names = "--anderson-lambda",
-      paramLabel = "L",
-      description = "Anderson ridge, relative (default ${DEFAULT-VALUE})")
+  @Option(names = "--anderson-lambda", paramLabel = "L")
   private double andersonRegularization = DEFAULTS.andersonRegularization();
 
-  @Option(
-      names = "--anderson-beta",
-      paramLabel = "B",
-      description = "Anderson mixing β (default ${DEFAULT-VALUE})")
+  @Option(names = "--anderson-beta", paramLabel = "B")
   private double andersonMixing = DEFAULTS.andersonMixing();
 
-  @Option(
-      names = "--broyden-memory",
-      paramLabel = "K",
-      description = "Broyden low-rank updates before restart (default ${DEFAULT-VALUE})")
+  @Option(names = "--broyden-memory", paramLabel = "K")
   private int broydenMemory = DEFAULTS.broydenMemory();
 
-  @Option(names = "--line-search", description = "Broyden backtracking line search")
+  @Option(names = "--line-search")
   private boolean lineSearch;
 
-  @Option(
-      names = "--damping",
-      paramLabel = "T",
-      description = "damping τ of fixed-point iteration (default ${DEFAULT-VALUE})")
+  @Option(names = "--damping", paramLabel = "T")
   private double damping = DEFAULTS.damping();
 
   /** The {@code --problem} file, or null for a random problem. */

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
  * the last checkpoint and an experiment file the window can open.
  */
 @Command(
+    resourceBundle = "org.deqlab.app.cli.Help",
     name = "run",
     header = "run an experiment headless; write the window's plots as PNG",
     description = {
@@ -43,23 +44,13 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin private ConfigOptions configOptions;
 
-  @Option(
-      names = "--steps",
-      paramLabel = "N",
-      description =
-          "override the number of steps; pretraining is clipped to a tenth of them and the"
-              + " Jacobian is probed often enough to show up (≥ 3 probes)")
+  @Option(names = "--steps", paramLabel = "N")
   private Integer steps;
 
-  @Option(
-      names = "--sweep",
-      paramLabel = "L,..",
-      description =
-          "sequence lengths for the steps-vs-length plot, measured on the trained model"
-              + " (default ${DEFAULT-VALUE}; 'none' skips the sweep)")
+  @Option(names = "--sweep", paramLabel = "L,..")
   private String sweep = "25,50,100,200";
 
-  @Option(names = "--out", paramLabel = "DIR", description = "where everything goes (required)")
+  @Option(names = "--out", paramLabel = "DIR")
   private Path outDir;
 
   RunCommand(PrintStream out) {

@@ -39,47 +39,30 @@ import picocli.CommandLine.Spec;
  * solvers, prints a comparison table, and optionally writes the full traces as JSON, the
  * equilibrium as {@code .npz}, and the implicit gradient of {@code ½‖z*‖²}.
  */
-@Command(name = "solve", header = "solve z* = f(z*, x) for an MLP problem and compare solvers")
+@Command(
+    resourceBundle = "org.deqlab.app.cli.Help",
+    name = "solve",
+    header = "solve z* = f(z*, x) for an MLP problem and compare solvers")
 final class SolveCommand implements Callable<Integer> {
   private final PrintStream out;
   @Spec private CommandSpec spec;
 
-  @Option(
-      names = "--solver",
-      paramLabel = "anderson|broyden|fixed-point|all",
-      description = "one solver, or all to compare them (default ${DEFAULT-VALUE})")
+  @Option(names = "--solver", paramLabel = "anderson|broyden|fixed-point|all")
   private String solver = "all";
 
-  @Option(
-      names = "--json",
-      paramLabel = "FILE",
-      description = "write the report with full residual traces")
+  @Option(names = "--json", paramLabel = "FILE", descriptionKey = "solve.json")
   private Path json;
 
-  @Option(
-      names = "--save",
-      paramLabel = "FILE.npz",
-      description =
-          "write the equilibrium as array z (with --solver all: the solver with the lowest"
-              + " residual)")
+  @Option(names = "--save", paramLabel = "FILE.npz")
   private Path save;
 
-  @Option(
-      names = "--grad",
-      description =
-          "with --save, also write the implicit gradient of L = ½‖z*‖² as arrays dW, dU, db, dx")
+  @Option(names = "--grad")
   private boolean grad;
 
-  @Option(
-      names = "--b-thres",
-      paramLabel = "N",
-      description = "backward solver max iterations (default ${DEFAULT-VALUE})")
+  @Option(names = "--b-thres", paramLabel = "N")
   private int backwardMaxIterations = 100;
 
-  @Option(
-      names = "--b-tol",
-      paramLabel = "EPS",
-      description = "backward solver tolerance (default ${DEFAULT-VALUE})")
+  @Option(names = "--b-tol", paramLabel = "EPS")
   private double backwardTolerance = 1e-6;
 
   @Mixin private ProblemOptions problemOptions;

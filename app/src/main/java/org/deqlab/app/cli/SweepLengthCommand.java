@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
  * trained checkpoint.
  */
 @Command(
+    resourceBundle = "org.deqlab.app.cli.Help",
     name = "sweep-length",
     header = "forward solver steps versus sequence length",
     description =
@@ -40,10 +41,7 @@ final class SweepLengthCommand implements Callable<Integer> {
 
   @Mixin private ConfigOptions configOptions;
 
-  @Option(
-      names = "--checkpoint",
-      paramLabel = "FILE",
-      description = "a trained model instead of a fresh one")
+  @Option(names = "--checkpoint", paramLabel = "FILE", descriptionKey = "sweep-length.checkpoint")
   private Path checkpoint;
 
   @Option(
@@ -52,25 +50,19 @@ final class SweepLengthCommand implements Callable<Integer> {
       split = ",",
       converter = OptionValues.PositiveInteger.class,
       defaultValue = "25,50,100,200,400",
-      description = "sequence lengths (default ${DEFAULT-VALUE})")
+      descriptionKey = "sweep-length.lengths")
   private List<Integer> lengths;
 
-  @Option(
-      names = "--batches",
-      paramLabel = "N",
-      description = "held-out batches per length (default ${DEFAULT-VALUE})")
+  @Option(names = "--batches", paramLabel = "N")
   private int batches = 2;
 
-  @Option(
-      names = "--f-thres",
-      paramLabel = "N",
-      description = "forward solver max iterations (default ${DEFAULT-VALUE})")
+  @Option(names = "--f-thres", paramLabel = "N", descriptionKey = "sweep-length.f-thres")
   private int threshold = 200;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "write the report as JSON")
+  @Option(names = "--json", paramLabel = "FILE")
   private Path json;
 
-  @Option(names = "--csv", paramLabel = "FILE", description = "write the points as CSV")
+  @Option(names = "--csv", paramLabel = "FILE")
   private Path csv;
 
   SweepLengthCommand(PrintStream out) {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
  * Ctrl-C stops after the current step and still writes the final checkpoint.
  */
 @Command(
+    resourceBundle = "org.deqlab.app.cli.Help",
     name = "train",
     header = "train a preset or config (run log + checkpoints)",
     description =
@@ -36,19 +37,16 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin private ConfigOptions configOptions;
 
-  @Option(names = "--steps", paramLabel = "N", description = "override the number of steps")
+  @Option(names = "--steps", paramLabel = "N", descriptionKey = "train.steps")
   private Integer steps;
 
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description = "where run.jsonl and checkpoints go (default runs/NAME-TIMESTAMP)")
+  @Option(names = "--out", paramLabel = "DIR", descriptionKey = "train.out")
   private Path outDir;
 
-  @Option(names = "--device", paramLabel = "D", description = "cpu (default) or gpu[:N]")
+  @Option(names = "--device", paramLabel = "D", descriptionKey = "train.device")
   private DeviceChoice device;
 
-  @Option(names = "--seed", paramLabel = "K", description = "override the seed")
+  @Option(names = "--seed", paramLabel = "K", descriptionKey = "train.seed")
   private Long seed;
 
   TrainCommand(PrintStream out) {
