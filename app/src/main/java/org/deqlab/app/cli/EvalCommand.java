@@ -3,6 +3,7 @@ package org.deqlab.app.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.deqlab.core.data.Split;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.run.ExperimentRun;
 import picocli.CommandLine.Command;
@@ -28,7 +29,7 @@ final class EvalCommand implements Callable<Integer> {
   private Path checkpoint;
 
   @Option(names = "--split", paramLabel = "valid|test")
-  private String split = "valid";
+  private Split split = Split.VALID;
 
   EvalCommand(PrintStream out) {
     this.out = out;
@@ -39,17 +40,9 @@ final class EvalCommand implements Callable<Integer> {
     if (checkpoint == null) {
       throw new ParameterException(spec.commandLine(), "give --checkpoint FILE");
     }
-    OptionValues.oneOf(spec, "--split", split, "valid", "test");
     try (ExperimentRun experiment =
         ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory())) {
-      out.println(
-          "checkpoint "
-              + checkpoint
-              + ": "
-              + experiment.config().name()
-              + " after "
-              + experiment.trainer().completedSteps()
-              + " steps");
+      out.println("checkpoint " + checkpoint + ": " + experiment.describe());
       RunEvent.Evaluation evaluation = experiment.trainer().evaluate(split);
       out.println(ProgressPrinter.describe(evaluation));
       if (Double.isFinite(experiment.data().baselineLoss())) {

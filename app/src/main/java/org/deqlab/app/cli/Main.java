@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.deqlab.core.cell.ConvolutionPath;
+import org.deqlab.core.data.Split;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.EngineUnavailableException;
 import org.deqlab.core.experiment.DeviceChoice;
@@ -106,7 +107,7 @@ public final class Main implements Callable<Integer> {
     // allowed values, which picocli then prefixes with the option.
     cli.registerConverter(DataType.class, OptionValues.converter(DeqEngine::parseDataType));
     for (Class<? extends Enum<?>> type :
-        List.of(StopCriterion.class, ConvolutionPath.class, ProbeDistribution.class)) {
+        List.of(StopCriterion.class, ConvolutionPath.class, ProbeDistribution.class, Split.class)) {
       labelled(cli, type);
     }
     cli.registerConverter(DeviceChoice.class, OptionValues.converter(DeviceChoice::parse));

@@ -79,11 +79,7 @@ final class MemoryCommand implements Callable<Integer> {
   @Option(names = "--batch", paramLabel = "B")
   private int batch = 16;
 
-  @Option(names = "--json", paramLabel = "FILE")
-  private Path json;
-
-  @Option(names = "--csv", paramLabel = "FILE")
-  private Path csv;
+  @Mixin private TableFiles files;
 
   MemoryCommand(PrintStream out) {
     this.out = out;
@@ -113,40 +109,33 @@ final class MemoryCommand implements Callable<Integer> {
     if (measured.size() > 1) {
       printSummary(out, points, measured, depths);
     }
-    if (json != null) {
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("command", "memory");
-      report.put("provenance", Provenance.capture(device));
-      report.put("config", config);
-      report.put("inputShapes", inputs);
-      report.put("points", points);
-      Reports.writeJson(json, report);
-      out.println("wrote " + json);
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("command", "memory");
+    report.put("provenance", Provenance.capture(device));
+    report.put("config", config);
+    report.put("inputShapes", inputs);
+    report.put("points", points);
+    StringBuilder rows =
+        new StringBuilder(
+            "layer,depth,length,kept_bytes,workspace_bytes,peak_bytes,forward_ms,backward_ms,forward_steps,loss,gradient_difference\n");
+    for (MemoryPoint p : points) {
+      rows.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%d,%d,%d,%d,%d,%.3f,%.3f,%d,%.6e,%.6e%n",
+              p.layer(),
+              p.depth(),
+              p.length(),
+              p.keptBytes(),
+              p.workspaceBytes(),
+              p.peakBytes(),
+              p.forwardMillis(),
+              p.backwardMillis(),
+              p.forwardSteps(),
+              p.loss(),
+              p.gradientDifference()));
     }
-    if (csv != null) {
-      StringBuilder text =
-          new StringBuilder(
-              "layer,depth,length,kept_bytes,workspace_bytes,peak_bytes,forward_ms,backward_ms,forward_steps,loss,gradient_difference\n");
-      for (MemoryPoint p : points) {
-        text.append(
-            String.format(
-                Locale.ROOT,
-                "%s,%d,%d,%d,%d,%d,%.3f,%.3f,%d,%.6e,%.6e%n",
-                p.layer(),
-                p.depth(),
-                p.length(),
-                p.keptBytes(),
-                p.workspaceBytes(),
-                p.peakBytes(),
-                p.forwardMillis(),
-                p.backwardMillis(),
-                p.forwardSteps(),
-                p.loss(),
-                p.gradientDifference()));
-      }
-      Files.writeString(csv, text);
-      out.println("wrote " + csv);
-    }
+    files.write(report, rows.toString(), out);
     return 0;
   }
 

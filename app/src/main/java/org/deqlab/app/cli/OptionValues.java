@@ -1,8 +1,7 @@
 package org.deqlab.app.cli;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
+import org.deqlab.core.text.PositiveIntegers;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -26,15 +25,6 @@ final class OptionValues {
   static double within(CommandSpec command, String option, double value, double min, double max) {
     if (!(value >= min && value <= max)) {
       throw invalid(command, option, "must be in [" + min + ", " + max + "], got " + value);
-    }
-    return value;
-  }
-
-  /** {@code value}, which must be one of {@code allowed}. */
-  static String oneOf(CommandSpec command, String option, String value, String... allowed) {
-    if (!List.of(allowed).contains(value)) {
-      throw invalid(
-          command, option, "must be " + String.join(" or ", allowed) + ", got '" + value + "'");
     }
     return value;
   }
@@ -64,33 +54,11 @@ final class OptionValues {
     };
   }
 
-  /** A comma-separated list of positive integers, e.g. {@code 25,50,100}. */
-  static List<Integer> positiveIntegers(String text) {
-    List<Integer> values = new ArrayList<>();
-    for (String part : text.split(",")) {
-      values.add(positiveInteger(part));
-    }
-    return values;
-  }
-
-  private static int positiveInteger(String text) {
-    try {
-      int value = Integer.parseInt(text.trim());
-      if (value >= 1) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "needs positive integers separated by commas, got '" + text + "'");
-  }
-
   /** One element of a list option of lengths or depths ({@code split = ","}). */
   static final class PositiveInteger implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String text) throws Exception {
-      return converter(OptionValues::positiveInteger).convert(text);
+      return converter(PositiveIntegers::parse).convert(text);
     }
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.deqlab.core.data.Split;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
@@ -57,7 +58,7 @@ final class ProbeCommand implements Callable<Integer> {
   private Path checkpoint;
 
   @Option(names = "--split", paramLabel = "valid|test", descriptionKey = "probe.split")
-  private String split = "valid";
+  private Split split = Split.VALID;
 
   @Option(names = "--json", paramLabel = "FILE", descriptionKey = "probe.json")
   private Path json;
@@ -144,17 +145,14 @@ final class ProbeCommand implements Callable<Integer> {
   }
 
   private JacobianReport probeCheckpoint(JacobianProbe probe, Map<String, Object> report) {
-    OptionValues.oneOf(spec, "--split", split, "valid", "test");
     try (ExperimentRun experiment =
         ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory())) {
       out.println(
           "checkpoint "
               + checkpoint
               + ": "
-              + experiment.config().name()
-              + " after "
-              + experiment.trainer().completedSteps()
-              + " steps, first "
+              + experiment.describe()
+              + ", first "
               + split
               + " batch");
       report.put("provenance", Provenance.capture(experiment.device()));

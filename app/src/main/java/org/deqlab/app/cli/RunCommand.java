@@ -13,6 +13,7 @@ import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.run.ExperimentFile;
 import org.deqlab.core.run.ExperimentRun;
+import org.deqlab.core.text.PositiveIntegers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
     List<Integer> lengths =
         sweep.equals("none")
             ? List.of()
-            : OptionValues.parse(spec, "--sweep", sweep, OptionValues::positiveIntegers);
+            : OptionValues.parse(spec, "--sweep", sweep, PositiveIntegers::parseList);
     if (outDir == null) {
       throw new ParameterException(
           spec.commandLine(), "give --out DIR (where the plots and the run log go)");

@@ -2,7 +2,6 @@ package org.deqlab.app.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,11 +58,7 @@ final class SweepLengthCommand implements Callable<Integer> {
   @Option(names = "--f-thres", paramLabel = "N", descriptionKey = "sweep-length.f-thres")
   private int threshold = 200;
 
-  @Option(names = "--json", paramLabel = "FILE")
-  private Path json;
-
-  @Option(names = "--csv", paramLabel = "FILE")
-  private Path csv;
+  @Mixin private TableFiles files;
 
   SweepLengthCommand(PrintStream out) {
     this.out = out;
@@ -119,40 +114,29 @@ final class SweepLengthCommand implements Callable<Integer> {
               ? "untrained model"
               : "after step " + experiment.trainer().completedSteps();
       List<RunEvent.SweepPoint> points = experiment.sweep(series, lengths, batches, threshold);
-      if (json != null) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("command", "sweep-length");
-        report.put("provenance", Provenance.capture(experiment.device()));
-        report.put("config", config);
-        report.put("checkpoint", checkpoint == null ? null : checkpoint.toString());
-        report.put("forwardOptions", options);
-        report.put("points", points);
-        Reports.writeJson(json, report);
-        out.println("wrote " + json);
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("command", "sweep-length");
+      report.put("provenance", Provenance.capture(experiment.device()));
+      report.put("config", config);
+      report.put("checkpoint", checkpoint == null ? null : checkpoint.toString());
+      report.put("forwardOptions", options);
+      report.put("points", points);
+      StringBuilder rows =
+          new StringBuilder(
+              "length,mean_steps,max_steps,mean_relative_residual,converged_fraction,ms_per_solve\n");
+      for (RunEvent.SweepPoint p : points) {
+        rows.append(
+            String.format(
+                Locale.ROOT,
+                "%d,%.3f,%d,%.6e,%.3f,%.3f%n",
+                p.length(),
+                p.meanSteps(),
+                p.maxSteps(),
+                p.meanRelativeResidual(),
+                p.convergedFraction(),
+                p.millisPerSolve()));
       }
-      if (csv != null) {
-        StringBuilder text =
-            new StringBuilder(
-                "length,mean_steps,max_steps,mean_relative_residual,converged_fraction,ms_per_solve\n");
-        for (RunEvent.SweepPoint p : points) {
-          text.append(
-              String.format(
-                  Locale.ROOT,
-                  "%d,%.3f,%d,%.6e,%.3f,%.3f%n",
-                  p.length(),
-                  p.meanSteps(),
-                  p.maxSteps(),
-                  p.meanRelativeResidual(),
-                  p.convergedFraction(),
-                  p.millisPerSolve()));
-        }
-        Path parent = csv.toAbsolutePath().getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
-        }
-        Files.writeString(csv, text);
-        out.println("wrote " + csv);
-      }
+      files.write(report, rows.toString(), out);
     }
     return 0;
   }

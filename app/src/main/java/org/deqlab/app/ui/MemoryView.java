@@ -26,6 +26,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.memory.MemoryPoint;
+import org.deqlab.core.text.PositiveIntegers;
 import org.deqlab.viz.MemoryChart;
 
 /**
@@ -179,17 +180,13 @@ final class MemoryView {
                     }));
   }
 
+  /** A positive whole number typed in one of the view's fields, or an error naming the field. */
   private static int positive(String text, String field) {
     try {
-      int value = Integer.parseInt(text.trim());
-      if (value >= 1) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+      return PositiveIntegers.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
     }
-    throw new IllegalArgumentException(
-        field + ": give positive whole numbers (e.g. 1,2,4,8), got '" + text.trim() + "'");
   }
 
   private TableView<MemoryPoint> table() {

@@ -158,7 +158,7 @@ class CommandLineTest {
             List.of("train", "--preset", "copy-memory-deq-transformer", "--steps", "0"),
             "--steps",
             "got 0"),
-        Arguments.of(List.of("memory", "--depths", "1,0"), "--depths", "positive integers"),
+        Arguments.of(List.of("memory", "--depths", "1,0"), "--depths", "positive whole numbers"),
         Arguments.of(List.of("doctor", "--tolerance-scale", "-1"), "--tolerance-scale", "got"),
         Arguments.of(List.of("eval", "--checkpoint", "x.ckpt", "--split", "train"), "--split", ""),
         Arguments.of(List.of("solve", "--b-thres", "5", "--b-thres", "6"), "--b-thres", "once"),

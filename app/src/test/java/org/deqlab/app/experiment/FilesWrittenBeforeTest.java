@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deqlab.core.cell.ConvolutionPath;
+import org.deqlab.core.data.Split;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.experiment.CellKind;
 import org.deqlab.core.experiment.ExperimentConfig;
@@ -60,7 +61,7 @@ class FilesWrittenBeforeTest {
         ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory())) {
       assertEquals(config, restored.config());
       assertEquals(3, restored.trainer().completedSteps());
-      RunEvent.Evaluation evaluation = restored.trainer().evaluate("valid");
+      RunEvent.Evaluation evaluation = restored.trainer().evaluate(Split.VALID);
       assertTrue(
           Double.isFinite(evaluation.loss()) && evaluation.loss() > 0, evaluation.toString());
     }

@@ -56,8 +56,8 @@ public final class CharLmData implements TrainingData {
   }
 
   @Override
-  public List<Batch> evalBatches(NDManager manager, String split) {
-    TokenStreams streams = "test".equals(split) ? test : valid;
+  public List<Batch> evalBatches(NDManager manager, Split split) {
+    TokenStreams streams = split == Split.TEST ? test : valid;
     int count = Math.min(evalBatches, fullWindows(streams));
     return java.util.stream.IntStream.range(0, count)
         .mapToObj(i -> tensors(manager, streams.window(i, window)))

@@ -57,7 +57,7 @@ public final class CopyMemoryData implements TrainingData {
   }
 
   @Override
-  public List<Batch> evalBatches(NDManager manager, String split) {
+  public List<Batch> evalBatches(NDManager manager, Split split) {
     return test.subList(0, Math.min(evalBatches, test.size())).stream()
         .map(batch -> tensors(manager, batch))
         .toList();

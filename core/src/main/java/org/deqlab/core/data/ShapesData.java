@@ -52,7 +52,7 @@ public final class ShapesData implements TrainingData {
   }
 
   @Override
-  public List<Batch> evalBatches(NDManager manager, String split) {
+  public List<Batch> evalBatches(NDManager manager, Split split) {
     int count = Math.min(evalBatches, Math.max(1, test.count() / batchSize));
     return java.util.stream.IntStream.range(0, count)
         .mapToObj(

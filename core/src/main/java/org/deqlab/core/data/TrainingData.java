@@ -17,8 +17,8 @@ public interface TrainingData {
   /** The training batch for 1-based {@code step} (deterministic given the seed). */
   Batch trainBatch(NDManager manager, int step);
 
-  /** Fixed held-out batches of the given split ({@code valid} or {@code test}). */
-  List<Batch> evalBatches(NDManager manager, String split);
+  /** Fixed held-out batches of the given split. */
+  List<Batch> evalBatches(NDManager manager, Split split);
 
   /** The loss a trivial predictor reaches, for judging progress (NaN when not defined). */
   double baselineLoss();

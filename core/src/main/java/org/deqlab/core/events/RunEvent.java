@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
+import org.deqlab.core.data.Split;
 import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.jacobian.RitzValue;
@@ -114,7 +115,7 @@ public sealed interface RunEvent {
    */
   record Evaluation(
       int step,
-      String split,
+      Split split,
       double loss,
       double accuracy,
       double bitsPerCharacter,

@@ -169,6 +169,11 @@ public final class ExperimentRun implements AutoCloseable {
     return DeqEngine.label(device);
   }
 
+  /** E.g. {@code char-lm-deq-transformer after 600 steps}. */
+  public String describe() {
+    return config.name() + " after " + trainer.completedSteps() + " steps";
+  }
+
   /** How the device was chosen: as configured, or what {@code auto} found. */
   public String deviceNote() {
     if (requested.device().kind() != DeviceChoice.Kind.AUTO) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.deqlab.core.data.Batch;
+import org.deqlab.core.data.Split;
 import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.experiment.ExperimentConfig;
@@ -63,7 +64,7 @@ final class LengthSweep {
       double residual = 0;
       int converged = 0;
       double millis = 0;
-      List<Batch> evalBatches = data.evalBatches(manager, "valid");
+      List<Batch> evalBatches = data.evalBatches(manager, Split.VALID);
       for (Batch batch : evalBatches) {
         try (NDScope scope = new NDScope()) {
           TaskModel.Output output =

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
 import org.deqlab.core.data.Batch;
+import org.deqlab.core.data.Split;
 import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.OutOfMemory;
@@ -172,7 +173,7 @@ public final class Trainer {
         trainStep();
         int step = completedSteps;
         if (config.evalEvery() > 0 && step % config.evalEvery() == 0 && step < config.steps()) {
-          evaluate("valid");
+          evaluate(Split.VALID);
         }
         if (config.checkpointEvery() > 0
             && step % config.checkpointEvery() == 0
@@ -180,7 +181,7 @@ public final class Trainer {
           checkpoint.accept(step);
         }
       }
-      evaluate("valid");
+      evaluate(Split.VALID);
       checkpoint.accept(completedSteps);
       return finish(RunOutcome.COMPLETED, "trained " + completedSteps + " steps");
     } catch (InterruptedException e) {
@@ -322,7 +323,7 @@ public final class Trainer {
   }
 
   /** Mean loss and accuracy over the held-out batches of {@code split}, without gradients. */
-  public RunEvent.Evaluation evaluate(String split) {
+  public RunEvent.Evaluation evaluate(Split split) {
     LiveSettings.Values live = settings.peek();
     EquilibriumLayer layer = layerFor(Math.max(completedSteps, config.pretrainSteps() + 1), live);
     double lossSum = 0;
@@ -365,7 +366,7 @@ public final class Trainer {
    *
    * @throws IllegalStateException if the model is not a DEQ (an unrolled stack has no z*)
    */
-  public JacobianReport probeJacobian(JacobianProbe jacobianProbe, String split) {
+  public JacobianReport probeJacobian(JacobianProbe jacobianProbe, Split split) {
     EquilibriumLayer layer =
         layerFor(Math.max(completedSteps, config.pretrainSteps() + 1), settings.peek());
     if (!(layer instanceof DeqLayer)) {

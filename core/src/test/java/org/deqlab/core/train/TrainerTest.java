@@ -16,6 +16,7 @@ import ai.djl.util.Pair;
 import java.nio.file.Path;
 import java.util.List;
 import org.deqlab.core.data.Batch;
+import org.deqlab.core.data.Split;
 import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunOutcome;
@@ -31,11 +32,11 @@ class TrainerTest extends EngineTest {
   @Test
   void trainingLowersTheHeldOutLossAndReportsEverySolve() {
     TinyExperiment experiment = new TinyExperiment(manager, "{\"steps\": 40}");
-    double before = experiment.trainer.evaluate("valid").loss();
+    double before = experiment.trainer.evaluate(Split.VALID).loss();
     for (int i = 0; i < 40; i++) {
       experiment.trainer.trainStep();
     }
-    double after = experiment.trainer.evaluate("valid").loss();
+    double after = experiment.trainer.evaluate(Split.VALID).loss();
     assertTrue(after < before - 0.5, "held-out loss " + before + " → " + after);
 
     List<RunEvent.Step> steps = experiment.events(RunEvent.Step.class);
@@ -55,11 +56,11 @@ class TrainerTest extends EngineTest {
   @Test
   void theTrainersSolvesShareItsWorkspaceAndARunFreesTheBuffersWhenItEnds() {
     TinyExperiment experiment = new TinyExperiment(manager, "{\"steps\": 2}");
-    experiment.trainer.evaluate("valid");
+    experiment.trainer.evaluate(Split.VALID);
     assertTrue(experiment.workspace.bufferBytes() > 0, "Anderson's histories wait for reuse");
     experiment.trainer.trainStep();
     assertEquals(0, experiment.workspace.bufferBytes(), "freed before the step's final VJP");
-    experiment.trainer.evaluate("valid");
+    experiment.trainer.evaluate(Split.VALID);
     experiment.trainer.run(new RunControl(), step -> {});
     assertEquals(2, experiment.trainer.completedSteps());
     assertEquals(0, experiment.workspace.bufferBytes(), "freed when the run ends");
@@ -135,7 +136,9 @@ class TrainerTest extends EngineTest {
     assertEquals(next.step(), resumed.step());
     assertEquals(next.loss(), resumed.loss(), 0.0);
     assertEquals(
-        original.trainer.evaluate("valid").loss(), restored.trainer.evaluate("valid").loss(), 0.0);
+        original.trainer.evaluate(Split.VALID).loss(),
+        restored.trainer.evaluate(Split.VALID).loss(),
+        0.0);
   }
 
   @Test
@@ -246,7 +249,7 @@ class TrainerTest extends EngineTest {
                   }
 
                   @Override
-                  public List<Batch> evalBatches(NDManager m, String split) {
+                  public List<Batch> evalBatches(NDManager m, Split split) {
                     return data.evalBatches(m, split);
                   }
 
