@@ -1,6 +1,7 @@
 package org.deqlab.app;
 
 import org.deqlab.app.ui.Launcher;
+import org.deqlab.core.engine.EngineThreads;
 
 /**
  * Entry point of {@code ./deq}: without arguments it opens the workbench window, otherwise it runs
@@ -11,6 +12,7 @@ public final class Main {
 
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", "true");
+    EngineThreads.configure();
     int code =
         args.length == 0
             ? Launcher.launch(args, System.err)

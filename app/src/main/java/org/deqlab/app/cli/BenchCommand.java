@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -75,6 +77,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--quick")
   private boolean quick;
 
+  @Mixin private DeviceOption deviceOption;
+
   BenchCommand(PrintStream out) {
     this.out = out;
   }
@@ -82,7 +86,6 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OptionValues.within(spec, "--repeats", repeats, 1, 100);
-    EngineThreads.configure(); // as the workbench runs: one core left to the rest of the machine
     Autograd.setRecording(false);
     SolverBenchmark benchmark = new SolverBenchmark(repeats);
     List<SolverBenchmark.Row> rows = new ArrayList<>();
@@ -90,21 +93,25 @@ final class BenchCommand implements Callable<Integer> {
     List<ConvolutionBenchmark.Row> convolutions;
     List<SolverKind> solvers =
         List.of(SolverKind.FIXED_POINT, SolverKind.ANDERSON, SolverKind.BROYDEN);
-    out.println(
-        "DEQ Workbench bench — "
-            + DeqEngine.versions()
-            + ", "
-            + Runtime.getRuntime().availableProcessors()
-            + " CPUs, "
-            + System.getProperty("ai.djl.pytorch.num_threads")
-            + " intra-op thread(s)");
-    printHeader(out);
-    try (NDManager manager = DeqEngine.newManager(Device.cpu())) {
+    Device device = deviceOption.resolve();
+    EngineThreads.Choice threads;
+    try (NDManager manager = DeqEngine.newManager(device)) {
       manager.getEngine().setRandomSeed(0);
       NpzProblem mlp =
           problemFile != null
               ? NpzProblem.load(problemFile, manager, DataType.FLOAT32)
               : NpzProblem.random(manager, DataType.FLOAT32, 256, 64, 64, 2.0, 0);
+      threads = threadsFor(mlp, manager, device);
+      out.println(
+          "DEQ Workbench bench — "
+              + DeqEngine.versions()
+              + " on "
+              + DeqEngine.label(device)
+              + ", "
+              + Runtime.getRuntime().availableProcessors()
+              + " CPUs, intra-op threads "
+              + threads);
+      printHeader(out);
       SolverOptions mlpOptions =
           SolverOptions.defaults()
               .withMaxIterations(100)
@@ -126,7 +133,10 @@ final class BenchCommand implements Callable<Integer> {
     if (ProcessMemory.available()) {
       memory =
           memoryWorkload(
-              out, TRELLIS_PRESET, quick ? List.of(1, 4, 16) : List.of(1, 2, 4, 8, 16, 32, 64));
+              out,
+              TRELLIS_PRESET,
+              device,
+              quick ? List.of(1, 4, 16) : List.of(1, 2, 4, 8, 16, 32, 64));
     }
     Map<String, Object> targets = targets(rows, memory);
     out.println();
@@ -134,8 +144,8 @@ final class BenchCommand implements Callable<Integer> {
     if (json != null) {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("command", "bench");
-      report.put("provenance", Provenance.capture(Device.cpu()));
-      report.put("intraOpThreads", System.getProperty("ai.djl.pytorch.num_threads"));
+      report.put("provenance", Provenance.capture(device));
+      report.put("intraOpThreads", threads);
       report.put("solvers", rows);
       report.put("convolutionPaths", convolutions);
       report.put("memory", memory);
@@ -144,6 +154,19 @@ final class BenchCommand implements Callable<Integer> {
       out.println("wrote " + json);
     }
     return 0;
+  }
+
+  /** The thread count for every workload, measured on the MLP's f (one on a GPU run). */
+  private static EngineThreads.Choice threadsFor(NpzProblem mlp, NDManager manager, Device device) {
+    if (device.isGpu()) {
+      return new EngineThreads.Choice(EngineThreads.current(), "operators run on the GPU");
+    }
+    ParameterStore parameters = new ParameterStore(manager, false);
+    NDArray injection = mlp.cell().inject(parameters, mlp.x(), false);
+    NDArray z0 = mlp.cell().initialState(mlp.x());
+    return EngineThreads.chooseFor(
+        () -> mlp.cell().apply(parameters, z0, injection, false).close(),
+        Runtime.getRuntime().availableProcessors());
   }
 
   private void sequenceWorkload(
@@ -230,11 +253,19 @@ final class BenchCommand implements Callable<Integer> {
    * opposite.
    */
   private static List<MemoryPoint> memoryWorkload(
-      PrintStream out, String preset, List<Integer> depths) throws Exception {
+      PrintStream out, String preset, Device device, List<Integer> depths) throws Exception {
     out.println();
     out.println("memory: training step, resident bytes kept for backward and the step's peak");
     return MemoryCommand.measureInFreshProcess(
-        List.of("--preset", preset, "--batch", "16", "--depths", MemoryCommand.joined(depths)),
+        List.of(
+            "--preset",
+            preset,
+            "--device",
+            DeqEngine.label(device),
+            "--batch",
+            "16",
+            "--depths",
+            MemoryCommand.joined(depths)),
         MEMORY_LENGTH,
         out);
   }

@@ -62,8 +62,6 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--tolerance-scale", paramLabel = "X")
   private double scale = 1;
 
-  @Mixin private DeviceOption deviceOption;
-
   @Option(names = "--json", paramLabel = "FILE", descriptionKey = "doctor.json")
   private Path json;
 
@@ -89,12 +87,12 @@ final class DoctorCommand implements Callable<Integer> {
     } else {
       subjects = PrecisionSubjects.builtIn(path);
     }
-    Device device = deviceOption.resolve(spec);
+    Device device = configOptions.device().resolve();
     Provenance provenance = Provenance.capture(device);
     out.printf(
         Locale.ROOT,
         "doctor: float32 gradients against float64 on %s (%s, %s, %s)%n",
-        device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu",
+        DeqEngine.label(device),
         DeqEngine.versions(),
         provenance.os(),
         cpuModel());
@@ -156,9 +154,7 @@ final class DoctorCommand implements Callable<Integer> {
           + scale
           + "; float32 cannot meet them";
     }
-    boolean onlyConvolutions =
-        failed.stream()
-            .allMatch(o -> o.subject().startsWith("trellisnet") || o.subject().startsWith("conv"));
+    boolean onlyConvolutions = failed.stream().allMatch(PrecisionOutcome::convolutional);
     if (onlyConvolutions && path != ConvolutionPath.UNFOLDED) {
       return "the engine's convolution gradients are wrong here: keep model.convolution at auto"
           + " (the training commands check it and move to unfolded if needed) or set it to"

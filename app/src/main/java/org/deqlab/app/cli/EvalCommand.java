@@ -7,6 +7,7 @@ import org.deqlab.core.data.Split;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.run.ExperimentRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,6 +29,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", paramLabel = "FILE")
   private Path checkpoint;
 
+  @Mixin private DeviceOption device;
+
   @Option(names = "--split", paramLabel = "valid|test")
   private Split split = Split.VALID;
 
@@ -41,7 +44,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "give --checkpoint FILE");
     }
     try (ExperimentRun experiment =
-        ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory())) {
+        ExperimentRun.restore(checkpoint, device::applyTo, ExperimentRun.Options.inMemory())) {
       out.println("checkpoint " + checkpoint + ": " + experiment.describe());
       RunEvent.Evaluation evaluation = experiment.trainer().evaluate(split);
       out.println(ProgressPrinter.describe(evaluation));

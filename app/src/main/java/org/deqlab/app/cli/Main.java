@@ -1,6 +1,5 @@
 package org.deqlab.app.cli;
 
-import ai.djl.ndarray.types.DataType;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -8,9 +7,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.deqlab.core.cell.ConvolutionPath;
 import org.deqlab.core.data.Split;
-import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.EngineThreads;
 import org.deqlab.core.engine.EngineUnavailableException;
 import org.deqlab.core.experiment.DeviceChoice;
+import org.deqlab.core.experiment.Precision;
 import org.deqlab.core.jacobian.ProbeDistribution;
 import org.deqlab.core.solver.StopCriterion;
 import org.deqlab.core.text.Labelled;
@@ -54,6 +54,7 @@ public final class Main implements Callable<Integer> {
   /** Runs one command line on the process's standard streams and returns its exit code. */
   public static int execute(String[] args) {
     System.setProperty("ai.djl.offline", "true");
+    EngineThreads.configure();
     return new Main().run(args, System.out, System.err);
   }
 
@@ -105,9 +106,13 @@ public final class Main implements Callable<Integer> {
 
     // Parsers of the engine's own value types; they throw IllegalArgumentException naming the
     // allowed values, which picocli then prefixes with the option.
-    cli.registerConverter(DataType.class, OptionValues.converter(DeqEngine::parseDataType));
     for (Class<? extends Enum<?>> type :
-        List.of(StopCriterion.class, ConvolutionPath.class, ProbeDistribution.class, Split.class)) {
+        List.of(
+            StopCriterion.class,
+            ConvolutionPath.class,
+            ProbeDistribution.class,
+            Split.class,
+            Precision.class)) {
       labelled(cli, type);
     }
     cli.registerConverter(DeviceChoice.class, OptionValues.converter(DeviceChoice::parse));

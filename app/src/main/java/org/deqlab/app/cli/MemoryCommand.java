@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.LayerKind;
@@ -167,7 +168,7 @@ final class MemoryCommand implements Callable<Integer> {
         config.name(),
         study.inputShape(),
         config.dtype().dataType(),
-        device,
+        DeqEngine.label(device),
         config.forward().solver(),
         config.forward().options().tolerance());
     if (device.isGpu()) {

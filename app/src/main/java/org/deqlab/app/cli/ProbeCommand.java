@@ -128,7 +128,7 @@ final class ProbeCommand implements Callable<Integer> {
           "problem: %s, x %s on %s%n",
           problem.source(),
           problem.x().getShape(),
-          device);
+          DeqEngine.label(device));
       out.printf(
           Locale.ROOT,
           "z*: broyden %d steps, relative residual %.3g (%s)%n",
@@ -146,7 +146,8 @@ final class ProbeCommand implements Callable<Integer> {
 
   private JacobianReport probeCheckpoint(JacobianProbe probe, Map<String, Object> report) {
     try (ExperimentRun experiment =
-        ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory())) {
+        ExperimentRun.restore(
+            checkpoint, problemOptions.deviceOption()::applyTo, ExperimentRun.Options.inMemory())) {
       out.println(
           "checkpoint "
               + checkpoint

@@ -2,8 +2,8 @@ package org.deqlab.app.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
+import org.deqlab.core.experiment.Precision;
 import org.deqlab.core.io.NpzProblem;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
@@ -45,7 +45,7 @@ final class ProblemOptions {
   private long seed = 0;
 
   @Option(names = "--dtype", paramLabel = "float32|float64")
-  private DataType dataType = DataType.FLOAT32;
+  private Precision precision = Precision.FLOAT32;
 
   @Mixin private DeviceOption device;
 
@@ -82,7 +82,12 @@ final class ProblemOptions {
   }
 
   Device device() {
-    return device.resolve(command);
+    return device.resolve();
+  }
+
+  /** {@code --device} as given, for a checkpoint restored in place of a problem. */
+  DeviceOption deviceOption() {
+    return device;
   }
 
   NpzProblem load(NDManager manager) {
@@ -94,11 +99,11 @@ final class ProblemOptions {
               random + " describes a random problem; it cannot be combined with --problem");
         }
       }
-      return NpzProblem.load(file, manager, dataType);
+      return NpzProblem.load(file, manager, precision.dataType());
     }
     return NpzProblem.random(
         manager,
-        dataType,
+        precision.dataType(),
         OptionValues.within(command, "--dim", dim, 1, 1 << 16),
         OptionValues.within(command, "--input-dim", inputDim, 1, 1 << 16),
         OptionValues.within(command, "--batch", batch, 1, 1 << 16),

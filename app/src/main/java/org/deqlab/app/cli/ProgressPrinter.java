@@ -46,6 +46,12 @@ final class ProgressPrinter implements Consumer<RunEvent> {
           started.device(),
           DeqEngine.versions(),
           started.data());
+      if (started.deviceNote() != null) {
+        out.println("device: " + started.deviceNote());
+      }
+      if (started.threads() != null) {
+        out.println("intra-op threads: " + started.threads());
+      }
       out.println(started.precision());
       if (started.baselineLoss() != null && Double.isFinite(started.baselineLoss())) {
         out.printf(Locale.ROOT, "trivial baseline loss: %.4f%n", started.baselineLoss());

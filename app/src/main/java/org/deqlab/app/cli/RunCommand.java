@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.deqlab.app.charts.HeadlessCharts;
-import org.deqlab.core.engine.EngineThreads;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
@@ -99,7 +98,6 @@ final class RunCommand implements Callable<Integer> {
 
   static int run(ExperimentConfig config, List<Integer> sweep, Path outDir, PrintStream out)
       throws IOException {
-    EngineThreads.configure();
     HeadlessCharts charts = HeadlessCharts.start(config);
     ExperimentRun.Options options = ExperimentRun.Options.into(outDir).withSweep(sweep);
     try (ExperimentRun run = ExperimentRun.create(config, options);

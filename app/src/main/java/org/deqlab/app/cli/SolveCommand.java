@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.EngineThreads;
 import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.io.NpzFiles;
 import org.deqlab.core.io.NpzProblem;
@@ -104,7 +105,16 @@ final class SolveCommand implements Callable<Integer> {
           problem.source(),
           x.getShape(),
           problem.cell().dataType(),
-          device);
+          DeqEngine.label(device));
+      if (!device.isGpu()) {
+        NDArray injection = problem.cell().inject(parameters, x, false);
+        NDArray z0 = problem.cell().initialState(x);
+        EngineThreads.Choice threads =
+            EngineThreads.chooseFor(
+                () -> problem.cell().apply(parameters, z0, injection, false).close(),
+                Runtime.getRuntime().availableProcessors());
+        out.println("intra-op threads: " + threads);
+      }
       for (SolverKind kind : kinds) {
         warmUp(problem, parameters, kind, options);
       }

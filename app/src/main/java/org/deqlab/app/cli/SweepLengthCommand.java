@@ -74,7 +74,9 @@ final class SweepLengthCommand implements Callable<Integer> {
         throw new ParameterException(
             spec.commandLine(), "--checkpoint carries its own config; drop --preset/--config");
       }
-      experiment = ExperimentRun.restore(checkpoint, ExperimentRun.Options.inMemory());
+      experiment =
+          ExperimentRun.restore(
+              checkpoint, configOptions.device()::applyTo, ExperimentRun.Options.inMemory());
     } else {
       experiment = ExperimentRun.create(configOptions.load(true), ExperimentRun.Options.inMemory());
     }

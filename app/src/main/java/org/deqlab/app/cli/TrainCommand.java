@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunOutcome;
-import org.deqlab.core.experiment.DeviceChoice;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.run.ExperimentRun;
 import picocli.CommandLine.Command;
@@ -43,9 +42,6 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", descriptionKey = "train.out")
   private Path outDir;
 
-  @Option(names = "--device", paramLabel = "D", descriptionKey = "train.device")
-  private DeviceChoice device;
-
   @Option(names = "--seed", paramLabel = "K", descriptionKey = "train.seed")
   private Long seed;
 
@@ -58,9 +54,6 @@ final class TrainCommand implements Callable<Integer> {
     ExperimentConfig config = configOptions.load(true);
     if (steps != null) {
       config = config.shortened(OptionValues.within(spec, "--steps", steps, 1, 10_000_000));
-    }
-    if (device != null) {
-      config = config.withDevice(device);
     }
     if (seed != null) {
       config = config.withSeed(seed);

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.Locale;
 import javafx.application.Application;
 import org.deqlab.app.charts.HeadlessCharts;
-import org.deqlab.core.engine.EngineThreads;
 
 /**
  * Starts the workbench window. A plain class rather than the {@code Application} subclass, so
@@ -30,7 +29,6 @@ public final class Launcher {
               + " window under a virtual display: xvfb-run -a ./deq");
       return 2;
     }
-    EngineThreads.configure();
     HeadlessCharts.quietClassPathWarning();
     Application.launch(WorkbenchApp.class, args);
     return 0;

@@ -37,6 +37,10 @@ import org.deqlab.core.train.LiveSettings;
  * step by step without sleeps.
  */
 final class RunViewModel implements AutoCloseable {
+  /** The most intra-op threads a run may take: one core stays with the window's drawing. */
+  private static final int DRAWING_CORE_SPARED =
+      Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+
   /** Creates the run of a config (the real one, or a test's). */
   interface RunFactory {
     ExperimentRun create(ExperimentConfig config, ExperimentRun.Options options);
@@ -141,7 +145,10 @@ final class RunViewModel implements AutoCloseable {
     return CompletableFuture.runAsync(
             () -> {
               closeRun();
-              run = factory.create(config, ExperimentRun.Options.into(directory));
+              run =
+                  factory.create(
+                      config,
+                      ExperimentRun.Options.into(directory).withMaxThreads(DRAWING_CORE_SPARED));
               active = run;
               run.events().subscribe(this::fromEngine);
               run.run();
@@ -237,7 +244,11 @@ final class RunViewModel implements AutoCloseable {
     return CompletableFuture.runAsync(
             () -> {
               ExperimentRun target =
-                  trained ? run : factory.create(config, ExperimentRun.Options.inMemory());
+                  trained
+                      ? run
+                      : factory.create(
+                          config,
+                          ExperimentRun.Options.inMemory().withMaxThreads(DRAWING_CORE_SPARED));
               if (!trained) {
                 target.events().subscribe(this::fromEngine); // the last run's already is
               }
@@ -323,6 +334,7 @@ final class RunViewModel implements AutoCloseable {
                   + started.config().name()
                   + " on "
                   + device
+                  + (started.deviceNote() == null ? "" : " — " + started.deviceNote())
                   + " ("
                   + started.precision()
                   + "): waiting for the first step…");

@@ -9,7 +9,6 @@ import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
-import org.deqlab.core.engine.EngineThreads;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.ExperimentConfigs;
 import org.deqlab.core.experiment.Presets;
@@ -30,7 +29,6 @@ public final class WorkbenchApp extends Application {
 
   @Override
   public void start(Stage stage) {
-    EngineThreads.configure();
     String configFile = System.getProperty("deq.config");
     ExperimentConfig initial =
         configFile == null || configFile.isBlank()

@@ -3,14 +3,11 @@ package org.deqlab.core.engine;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import java.util.Locale;
 
 /**
  * Starts DJL's PyTorch engine the way this workbench needs it: offline (nothing is downloaded at
  * run time, the natives come from the {@code pytorch-native-cpu} jar on the class path), and with
- * one clear message when the natives are missing. Also turns user-facing device and dtype names
- * into DJL values.
+ * one clear message when the natives are missing.
  */
 public final class DeqEngine {
   /** The engine every part of the workbench runs on; the implicit backward needs its autograd. */
@@ -81,47 +78,6 @@ public final class DeqEngine {
     } catch (RuntimeException e) {
       return 0;
     }
-  }
-
-  /**
-   * Parses {@code cpu}, {@code gpu} or {@code gpu:N}; a GPU that is not present is a clear error
-   * rather than a crash deep inside the engine.
-   */
-  public static Device parseDevice(String text) {
-    String value = text.trim().toLowerCase(Locale.ROOT);
-    if (value.equals("cpu")) {
-      return Device.cpu();
-    }
-    if (value.equals("gpu")
-        || value.equals("cuda")
-        || value.startsWith("gpu:")
-        || value.startsWith("cuda:")) {
-      int index =
-          value.contains(":") ? Integer.parseInt(value.substring(value.indexOf(':') + 1)) : 0;
-      int count = gpuCount();
-      if (index >= count) {
-        throw new IllegalArgumentException(
-            "device '"
-                + text
-                + "' is not available: the engine sees "
-                + count
-                + " GPU(s) (this build ships CPU natives only; CUDA natives must be on the class"
-                + " path). Use --device cpu.");
-      }
-      return Device.gpu(index);
-    }
-    throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + text + "'");
-  }
-
-  /** Parses {@code float32}/{@code float64}, the only dtypes the engine's solvers accept. */
-  public static DataType parseDataType(String text) {
-    return switch (text.trim().toLowerCase(Locale.ROOT)) {
-      case "float32", "f32", "float" -> DataType.FLOAT32;
-      case "float64", "f64", "double" -> DataType.FLOAT64;
-      default ->
-          throw new IllegalArgumentException(
-              "dtype must be float32 or float64, got '" + text + "'");
-    };
   }
 
   private static String rootMessage(Throwable e) {

@@ -45,6 +45,8 @@ public sealed interface RunEvent {
    *     written before 2026-12-05; absent in logs written before 2026-12-04)
    * @param deviceNote how the device was chosen, e.g. why {@code auto} chose the CPU (absent in
    *     older logs)
+   * @param threads PyTorch's intra-op thread count on the CPU and how it was chosen (absent in
+   *     older logs)
    * @param precision what the float32 precision check verified or changed (absent in older logs)
    * @param baselineLoss the loss a trivial predictor reaches (NaN when not defined; absent in older
    *     logs)
@@ -56,6 +58,7 @@ public sealed interface RunEvent {
       String data,
       String device,
       String deviceNote,
+      String threads,
       String precision,
       Double baselineLoss)
       implements RunEvent {}

@@ -17,17 +17,20 @@ import org.deqlab.core.cell.Cell;
  * @param reference builds the float64 twin: the same cell, or the same computed another way
  *     (convolutional cells on the unfolded path, so the reference does not run the kernel under
  *     test)
+ * @param convolutional whether the cell is made of convolutions (a failure confined to such cells
+ *     points at the engine's convolution kernels)
  */
 public record CheckedCell(
     String label,
     Supplier<Cell> factory,
     Shape inputShape,
     double inputScale,
-    Supplier<Cell> reference) {
+    Supplier<Cell> reference,
+    boolean convolutional) {
 
-  /** A cell whose float64 twin is built by the same factory. */
+  /** A non-convolutional cell whose float64 twin is built by the same factory. */
   public CheckedCell(String label, Supplier<Cell> factory, Shape inputShape, double inputScale) {
-    this(label, factory, inputShape, inputScale, factory);
+    this(label, factory, inputShape, inputScale, factory, false);
   }
 
   public CheckedCell {

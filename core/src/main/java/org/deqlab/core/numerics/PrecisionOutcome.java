@@ -13,9 +13,14 @@ import java.util.Locale;
  * @param probe what was differentiated
  * @param errors per quantity
  * @param tolerance the largest relative error that passes
+ * @param convolutional whether the checked cell is made of convolutions
  */
 public record PrecisionOutcome(
-    String subject, Probe probe, List<QuantityError> errors, double tolerance) {
+    String subject,
+    Probe probe,
+    List<QuantityError> errors,
+    double tolerance,
+    boolean convolutional) {
 
   public PrecisionOutcome {
     errors = List.copyOf(errors);

@@ -49,7 +49,8 @@ public final class PrecisionSubjects {
         () -> spec.cell().build(spec, inputWidth),
         input,
         1,
-        () -> reference.cell().build(reference, inputWidth));
+        () -> reference.cell().build(reference, inputWidth),
+        spec.cell().convolutional());
   }
 
   /** A short description of a config's cell and widths, e.g. {@code trellisnet H=48 k=3}. */

@@ -1,14 +1,20 @@
 package org.deqlab.core.run;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.deqlab.core.cell.Cell;
 import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.EngineThreads;
 import org.deqlab.core.engine.GpuSupport;
 import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.events.RunEvent;
@@ -61,6 +67,7 @@ public final class ExperimentRun implements AutoCloseable {
   private final SolverWorkspace solverWorkspace;
   private final Trainer trainer;
   private RunLog log;
+  private final EngineThreads.Choice threads;
 
   /**
    * What a run writes and does besides training.
@@ -71,28 +78,36 @@ public final class ExperimentRun implements AutoCloseable {
    *     last.ckpt}
    * @param sweepLengths after training, measure forward solver steps at these sequence lengths
    *     (empty: no sweep)
+   * @param maxThreads the most intra-op threads the run may measure and take on the CPU (the window
+   *     leaves a core to its drawing thread)
    */
-  public record Options(Path directory, boolean stepCheckpoints, List<Integer> sweepLengths) {
+  public record Options(
+      Path directory, boolean stepCheckpoints, List<Integer> sweepLengths, int maxThreads) {
     public Options {
       sweepLengths = sweepLengths == null ? List.of() : List.copyOf(sweepLengths);
+      maxThreads = Math.max(1, maxThreads);
     }
 
     /** A run that writes no files. */
     public static Options inMemory() {
-      return new Options(null, false, List.of());
+      return into(null);
     }
 
     /** A run that logs and checkpoints into {@code directory}. */
     public static Options into(Path directory) {
-      return new Options(directory, false, List.of());
+      return new Options(directory, false, List.of(), Runtime.getRuntime().availableProcessors());
     }
 
     public Options withStepCheckpoints(boolean value) {
-      return new Options(directory, value, sweepLengths);
+      return new Options(directory, value, sweepLengths, maxThreads);
     }
 
     public Options withSweep(List<Integer> lengths) {
-      return new Options(directory, stepCheckpoints, lengths);
+      return new Options(directory, stepCheckpoints, lengths, maxThreads);
+    }
+
+    public Options withMaxThreads(int value) {
+      return new Options(directory, stepCheckpoints, sweepLengths, value);
     }
   }
 
@@ -110,6 +125,10 @@ public final class ExperimentRun implements AutoCloseable {
       this.data = config.newData();
       this.model = config.newModel(data.vocabularySize());
       config.initialize(model, manager);
+      this.threads =
+          device.isGpu()
+              ? new EngineThreads.Choice(EngineThreads.current(), "operators run on the GPU")
+              : EngineThreads.chooseFor(this::oneCellApplication, options.maxThreads());
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -134,8 +153,18 @@ public final class ExperimentRun implements AutoCloseable {
    * evaluation and probes, or to train on).
    */
   public static ExperimentRun restore(Path checkpoint, Options options) {
+    return restore(checkpoint, UnaryOperator.identity(), options);
+  }
+
+  /**
+   * A run restored from a checkpoint, its config first adjusted (e.g. moved to another device:
+   * parameters load onto the run's device whatever device wrote them).
+   */
+  public static ExperimentRun restore(
+      Path checkpoint, UnaryOperator<ExperimentConfig> adjust, Options options) {
     ExperimentRun run =
-        new ExperimentRun(Checkpoint.readConfig(checkpoint), options, PrecisionGate.standard());
+        new ExperimentRun(
+            adjust.apply(Checkpoint.readConfig(checkpoint)), options, PrecisionGate.standard());
     try {
       Checkpoint.restore(checkpoint, run.trainer, run.manager);
     } catch (RuntimeException e) {
@@ -167,6 +196,35 @@ public final class ExperimentRun implements AutoCloseable {
   /** The device as users write it: {@code cpu} or {@code cuda:N}. */
   public String deviceName() {
     return DeqEngine.label(device);
+  }
+
+  /**
+   * One application of the cell to a training batch's input, without gradients: what a solver
+   * iteration costs, and so what the thread count is measured on.
+   */
+  private void oneCellApplication() {
+    Autograd.noGrad(
+        () -> {
+          try (NDManager scratch = manager.newSubManager()) {
+            Cell cell = model.cell();
+            Shape input =
+                config
+                    .task()
+                    .kind()
+                    .cellInputShape(
+                        config.task().batchSize(), config.task().sequenceLength(), config.model());
+            NDArray x = scratch.randomNormal(input).toType(cell.dataTypeOf(), false);
+            ParameterStore parameters = new ParameterStore(scratch, false);
+            NDArray injection = cell.inject(parameters, x, false);
+            cell.apply(parameters, cell.initialState(x), injection, false);
+          }
+          return null;
+        });
+  }
+
+  /** The intra-op thread count the run computes with, and how it was chosen. */
+  public EngineThreads.Choice threads() {
+    return threads;
   }
 
   /** E.g. {@code char-lm-deq-transformer after 600 steps}. */
@@ -245,6 +303,7 @@ public final class ExperimentRun implements AutoCloseable {
             data.describe(),
             deviceName(),
             deviceNote(),
+            threads.toString(),
             precisionNote,
             data.baselineLoss()));
     RunEvent.Finished finished;

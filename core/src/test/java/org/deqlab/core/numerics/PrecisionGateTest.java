@@ -39,7 +39,8 @@ class PrecisionGateTest extends EngineTest {
               subject.label(),
               Probe.CELL_VJP,
               List.of(new PrecisionOutcome.QuantityError("z", right ? 1e-7 : 0.8)),
-              1e-4));
+              1e-4,
+              subject.convolutional()));
     }
   }
 
