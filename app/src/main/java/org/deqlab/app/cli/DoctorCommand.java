@@ -9,11 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.deqlab.core.cell.ConvolutionPath;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.EngineThreads;
+import org.deqlab.core.engine.Gpu;
+import org.deqlab.core.engine.GpuSupport;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.engine.TorchNatives;
+import org.deqlab.core.experiment.DeviceChoice;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.numerics.CheckedCell;
 import org.deqlab.core.numerics.PrecisionCache;
@@ -87,18 +93,73 @@ final class DoctorCommand implements Callable<Integer> {
     } else {
       subjects = PrecisionSubjects.builtIn(path);
     }
-    Device device = configOptions.device().resolve();
-    Provenance provenance = Provenance.capture(device);
+    GpuSupport gpus = GpuSupport.probe();
+    printEnvironment(gpus);
+    Optional<String> gpuRequestProblem = gpuRequestProblem(gpus);
+    List<Device> devices = devicesToCheck(gpus);
+    Provenance provenance = Provenance.capture(devices.isEmpty() ? Device.cpu() : devices.get(0));
+    long started = System.nanoTime();
+    List<PrecisionOutcome> outcomes = new ArrayList<>();
+    for (Device device : devices) {
+      out.printf(
+          Locale.ROOT,
+          "%nfloat32 gradients against float64 on %s%s%n",
+          DeqEngine.label(device),
+          device.isGpu()
+              ? " (matrix products in full float32, PyTorch's default with TF32 off; cuDNN"
+                  + " convolutions may use TF32, PyTorch's default: the checks measure the"
+                  + " result)"
+              : "");
+      outcomes.addAll(check(check, subjects, device));
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    List<PrecisionOutcome> failed = outcomes.stream().filter(o -> !o.passed()).toList();
+    if (json != null) {
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("command", "doctor");
+      report.put("provenance", provenance);
+      report.put("cpu", cpuModel());
+      report.put("natives", gpus.natives().describe());
+      report.put("nvidiaDriver", gpus.driverVersion().orElse(null));
+      report.put("gpus", gpus.gpus());
+      report.put("gpuProblem", gpus.problem().orElse(null));
+      report.put("devices", devices.stream().map(DeqEngine::label).toList());
+      report.put("convolution", path.label());
+      report.put("toleranceScale", scale);
+      report.put("checks", outcomes);
+      report.put("passed", failed.isEmpty());
+      Reports.writeJson(json, report);
+      out.println("wrote " + json);
+    }
+    if (gpuRequestProblem.isPresent()) {
+      out.printf(
+          Locale.ROOT,
+          "%d of %d checks failed (%.1f s); the GPU set-up asked for cannot work: %s%n",
+          failed.size(),
+          outcomes.size(),
+          seconds,
+          gpuRequestProblem.get());
+      return 2;
+    }
+    if (failed.isEmpty()) {
+      out.printf(Locale.ROOT, "all %d checks passed in %.1f s%n", outcomes.size(), seconds);
+      return 0;
+    }
     out.printf(
         Locale.ROOT,
-        "doctor: float32 gradients against float64 on %s (%s, %s, %s)%n",
-        DeqEngine.label(device),
-        DeqEngine.versions(),
-        provenance.os(),
-        cpuModel());
+        "%d of %d checks FAILED (%.1f s): %s%n",
+        failed.size(),
+        outcomes.size(),
+        seconds,
+        advice(failed, path, scale));
+    return 2;
+  }
+
+  /** Runs every check of every subject on {@code device}, printing one line per check. */
+  private List<PrecisionOutcome> check(
+      PrecisionCheck check, List<CheckedCell> subjects, Device device) {
     String format = "%-58s %-13s %-12s %9s %9s  %s%n";
     out.printf(Locale.ROOT, format, "cell", "check", "worst", "rel.error", "tolerance", "result");
-    long started = System.nanoTime();
     List<PrecisionOutcome> outcomes = new ArrayList<>();
     Autograd.setRecording(false);
     try (NDManager manager = DeqEngine.newManager(device)) {
@@ -119,32 +180,108 @@ final class DoctorCommand implements Callable<Integer> {
         }
       }
     }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    List<PrecisionOutcome> failed = outcomes.stream().filter(o -> !o.passed()).toList();
-    if (json != null) {
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("command", "doctor");
-      report.put("provenance", provenance);
-      report.put("cpu", cpuModel());
-      report.put("convolution", path.label());
-      report.put("toleranceScale", scale);
-      report.put("checks", outcomes);
-      report.put("passed", failed.isEmpty());
-      Reports.writeJson(json, report);
-      out.println("wrote " + json);
-    }
-    if (failed.isEmpty()) {
-      out.printf(Locale.ROOT, "all %d checks passed in %.1f s%n", outcomes.size(), seconds);
-      return 0;
+    return outcomes;
+  }
+
+  /**
+   * The machine as the engine sees it: Java, DJL and PyTorch with where the natives came from, the
+   * NVIDIA driver and its GPUs, the thread counts, and for a GPU that cannot be used the reason and
+   * the fix.
+   */
+  private void printEnvironment(GpuSupport gpus) {
+    TorchNatives natives = gpus.natives();
+    String format = "  %-9s %s%n";
+    out.printf(Locale.ROOT, "doctor: DEQ Workbench %s%n", Provenance.workbenchVersion());
+    out.printf(
+        Locale.ROOT,
+        format,
+        "java",
+        System.getProperty("java.vendor")
+            + " "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.home")
+            + ")");
+    out.printf(Locale.ROOT, format, "engine", DeqEngine.versions());
+    out.printf(Locale.ROOT, format, "natives", natives.describe());
+    out.printf(Locale.ROOT, format, "", "libtorch: " + natives.directory());
+    natives.jniLibrary().ifPresent(jni -> out.printf(Locale.ROOT, format, "", "bridge: " + jni));
+    TorchNatives.fallbackReason()
+        .ifPresent(reason -> out.printf(Locale.ROOT, format, "not used", reason));
+    out.printf(
+        Locale.ROOT,
+        format,
+        "machine",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.arch")
+            + ", "
+            + cpuModel()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " CPUs");
+    out.printf(
+        Locale.ROOT,
+        format,
+        "threads",
+        "intra-op "
+            + EngineThreads.current()
+            + EngineThreads.fixedByUser().stream()
+                .mapToObj(n -> " (set by " + EngineThreads.VARIABLE + ")")
+                .findFirst()
+                .orElse(" (each run measures whether more help)"));
+    out.printf(
+        Locale.ROOT,
+        format,
+        "NVIDIA",
+        gpus.driverVersion().map(v -> "driver for CUDA " + v).orElse("no driver"));
+    for (Gpu gpu : gpus.gpus()) {
+      out.printf(Locale.ROOT, format, "", gpu.toString());
     }
     out.printf(
         Locale.ROOT,
-        "%d of %d checks FAILED (%.1f s): %s%n",
-        failed.size(),
-        outcomes.size(),
-        seconds,
-        advice(failed, path, scale));
-    return 2;
+        format,
+        "GPU",
+        gpus.problem().map(problem -> "none usable: " + problem).orElse(gpus.usable() + " usable"));
+  }
+
+  /**
+   * Why the GPU set-up the user asked for ({@code DEQ_TORCH_LIB}, or {@code --device cuda}) cannot
+   * work, if it cannot.
+   */
+  private Optional<String> gpuRequestProblem(GpuSupport gpus) {
+    String torchLib = System.getenv("DEQ_TORCH_LIB");
+    if (torchLib != null && !torchLib.isBlank() && !gpus.natives().cuda()) {
+      return Optional.of(
+          TorchNatives.fallbackReason()
+              .orElse("DEQ_TORCH_LIB=" + torchLib + " was not loaded (start with ./deq)"));
+    }
+    DeviceOption device = configOptions.device();
+    if (device.given() && device.choice().kind() == DeviceChoice.Kind.CUDA) {
+      try {
+        device.resolve();
+      } catch (IllegalArgumentException e) {
+        return Optional.of(e.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The device asked for, or the CPU and every usable GPU. */
+  private List<Device> devicesToCheck(GpuSupport gpus) {
+    DeviceOption device = configOptions.device();
+    if (device.given()) {
+      try {
+        return List.of(device.resolve());
+      } catch (IllegalArgumentException e) {
+        return List.of();
+      }
+    }
+    List<Device> devices = new ArrayList<>(List.of(Device.cpu()));
+    for (int i = 0; i < gpus.usable(); i++) {
+      devices.add(Device.gpu(i));
+    }
+    return devices;
   }
 
   /** What to do about the failed checks. */

@@ -3,9 +3,11 @@ package org.deqlab.app.cli;
 import static org.deqlab.app.cli.CliOutcome.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import org.deqlab.core.engine.TorchNatives;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,5 +59,32 @@ class DoctorCommandTest {
     CliOutcome outcome = run("doctor", "--convolution", "fast");
     assertEquals(2, outcome.code());
     assertTrue(outcome.err().contains("--convolution"), outcome.err());
+  }
+
+  /**
+   * The environment comes first: versions, the natives and where they came from, the driver and
+   * GPUs; asking for a GPU that cannot be used exits 2 with the reason, after the report.
+   */
+  @Test
+  void theReportNamesTheNativesAndAnUnusableGpuRequestExitsTwoWithTheReason() {
+    assumeFalse(TorchNatives.loaded().cuda(), "this JVM runs a CUDA build of PyTorch");
+    CliOutcome outcome = run("doctor", "--preset", "char-lm-deq-transformer", "--device", "cuda");
+    assertEquals(2, outcome.code(), outcome.out() + outcome.err());
+    for (String line : new String[] {"java", "engine", "natives", "libtorch:", "NVIDIA", "GPU"}) {
+      assertTrue(outcome.out().contains("  " + line), line + " in\n" + outcome.out());
+    }
+    assertTrue(outcome.out().contains("(CPU build) from"), outcome.out());
+    assertTrue(
+        outcome.out().contains("the GPU set-up asked for cannot work: device cuda:0 is not usable"),
+        outcome.out());
+  }
+
+  @Test
+  void withoutAGpuRequestTheCpuIsCheckedAndTheGpuLineSaysWhyNoneIsUsed() {
+    assumeFalse(TorchNatives.loaded().cuda(), "this JVM runs a CUDA build of PyTorch");
+    CliOutcome outcome = run("doctor", "--preset", "char-lm-deq-transformer");
+    assertEquals(0, outcome.code(), outcome.out() + outcome.err());
+    assertTrue(outcome.out().contains("float32 gradients against float64 on cpu"), outcome.out());
+    assertTrue(outcome.out().contains("  GPU       none usable: "), outcome.out());
   }
 }

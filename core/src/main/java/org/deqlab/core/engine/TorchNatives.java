@@ -39,7 +39,7 @@ public record TorchNatives(
             SOURCE_PROPERTY,
             Files.exists(directory.resolve(System.mapLibraryName("torch_cuda")))
                 ? "PYTORCH_LIBRARY_PATH"
-                : "Maven Central (ai.djl.pytorch:pytorch-native-cpu, CPU build)");
+                : "Maven Central (ai.djl.pytorch:pytorch-native-cpu)");
     return new TorchNatives(engine.getVersion(), directory, cuda, source, mapped("djl_torch"));
   }
 
