@@ -89,7 +89,8 @@ public final class Main implements Callable<Integer> {
             new MemoryCommand(out),
             new BenchCommand(out),
             new ProbeCommand(out),
-            new DoctorCommand(out))) {
+            new DoctorCommand(out),
+            new GpuCheckCommand(out))) {
       cli.addSubcommand(command);
     }
     for (CommandLine command : cli.getSubcommands().values()) {

@@ -115,6 +115,7 @@ final class MemoryCommand implements Callable<Integer> {
     report.put("provenance", Provenance.capture(device));
     report.put("config", config);
     report.put("inputShapes", inputs);
+    report.put("measuredBy", MemoryStudy.meterFor(device).method());
     report.put("points", points);
     StringBuilder rows =
         new StringBuilder(
@@ -171,11 +172,7 @@ final class MemoryCommand implements Callable<Integer> {
         DeqEngine.label(device),
         config.forward().solver(),
         config.forward().options().tolerance());
-    if (device.isGpu()) {
-      out.println(
-          "note: these are the process's host (resident) bytes; the device's own peak"
-              + " allocation is not measured (DJL 0.35 exposes no CUDA allocator statistics)");
-    }
+    out.println("memory read as: " + study.method());
     out.printf(
         "%-9s %6s %12s %12s %12s %10s %10s %6s %12s%n",
         "layer",

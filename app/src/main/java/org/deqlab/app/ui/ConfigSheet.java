@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.scene.control.ComboBox;
@@ -150,7 +151,8 @@ final class ConfigSheet {
               "pretrainSteps",
               "the first steps train a shallow unrolled stack (the DEQ papers' warm-up)"),
           Map.entry(
-              "device", "where tensors live; GPUs are offered only when the engine sees one"));
+              "device",
+              "where tensors live: auto takes a usable GPU, else the CPU; a GPU that cannot be used says why"));
 
   /** Sections in the order a user sets up an experiment. */
   private static final List<String> CATEGORIES =
@@ -179,13 +181,15 @@ final class ConfigSheet {
   }
 
   private final ReadOnlyIntegerProperty gpuCount;
+  private final ReadOnlyStringProperty gpuProblem;
   private ObjectNode draft;
 
   /**
    * @param gpuCount CUDA devices the engine sees (-1 while it starts), for the device choice
    */
-  ConfigSheet(ReadOnlyIntegerProperty gpuCount) {
+  ConfigSheet(ReadOnlyIntegerProperty gpuCount, ReadOnlyStringProperty gpuProblem) {
     this.gpuCount = gpuCount;
+    this.gpuProblem = gpuProblem;
     sheet.setId("experiment-sheet");
     sheet.setMode(PropertySheet.Mode.CATEGORY);
     sheet.setSearchBoxVisible(true);
@@ -197,7 +201,7 @@ final class ConfigSheet {
         item -> {
           Field field = (Field) item;
           if (field.path.equals("device")) {
-            return new DeviceEditor(field, gpuCount);
+            return new DeviceEditor(field, gpuCount, gpuProblem);
           }
           List<String> choices = CHOICES.get(field.path);
           if (choices != null) {
@@ -346,61 +350,64 @@ final class ConfigSheet {
     }
   }
 
-  /** A device choice in which an absent GPU is shown greyed out, with the reason as tooltip. */
+  /**
+   * A device choice ({@code auto}, {@code cpu}, each usable {@code cuda:N}); without a usable GPU,
+   * {@code cuda} is shown greyed out with the engine's reason as its tooltip.
+   */
   private static final class DeviceEditor extends AbstractPropertyEditor<String, ComboBox<String>> {
-    private static final String CPU = "cpu";
-    private static final String GPU = "gpu";
+    private static final String CUDA = "cuda";
 
-    DeviceEditor(PropertySheet.Item item, ReadOnlyIntegerProperty gpuCount) {
+    DeviceEditor(
+        PropertySheet.Item item,
+        ReadOnlyIntegerProperty gpuCount,
+        ReadOnlyStringProperty gpuProblem) {
       super(item, new ComboBox<>());
       ComboBox<String> box = getEditor();
       box.setId("device-choice");
-      fill(box, gpuCount.get());
-      gpuCount.addListener((obs, before, after) -> fill(box, after.intValue()));
+      fill(box, gpuCount.get(), gpuProblem.get());
+      gpuCount.addListener((obs, before, after) -> fill(box, after.intValue(), gpuProblem.get()));
       box.setCellFactory(
           list ->
               new ListCell<>() {
                 @Override
                 protected void updateItem(String value, boolean empty) {
                   super.updateItem(value, empty);
-                  setText(
-                      empty
-                          ? null
-                          : value
-                              + (!empty && unavailable(value, gpuCount.get())
-                                  ? "  (unavailable)"
-                                  : ""));
                   boolean unavailable = !empty && unavailable(value, gpuCount.get());
+                  setText(empty ? null : value + (unavailable ? "  (unavailable)" : ""));
                   setDisable(unavailable);
                   setOpacity(unavailable ? 0.45 : 1);
-                  setTooltip(unavailable ? new Tooltip(gpuReason(gpuCount.get())) : null);
+                  setTooltip(
+                      unavailable
+                          ? new Tooltip(gpuReason(gpuCount.get(), gpuProblem.get()))
+                          : null);
                 }
               });
     }
 
-    private static void fill(ComboBox<String> box, int gpus) {
+    private static void fill(ComboBox<String> box, int gpus, String problem) {
       String selected = box.getValue();
-      List<String> options = new ArrayList<>(List.of(CPU));
+      List<String> options = new ArrayList<>(List.of("auto", "cpu"));
       if (gpus <= 0) {
-        options.add(GPU);
+        options.add(CUDA);
       }
       for (int i = 0; i < gpus; i++) {
-        options.add("gpu:" + i);
+        options.add(CUDA + ":" + i);
       }
       box.setItems(FXCollections.observableArrayList(options));
       box.setValue(selected);
-      box.setTooltip(new Tooltip(gpus > 0 ? gpus + " GPU(s) available" : gpuReason(gpus)));
+      box.setTooltip(
+          new Tooltip(
+              gpus > 0
+                  ? gpus + " GPU(s) usable; auto takes cuda:0"
+                  : "auto runs on the CPU: " + gpuReason(gpus, problem)));
     }
 
     private static boolean unavailable(String value, int gpus) {
-      return value.startsWith(GPU) && gpus <= 0;
+      return value.startsWith(CUDA) && gpus <= 0;
     }
 
-    static String gpuReason(int gpus) {
-      return gpus < 0
-          ? "GPU: the engine is still starting; wait a moment"
-          : "No GPU: the engine sees no CUDA device (this build ships PyTorch's CPU natives;"
-              + " CUDA natives and a driver are needed for gpu)";
+    static String gpuReason(int gpus, String problem) {
+      return gpus < 0 ? "the engine is still starting; wait a moment" : "no usable GPU: " + problem;
     }
 
     @Override

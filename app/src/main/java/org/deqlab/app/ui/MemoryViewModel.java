@@ -33,29 +33,32 @@ final class MemoryViewModel {
       Consumer<MemoryPoint> onPoint) {
     status.beginJob("Measuring training-step memory: DEQ, then unrolled depths " + depths + "…");
     int[] measured = {0};
+    MemoryStudy study = new MemoryStudy(config, length, batch);
+    String[] method = {""};
     return CompletableFuture.supplyAsync(
-            () ->
-                new MemoryStudy(config, length, batch)
-                    .measure(
-                        depths,
-                        true,
-                        point ->
-                            ui.execute(
-                                () -> {
-                                  onPoint.accept(point);
-                                  status.progress((double) ++measured[0] / (depths.size() + 1));
-                                  status.say(
-                                      point.depth() == 0
-                                          ? String.format(
-                                              Locale.ROOT,
-                                              "Memory: DEQ keeps %.1f MiB",
-                                              point.keptMegabytes())
-                                          : String.format(
-                                              Locale.ROOT,
-                                              "Memory: unrolled L = %d keeps %.1f MiB",
-                                              point.depth(),
-                                              point.keptMegabytes()));
-                                })),
+            () -> {
+              method[0] = study.method();
+              return study.measure(
+                  depths,
+                  true,
+                  point ->
+                      ui.execute(
+                          () -> {
+                            onPoint.accept(point);
+                            status.progress((double) ++measured[0] / (depths.size() + 1));
+                            status.say(
+                                point.depth() == 0
+                                    ? String.format(
+                                        Locale.ROOT,
+                                        "Memory: DEQ keeps %.1f MiB",
+                                        point.keptMegabytes())
+                                    : String.format(
+                                        Locale.ROOT,
+                                        "Memory: unrolled L = %d keeps %.1f MiB",
+                                        point.depth(),
+                                        point.keptMegabytes()));
+                          }));
+            },
             engine)
         .whenComplete(
             (points, error) ->
@@ -63,7 +66,10 @@ final class MemoryViewModel {
                     () ->
                         status.endJob(
                             error == null
-                                ? "Memory measured: DEQ and " + depths.size() + " unrolled depths"
+                                ? "Memory measured: DEQ and "
+                                    + depths.size()
+                                    + " unrolled depths; read as "
+                                    + method[0]
                                 : "Memory measurement failed: "
                                     + RunViewModel.rootMessage(error))));
   }

@@ -15,8 +15,10 @@ import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import org.deqlab.app.charts.ChartSink;
-import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.GpuSupport;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
@@ -59,6 +61,7 @@ final class RunViewModel implements AutoCloseable {
   private final ReadOnlyObjectWrapper<RunState> state = new ReadOnlyObjectWrapper<>(RunState.IDLE);
   private final ReadOnlyIntegerWrapper step = new ReadOnlyIntegerWrapper(0);
   private final ReadOnlyIntegerWrapper gpuCount = new ReadOnlyIntegerWrapper(-1);
+  private final ReadOnlyStringWrapper gpuProblem = new ReadOnlyStringWrapper("");
   private final ReadOnlyObjectWrapper<Path> runDirectory = new ReadOnlyObjectWrapper<>();
   private ChartSink sink = ChartSink.NONE;
 
@@ -82,12 +85,16 @@ final class RunViewModel implements AutoCloseable {
     this.runsRoot = runsRoot;
     this.status = status;
     // Starting PyTorch takes a moment: on the engine thread, never on the UI thread.
-    CompletableFuture.supplyAsync(DeqEngine::gpuCount, engine)
+    CompletableFuture.supplyAsync(GpuSupport::probe, engine)
         .whenComplete(
-            (count, error) ->
+            (support, error) ->
                 ui.execute(
                     () -> {
-                      gpuCount.set(error == null ? count : 0);
+                      gpuProblem.set(
+                          error != null
+                              ? "the engine did not start"
+                              : support.problem().orElse(""));
+                      gpuCount.set(error == null ? support.usable() : 0);
                       if (error != null) {
                         status.say("The engine did not start: " + rootMessage(error));
                       }
@@ -110,6 +117,11 @@ final class RunViewModel implements AutoCloseable {
   /** CUDA devices the engine sees; −1 until the engine has started. */
   ReadOnlyIntegerProperty gpuCount() {
     return gpuCount.getReadOnlyProperty();
+  }
+
+  /** Why no GPU can be used (empty when one can, or while the engine starts). */
+  ReadOnlyStringProperty gpuProblem() {
+    return gpuProblem.getReadOnlyProperty();
   }
 
   ReadOnlyObjectProperty<Path> runDirectory() {

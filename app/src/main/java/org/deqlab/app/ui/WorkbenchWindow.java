@@ -75,7 +75,7 @@ final class WorkbenchWindow {
     this.editor = models.editor;
     this.run = models.run;
     this.status = models.status;
-    this.sheet = new ConfigSheet(run.gpuCount());
+    this.sheet = new ConfigSheet(run.gpuCount(), run.gpuProblem());
     this.live = new LiveControls(editor, run);
     this.memory =
         new MemoryView(models.memory, editor, run.state(), status, this::export, this::error);

@@ -153,16 +153,19 @@ class WorkbenchWindowTest {
           () ->
               robot
                   .lookup(".list-cell")
-                  .match((javafx.scene.control.ListCell<?> cell) -> "gpu".equals(cell.getItem()))
+                  .match((javafx.scene.control.ListCell<?> cell) -> "cuda".equals(cell.getItem()))
                   .tryQuery()
                   .isPresent());
       javafx.scene.control.ListCell<?> gpu =
           robot
               .lookup(".list-cell")
-              .match((javafx.scene.control.ListCell<?> cell) -> "gpu".equals(cell.getItem()))
+              .match((javafx.scene.control.ListCell<?> cell) -> "cuda".equals(cell.getItem()))
               .queryAs(javafx.scene.control.ListCell.class);
       assertTrue(gpu.isDisabled(), "GPU is offered greyed out when the engine sees none");
-      assertTrue(gpu.getTooltip().getText().contains("No GPU"), gpu.getTooltip().getText());
+      assertTrue(
+          gpu.getTooltip().getText().startsWith("no usable GPU: ")
+              && gpu.getTooltip().getText().length() > "no usable GPU: ".length(),
+          "the reason is given: " + gpu.getTooltip().getText());
       robot.type(KeyCode.ESCAPE);
     }
 

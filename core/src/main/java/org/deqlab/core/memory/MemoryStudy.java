@@ -73,6 +73,11 @@ public record MemoryStudy(ExperimentConfig config, int length, int batch) {
     }
   }
 
+  /** How this study's figures are measured, in words (the meter of the config's device). */
+  public String method() {
+    return meterFor(config.device().resolve()).method();
+  }
+
   /**
    * What reads memory on {@code device}: the process's resident size for the CPU, the CUDA memory
    * pool for a GPU.

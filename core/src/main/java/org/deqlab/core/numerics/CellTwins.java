@@ -11,13 +11,15 @@ import java.util.Random;
 import org.deqlab.core.cell.Cell;
 
 /**
- * A float32 cell and its float64 twin holding the same parameter values, with inputs for both: a
- * float32 input x, a state z and a cotangent, and their exact float64 widenings. Whatever differs
- * between the two cells' results comes from float32 arithmetic alone.
+ * A cell under test and its float64 twin holding the same parameter values, with inputs for both:
+ * an input x, a state z and a cotangent, and their exact float64 widenings. The cell under test is
+ * float32 on the device being checked (or float64 there, to compare devices alone); the twin is
+ * float64, on the same device or on the CPU. Whatever differs between the two cells' results comes
+ * from the arithmetic alone.
  *
- * @param single the float32 cell
- * @param twin the float64 cell
- * @param x32 the input in float32
+ * @param single the cell under test
+ * @param twin the float64 reference cell
+ * @param x32 the input, as the cell under test gets it
  * @param x64 the same input widened
  * @param z32 a state (N(0, 0.25) entries) in float32
  * @param z64 the same state widened
@@ -39,27 +41,56 @@ public record CellTwins(
    * initializers) and a host generator with the same seed (inputs and jitter).
    */
   public static CellTwins build(CheckedCell subject, NDManager manager, long seed) {
+    return build(subject, manager, DataType.FLOAT32, manager, seed);
+  }
+
+  /**
+   * Builds the cell under test in {@code manager} (its device) with {@code dataType}, and its
+   * float64 twin in {@code referenceManager}, which may be on another device.
+   */
+  public static CellTwins build(
+      CheckedCell subject,
+      NDManager manager,
+      DataType dataType,
+      NDManager referenceManager,
+      long seed) {
     manager.getEngine().setRandomSeed((int) seed);
     Random random = new Random(seed);
-    Cell single = subject.factory().get();
-    single.initialize(manager, DataType.FLOAT32);
-    jitter(single, random);
-    Cell twin = subject.reference().get();
-    twin.initialize(manager, DataType.FLOAT64);
-    PairList<String, Parameter> from = single.getParameters();
-    PairList<String, Parameter> to = twin.getParameters();
-    for (int i = 0; i < from.size(); i++) {
-      try (NDArray widened = widen(from.valueAt(i).getArray())) {
-        to.valueAt(i).getArray().set(widened.toByteBuffer());
+    Cell seeded = subject.factory().get();
+    seeded.initialize(manager, DataType.FLOAT32);
+    jitter(seeded, random);
+    Cell single =
+        dataType == DataType.FLOAT32
+            ? seeded
+            : widened(subject.factory().get(), seeded, manager, dataType);
+    Cell twin = widened(subject.reference().get(), seeded, referenceManager, DataType.FLOAT64);
+    Shape input = subject.inputShape();
+    NDArray x = gaussian(manager, input, subject.inputScale(), random);
+    Shape state = single.stateShape(input);
+    NDArray z = gaussian(manager, state, 0.5, random);
+    NDArray cotangent = gaussian(manager, state, 1, random);
+    return new CellTwins(
+        single,
+        twin,
+        x.toType(dataType, false),
+        widen(x, referenceManager),
+        z.toType(dataType, false),
+        widen(z, referenceManager),
+        cotangent.toType(dataType, false),
+        widen(cotangent, referenceManager));
+  }
+
+  /** {@code cell} initialized in {@code manager} with {@code from}'s parameter values. */
+  private static Cell widened(Cell cell, Cell from, NDManager manager, DataType dataType) {
+    cell.initialize(manager, dataType);
+    PairList<String, Parameter> source = from.getParameters();
+    PairList<String, Parameter> target = cell.getParameters();
+    for (int i = 0; i < source.size(); i++) {
+      try (NDArray values = source.valueAt(i).getArray().toType(dataType, false)) {
+        target.valueAt(i).getArray().set(values.toByteBuffer());
       }
     }
-    Shape input = subject.inputShape();
-    NDArray x32 = gaussian(manager, input, subject.inputScale(), random);
-    Shape state = single.stateShape(input);
-    NDArray z32 = gaussian(manager, state, 0.5, random);
-    NDArray cotangent32 = gaussian(manager, state, 1, random);
-    return new CellTwins(
-        single, twin, x32, widen(x32), z32, widen(z32), cotangent32, widen(cotangent32));
+    return cell;
   }
 
   /** The cell of the given precision. */
@@ -98,5 +129,12 @@ public record CellTwins(
 
   private static NDArray widen(NDArray single) {
     return single.toType(DataType.FLOAT64, false);
+  }
+
+  /** Widened exactly and copied into {@code manager} (on its device). */
+  private static NDArray widen(NDArray single, NDManager manager) {
+    try (NDArray wide = widen(single)) {
+      return manager.create(wide.toDoubleArray(), wide.getShape());
+    }
   }
 }

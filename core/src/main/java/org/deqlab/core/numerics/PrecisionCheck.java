@@ -117,14 +117,30 @@ public final class PrecisionCheck {
 
   /** One probe on one cell. */
   public PrecisionOutcome run(CheckedCell subject, Probe probe, NDManager manager) {
+    return run(subject, probe, manager, DataType.FLOAT32, manager);
+  }
+
+  /**
+   * One probe on one cell built with {@code dataType} in {@code manager}, against its float64 twin
+   * in {@code referenceManager}: on another device, this checks a device (a GPU's float64 against
+   * the CPU's) rather than a precision.
+   */
+  public PrecisionOutcome run(
+      CheckedCell subject,
+      Probe probe,
+      NDManager manager,
+      DataType dataType,
+      NDManager referenceManager) {
     boolean recording = Autograd.isRecording();
     Autograd.setRecording(false);
-    try (NDManager scope = manager.newSubManager()) {
-      CellTwins twins = CellTwins.build(subject, scope, seed);
+    try (NDManager scope = manager.newSubManager();
+        NDManager referenceScope = referenceManager.newSubManager()) {
+      CellTwins twins = CellTwins.build(subject, scope, dataType, referenceScope, seed);
       Map<String, double[]> single =
           gradients(probe, twins.single(), twins.x32(), twins.z32(), twins.cotangent32(), scope);
       Map<String, double[]> reference =
-          gradients(probe, twins.twin(), twins.x64(), twins.z64(), twins.cotangent64(), scope);
+          gradients(
+              probe, twins.twin(), twins.x64(), twins.z64(), twins.cotangent64(), referenceScope);
       double largest =
           reference.values().stream().mapToDouble(PrecisionCheck::maxAbs).max().orElse(0);
       List<PrecisionOutcome.QuantityError> errors = new ArrayList<>();

@@ -70,6 +70,13 @@ public final class PrecisionSubjects {
       preset = preset.withModel(preset.model().withConvolution(path));
       subjects.add(forConfig(preset, describe(preset.model()) + " (" + name + ")"));
     }
+    subjects.addAll(small(path));
+    return subjects;
+  }
+
+  /** Every cell kind at state width {@value #SMALL}, on the given convolution path. */
+  public static List<CheckedCell> small(ConvolutionPath path) {
+    List<CheckedCell> subjects = new ArrayList<>();
     for (CellKind kind : CellKind.values()) {
       ExperimentConfig host =
           Presets.names().stream()
