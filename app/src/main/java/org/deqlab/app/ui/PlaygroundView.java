@@ -54,6 +54,10 @@ final class PlaygroundView {
   static final String BROYDEN_COLOR = "#d62728";
   static final String UNROLLED_COLOR = "#222222";
 
+  private static final String INTRODUCTION =
+      "Five short lessons: fixed points, root finders, when iteration fails, implicit gradients,"
+          + " memory. Each sets up the plane and asks you to move one thing.";
+
   private final PlaygroundViewModel model;
   private final List<Lesson> lessons;
   private final Consumer<ExperimentConfig> experimentLoader;
@@ -208,6 +212,14 @@ final class PlaygroundView {
     return lessonChoice.getValue();
   }
 
+  /** Leaves the lessons (the scene stays as it is): for settings that come from elsewhere. */
+  void clearLesson() {
+    lessonChoice.setValue(null);
+    lessonTitle.setText("");
+    lessonLook.setText(INTRODUCTION);
+    lessonTask.setText("");
+  }
+
   private void applyLesson(Lesson lesson) {
     if (lesson == null) {
       return;
@@ -280,9 +292,7 @@ final class PlaygroundView {
         "-fx-background-color: #fff8dc; -fx-padding: 4 6 4 6; -fx-border-color: #e6d9a8;");
     lessonTask.visibleProperty().bind(lessonTask.textProperty().isNotEmpty());
     lessonTask.managedProperty().bind(lessonTask.visibleProperty());
-    lessonLook.setText(
-        "Five short lessons: fixed points, root finders, when iteration fails, implicit"
-            + " gradients, memory. Each sets up the plane and asks you to move one thing.");
+    lessonLook.setText(INTRODUCTION);
     for (Label label : List.of(lessonTitle, lessonLook, lessonTask)) {
       label.setMinHeight(Region.USE_PREF_SIZE);
       label.setMaxWidth(Double.MAX_VALUE);
@@ -430,11 +440,11 @@ final class PlaygroundView {
     grid.setVgap(6);
     grid.setPadding(new Insets(6));
     ColumnConstraints first = new ColumnConstraints();
-    first.setPercentWidth(44);
+    first.setPercentWidth(46);
     ColumnConstraints second = new ColumnConstraints();
-    second.setPercentWidth(28);
+    second.setPercentWidth(27);
     ColumnConstraints third = new ColumnConstraints();
-    third.setPercentWidth(28);
+    third.setPercentWidth(27);
     grid.getColumnConstraints().addAll(first, second, third);
     for (int i = 0; i < 2; i++) {
       RowConstraints row = new RowConstraints();
@@ -521,7 +531,7 @@ final class PlaygroundView {
     if (equilibrium != null) {
       markers.add(
           new PhasePlane.Marker(
-              equilibrium.point().x(), equilibrium.point().y(), "#ffcc00", true, true, "z*"));
+              equilibrium.point().x(), equilibrium.point().y(), "#ffcc00", true, true, ""));
     }
     plane.setMarkers(markers);
     plane.setHandle(scene.setup().startX(), scene.setup().startY());

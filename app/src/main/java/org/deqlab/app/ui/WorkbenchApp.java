@@ -52,6 +52,7 @@ public final class WorkbenchApp extends Application {
     stage.show();
     String playgroundFields = System.getProperty("deq.playground", "");
     if (!playgroundFields.isBlank()) {
+      window.playground().clearLesson();
       models.playground.load(
           PlaygroundSetup.defaults().withOverrides(readJson(playgroundFields), "deq.playground"));
     }

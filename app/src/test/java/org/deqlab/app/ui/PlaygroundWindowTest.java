@@ -145,6 +145,28 @@ class PlaygroundWindowTest {
     assertTrue(name.contains(String.format(Locale.ROOT, "%.3g", rho)), name + " vs ρ " + rho);
     String readout = fx(() -> ((Label) window.root().lookup("#pg-rho")).getText());
     assertTrue(readout.contains(String.format(Locale.ROOT, "ρ = %.3f", rho)), readout);
+
+    // A benchmark, not a limit: slider change to drawn scene, ten times (includes the polling).
+    double[] latencies = new double[10];
+    for (int i = 0; i < latencies.length; i++) {
+      double value = 0.6 + 0.05 * i;
+      long drawn = fx(() -> view().drawnScenes());
+      long start = System.nanoTime();
+      fxRun(() -> view().scaleSlider().setValue(value));
+      await(
+          "the scene for s = " + value + " is drawn",
+          30,
+          () ->
+              view().drawnScenes() > drawn
+                  && models.playground.scene().get().setup().scale() == value);
+      latencies[i] = (System.nanoTime() - start) / 1e6;
+    }
+    java.util.Arrays.sort(latencies);
+    System.out.printf(
+        Locale.ROOT,
+        "playground: slider change to redrawn scene, median of 10: %.1f ms (max %.1f ms)%n",
+        latencies[5],
+        latencies[9]);
   }
 
   @Test
