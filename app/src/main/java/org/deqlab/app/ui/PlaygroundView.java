@@ -132,6 +132,8 @@ final class PlaygroundView {
   private final List<PlotPanel> panels = new ArrayList<>();
   private boolean refreshing;
   private long drawnScenes;
+  private long changedAtNanos;
+  private double lastRedrawMillis = Double.NaN;
 
   PlaygroundView(
       PlaygroundViewModel model,
@@ -143,7 +145,7 @@ final class PlaygroundView {
     this.experimentLoader = experimentLoader;
     plane.setId("pg-plane");
     plane.setExtent(Playground.EXTENT);
-    plane.setOnHandleMoved((x, y) -> model.update(s -> s.withStart(round(x), round(y))));
+    plane.setOnHandleMoved((x, y) -> change(s -> s.withStart(round(x), round(y))));
     for (var chart : List.of(residuals, eigenvalues, gradientGap, memory)) {
       PlotPanel panel = new PlotPanel(chart, chart.explanation(), exporter);
       panel.setHint(""); // filled with the first scene, a moment after the tab opens
@@ -189,6 +191,14 @@ final class PlaygroundView {
   /** Scenes drawn so far (tests wait on this rather than on time). */
   long drawnScenes() {
     return drawnScenes;
+  }
+
+  /**
+   * Milliseconds from the last change of a control to the end of drawing its scene (computing it on
+   * the playground thread included), or NaN before the first change.
+   */
+  double lastRedrawMillis() {
+    return lastRedrawMillis;
   }
 
   Slider scaleSlider() {
@@ -487,6 +497,15 @@ final class PlaygroundView {
     drawCharts(scene);
     drawReadouts(scene);
     drawnScenes++;
+    if (changedAtNanos != 0 && scene.setup().equals(model.setup().get())) {
+      lastRedrawMillis = (System.nanoTime() - changedAtNanos) / 1e6;
+      changedAtNanos = 0;
+    }
+    timing.setText(
+        fmt("scene computed in %.1f ms (engine solvers, float64)", scene.solveMillis())
+            + (Double.isNaN(lastRedrawMillis)
+                ? ""
+                : fmt("; last change drawn after %.0f ms", lastRedrawMillis)));
   }
 
   private void drawPlane(PlaygroundScene scene) {
@@ -664,11 +683,11 @@ final class PlaygroundView {
             study.unrolledGradient().y(),
             study.implicitGradient().x(),
             study.implicitGradient().y()));
-    timing.setText(fmt("computed in %.1f ms (engine solvers, %s)", scene.solveMillis(), "float64"));
   }
 
   private void change(UnaryOperator<PlaygroundSetup> edit) {
     if (!refreshing) {
+      changedAtNanos = System.nanoTime();
       model.update(edit);
     }
   }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Platform;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.playground.PlaneMapKind;
 import org.deqlab.core.playground.Playground;
 import org.deqlab.core.playground.PlaygroundScene;
 import org.deqlab.core.playground.PlaygroundSetup;
@@ -24,6 +25,7 @@ import org.deqlab.core.run.ExperimentRun;
  */
 final class WorkbenchModels implements AutoCloseable {
   private static final long DRAIN_INTERVAL_MILLIS = 100;
+  private static final int WARM_UP_SCENES = 16;
 
   private final EngineWorker engine = new EngineWorker();
   private final ScheduledExecutorService drainTicker =
@@ -76,6 +78,16 @@ final class WorkbenchModels implements AutoCloseable {
   private PlaygroundScene solvePlayground(PlaygroundSetup setup) {
     if (playgroundEngine == null) {
       playgroundEngine = Playground.onCpu(DataType.FLOAT64);
+      // A cold JVM takes 80–300 ms over its first scenes, a warm one a few: warm up before the
+      // first scene (a fraction of a second while the engine starts anyway), so that the first
+      // slider moves are drawn as quickly as the later ones.
+      for (int i = 0; i < WARM_UP_SCENES; i++) {
+        playgroundEngine.solve(
+            setup
+                .withMap(i % 2 == 0 ? PlaneMapKind.TANH : PlaneMapKind.LINEAR)
+                .withScale(0.5 + 0.05 * i)
+                .withStart(-1 + 0.1 * i, 1));
+      }
     }
     return playgroundEngine.solve(setup);
   }
