@@ -662,12 +662,13 @@ final class PlaygroundView {
           fmt("z* = (%.3f, %.3f)%n", equilibrium.point().x(), equilibrium.point().y())
               + pair
               + fmt(
-                  "%nρ = %.3f %s · ‖J‖²_F/2 = %.3f",
+                  "%nρ = %.3f %s · ‖J‖²_F/2 = %.3f%n",
                   equilibrium.spectralRadius(),
                   equilibrium.spectralRadius() < 1
                       ? "< 1: plain iteration converges near z*"
                       : "≥ 1: plain iteration runs away from z*",
-                  equilibrium.frobeniusPerDimension()));
+                  equilibrium.frobeniusPerDimension())
+              + nearEquilibrium(e));
     }
     StringBuilder table = new StringBuilder("Iterations (stop reason):");
     for (SolverPath path : scene.paths()) {
@@ -683,6 +684,27 @@ final class PlaygroundView {
             study.unrolledGradient().y(),
             study.implicitGradient().x(),
             study.implicitGradient().y()));
+  }
+
+  /** How plain iteration moves near z*, read off the eigenvalues: the story of the unit circle. */
+  static String nearEquilibrium(Eigenvalues2 e) {
+    boolean inside = e.spectralRadius() < 1;
+    if (e.complex()) {
+      double degrees = Math.toDegrees(Math.abs(Math.atan2(e.firstImaginary(), e.firstReal())));
+      return fmt(
+          "Near z* plain iteration spirals %s, turning %.0f° per step.",
+          inside ? "in" : "out", degrees);
+    }
+    double dominant =
+        Math.abs(e.firstReal()) >= Math.abs(e.secondReal()) ? e.firstReal() : e.secondReal();
+    if (dominant < 0) {
+      return inside
+          ? "Near z* plain iteration jumps from side to side, closing in."
+          : "Near z* plain iteration jumps from side to side, ever wider (an oscillation).";
+    }
+    return inside
+        ? "Near z* plain iteration creeps in from one side."
+        : "Near z* plain iteration drifts away along one direction.";
   }
 
   private void change(UnaryOperator<PlaygroundSetup> edit) {

@@ -88,4 +88,21 @@ class PlaygroundViewModelTest {
         model.problem().get().contains("damping τ must be in (0, 1]"), model.problem().get());
     assertEquals(PlaygroundSetup.defaults(), model.setup().get());
   }
+
+  @Test
+  void theReadoutTellsHowIterationMovesNearTheEquilibrium() {
+    assertTrue(
+        PlaygroundView.nearEquilibrium(
+                org.deqlab.core.playground.Matrix2.scaledRotation(0.8, Math.toRadians(30))
+                    .eigenvalues())
+            .contains("spirals in, turning 30° per step"));
+    assertTrue(
+        PlaygroundView.nearEquilibrium(
+                org.deqlab.core.playground.Matrix2.diagonal(-1.4, 0.2).eigenvalues())
+            .contains("ever wider"));
+    assertTrue(
+        PlaygroundView.nearEquilibrium(
+                org.deqlab.core.playground.Matrix2.diagonal(0.9, 0.1).eigenvalues())
+            .contains("creeps in"));
+  }
 }
