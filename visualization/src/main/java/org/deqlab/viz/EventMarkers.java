@@ -17,6 +17,7 @@ final class EventMarkers {
 
   private final XYChart chart;
   private final Deque<XValueIndicator> indicators = new ArrayDeque<>();
+  private int marked;
 
   EventMarkers(XYChart chart) {
     this.chart = chart;
@@ -29,7 +30,8 @@ final class EventMarkers {
     XValueIndicator indicator =
         new XValueIndicator(chart.getXAxis(), x, label == null ? "" : label);
     indicator.setEditable(false);
-    indicator.setLabelPosition(0.97);
+    // Successive labels step down the line, so markers close together do not hide each other.
+    indicator.setLabelPosition(0.97 - 0.09 * (marked++ % 4));
     if (indicators.size() == MAX_EVENTS) {
       chart.getPlugins().remove(indicators.removeFirst());
     }
@@ -40,6 +42,7 @@ final class EventMarkers {
   void clear() {
     chart.getPlugins().removeAll(indicators);
     indicators.clear();
+    marked = 0;
   }
 
   List<XValueIndicator> indicators() {

@@ -23,16 +23,33 @@ public final class RitzPlaneChart extends ChartPanel {
   private final DefaultNumericAxis imaginaryAxis;
   private final DoubleDataSet ritzValues;
   private final DoubleDataSet unitCircle;
+  private final String valuesName;
+  private final String explanation;
 
   /** Half-width of the square that must stay visible: the unit circle and every Ritz value. */
   private double extent = 1.2;
 
   public RitzPlaneChart() {
-    this(planeAxis(RE_NAME), planeAxis(IM_NAME));
+    this("Ritz values of J_f(z*)", "Ritz values", null);
   }
 
-  private RitzPlaneChart(DefaultNumericAxis realAxis, DefaultNumericAxis imaginaryAxis) {
-    super("Ritz values of J_f(z*)", realAxis, imaginaryAxis);
+  /**
+   * The same plane for other eigenvalues (e.g. exact ones of a small Jacobian): {@code title}, the
+   * name of their series and the paragraph behind "?" ({@code null}: the Ritz-value text).
+   */
+  public RitzPlaneChart(String title, String valuesName, String explanation) {
+    this(title, valuesName, explanation, planeAxis(RE_NAME), planeAxis(IM_NAME));
+  }
+
+  private RitzPlaneChart(
+      String title,
+      String valuesName,
+      String explanation,
+      DefaultNumericAxis realAxis,
+      DefaultNumericAxis imaginaryAxis) {
+    super(title, realAxis, imaginaryAxis);
+    this.valuesName = valuesName;
+    this.explanation = explanation;
     this.realAxis = realAxis;
     this.imaginaryAxis = imaginaryAxis;
     unitCircle = series("|λ| = 1", RE_NAME, UNIT, IM_NAME, UNIT);
@@ -45,7 +62,7 @@ public final class RitzPlaneChart extends ChartPanel {
     }
     unitCircle.set(re, im, CIRCLE_POINTS, false);
     styled(unitCircle, SeriesStyle.line(CIRCLE_COLOR, 1.2).dashed(5, 4));
-    ritzValues = series("Ritz values", RE_NAME, UNIT, IM_NAME, UNIT);
+    ritzValues = series(valuesName, RE_NAME, UNIT, IM_NAME, UNIT);
     styled(ritzValues, SeriesStyle.markers(RITZ_COLOR, "circle", 4));
     mainRenderer().getDatasets().addAll(unitCircle, ritzValues);
     // The plot area is the chart's canvas: keep units per pixel equal whenever it is resized.
@@ -87,8 +104,8 @@ public final class RitzPlaneChart extends ChartPanel {
     ritzValues.set(re, im, kept, false);
     ritzValues.setName(
         kept == 0
-            ? "Ritz values"
-            : String.format(Locale.ROOT, "Ritz values (max |λ| = %.3g)", largest));
+            ? valuesName
+            : String.format(Locale.ROOT, "%s (max |λ| = %.3g)", valuesName, largest));
     extent = Math.max(1.2, 1.1 * largest);
     applyEqualAspect();
   }
@@ -129,6 +146,9 @@ public final class RitzPlaneChart extends ChartPanel {
 
   @Override
   public String explanation() {
+    if (explanation != null) {
+      return explanation;
+    }
     return "Each dot is a Ritz value: an estimate of one eigenvalue λ of the Jacobian J_f(z*),"
         + " which says how f(z) responds when z is nudged away from the equilibrium z*. They"
         + " come from a few Arnoldi (Krylov subspace) iterations, which need only products of"

@@ -29,6 +29,7 @@ public final class TrainingCurveChart extends ChartPanel {
   private final BoundedSeries forwardSteps;
   private final BoundedSeries backwardSteps;
   private final EventMarkers events;
+  private final ErrorDataSetRenderer stepsRenderer;
 
   /** A chart whose loss axis reads "loss [nats]" (cross-entropy); see {@link #setLossAxis}. */
   public TrainingCurveChart() {
@@ -71,7 +72,7 @@ public final class TrainingCurveChart extends ChartPanel {
             SeriesStyle.line(BACKWARD_STEPS_COLOR, 1.2).dashed(6, 3),
             capacity);
     mainRenderer().getDatasets().addAll(loss.data(), validation.data());
-    ErrorDataSetRenderer stepsRenderer = addRenderer(stepsAxis);
+    stepsRenderer = addRenderer(stepsAxis);
     stepsRenderer.getDatasets().addAll(forwardSteps.data(), backwardSteps.data());
     events = new EventMarkers(chart());
   }
@@ -120,6 +121,19 @@ public final class TrainingCurveChart extends ChartPanel {
     lossAxis.setUnit(unit);
     loss.data().getAxisDescription(DataSet.DIM_Y).set(name, unit);
     validation.data().getAxisDescription(DataSet.DIM_Y).set(name, unit);
+  }
+
+  /**
+   * Shows or hides the solver-step series and their right-hand axis (a window that plots them in a
+   * {@link SolverStepsChart} of their own hides them here).
+   */
+  public void setSolverStepsShown(boolean shown) {
+    beforeUpdate();
+    stepsAxis.setVisible(shown);
+    stepsRenderer.getDatasets().clear();
+    if (shown) {
+      stepsRenderer.getDatasets().addAll(forwardSteps.data(), backwardSteps.data());
+    }
   }
 
   /** Draws the loss on a log scale (useful when it falls over decades). */

@@ -11,6 +11,7 @@ import org.deqlab.core.solver.SolveStats;
 import org.deqlab.viz.ChartPanel;
 import org.deqlab.viz.ResidualTraceChart;
 import org.deqlab.viz.RitzPlaneChart;
+import org.deqlab.viz.SolverStepsChart;
 import org.deqlab.viz.SpectralChart;
 import org.deqlab.viz.StepsVsLengthChart;
 import org.deqlab.viz.TrainingCurveChart;
@@ -28,12 +29,14 @@ public final class WorkbenchCharts implements ChartSink {
 
   private final ResidualTraceChart residuals = new ResidualTraceChart();
   private final TrainingCurveChart training = new TrainingCurveChart();
+  private final SolverStepsChart solverSteps = new SolverStepsChart();
   private final SpectralChart spectral = new SpectralChart();
   private final RitzPlaneChart ritz = new RitzPlaneChart();
   private final StepsVsLengthChart lengths = new StepsVsLengthChart();
   private final Map<String, List<RunEvent.SweepPoint>> sweepSeries = new LinkedHashMap<>();
   private final Map<ChartPanel, String> hints = new LinkedHashMap<>();
   private int ritzStep;
+  private String lastPhase = "";
   private Runnable onChange = () -> {};
 
   public WorkbenchCharts() {
@@ -46,6 +49,11 @@ public final class WorkbenchCharts implements ChartSink {
 
   public TrainingCurveChart training() {
     return training;
+  }
+
+  /** Solver iterations per step on their own axis (the training curves also show them). */
+  public SolverStepsChart solverSteps() {
+    return solverSteps;
   }
 
   public SpectralChart spectral() {
@@ -62,7 +70,7 @@ public final class WorkbenchCharts implements ChartSink {
 
   /** The charts in the order the window and {@code ./deq run} show them. */
   public List<ChartPanel> charts() {
-    return List.of(residuals, training, spectral, ritz, lengths);
+    return List.of(residuals, training, solverSteps, spectral, ritz, lengths);
   }
 
   /** Called on the JavaFX thread after every change (the window refreshes hints and captions). */
@@ -86,11 +94,17 @@ public final class WorkbenchCharts implements ChartSink {
     RunEvent.Step latestProbe = null;
     for (RunEvent event : events) {
       if (event instanceof RunEvent.Step step) {
-        training.addStep(
-            step.step(),
-            step.loss(),
-            step.forward() == null ? Double.NaN : step.forward().steps(),
-            step.backward() == null ? Double.NaN : step.backward().steps());
+        double forwardSteps = step.forward() == null ? Double.NaN : step.forward().steps();
+        double backwardSteps = step.backward() == null ? Double.NaN : step.backward().steps();
+        training.addStep(step.step(), step.loss(), forwardSteps, backwardSteps);
+        solverSteps.addStep(step.step(), forwardSteps, backwardSteps);
+        if ("pretrain".equals(lastPhase) && !"pretrain".equals(step.phase())) {
+          String label = "DEQ takes over: " + step.phase();
+          training.markEvent(step.step(), label);
+          solverSteps.markEvent(step.step(), label);
+          spectral.markEvent(step.step(), label);
+        }
+        lastPhase = step.phase();
         if (step.probed()) {
           spectral.addPoint(step.step(), step.spectralRadius(), step.frobenius());
           if (!step.ritzValues().isEmpty()) {
@@ -104,6 +118,7 @@ public final class WorkbenchCharts implements ChartSink {
         training.addEvaluation(evaluation.step(), evaluation.loss());
       } else if (event instanceof RunEvent.SettingChanged change) {
         training.markEvent(change.step(), change.description());
+        solverSteps.markEvent(change.step(), change.description());
         spectral.markEvent(change.step(), change.description());
       } else if (event instanceof RunEvent.SweepPoint point) {
         addSweepPoint(point);
@@ -161,6 +176,8 @@ public final class WorkbenchCharts implements ChartSink {
   public void clear(ExperimentConfig config) {
     residuals.clear();
     training.clear();
+    solverSteps.clear();
+    lastPhase = "";
     spectral.clear();
     ritz.clear();
     ritzStep = 0;
@@ -183,6 +200,8 @@ public final class WorkbenchCharts implements ChartSink {
 
   private void describeQuietly(ExperimentConfig config) {
     hints.put(training, "Press Run: the loss appears after the first training step.");
+    hints.put(
+        solverSteps, "Press Run: the solvers' iterations per step appear with the first DEQ step.");
     hints.put(
         lengths,
         "Press 'Sweep length' to measure forward solver steps at each length"

@@ -2,6 +2,7 @@ package org.deqlab.app.ui;
 
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
@@ -12,17 +13,20 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
 import org.deqlab.viz.ChartExport;
 import org.deqlab.viz.ChartPanel;
 
 /**
- * One plot of the workbench in its frame: a heading with a caption, buttons to reset the zoom,
- * explain the plot and export it (PNG, CSV), a plain-words "what am I looking at" line shown in
- * teaching mode, and a hint over the empty plot saying what will fill it.
+ * One plot of the workbench in its frame: a heading with a caption, buttons to reset the zoom, open
+ * the plot in a large window of its own, explain it and export it (PNG, CSV), a plain-words "what
+ * am I looking at" line shown in teaching mode, and a hint over the empty plot saying what will
+ * fill it.
  */
 final class PlotPanel extends BorderPane {
   /** Exports a chart as a PNG image ({@code png}) or its data as CSV. */
@@ -34,6 +38,10 @@ final class PlotPanel extends BorderPane {
   private final Label caption = new Label();
   private final Label teaching;
   private final Label hint = new Label();
+  private final Button enlarge = smallButton("⤢", "");
+  private Stage detached;
+  private Pane home;
+  private Region placeholder;
 
   PlotPanel(ChartPanel chart, String teachingText, Exporter exporter) {
     this.chart = chart;
@@ -46,6 +54,10 @@ final class PlotPanel extends BorderPane {
     caption.setStyle("-fx-text-fill: #666;");
     Button reset = smallButton("⟲", "Reset zoom and pan (drag to zoom, middle/right-drag to pan)");
     reset.setOnAction(e -> chart.resetZoom());
+    enlarge.setTooltip(
+        new Tooltip("Open this plot in a window of its own (close that window to bring it back)"));
+    enlarge.setOnAction(e -> toggleDetached());
+    enlarge.setId("enlarge-" + slug);
     Button explain = smallButton("?", "What am I looking at? (the full explanation)");
     explain.setOnAction(e -> explain());
     MenuItem png = new MenuItem("PNG image…");
@@ -62,7 +74,7 @@ final class PlotPanel extends BorderPane {
     title.setMinWidth(Region.USE_PREF_SIZE);
     Region spacer = new Region();
     HBox.setHgrow(spacer, Priority.ALWAYS);
-    HBox header = new HBox(4, title, caption, spacer, reset, explain, export);
+    HBox header = new HBox(4, title, caption, spacer, reset, enlarge, explain, export);
     header.setAlignment(Pos.CENTER_LEFT);
     header.setPadding(new Insets(0, 2, 2, 4));
 
@@ -132,6 +144,59 @@ final class PlotPanel extends BorderPane {
 
   String hintText() {
     return hint.getText();
+  }
+
+  /** Whether the plot is shown in a window of its own. */
+  boolean isDetached() {
+    return detached != null;
+  }
+
+  /**
+   * Moves the plot into a large window of its own, or back into its place in the layout; a label
+   * holds its place meanwhile, so the layout around it does not move.
+   */
+  void toggleDetached() {
+    if (detached != null) {
+      detached.close(); // the close handler puts the panel back
+      return;
+    }
+    if (!(getParent() instanceof Pane parent)) {
+      return;
+    }
+    home = parent;
+    Label note =
+        new Label("“" + chart.title() + "” is open in its own window (close it to return)");
+    note.setWrapText(true);
+    note.setStyle("-fx-text-fill: #777;");
+    StackPane holder = new StackPane(note);
+    holder.setMinSize(0, 0);
+    holder.getProperties().putAll(getProperties()); // grid position and span
+    placeholder = holder;
+    int index = parent.getChildren().indexOf(this);
+    parent.getChildren().set(index, holder);
+    Stage stage = new Stage();
+    stage.setTitle(chart.title() + " — DEQ Workbench");
+    BorderPane content = new BorderPane(this);
+    content.setPadding(new Insets(6));
+    stage.setScene(new Scene(content, 1100, 720));
+    if (home.getScene() != null && home.getScene().getWindow() != null) {
+      stage.initOwner(home.getScene().getWindow());
+    }
+    stage.setOnHidden(e -> reattach(content));
+    detached = stage;
+    enlarge.setText("⤡");
+    stage.show();
+  }
+
+  private void reattach(BorderPane content) {
+    content.setCenter(null);
+    int index = home.getChildren().indexOf(placeholder);
+    if (index >= 0) {
+      home.getChildren().set(index, this);
+    }
+    detached = null;
+    placeholder = null;
+    enlarge.setText("⤢");
   }
 
   private void explain() {

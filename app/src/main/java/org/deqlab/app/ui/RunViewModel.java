@@ -1,8 +1,6 @@
 package org.deqlab.app.ui;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +22,7 @@ import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.run.ExperimentFile;
 import org.deqlab.core.run.ExperimentRun;
+import org.deqlab.core.run.RunDirectories;
 import org.deqlab.core.run.RunLog;
 import org.deqlab.core.train.LiveSettings;
 
@@ -48,13 +47,10 @@ final class RunViewModel implements AutoCloseable {
     ExperimentRun create(ExperimentConfig config, ExperimentRun.Options options);
   }
 
-  private static final DateTimeFormatter FOLDER_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
-
   private final Executor engine;
   private final Executor ui;
   private final RunFactory factory;
-  private final Path runsRoot;
+  private final ReadOnlyObjectWrapper<Path> runsRoot;
   private final StatusModel status;
   private final Queue<RunEvent> queue = new ConcurrentLinkedQueue<>();
   private final LiveSolve liveSolve = new LiveSolve();
@@ -71,6 +67,9 @@ final class RunViewModel implements AutoCloseable {
   /** Read from the UI thread while the engine thread runs. */
   private volatile ExperimentRun active;
 
+  /** The run started last, kept after it ends for the live values it ended with. */
+  private volatile ExperimentRun last;
+
   private volatile Path checkpoint;
   private int totalSteps = 1;
   private double smoothedMillis = Double.NaN;
@@ -82,7 +81,7 @@ final class RunViewModel implements AutoCloseable {
     this.engine = engine;
     this.ui = ui;
     this.factory = factory;
-    this.runsRoot = runsRoot;
+    this.runsRoot = new ReadOnlyObjectWrapper<>(runsRoot);
     this.status = status;
     // Starting PyTorch takes a moment: on the engine thread, never on the UI thread.
     CompletableFuture.supplyAsync(GpuSupport::probe, engine)
@@ -124,6 +123,17 @@ final class RunViewModel implements AutoCloseable {
     return gpuProblem.getReadOnlyProperty();
   }
 
+  /** The folder under which each run gets a folder of its own. */
+  ReadOnlyObjectProperty<Path> runsRoot() {
+    return runsRoot.getReadOnlyProperty();
+  }
+
+  /** Changes where the next runs are written (UI thread). */
+  void setRunsRoot(Path folder) {
+    runsRoot.set(folder);
+    status.say("Runs are written under " + folder);
+  }
+
   ReadOnlyObjectProperty<Path> runDirectory() {
     return runDirectory.getReadOnlyProperty();
   }
@@ -141,8 +151,7 @@ final class RunViewModel implements AutoCloseable {
 
   /** Starts a run of {@code config} in a new folder under the runs folder. */
   CompletableFuture<Void> start(ExperimentConfig config) {
-    Path directory =
-        runsRoot.resolve(config.name() + "-" + LocalDateTime.now().format(FOLDER_TIME));
+    Path directory = RunDirectories.newRun(runsRoot.get(), config.name());
     runDirectory.set(directory);
     checkpoint = null;
     totalSteps = config.steps();
@@ -162,6 +171,7 @@ final class RunViewModel implements AutoCloseable {
                       config,
                       ExperimentRun.Options.into(directory).withMaxThreads(DRAWING_CORE_SPARED));
               active = run;
+              last = run;
               run.events().subscribe(this::fromEngine);
               run.run();
             },
@@ -242,6 +252,15 @@ final class RunViewModel implements AutoCloseable {
   LiveSettings.Values activeValues() {
     ExperimentRun running = active;
     return running != null && state.get().active() ? running.settings().peek() : null;
+  }
+
+  /**
+   * The live values the last run ended with (including every live edit), or null before the first
+   * run; the window keeps them for the next run instead of snapping back to the config's.
+   */
+  LiveSettings.Values lastRunValues() {
+    ExperimentRun ended = last;
+    return ended == null ? null : ended.settings().peek();
   }
 
   /**

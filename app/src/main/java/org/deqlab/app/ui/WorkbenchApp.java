@@ -7,22 +7,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.ExperimentConfigs;
 import org.deqlab.core.experiment.Presets;
+import org.deqlab.core.playground.PlaygroundSetup;
+import org.deqlab.core.run.RunDirectories;
 
 /**
- * The JavaFX application: opens the workbench window with the default experiment (a small
- * DEQ-Transformer on copy memory) loaded and ready to run. Runs go to {@code runs/} in the working
- * directory.
+ * The JavaFX application: opens the workbench window on the Playground tab, with the default
+ * experiment (a quick DEQ-Transformer on characters) loaded in the Training tab, ready to run. Runs
+ * go under the per-user runs folder ({@link RunDirectories#userRoot()}, changeable in the window).
  *
  * <p>Two system properties script the window (for screenshots and demos): {@code deq.config=FILE}
  * loads a JSON config instead of the default experiment, and {@code deq.autorun=ACTIONS} performs
  * comma-separated actions once the window is shown, in order: {@code teaching} (teaching mode on),
  * {@code sweep} (a length sweep), {@code train} (press Run), {@code memory} (the Memory tab's
- * measurement).
+ * measurement), {@code lesson-N} (the playground's N-th lesson, from 1). {@code
+ * deq.playground=JSON} sets playground fields as a lesson does, e.g. {@code {"scale": 1.2}}.
  */
 public final class WorkbenchApp extends Application {
   private WorkbenchModels models;
@@ -34,11 +39,21 @@ public final class WorkbenchApp extends Application {
         configFile == null || configFile.isBlank()
             ? Presets.get(Presets.DEFAULT)
             : ExperimentConfigs.read(Path.of(configFile));
-    models = new WorkbenchModels(initial, Path.of("runs"));
+    models = new WorkbenchModels(initial, RunDirectories.userRoot());
     WorkbenchWindow window = new WorkbenchWindow(models);
     stage.setTitle("DEQ Workbench — deep equilibrium models, live");
-    stage.setScene(new Scene(window.root(), 1400, 860));
+    // Use the screen: most of it, up to a size at which the plots read well.
+    Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+    double width = Math.max(1024, Math.min(1800, screen.getWidth() * 0.96));
+    double height = Math.max(700, Math.min(1100, screen.getHeight() * 0.94));
+    stage.setScene(new Scene(window.root(), width, height));
     stage.show();
+    String playgroundFields = System.getProperty("deq.playground", "");
+    if (!playgroundFields.isBlank()) {
+      window.playground().clearLesson();
+      models.playground.load(
+          PlaygroundSetup.defaults().withOverrides(readJson(playgroundFields), "deq.playground"));
+    }
     String actions = System.getProperty("deq.autorun", "");
     if (!actions.isBlank()) {
       autorun(window, Arrays.asList(actions.split(",")));
@@ -69,18 +84,33 @@ public final class WorkbenchApp extends Application {
                                 yield window.memoryView().start();
                               }
                               default -> {
+                                if (name.startsWith("lesson-")) {
+                                  int index = Integer.parseInt(name.substring(7)) - 1;
+                                  window
+                                      .playground()
+                                      .showLesson(window.playground().lessons().get(index));
+                                  yield CompletableFuture.completedFuture(null);
+                                }
                                 window
                                     .models()
                                     .status
                                     .say(
                                         "deq.autorun: unknown action '"
                                             + name
-                                            + "' (teaching, sweep, train, memory)");
+                                            + "' (teaching, sweep, train, memory, lesson-N)");
                                 yield CompletableFuture.completedFuture(null);
                               }
                             }));
                 return started.thenCompose(future -> future.handle((ignored, error) -> null));
               });
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
+    try {
+      return ExperimentConfigs.JSON.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("deq.playground: not JSON: " + e.getMessage(), e);
     }
   }
 

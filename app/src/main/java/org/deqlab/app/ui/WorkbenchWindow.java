@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
@@ -30,8 +31,10 @@ import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.deqlab.app.charts.WorkbenchCharts;
@@ -39,13 +42,16 @@ import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.run.ExperimentFile;
 import org.deqlab.core.run.ExperimentRun;
+import org.deqlab.core.train.LiveSettings;
 import org.deqlab.viz.ChartExport;
 import org.deqlab.viz.ChartPanel;
 
 /**
- * The workbench window: experiment panel and live controls on the left; a Training tab with the
- * five plots of a run and a Memory tab in the middle; run controls on top and progress and status
- * at the bottom. It binds to the {@link WorkbenchModels} and does no engine work itself.
+ * The workbench window: a Playground tab first (a 2-D DEQ seen whole, with the guided lessons);
+ * then a Training tab with the six plots of a run and a Memory tab, beside the experiment panel and
+ * live controls (hidden while the playground shows, which needs neither); run controls on top,
+ * progress, status and the runs folder at the bottom. It binds to the {@link WorkbenchModels} and
+ * does no engine work itself.
  */
 final class WorkbenchWindow {
   private final WorkbenchModels models;
@@ -58,7 +64,12 @@ final class WorkbenchWindow {
   private final WorkbenchCharts charts = new WorkbenchCharts();
   private final Map<ChartPanel, PlotPanel> panels = new LinkedHashMap<>();
   private final MemoryView memory;
+  private final PlaygroundView playground;
   private final TabPane tabs = new TabPane();
+  private final Tab playgroundTab = new Tab("Playground: a DEQ in 2-D");
+  private final Tab trainingTab = new Tab("Training");
+  private final Tab memoryTab = new Tab("Memory: DEQ vs unrolled");
+  private Node side;
   private final ComboBox<String> presets = new ComboBox<>();
   private final Button open = new Button("Open…");
   private final Button save = new Button("Save…");
@@ -79,7 +90,11 @@ final class WorkbenchWindow {
     this.live = new LiveControls(editor, run);
     this.memory =
         new MemoryView(models.memory, editor, run.state(), status, this::export, this::error);
+    this.playground =
+        new PlaygroundView(
+            models.playground, Lessons.all(), this::loadLessonExperiment, this::export);
     run.attach(charts);
+    charts.training().setSolverStepsShown(false); // they have a plot of their own here
     editor.setDraft(sheet::build);
     for (ChartPanel chart : charts.charts()) {
       panels.put(chart, new PlotPanel(chart, Teaching.shortText(chart), this::export));
@@ -101,14 +116,23 @@ final class WorkbenchWindow {
     run.state()
         .addListener(
             (obs, before, after) -> {
+              if (before.active() && !after.active()) {
+                keepLiveValues();
+              }
               updateButtons();
               live.refresh();
             });
     status.engineBusy().addListener((obs, before, after) -> updateButtons());
 
     root.setTop(toolbar());
-    root.setLeft(sidePanel());
+    side = sidePanel();
     root.setCenter(buildTabs());
+    tabs.getSelectionModel()
+        .selectedItemProperty()
+        .addListener((obs, before, after) -> showSidePanel(after != playgroundTab));
+    showSidePanel(tabs.getSelectionModel().getSelectedItem() != playgroundTab);
+    // A new user starts in the first lesson, which says what to look at.
+    playground.showLesson(playground.lessons().get(0));
     root.setBottom(statusBar());
     updateButtons();
   }
@@ -141,6 +165,54 @@ final class WorkbenchWindow {
     return tabs;
   }
 
+  PlaygroundView playground() {
+    return playground;
+  }
+
+  Tab playgroundTab() {
+    return playgroundTab;
+  }
+
+  Tab trainingTab() {
+    return trainingTab;
+  }
+
+  /** The experiment panel and live settings: only beside the tabs that use them. */
+  private void showSidePanel(boolean shown) {
+    root.setLeft(shown ? side : null);
+  }
+
+  /**
+   * A run ended: its live values (with every edit made while it ran) become the experiment's, so
+   * the controls do not snap back to the values the run started with.
+   */
+  private void keepLiveValues() {
+    LiveSettings.Values ended = run.lastRunValues();
+    if (ended != null && !ended.equals(editor.values())) {
+      try {
+        editor.applyLive(values -> ended);
+      } catch (IllegalArgumentException e) {
+        status.say("The run's live settings could not be kept: " + e.getMessage());
+      }
+    }
+  }
+
+  /** A lesson's experiment goes into the Training tab's panel, unless a run is going. */
+  private void loadLessonExperiment(ExperimentConfig config) {
+    if (run.state().get().active()) {
+      status.say(
+          "The lesson's experiment ("
+              + config.name()
+              + ") was not loaded: stop the run first, then choose the lesson again.");
+      return;
+    }
+    editor.load(config);
+    status.say(
+        "The lesson loaded the experiment "
+            + config.name()
+            + " into the Training tab: press Run there when you are ready.");
+  }
+
   WorkbenchModels models() {
     return models;
   }
@@ -171,7 +243,7 @@ final class WorkbenchWindow {
         });
     runButton.setId("run");
     runButton.setTooltip(
-        new Tooltip("Train the experiment on the left (a new run folder under runs/)"));
+        new Tooltip("Train the experiment on the left (a new folder under the runs folder below)"));
     runButton.setOnAction(e -> startRun());
     runButton.setDefaultButton(true);
     pause.setId("pause");
@@ -229,9 +301,9 @@ final class WorkbenchWindow {
     grid.setHgap(6);
     grid.setVgap(6);
     grid.setPadding(new Insets(6));
-    for (int column = 0; column < 6; column++) {
+    for (int column = 0; column < 3; column++) {
       ColumnConstraints constraints = new ColumnConstraints();
-      constraints.setPercentWidth(100.0 / 6);
+      constraints.setPercentWidth(100.0 / 3);
       constraints.setHgrow(Priority.ALWAYS);
       grid.getColumnConstraints().add(constraints);
     }
@@ -241,27 +313,25 @@ final class WorkbenchWindow {
       constraints.setVgrow(Priority.ALWAYS);
       grid.getRowConstraints().add(constraints);
     }
-    // Three plots of the run on top (two columns each), the two spectral/sweep plots below (three
-    // each).
+    // Residuals, loss and solver steps on top; spectral estimates, Ritz values and the length
+    // sweep below. Any plot opens in a window of its own from its ⤢ button.
     List<PlotPanel> ordered = new ArrayList<>(panels.values());
     for (int i = 0; i < ordered.size(); i++) {
-      if (i < 3) {
-        grid.add(ordered.get(i), 2 * i, 0, 2, 1);
-      } else {
-        grid.add(ordered.get(i), 3 * (i - 3), 1, 3, 1);
-      }
+      grid.add(ordered.get(i), i % 3, i / 3);
     }
-    Tab training = new Tab("Training", grid);
-    training.setId("tab-training");
-    Tab memoryTab = new Tab("Memory: DEQ vs unrolled", memory.node());
+    playgroundTab.setContent(playground.node());
+    playgroundTab.setId("tab-playground");
+    trainingTab.setContent(grid);
+    trainingTab.setId("tab-training");
+    memoryTab.setContent(memory.node());
     memoryTab.setId("tab-memory");
-    tabs.getTabs().addAll(training, memoryTab);
+    tabs.getTabs().addAll(playgroundTab, trainingTab, memoryTab);
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     return tabs;
   }
 
   void showMemoryTab() {
-    tabs.getSelectionModel().select(1);
+    tabs.getSelectionModel().select(memoryTab);
   }
 
   private HBox statusBar() {
@@ -281,7 +351,24 @@ final class WorkbenchWindow {
     whole.setWrapText(true);
     whole.setMaxWidth(700);
     line.setTooltip(whole);
-    HBox bar = new HBox(10, progress, line);
+    Label runsFolder = new Label();
+    runsFolder.setId("runs-folder");
+    runsFolder.textProperty().bind(run.runsRoot().asString("Runs: %s"));
+    runsFolder.setMinWidth(Region.USE_PREF_SIZE);
+    runsFolder.setStyle("-fx-text-fill: #555;");
+    Tooltip where = new Tooltip();
+    where
+        .textProperty()
+        .bind(run.runsRoot().asString("Each run gets a folder of its own under %s"));
+    runsFolder.setTooltip(where);
+    Button change = new Button("Change…");
+    change.setId("change-runs-folder");
+    change.setTooltip(new Tooltip("Choose the folder that new runs are written under"));
+    change.setOnAction(e -> chooseRunsFolder());
+    Region spacer = new Region();
+    HBox.setHgrow(spacer, Priority.ALWAYS);
+    HBox.setHgrow(line, Priority.SOMETIMES);
+    HBox bar = new HBox(10, progress, line, spacer, runsFolder, change);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.setPadding(new Insets(4, 8, 4, 8));
     bar.setStyle("-fx-border-color: #ccc transparent transparent transparent;");
@@ -295,6 +382,9 @@ final class WorkbenchWindow {
 
   private void setTeachingMode(boolean on) {
     for (PlotPanel panel : panels.values()) {
+      panel.setTeaching(on);
+    }
+    for (PlotPanel panel : playground.panels()) {
       panel.setTeaching(on);
     }
     memory.panel().setTeaching(on);
@@ -333,7 +423,7 @@ final class WorkbenchWindow {
       return CompletableFuture.completedFuture(null);
     }
     editor.load(config);
-    tabs.getSelectionModel().select(0);
+    tabs.getSelectionModel().select(trainingTab);
     return run.start(config);
   }
 
@@ -362,7 +452,7 @@ final class WorkbenchWindow {
       error("The experiment has an invalid setting", e.getMessage());
       return CompletableFuture.completedFuture(null);
     }
-    tabs.getSelectionModel().select(0);
+    tabs.getSelectionModel().select(trainingTab);
     return run.sweep(editor.config().get(), lengths, ExperimentRun.SWEEP_THRESHOLD);
   }
 
@@ -396,6 +486,19 @@ final class WorkbenchWindow {
     } catch (IOException | IllegalArgumentException e) {
       error("Cannot save " + file.getFileName(), e.getMessage());
       return false;
+    }
+  }
+
+  private void chooseRunsFolder() {
+    DirectoryChooser chooser = new DirectoryChooser();
+    chooser.setTitle("Folder for new runs");
+    File current = run.runsRoot().get().toFile();
+    if (current.isDirectory()) {
+      chooser.setInitialDirectory(current);
+    }
+    File chosen = chooser.showDialog(window());
+    if (chosen != null) {
+      run.setRunsRoot(chosen.toPath());
     }
   }
 

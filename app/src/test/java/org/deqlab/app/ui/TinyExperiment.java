@@ -45,6 +45,34 @@ final class TinyExperiment {
     return ExperimentConfigs.fromJson(json, "test");
   }
 
+  /**
+   * The default experiment ({@link org.deqlab.core.experiment.Presets#DEFAULT}) at the same tiny
+   * widths, seed as in the preset: deterministic, a step in a fraction of a second.
+   */
+  static ExperimentConfig quickDefault(int steps) {
+    ObjectNode json =
+        (ObjectNode)
+            ExperimentConfigs.JSON.valueToTree(
+                java.util.Map.of(
+                    "preset",
+                    org.deqlab.core.experiment.Presets.DEFAULT,
+                    "name",
+                    "tiny-default",
+                    "task",
+                    java.util.Map.of("sequenceLength", 8, "batchSize", 4, "evalBatches", 1),
+                    "model",
+                    java.util.Map.of("embedding", 8, "hidden", 8, "heads", 1, "feedForward", 16),
+                    "jacobian",
+                    java.util.Map.of("probeEvery", 2, "probeProducts", 4),
+                    "steps",
+                    steps,
+                    "evalEvery",
+                    0,
+                    "checkpointEvery",
+                    0));
+    return ExperimentConfigs.fromJson(json, "test");
+  }
+
   /** Computes {@code value} on the JavaFX thread. */
   static <T> T fx(Callable<T> value) {
     try {

@@ -58,6 +58,8 @@ class WorkbenchWindowTest {
     window = new WorkbenchWindow(models);
     stage.setScene(new Scene(window.root(), 1260, 780)); // inside Monocle's 1280 × 800 screen
     stage.show();
+    // The window opens on the playground (PlaygroundWindowTest); these tests drive a run.
+    window.tabs().getSelectionModel().select(window.trainingTab());
   }
 
   @AfterEach
@@ -116,15 +118,17 @@ class WorkbenchWindowTest {
   @Test
   void opensWithTheDefaultExperimentReadyToRun(FxRobot robot) {
     assertEquals(Presets.DEFAULT, fx(() -> window.configSheet().value("name")));
-    assertEquals(30, fx(() -> window.configSheet().value("forward.options.maxIterations")));
+    int threshold = Presets.get(Presets.DEFAULT).forward().options().maxIterations();
+    assertEquals(threshold, fx(() -> window.configSheet().value("forward.options.maxIterations")));
     assertEquals(Presets.DEFAULT, robot.lookup("#presets").queryAs(ComboBox.class).getValue());
     assertFalse(robot.lookup("#run").queryAs(Button.class).isDisabled(), "Run is enabled");
     assertTrue(robot.lookup("#stop").queryAs(Button.class).isDisabled(), "Stop waits for a run");
-    assertEquals(30, robot.lookup("#live-f-thres").queryAs(Spinner.class).getValue());
+    assertEquals(threshold, robot.lookup("#live-f-thres").queryAs(Spinner.class).getValue());
     for (String plot :
         List.of(
             "residual-traces",
             "training-curves",
+            "solver-steps",
             "jacobian-at-the-equilibrium",
             "ritz-values-of-j-f-z",
             "solver-steps-vs-sequence-length")) {
@@ -133,8 +137,8 @@ class WorkbenchWindowTest {
     PlotPanel residuals = fx(() -> window.panel(window.charts().residuals()));
     assertTrue(fx(residuals::hintShown), "an empty plot says what will fill it");
     String hint = fx(residuals::hintText);
-    int firstSolve = Presets.get(Presets.DEFAULT).jacobian().probeEvery();
-    assertTrue(hint.contains("start at step " + firstSolve), hint);
+    assertEquals(0, Presets.get(Presets.DEFAULT).pretrainSteps(), "the default solves at once");
+    assertTrue(hint.contains("the traces appear with the first training step"), hint);
 
     await("the engine has started", 60, () -> models.run.gpuCount().get() >= 0);
     if (fx(() -> models.run.gpuCount().get()) == 0) {
@@ -263,10 +267,26 @@ class WorkbenchWindowTest {
         assertTrue(forwardSteps > 3, "before the change the solver needed more than 3 iterations");
       }
     }
+    // Every marker says what changed: the switch from pretraining, then the live change.
+    List<String> expected =
+        List.of("DEQ takes over: deq(anderson, ift/anderson)", "f_thres 30 → 3");
     assertEquals(
-        1, fx(() -> window.charts().training().eventMarkers().size()), "the change is marked");
+        expected,
+        fx(
+            () ->
+                window.charts().training().eventMarkers().stream().map(m -> m.getText()).toList()));
     assertEquals(
-        changedAt, fx(() -> window.charts().training().eventMarkers().get(0).getValue()), 1e-9);
+        expected,
+        fx(
+            () ->
+                window.charts().solverSteps().eventMarkers().stream()
+                    .map(m -> m.getText())
+                    .toList()));
+    assertEquals(
+        changedAt, fx(() -> window.charts().solverSteps().eventMarkers().get(1).getValue()), 1e-9);
+    // The edit outlives the run: the controls and the next run's config keep f_thres 3.
+    assertEquals(3, robot.lookup("#live-f-thres").queryAs(Spinner.class).getValue());
+    assertEquals(3, fx(() -> models.editor.config().get().forward().options().maxIterations()));
   }
 
   @Test

@@ -65,12 +65,12 @@ public final class ExperimentConfigs {
   }
 
   /**
-   * A config from a JSON object, merged over its {@code preset} (the default preset when it names
-   * none): a partial config takes the preset's values for what it leaves out, a whole one replaces
-   * them all, and one written before a field existed gets that field's default.
+   * A config from a JSON object, merged over its {@code preset} ({@link Presets#MERGE_BASE} when it
+   * names none): a partial config takes the preset's values for what it leaves out, a whole one
+   * replaces them all, and one written before a field existed gets that field's default.
    */
   public static ExperimentConfig fromJson(ObjectNode user, String source) {
-    String presetName = user.has("preset") ? user.get("preset").asText() : Presets.DEFAULT;
+    String presetName = user.has("preset") ? user.get("preset").asText() : Presets.MERGE_BASE;
     ExperimentConfig base;
     try {
       base = Presets.get(presetName);

@@ -13,14 +13,23 @@ import java.util.Set;
  * the DEQ papers' experiments (copy memory, character-level language modelling, a small vision
  * task). Each is a JSON file among this package's resources ({@code presets/NAME.json}), read by
  * the same mapping as a user's config, so both are validated one way. {@link #DEFAULT} is what the
- * workbench opens with; {@link #NAMES} lists them in the order users see them.
+ * workbench opens with and {@code ./deq run} runs; {@link #NAMES} lists them in the order users see
+ * them.
  */
 public final class Presets {
-  public static final String DEFAULT = "copy-memory-deq-transformer";
+  /** The first experiment a user runs: the DEQ phase, its solves and probes within seconds. */
+  public static final String DEFAULT = "quick-char-lm-deq-transformer";
+
+  /**
+   * What a config file that names no preset is merged over. It stays the copy-memory preset, the
+   * default before 2026-12-04, so that partial files written earlier keep their meaning.
+   */
+  public static final String MERGE_BASE = "copy-memory-deq-transformer";
 
   /** The presets, in the order of menus and help texts; a new one is a JSON file named here. */
   private static final List<String> NAMES =
       List.of(
+          "quick-char-lm-deq-transformer",
           "copy-memory-deq-transformer",
           "copy-memory-deq-trellisnet",
           "char-lm-deq-transformer",

@@ -65,6 +65,8 @@ class ExperimentConfigsTest {
   @Test
   void everyPresetIsAStrictJsonResourceThatRoundTrips() {
     assertEquals(Presets.DEFAULT, Presets.names().iterator().next());
+    assertEquals(
+        0, Presets.get(Presets.DEFAULT).pretrainSteps(), "the default shows a DEQ at once");
     for (String name : Presets.names()) {
       ExperimentConfig preset = Presets.get(name);
       assertEquals(name, preset.name());
@@ -128,7 +130,7 @@ class ExperimentConfigsTest {
 
   @Test
   void editsChangeOneThingAndKeepTheRestValid() {
-    ExperimentConfig preset = Presets.get(Presets.DEFAULT);
+    ExperimentConfig preset = Presets.get("copy-memory-deq-transformer"); // one that pretrains
     ExperimentConfig shorter = preset.shortened(50);
     assertEquals(50, shorter.steps());
     assertEquals(5, shorter.pretrainSteps());
@@ -140,5 +142,16 @@ class ExperimentConfigsTest {
     assertEquals(
         Math.min(preset.optimizer().minLearningRate(), 1e-5),
         preset.optimizer().withLearningRate(1e-5).minLearningRate());
+  }
+
+  @Test
+  void aFileThatNamesNoPresetKeepsTheMeaningItHadBeforeTheQuickDefault() {
+    ExperimentConfig config = ExperimentConfigs.fromText("{\"steps\": 2000}", "old.json");
+    ExperimentConfig base = Presets.get(Presets.MERGE_BASE);
+    assertEquals(base.task(), config.task());
+    assertEquals(base.model(), config.model());
+    assertEquals(base.pretrainSteps(), config.pretrainSteps());
+    assertEquals(2000, config.steps());
+    assertEquals("copy-memory-deq-transformer", Presets.MERGE_BASE);
   }
 }
