@@ -10,14 +10,15 @@ import org.deqlab.app.charts.HeadlessCharts;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.run.ExperimentFile;
 import org.deqlab.core.run.ExperimentRun;
+import org.deqlab.core.run.RunDirectories;
 import org.deqlab.core.text.PositiveIntegers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -32,7 +33,9 @@ import picocli.CommandLine.Spec;
     header = "run an experiment headless; write the window's plots as PNG",
     description = {
       "Runs an experiment without a window (default: the workbench's default experiment,"
-          + " copy-memory-deq-transformer) and writes into DIR what the window shows:",
+          + " "
+          + Presets.DEFAULT
+          + ") and writes into DIR what the window shows:",
       "  residual-traces.png, training-curves.png, jacobian-at-the-equilibrium.png,",
       "  ritz-values-of-j-f-z.png, solver-steps-vs-sequence-length.png (each with a .csv),",
       "  run.jsonl (the run log), last.ckpt and experiment.deq.json (open it in the window).",
@@ -68,11 +71,9 @@ final class RunCommand implements Callable<Integer> {
         sweep.equals("none")
             ? List.of()
             : OptionValues.parse(spec, "--sweep", sweep, PositiveIntegers::parseList);
-    if (outDir == null) {
-      throw new ParameterException(
-          spec.commandLine(), "give --out DIR (where the plots and the run log go)");
-    }
-    return run(config, lengths, outDir, out);
+    Path into =
+        outDir != null ? outDir : RunDirectories.newRun(RunDirectories.userRoot(), config.name());
+    return run(config, lengths, into, out);
   }
 
   /**

@@ -2,14 +2,13 @@ package org.deqlab.app.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.run.ExperimentRun;
+import org.deqlab.core.run.RunDirectories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,13 +58,7 @@ final class TrainCommand implements Callable<Integer> {
       config = config.withSeed(seed);
     }
     Path into =
-        outDir != null
-            ? outDir
-            : Path.of(
-                "runs",
-                config.name()
-                    + "-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        outDir != null ? outDir : RunDirectories.newRun(RunDirectories.userRoot(), config.name());
     return train(config, into, out);
   }
 

@@ -47,52 +47,73 @@ class CommandLineTest {
           "--line-search",
           "--damping");
 
-  /** Each command's options, as the parser before picocli accepted them. */
+  /**
+   * Each command's options: those the parser before picocli accepted, with {@code --device} on
+   * every command that computes and the GPU check.
+   */
   private static final Map<String, List<String>> OPTIONS =
-      Map.of(
-          "solve",
-          concat(PROBLEM_OPTIONS, "--solver", "--json", "--save", "--grad", "--b-thres", "--b-tol"),
-          "train",
-          List.of("--preset", "--config", "--steps", "--out", "--device", "--seed"),
-          "run",
-          List.of("--preset", "--config", "--steps", "--sweep", "--out"),
-          "eval",
-          List.of("--checkpoint", "--split"),
-          "sweep-length",
-          List.of(
-              "--preset",
-              "--config",
-              "--checkpoint",
-              "--lengths",
-              "--batches",
-              "--f-thres",
-              "--json",
-              "--csv"),
-          "memory",
-          List.of(
-              "--preset",
-              "--config",
-              "--depths",
-              "--length",
-              "--lengths",
-              "--batch",
-              "--json",
-              "--csv"),
-          "bench",
-          List.of("--problem", "--json", "--repeats", "--quick"),
-          "probe",
-          concat(
-              PROBLEM_OPTIONS,
-              "--checkpoint",
-              "--split",
-              "--json",
-              "--power",
-              "--arnoldi",
-              "--probes",
-              "--distribution"),
-          "doctor",
-          List.of(
-              "--preset", "--config", "--convolution", "--tolerance-scale", "--device", "--json"));
+      Map.ofEntries(
+          Map.entry(
+              "solve",
+              concat(
+                  PROBLEM_OPTIONS,
+                  "--solver",
+                  "--json",
+                  "--save",
+                  "--grad",
+                  "--b-thres",
+                  "--b-tol")),
+          Map.entry(
+              "train", List.of("--preset", "--config", "--device", "--steps", "--out", "--seed")),
+          Map.entry(
+              "run", List.of("--preset", "--config", "--device", "--steps", "--sweep", "--out")),
+          Map.entry("eval", List.of("--checkpoint", "--device", "--split")),
+          Map.entry(
+              "sweep-length",
+              List.of(
+                  "--preset",
+                  "--config",
+                  "--device",
+                  "--checkpoint",
+                  "--lengths",
+                  "--batches",
+                  "--f-thres",
+                  "--json",
+                  "--csv")),
+          Map.entry(
+              "memory",
+              List.of(
+                  "--preset",
+                  "--config",
+                  "--device",
+                  "--depths",
+                  "--length",
+                  "--lengths",
+                  "--batch",
+                  "--json",
+                  "--csv")),
+          Map.entry("bench", List.of("--problem", "--json", "--repeats", "--quick", "--device")),
+          Map.entry(
+              "probe",
+              concat(
+                  PROBLEM_OPTIONS,
+                  "--checkpoint",
+                  "--split",
+                  "--json",
+                  "--power",
+                  "--arnoldi",
+                  "--probes",
+                  "--distribution")),
+          Map.entry(
+              "doctor",
+              List.of(
+                  "--preset",
+                  "--config",
+                  "--convolution",
+                  "--tolerance-scale",
+                  "--device",
+                  "--json")),
+          Map.entry("gpu-check", List.of("--device")));
 
   private static List<String> concat(List<String> first, String... more) {
     return Stream.concat(first.stream(), Arrays.stream(more)).toList();

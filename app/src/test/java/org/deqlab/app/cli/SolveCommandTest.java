@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Map;
 import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.engine.TorchNatives;
 import org.deqlab.core.io.NpzFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,8 +83,11 @@ class SolveCommandTest {
         "problem file not found");
     assertError(run("solve", "--tolerance", "1e-3"), "unknown option '--tolerance'");
     assertError(run("solve", "--grad"), "--save");
-    assertError(run("solve", "--dtype", "int8"), "dtype must be float32 or float64");
-    assertError(run("solve", "--device", "gpu:3"), "is not available");
+    assertError(run("solve", "--dtype", "int8"), "--dtype", "must be one of float32, float64");
+    assertError(run("solve", "--device", "tpu"), "--device", "must be auto, cpu, cuda or cuda:N");
+    if (!TorchNatives.loaded().cuda()) {
+      assertError(run("solve", "--device", "gpu:3"), "device cuda:3 is not usable: ");
+    }
     assertError(run("frobnicate"), "unknown command 'frobnicate'");
   }
 
