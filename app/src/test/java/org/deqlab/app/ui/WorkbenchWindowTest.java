@@ -149,8 +149,15 @@ class WorkbenchWindowTest {
               .queryAs(javafx.scene.control.TitledPane.class);
       robot.clickOn(runSection.lookup(".title"));
       await("the Run section is open", 10, runSection::isExpanded);
-      robot.clickOn("#device-choice");
-      // The list is a popup window of its own, which opens a moment after the click.
+      javafx.scene.control.ComboBox<?> devices =
+          robot.lookup("#device-choice").queryAs(javafx.scene.control.ComboBox.class);
+      // Opened directly rather than by a click: another test's window may have the focus.
+      fx(
+          () -> {
+            devices.show();
+            return null;
+          });
+      // The list is a popup window of its own, which opens a moment later.
       await(
           "the device list is open",
           10,

@@ -1,6 +1,7 @@
 package org.deqlab.core.experiment;
 
 import ai.djl.ndarray.NDManager;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.cell.ConvolutionPath;
 import org.deqlab.core.data.TrainingData;
@@ -31,6 +32,7 @@ import org.deqlab.core.solver.SolverOptions;
  * @param device where to run: auto, cpu or cuda:N
  * @param dtype float32 or float64
  */
+@RecordBuilder
 public record ExperimentConfig(
     String name,
     String description,
@@ -46,7 +48,8 @@ public record ExperimentConfig(
     int checkpointEvery,
     long seed,
     DeviceChoice device,
-    Precision dtype) {
+    Precision dtype)
+    implements ExperimentConfigBuilder.With {
 
   public ExperimentConfig {
     require(name != null && !name.isBlank(), "name must not be empty");
@@ -77,26 +80,16 @@ public record ExperimentConfig(
    * @param corpus for char-lm: {@code builtin} or a directory with train/valid/test files
    * @param evalBatches batches per evaluation
    */
+  @RecordBuilder
   public record Task(
-      TaskKind kind, int sequenceLength, int batchSize, String corpus, int evalBatches) {
+      TaskKind kind, int sequenceLength, int batchSize, String corpus, int evalBatches)
+      implements ExperimentConfigTaskBuilder.With {
     public Task {
       require(kind != null, "task.kind must be copy-memory, char-lm or shapes");
       require(sequenceLength >= 1, "task.sequenceLength must be ≥ 1, got " + sequenceLength);
       require(batchSize >= 1, "task.batchSize must be ≥ 1, got " + batchSize);
       require(evalBatches >= 1, "task.evalBatches must be ≥ 1, got " + evalBatches);
       corpus = corpus == null || corpus.isBlank() ? "builtin" : corpus;
-    }
-
-    public Task withSequenceLength(int value) {
-      return new Task(kind, value, batchSize, corpus, evalBatches);
-    }
-
-    public Task withBatchSize(int value) {
-      return new Task(kind, sequenceLength, value, corpus, evalBatches);
-    }
-
-    public Task withEvalBatches(int value) {
-      return new Task(kind, sequenceLength, batchSize, corpus, value);
     }
   }
 
@@ -119,6 +112,7 @@ public record ExperimentConfig(
    *     contractive at the start)
    * @param convolution the kernel convolutional cells run on: auto, native, padded or unfolded
    */
+  @RecordBuilder
   public record Model(
       CellKind cell,
       LayerKind layer,
@@ -133,7 +127,8 @@ public record ExperimentConfig(
       double dropout,
       boolean weightNorm,
       double initScale,
-      ConvolutionPath convolution) {
+      ConvolutionPath convolution)
+      implements ExperimentConfigModelBuilder.With {
     public Model {
       require(cell != null, "model.cell must be transformer, trellisnet, conv or mlp");
       require(layer != null, "model.layer must be deq or unrolled");
@@ -164,107 +159,25 @@ public record ExperimentConfig(
       return cell.convolutional();
     }
 
-    /** The components as fields, for with-edits that change one or two of them. */
-    private static final class Draft {
-      private CellKind cell;
-      private LayerKind layer;
-      private int depth;
-      private int pretrainDepth;
-      private int embedding;
-      private int hidden;
-      private int heads;
-      private int feedForward;
-      private int kernelSize;
-      private int dilation;
-      private double dropout;
-      private boolean weightNorm;
-      private double initScale;
-      private ConvolutionPath convolution;
-
-      Draft(Model m) {
-        cell = m.cell;
-        layer = m.layer;
-        depth = m.depth;
-        pretrainDepth = m.pretrainDepth;
-        embedding = m.embedding;
-        hidden = m.hidden;
-        heads = m.heads;
-        feedForward = m.feedForward;
-        kernelSize = m.kernelSize;
-        dilation = m.dilation;
-        dropout = m.dropout;
-        weightNorm = m.weightNorm;
-        initScale = m.initScale;
-        convolution = m.convolution;
-      }
-
-      Model build() {
-        return new Model(
-            cell,
-            layer,
-            depth,
-            pretrainDepth,
-            embedding,
-            hidden,
-            heads,
-            feedForward,
-            kernelSize,
-            dilation,
-            dropout,
-            weightNorm,
-            initScale,
-            convolution);
-      }
-    }
-
-    private Model edit(java.util.function.Consumer<Draft> change) {
-      Draft draft = new Draft(this);
-      change.accept(draft);
-      return draft.build();
-    }
-
-    public Model withCell(CellKind value) {
-      return edit(d -> d.cell = value);
-    }
-
-    public Model withLayer(LayerKind value) {
-      return edit(d -> d.layer = value);
-    }
-
-    public Model withDepth(int value) {
-      return edit(d -> d.depth = value);
-    }
-
     /** Other widths: embedding, state, attention heads and feed-forward. */
     public Model withWidths(
         int embeddingWidth, int hiddenWidth, int headCount, int feedForwardWidth) {
-      return edit(
-          d -> {
-            d.embedding = embeddingWidth;
-            d.hidden = hiddenWidth;
-            d.heads = headCount;
-            d.feedForward = feedForwardWidth;
-          });
-    }
-
-    public Model withDropout(double value) {
-      return edit(d -> d.dropout = value);
-    }
-
-    public Model withConvolution(ConvolutionPath value) {
-      return edit(d -> d.convolution = value);
+      return with(
+          b ->
+              b.embedding(embeddingWidth)
+                  .hidden(hiddenWidth)
+                  .heads(headCount)
+                  .feedForward(feedForwardWidth));
     }
   }
 
   /** The forward solver and its options. */
-  public record Forward(SolverKind solver, SolverOptions options) {
+  @RecordBuilder
+  public record Forward(SolverKind solver, SolverOptions options)
+      implements ExperimentConfigForwardBuilder.With {
     public Forward {
       require(solver != null, "forward.solver must be anderson, broyden or fixed-point");
       require(options != null, "forward.options is required");
-    }
-
-    public Forward withOptions(SolverOptions value) {
-      return new Forward(solver, value);
     }
   }
 
@@ -277,12 +190,14 @@ public record ExperimentConfig(
    * @param phantomSteps unrolled steps of the phantom gradient
    * @param phantomDamping damping of the phantom gradient
    */
+  @RecordBuilder
   public record Backward(
       BackwardKind mode,
       SolverKind solver,
       SolverOptions options,
       int phantomSteps,
-      double phantomDamping) {
+      double phantomDamping)
+      implements ExperimentConfigBackwardBuilder.With {
     public Backward {
       require(mode != null, "backward.mode must be implicit, phantom or one-step");
       require(solver != null, "backward.solver must be anderson, broyden or fixed-point");
@@ -297,10 +212,6 @@ public record ExperimentConfig(
     public BackwardMode toMode(SolverOptions liveOptions) {
       return mode.toMode(this, liveOptions);
     }
-
-    public Backward withOptions(SolverOptions value) {
-      return new Backward(mode, solver, value, phantomSteps, phantomDamping);
-    }
   }
 
   /**
@@ -312,12 +223,14 @@ public record ExperimentConfig(
    * @param clipNorm global gradient-norm clipping (0 = off)
    * @param weightDecay decoupled weight decay
    */
+  @RecordBuilder
   public record Optimizer(
       double learningRate,
       int warmupSteps,
       double minLearningRate,
       double clipNorm,
-      double weightDecay) {
+      double weightDecay)
+      implements ExperimentConfigOptimizerBuilder.With {
     public Optimizer {
       require(
           learningRate > 0 && learningRate < 10,
@@ -331,9 +244,11 @@ public record ExperimentConfig(
     }
 
     /** The same with another peak rate (the floor lowered to it if it was higher). */
+
+    /** The same with peak rate {@code value}, the cosine's floor kept at or below it. */
+    @Override
     public Optimizer withLearningRate(double value) {
-      return new Optimizer(
-          value, warmupSteps, Math.min(minLearningRate, value), clipNorm, weightDecay);
+      return with(b -> b.learningRate(value).minLearningRate(Math.min(minLearningRate, value)));
     }
 
     /** The learning rate at 1-based {@code step} of {@code total}, for a peak of {@code peak}. */
@@ -356,21 +271,15 @@ public record ExperimentConfig(
    * @param probeEvery estimate ρ(J) and ‖J‖²_F/d for the metrics every this many steps (0 = never)
    * @param probeProducts vector–Jacobian products per spectral estimate
    */
-  public record Jacobian(double weight, int probes, int every, int probeEvery, int probeProducts) {
+  @RecordBuilder
+  public record Jacobian(double weight, int probes, int every, int probeEvery, int probeProducts)
+      implements ExperimentConfigJacobianBuilder.With {
     public Jacobian {
       require(weight >= 0 && Double.isFinite(weight), "jacobian.weight must be ≥ 0, got " + weight);
       require(probes >= 1, "jacobian.probes must be ≥ 1, got " + probes);
       require(every >= 1, "jacobian.every must be ≥ 1, got " + every);
       require(probeEvery >= 0, "jacobian.probeEvery must be ≥ 0, got " + probeEvery);
       require(probeProducts >= 2, "jacobian.probeProducts must be ≥ 2, got " + probeProducts);
-    }
-
-    public Jacobian withWeight(double value) {
-      return new Jacobian(value, probes, every, probeEvery, probeProducts);
-    }
-
-    public Jacobian withProbeEvery(int value) {
-      return new Jacobian(weight, probes, every, value, probeProducts);
     }
   }
 
@@ -405,128 +314,14 @@ public record ExperimentConfig(
 
   // --- Edits -----------------------------------------------------------------------------------
 
-  /** The components as fields, for with-edits that change one or two of them. */
-  private static final class Draft {
-    private String name;
-    private String description;
-    private Task task;
-    private Model model;
-    private Forward forward;
-    private Backward backward;
-    private Optimizer optimizer;
-    private Jacobian jacobian;
-    private int steps;
-    private int pretrainSteps;
-    private int evalEvery;
-    private int checkpointEvery;
-    private long seed;
-    private DeviceChoice device;
-    private Precision dtype;
-
-    Draft(ExperimentConfig c) {
-      name = c.name;
-      description = c.description;
-      task = c.task;
-      model = c.model;
-      forward = c.forward;
-      backward = c.backward;
-      optimizer = c.optimizer;
-      jacobian = c.jacobian;
-      steps = c.steps;
-      pretrainSteps = c.pretrainSteps;
-      evalEvery = c.evalEvery;
-      checkpointEvery = c.checkpointEvery;
-      seed = c.seed;
-      device = c.device;
-      dtype = c.dtype;
-    }
-
-    ExperimentConfig build() {
-      return new ExperimentConfig(
-          name,
-          description,
-          task,
-          model,
-          forward,
-          backward,
-          optimizer,
-          jacobian,
-          steps,
-          pretrainSteps,
-          evalEvery,
-          checkpointEvery,
-          seed,
-          device,
-          dtype);
-    }
-  }
-
-  /** This config with {@code change} applied to a draft of it (validated again). */
-  private ExperimentConfig edit(java.util.function.Consumer<Draft> change) {
-    Draft draft = new Draft(this);
-    change.accept(draft);
-    return draft.build();
-  }
-
-  public ExperimentConfig withName(String value) {
-    return edit(d -> d.name = value);
-  }
-
-  public ExperimentConfig withTask(Task value) {
-    return edit(d -> d.task = value);
-  }
-
-  public ExperimentConfig withModel(Model value) {
-    return edit(d -> d.model = value);
-  }
-
-  public ExperimentConfig withForward(Forward value) {
-    return edit(d -> d.forward = value);
-  }
-
-  public ExperimentConfig withBackward(Backward value) {
-    return edit(d -> d.backward = value);
-  }
-
-  public ExperimentConfig withOptimizer(Optimizer value) {
-    return edit(d -> d.optimizer = value);
-  }
-
-  public ExperimentConfig withJacobian(Jacobian value) {
-    return edit(d -> d.jacobian = value);
-  }
-
   /** The same with {@code value} steps, the pretraining kept within them. */
+  @Override
   public ExperimentConfig withSteps(int value) {
-    return edit(
-        d -> {
-          d.steps = value;
-          d.pretrainSteps = Math.min(pretrainSteps, value);
-        });
-  }
-
-  public ExperimentConfig withPretrainSteps(int value) {
-    return edit(d -> d.pretrainSteps = value);
+    return with(b -> b.steps(value).pretrainSteps(Math.min(pretrainSteps, value)));
   }
 
   public ExperimentConfig withSchedule(int evalEveryValue, int checkpointEveryValue) {
-    return edit(
-        d -> {
-          d.evalEvery = evalEveryValue;
-          d.checkpointEvery = checkpointEveryValue;
-        });
-  }
-
-  public ExperimentConfig withSeed(long value) {
-    return edit(d -> d.seed = value);
-  }
-
-  public ExperimentConfig withDevice(DeviceChoice value) {
-    return edit(d -> d.device = value);
-  }
-
-  public ExperimentConfig withDtype(Precision value) {
-    return edit(d -> d.dtype = value);
+    return with(b -> b.evalEvery(evalEveryValue).checkpointEvery(checkpointEveryValue));
   }
 
   /**

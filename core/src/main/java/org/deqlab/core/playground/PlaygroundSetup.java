@@ -2,9 +2,9 @@ package org.deqlab.core.playground;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.deqlab.core.experiment.ExperimentConfigs;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
@@ -28,6 +28,7 @@ import org.deqlab.core.solver.StopCriterion;
  * @param depth L, the layers of the unrolled stack compared with the DEQ, in [1, {@link
  *     #MAX_DEPTH}]
  */
+@RecordBuilder
 public record PlaygroundSetup(
     PlaneMapKind map,
     double scale,
@@ -40,7 +41,8 @@ public record PlaygroundSetup(
     int andersonMemory,
     double tolerance,
     int maxIterations,
-    int depth) {
+    int depth)
+    implements PlaygroundSetupBuilder.With {
 
   /** The deepest unrolled stack the depth slider offers. */
   public static final int MAX_DEPTH = 60;
@@ -105,52 +107,12 @@ public record PlaygroundSetup(
         .withDamping(1.0);
   }
 
-  public PlaygroundSetup withMap(PlaneMapKind value) {
-    return edit(d -> d.map = value);
-  }
-
-  public PlaygroundSetup withScale(double value) {
-    return edit(d -> d.scale = value);
-  }
-
-  public PlaygroundSetup withRotationDegrees(double value) {
-    return edit(d -> d.rotationDegrees = value);
-  }
-
   public PlaygroundSetup withInput(double x, double y) {
-    return edit(
-        d -> {
-          d.inputX = x;
-          d.inputY = y;
-        });
+    return with(b -> b.inputX(x).inputY(y));
   }
 
   public PlaygroundSetup withStart(double x, double y) {
-    return edit(
-        d -> {
-          d.startX = x;
-          d.startY = y;
-        });
-  }
-
-  public PlaygroundSetup withDamping(double value) {
-    return edit(d -> d.damping = value);
-  }
-
-  public PlaygroundSetup withAndersonMemory(int value) {
-    return edit(d -> d.andersonMemory = value);
-  }
-
-  public PlaygroundSetup withTolerance(double value) {
-    return edit(d -> d.tolerance = value);
-  }
-
-  public PlaygroundSetup withMaxIterations(int value) {
-    return edit(d -> d.maxIterations = value);
-  }
-
-  public PlaygroundSetup withDepth(int value) {
-    return edit(d -> d.depth = value);
+    return with(b -> b.startX(x).startY(y));
   }
 
   /**
@@ -191,59 +153,6 @@ public record PlaygroundSetup(
     java.util.List<String> list = new java.util.ArrayList<>();
     names.forEachRemaining(list::add);
     return list;
-  }
-
-  private PlaygroundSetup edit(Consumer<Draft> change) {
-    Draft draft = new Draft(this);
-    change.accept(draft);
-    return draft.build();
-  }
-
-  /** The fields of a copy being edited. */
-  private static final class Draft {
-    PlaneMapKind map;
-    double scale;
-    double rotationDegrees;
-    double inputX;
-    double inputY;
-    double startX;
-    double startY;
-    double damping;
-    int andersonMemory;
-    double tolerance;
-    int maxIterations;
-    int depth;
-
-    Draft(PlaygroundSetup s) {
-      map = s.map;
-      scale = s.scale;
-      rotationDegrees = s.rotationDegrees;
-      inputX = s.inputX;
-      inputY = s.inputY;
-      startX = s.startX;
-      startY = s.startY;
-      damping = s.damping;
-      andersonMemory = s.andersonMemory;
-      tolerance = s.tolerance;
-      maxIterations = s.maxIterations;
-      depth = s.depth;
-    }
-
-    PlaygroundSetup build() {
-      return new PlaygroundSetup(
-          map,
-          scale,
-          rotationDegrees,
-          inputX,
-          inputY,
-          startX,
-          startY,
-          damping,
-          andersonMemory,
-          tolerance,
-          maxIterations,
-          depth);
-    }
   }
 
   private static void require(boolean condition, String message) {

@@ -1,6 +1,6 @@
 package org.deqlab.core.solver;
 
-import java.util.function.Consumer;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * Everything that configures one solve, as one immutable value: the common stopping rules and the
@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  * @param divergenceFactor a solve is {@code diverged} when the worst absolute residual exceeds the
  *     initial one by this factor
  */
+@RecordBuilder
 public record SolverOptions(
     int maxIterations,
     double tolerance,
@@ -33,7 +34,8 @@ public record SolverOptions(
     int broydenMemory,
     boolean lineSearch,
     double damping,
-    double divergenceFactor) {
+    double divergenceFactor)
+    implements SolverOptionsBuilder.With {
 
   public SolverOptions {
     require(maxIterations >= 1, "maxIterations (f_thres) must be at least 1, got " + maxIterations);
@@ -63,89 +65,14 @@ public record SolverOptions(
     return new SolverOptions(50, 1e-3, StopCriterion.RELATIVE, 5, 1e-4, 1.0, 50, false, 1.0, 1e6);
   }
 
-  public SolverOptions withMaxIterations(int value) {
-    return edit(d -> d.maxIterations = value);
-  }
-
-  public SolverOptions withTolerance(double value) {
-    return edit(d -> d.tolerance = value);
-  }
-
-  public SolverOptions withStopCriterion(StopCriterion value) {
-    return edit(d -> d.stopCriterion = value);
-  }
-
   public SolverOptions withAnderson(int memory, double regularization, double mixing) {
-    return edit(
-        d -> {
-          d.andersonMemory = memory;
-          d.andersonRegularization = regularization;
-          d.andersonMixing = mixing;
-        });
+    return with(
+        b ->
+            b.andersonMemory(memory).andersonRegularization(regularization).andersonMixing(mixing));
   }
 
   public SolverOptions withBroyden(int memory, boolean useLineSearch) {
-    return edit(
-        d -> {
-          d.broydenMemory = memory;
-          d.lineSearch = useLineSearch;
-        });
-  }
-
-  public SolverOptions withDamping(double value) {
-    return edit(d -> d.damping = value);
-  }
-
-  public SolverOptions withDivergenceFactor(double value) {
-    return edit(d -> d.divergenceFactor = value);
-  }
-
-  /** A copy with some fields changed, checked again by the canonical constructor. */
-  private SolverOptions edit(Consumer<Draft> change) {
-    Draft draft = new Draft(this);
-    change.accept(draft);
-    return draft.build();
-  }
-
-  /** The fields of a copy being edited. */
-  private static final class Draft {
-    int maxIterations;
-    double tolerance;
-    StopCriterion stopCriterion;
-    int andersonMemory;
-    double andersonRegularization;
-    double andersonMixing;
-    int broydenMemory;
-    boolean lineSearch;
-    double damping;
-    double divergenceFactor;
-
-    Draft(SolverOptions o) {
-      maxIterations = o.maxIterations;
-      tolerance = o.tolerance;
-      stopCriterion = o.stopCriterion;
-      andersonMemory = o.andersonMemory;
-      andersonRegularization = o.andersonRegularization;
-      andersonMixing = o.andersonMixing;
-      broydenMemory = o.broydenMemory;
-      lineSearch = o.lineSearch;
-      damping = o.damping;
-      divergenceFactor = o.divergenceFactor;
-    }
-
-    SolverOptions build() {
-      return new SolverOptions(
-          maxIterations,
-          tolerance,
-          stopCriterion,
-          andersonMemory,
-          andersonRegularization,
-          andersonMixing,
-          broydenMemory,
-          lineSearch,
-          damping,
-          divergenceFactor);
-    }
+    return with(b -> b.broydenMemory(memory).lineSearch(useLineSearch));
   }
 
   private static void require(boolean condition, String message) {
