@@ -113,10 +113,7 @@ final class BenchCommand implements Callable<Integer> {
               + threads);
       printHeader(out);
       SolverOptions mlpOptions =
-          SolverOptions.defaults()
-              .withMaxIterations(100)
-              .withTolerance(1e-4)
-              .withStopCriterion(StopCriterion.RELATIVE);
+          SolverOptions.defaults().withStopping(100, 1e-4, StopCriterion.RELATIVE);
       String mlpName =
           problemFile != null ? "mlp " + problemFile.getFileName() : "mlp d=256 b=64 ‖W‖=2";
       print(out, rows, benchmark.run(mlpName, mlp.cell(), manager, mlp.x(), solvers, mlpOptions));

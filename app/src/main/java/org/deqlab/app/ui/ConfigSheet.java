@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ResourceBundle;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.value.ObservableValue;
@@ -36,6 +37,10 @@ import org.deqlab.core.solver.StopCriterion;
  * {@link #build()} turns the draft into a validated config, whose error names the field.
  */
 final class ConfigSheet {
+  /** Display names and tooltips of the fields (ConfigFields.properties). */
+  private static final ResourceBundle WORDS =
+      ResourceBundle.getBundle("org.deqlab.app.ui.ConfigFields");
+
   private static final Map<String, List<String>> CHOICES =
       Map.ofEntries(
           Map.entry("task.kind", labels(TaskKind.values(), TaskKind::label)),
@@ -52,107 +57,6 @@ final class ConfigSheet {
               "backward.options.stopCriterion",
               labels(StopCriterion.values(), StopCriterion::label)),
           Map.entry("dtype", labels(Precision.values(), Precision::label)));
-
-  /** Display names of the fields; the path is the tooltip's first word. */
-  private static final Map<String, String> LABELS =
-      Map.ofEntries(
-          Map.entry("name", "name"),
-          Map.entry("task.kind", "task"),
-          Map.entry("task.sequenceLength", "length T"),
-          Map.entry("task.batchSize", "batch size"),
-          Map.entry("task.corpus", "corpus"),
-          Map.entry("task.evalBatches", "eval batches"),
-          Map.entry("model.cell", "cell"),
-          Map.entry("model.layer", "layer"),
-          Map.entry("model.depth", "unrolled depth L"),
-          Map.entry("model.pretrainDepth", "pretrain depth"),
-          Map.entry("model.embedding", "embedding width"),
-          Map.entry("model.hidden", "state width d"),
-          Map.entry("model.heads", "attention heads"),
-          Map.entry("model.feedForward", "feed-forward"),
-          Map.entry("model.kernelSize", "kernel size"),
-          Map.entry("model.dilation", "dilation"),
-          Map.entry("model.dropout", "dropout"),
-          Map.entry("model.weightNorm", "weight norm"),
-          Map.entry("model.initScale", "init scale"),
-          Map.entry("model.convolution", "convolution path"),
-          Map.entry("forward.solver", "forward solver"),
-          Map.entry("backward.mode", "backward mode"),
-          Map.entry("backward.solver", "backward solver"),
-          Map.entry("backward.phantomSteps", "phantom steps"),
-          Map.entry("backward.phantomDamping", "phantom damping"),
-          Map.entry("optimizer.learningRate", "learning rate"),
-          Map.entry("optimizer.warmupSteps", "warm-up steps"),
-          Map.entry("optimizer.minLearningRate", "min rate"),
-          Map.entry("optimizer.clipNorm", "clip norm"),
-          Map.entry("optimizer.weightDecay", "weight decay"),
-          Map.entry("jacobian.weight", "Jacobian weight γ"),
-          Map.entry("jacobian.probes", "Hutchinson probes"),
-          Map.entry("jacobian.every", "regularize every"),
-          Map.entry("jacobian.probeEvery", "probe every"),
-          Map.entry("jacobian.probeProducts", "products per probe"),
-          Map.entry("steps", "steps"),
-          Map.entry("pretrainSteps", "pretrain steps"),
-          Map.entry("evalEvery", "evaluate every"),
-          Map.entry("checkpointEvery", "checkpoint every"),
-          Map.entry("seed", "seed"),
-          Map.entry("device", "device"),
-          Map.entry("dtype", "dtype"));
-
-  /** Labels of the solver options, shared by the forward and the backward solver. */
-  private static final Map<String, String> OPTION_LABELS =
-      Map.ofEntries(
-          Map.entry("maxIterations", "max iters"),
-          Map.entry("tolerance", "tolerance (eps)"),
-          Map.entry("stopCriterion", "stop criterion"),
-          Map.entry("andersonMemory", "Anderson memory m"),
-          Map.entry("andersonRegularization", "Anderson λ"),
-          Map.entry("andersonMixing", "Anderson β"),
-          Map.entry("broydenMemory", "Broyden memory"),
-          Map.entry("lineSearch", "line search"),
-          Map.entry("damping", "damping τ"),
-          Map.entry("divergenceFactor", "divergence factor"));
-
-  private static final Map<String, String> DESCRIPTIONS =
-      Map.ofEntries(
-          Map.entry(
-              "forward.options.maxIterations", "f_thres: the most iterations of the forward solve"),
-          Map.entry(
-              "backward.options.maxIterations",
-              "b_thres: the most iterations of the backward (adjoint) solve"),
-          Map.entry(
-              "forward.options.tolerance", "eps: stop when every sample's residual is below this"),
-          Map.entry(
-              "backward.options.tolerance",
-              "stop the backward solve when every residual is below this"),
-          Map.entry("forward.options.stopCriterion", "rel: ‖f(z) − z‖ / ‖f(z)‖; abs: ‖f(z) − z‖"),
-          Map.entry(
-              "model.layer",
-              "deq: solve for the fixed point; unrolled: apply the cell 'depth' times"),
-          Map.entry(
-              "model.depth", "depth L of the unrolled weight-tied stack (model.layer = unrolled)"),
-          Map.entry(
-              "model.convolution",
-              "auto: the engine's convolution where its float32 gradient is"
-                  + " right on this CPU, and where it is not the cheaper fix (unfolded over time, padded to"
-                  + " 16 output channels over images; checked before a run); native; padded; unfolded"),
-          Map.entry(
-              "backward.mode",
-              "implicit: solve the adjoint fixed point (IFT); phantom: a few damped"
-                  + " unrolled steps; one-step: differentiate through one application of f"),
-          Map.entry(
-              "jacobian.weight",
-              "γ: weight of the Jacobian regularization ‖J‖²_F/d in the loss (0 = off)"),
-          Map.entry("jacobian.every", "apply the Jacobian regularization every this many steps"),
-          Map.entry(
-              "jacobian.probeEvery",
-              "estimate ρ(J), ‖J‖²_F/d and Ritz values every this many steps"),
-          Map.entry(
-              "pretrainSteps",
-              "the first steps train a shallow unrolled stack (the DEQ papers' warm-up)"),
-          Map.entry(
-              "device",
-              "where tensors live: auto takes a usable GPU, else the CPU; a GPU that cannot be used says why"));
 
   /** Sections in the order a user sets up an experiment. */
   private static final List<String> CATEGORIES =
@@ -261,6 +165,10 @@ final class ConfigSheet {
     }
   }
 
+  private static String word(String key, String otherwise) {
+    return WORDS.containsKey(key) ? WORDS.getString(key) : otherwise;
+  }
+
   /** One leaf of the config: reads and writes the draft in place. */
   private static final class Field implements PropertySheet.Item {
     private final ObjectNode parent;
@@ -294,12 +202,12 @@ final class ConfigSheet {
 
     @Override
     public String getName() {
-      String label = LABELS.get(path);
+      String label = word("label." + path, null);
       if (label != null) {
         return label;
       }
       if (path.contains(".options.")) {
-        String option = OPTION_LABELS.getOrDefault(key, key);
+        String option = word("option." + key, key);
         if (path.startsWith("forward.") && key.equals("maxIterations")) {
           return "f_thres (" + option + ")";
         }
@@ -313,7 +221,7 @@ final class ConfigSheet {
 
     @Override
     public String getDescription() {
-      return path + ": " + DESCRIPTIONS.getOrDefault(path, getName());
+      return path + ": " + word("about." + path, getName());
     }
 
     @Override

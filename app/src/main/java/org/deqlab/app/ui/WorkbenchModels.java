@@ -2,13 +2,11 @@ package org.deqlab.app.ui;
 
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Platform;
-import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.playground.PlaneMapKind;
 import org.deqlab.core.playground.Playground;
@@ -43,19 +41,7 @@ final class WorkbenchModels implements AutoCloseable {
   final PlaygroundViewModel playground;
 
   /** The playground's own thread: scenes are small and must not queue behind training steps. */
-  private final ExecutorService playgroundThread =
-      Executors.newSingleThreadExecutor(
-          runnable -> {
-            Thread thread =
-                new Thread(
-                    () -> {
-                      Autograd.setRecording(false);
-                      runnable.run();
-                    },
-                    "deq-playground");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final EngineWorker playgroundThread = new EngineWorker("deq-playground");
 
   /** Created on the playground thread at its first scene (starting the engine takes a moment). */
   private Playground playgroundEngine;
@@ -113,7 +99,7 @@ final class WorkbenchModels implements AutoCloseable {
             playgroundEngine = null;
           }
         });
-    playgroundThread.shutdown();
+    playgroundThread.close();
     run.close();
     engine.close();
   }

@@ -14,22 +14,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fair_acc.dataset.DataSet;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
-import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.playground.PlaygroundScene;
 import org.deqlab.core.playground.PlaygroundScene.SolverPath;
 import org.deqlab.core.playground.Point2;
 import org.deqlab.viz.PhasePlane;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
@@ -39,23 +34,11 @@ import org.testfx.framework.junit5.Start;
  * first DEQ solve, a plot opens in a window of its own, and runs go to the runs folder shown.
  */
 @ExtendWith(ApplicationExtension.class)
-class PlaygroundWindowTest {
-  @TempDir Path runs;
-  private WorkbenchModels models;
-  private WorkbenchWindow window;
+class PlaygroundWindowTest extends WindowTest {
 
   @Start
   void start(Stage stage) {
-    models = new WorkbenchModels(Presets.get(Presets.DEFAULT), runs);
-    window = new WorkbenchWindow(models);
-    stage.setScene(new Scene(window.root(), 1260, 780));
-    stage.show();
-  }
-
-  @AfterEach
-  void closeEngine() throws InterruptedException {
-    fxRun(() -> models.close());
-    assertTrue(models.awaitClosed(60, TimeUnit.SECONDS), "the engine thread ends after close");
+    open(stage);
   }
 
   private PlaygroundView view() {

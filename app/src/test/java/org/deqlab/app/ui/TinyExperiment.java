@@ -20,29 +20,7 @@ final class TinyExperiment {
 
   /** The tiny copy-memory DEQ-Transformer with {@code steps} steps (step 1 pretrains). */
   static ExperimentConfig config(int steps) {
-    ObjectNode json =
-        (ObjectNode)
-            ExperimentConfigs.JSON.valueToTree(
-                java.util.Map.of(
-                    "preset",
-                    "copy-memory-deq-transformer",
-                    "name",
-                    "tiny",
-                    "task",
-                    java.util.Map.of("sequenceLength", 8, "batchSize", 4, "evalBatches", 1),
-                    "model",
-                    java.util.Map.of("embedding", 8, "hidden", 8, "heads", 1, "feedForward", 16),
-                    "jacobian",
-                    java.util.Map.of("probeEvery", 2, "probeProducts", 4),
-                    "steps",
-                    steps,
-                    "pretrainSteps",
-                    1,
-                    "evalEvery",
-                    0,
-                    "checkpointEvery",
-                    0));
-    return ExperimentConfigs.fromJson(json, "test");
+    return tiny("copy-memory-deq-transformer", "tiny", steps, java.util.Map.of("pretrainSteps", 1));
   }
 
   /**
@@ -50,26 +28,24 @@ final class TinyExperiment {
    * widths, seed as in the preset: deterministic, a step in a fraction of a second.
    */
   static ExperimentConfig quickDefault(int steps) {
-    ObjectNode json =
-        (ObjectNode)
-            ExperimentConfigs.JSON.valueToTree(
-                java.util.Map.of(
-                    "preset",
-                    org.deqlab.core.experiment.Presets.DEFAULT,
-                    "name",
-                    "tiny-default",
-                    "task",
-                    java.util.Map.of("sequenceLength", 8, "batchSize", 4, "evalBatches", 1),
-                    "model",
-                    java.util.Map.of("embedding", 8, "hidden", 8, "heads", 1, "feedForward", 16),
-                    "jacobian",
-                    java.util.Map.of("probeEvery", 2, "probeProducts", 4),
-                    "steps",
-                    steps,
-                    "evalEvery",
-                    0,
-                    "checkpointEvery",
-                    0));
+    return tiny(
+        org.deqlab.core.experiment.Presets.DEFAULT, "tiny-default", steps, java.util.Map.of());
+  }
+
+  /** A preset at tiny widths, without evaluations or checkpoints during the run. */
+  private static ExperimentConfig tiny(
+      String preset, String name, int steps, java.util.Map<String, Object> more) {
+    java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>(more);
+    fields.put("preset", preset);
+    fields.put("name", name);
+    fields.put("task", java.util.Map.of("sequenceLength", 8, "batchSize", 4, "evalBatches", 1));
+    fields.put(
+        "model", java.util.Map.of("embedding", 8, "hidden", 8, "heads", 1, "feedForward", 16));
+    fields.put("jacobian", java.util.Map.of("probeEvery", 2, "probeProducts", 4));
+    fields.put("steps", steps);
+    fields.put("evalEvery", 0);
+    fields.put("checkpointEvery", 0);
+    ObjectNode json = (ObjectNode) ExperimentConfigs.JSON.valueToTree(fields);
     return ExperimentConfigs.fromJson(json, "test");
   }
 

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.DialogPane;
@@ -33,10 +32,8 @@ import org.deqlab.core.memory.ProcessMemory;
 import org.deqlab.viz.ChartExport;
 import org.deqlab.viz.ChartPanel;
 import org.deqlab.viz.ResidualTraceChart;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -47,25 +44,13 @@ import org.testfx.framework.junit5.Start;
  * saved experiment reopens with the same plots while a broken file changes nothing.
  */
 @ExtendWith(ApplicationExtension.class)
-class WorkbenchWindowTest {
-  @TempDir Path runs;
-  private WorkbenchModels models;
-  private WorkbenchWindow window;
+class WorkbenchWindowTest extends WindowTest {
 
   @Start
   void start(Stage stage) {
-    models = new WorkbenchModels(Presets.get(Presets.DEFAULT), runs);
-    window = new WorkbenchWindow(models);
-    stage.setScene(new Scene(window.root(), 1260, 780)); // inside Monocle's 1280 × 800 screen
-    stage.show();
+    open(stage);
     // The window opens on the playground (PlaygroundWindowTest); these tests drive a run.
     window.tabs().getSelectionModel().select(window.trainingTab());
-  }
-
-  @AfterEach
-  void closeEngine() throws InterruptedException {
-    fxRun(() -> models.close());
-    assertTrue(models.awaitClosed(60, TimeUnit.SECONDS), "the engine thread ends after close");
   }
 
   /** Loads {@code config} into the window, as choosing it in the experiment panel would. */

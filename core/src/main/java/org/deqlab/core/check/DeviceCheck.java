@@ -127,10 +127,7 @@ public final class DeviceCheck {
 
   private static double[] equilibrium(NpzProblem problem) {
     SolverOptions options =
-        SolverOptions.defaults()
-            .withMaxIterations(200)
-            .withTolerance(1e-12)
-            .withStopCriterion(StopCriterion.RELATIVE);
+        SolverOptions.defaults().withStopping(200, 1e-12, StopCriterion.RELATIVE);
     DeqLayer layer =
         new DeqLayer(problem.cell(), SolverKind.BROYDEN, options, BackwardMode.oneStep());
     ParameterStore parameters = new ParameterStore(problem.x().getManager(), false);

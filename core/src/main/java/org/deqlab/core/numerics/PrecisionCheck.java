@@ -250,10 +250,7 @@ public final class PrecisionCheck {
     // Each precision solves as far as it can: the float64 reference far below float32's reach.
     double tolerance = dataType == DataType.FLOAT64 ? 1e-11 : 1e-6;
     SolverOptions options =
-        SolverOptions.defaults()
-            .withMaxIterations(100)
-            .withTolerance(tolerance)
-            .withStopCriterion(StopCriterion.RELATIVE);
+        SolverOptions.defaults().withStopping(100, tolerance, StopCriterion.RELATIVE);
     return switch (probe) {
       case DEQ_IMPLICIT ->
           new DeqLayer(

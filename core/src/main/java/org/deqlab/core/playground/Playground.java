@@ -180,9 +180,7 @@ public final class Playground implements AutoCloseable {
     double accepted = dataType == DataType.FLOAT64 ? 1e-8 : 1e-4;
     SolverOptions options =
         SolverOptions.defaults()
-            .withMaxIterations(60)
-            .withTolerance(tolerance)
-            .withStopCriterion(StopCriterion.ABSOLUTE)
+            .withStopping(60, tolerance, StopCriterion.ABSOLUTE)
             .withBroyden(60, false);
     UnaryOperator<NDArray> f =
         z -> {
@@ -262,9 +260,7 @@ public final class Playground implements AutoCloseable {
     double tolerance = dataType == DataType.FLOAT64 ? 1e-12 : 1e-6;
     SolverOptions options =
         SolverOptions.defaults()
-            .withMaxIterations(40)
-            .withTolerance(tolerance)
-            .withStopCriterion(StopCriterion.ABSOLUTE)
+            .withStopping(40, tolerance, StopCriterion.ABSOLUTE)
             .withBroyden(40, false);
     try (NDManager solve = manager.newSubManager()) {
       SolverResult result =

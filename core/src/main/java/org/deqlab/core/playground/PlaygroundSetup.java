@@ -99,9 +99,7 @@ public record PlaygroundSetup(
    */
   public SolverOptions solverOptions() {
     return SolverOptions.defaults()
-        .withMaxIterations(maxIterations)
-        .withTolerance(tolerance)
-        .withStopCriterion(StopCriterion.ABSOLUTE)
+        .withStopping(maxIterations, tolerance, StopCriterion.ABSOLUTE)
         .withAnderson(andersonMemory, 1e-8, 1.0)
         .withBroyden(50, false)
         .withDamping(1.0);

@@ -65,6 +65,14 @@ public record SolverOptions(
     return new SolverOptions(50, 1e-3, StopCriterion.RELATIVE, 5, 1e-4, 1.0, 50, false, 1.0, 1e6);
   }
 
+  /**
+   * When a solve stops: at most {@code maxIterations}, or below {@code tolerance} by {@code
+   * criterion}.
+   */
+  public SolverOptions withStopping(int maxIterations, double tolerance, StopCriterion criterion) {
+    return with(b -> b.maxIterations(maxIterations).tolerance(tolerance).stopCriterion(criterion));
+  }
+
   public SolverOptions withAnderson(int memory, double regularization, double mixing) {
     return with(
         b ->

@@ -23,10 +23,7 @@ import org.deqlab.core.testing.ExactJacobian;
  */
 final class MlpJacobianCase {
   static final SolverOptions TIGHT =
-      SolverOptions.defaults()
-          .withMaxIterations(200)
-          .withTolerance(1e-12)
-          .withStopCriterion(StopCriterion.ABSOLUTE);
+      SolverOptions.defaults().withStopping(200, 1e-12, StopCriterion.ABSOLUTE);
 
   final MlpCell cell;
   final ParameterStore parameters;

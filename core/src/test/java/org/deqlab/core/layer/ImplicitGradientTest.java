@@ -21,6 +21,7 @@ import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.SolverWorkspace;
 import org.deqlab.core.solver.StopCriterion;
 import org.deqlab.core.solver.StopReason;
+import org.deqlab.core.testing.CentralDifference;
 import org.deqlab.core.testing.Dense;
 import org.deqlab.core.testing.EngineTest;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,10 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class ImplicitGradientTest extends EngineTest {
   private static final SolverOptions TIGHT =
-      SolverOptions.defaults()
-          .withMaxIterations(200)
-          .withTolerance(1e-13)
-          .withStopCriterion(StopCriterion.ABSOLUTE);
+      SolverOptions.defaults().withStopping(200, 1e-13, StopCriterion.ABSOLUTE);
 
   private MlpCell cell;
   private ParameterStore parameters;
@@ -99,36 +97,17 @@ class ImplicitGradientTest extends EngineTest {
   }
 
   private double[] finiteDifference(Parameter parameter) {
-    NDArray array = parameter.getArray();
-    double[] values = array.toDoubleArray();
-    double[] gradient = new double[values.length];
-    double h = 1e-6;
-    for (int i = 0; i < values.length; i++) {
-      double original = values[i];
-      values[i] = original + h;
-      array.set(values);
-      double plus = lossAt(x);
-      values[i] = original - h;
-      array.set(values);
-      double minus = lossAt(x);
-      values[i] = original;
-      array.set(values);
-      gradient[i] = (plus - minus) / (2 * h);
-    }
-    return gradient;
+    return finiteDifference(parameter.getArray());
   }
 
   private double[] finiteDifferenceInput() {
-    double[] values = x.toDoubleArray();
-    double[] gradient = new double[values.length];
-    double h = 1e-6;
-    for (int i = 0; i < values.length; i++) {
-      double[] shifted = values.clone();
-      shifted[i] += h;
-      double plus = lossAt(manager.create(shifted, x.getShape()));
-      shifted[i] -= 2 * h;
-      double minus = lossAt(manager.create(shifted, x.getShape()));
-      gradient[i] = (plus - minus) / (2 * h);
+    return finiteDifference(x);
+  }
+
+  private double[] finiteDifference(NDArray array) {
+    double[] gradient = new double[Math.toIntExact(array.size())];
+    for (int i = 0; i < gradient.length; i++) {
+      gradient[i] = CentralDifference.partial(array, i, 1e-6, () -> lossAt(x));
     }
     return gradient;
   }

@@ -19,10 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Every solver against affine problems whose answers are known in closed form. */
 class FixedPointSolverTest extends EngineTest {
   private static SolverOptions tight(int maxIterations) {
-    return SolverOptions.defaults()
-        .withMaxIterations(maxIterations)
-        .withTolerance(1e-10)
-        .withStopCriterion(StopCriterion.ABSOLUTE);
+    return SolverOptions.defaults().withStopping(maxIterations, 1e-10, StopCriterion.ABSOLUTE);
   }
 
   @ParameterizedTest
@@ -123,9 +120,7 @@ class FixedPointSolverTest extends EngineTest {
       NDArray z0 = problem.zeros(scoped);
       SolverOptions options =
           SolverOptions.defaults()
-              .withMaxIterations(200)
-              .withTolerance(1e-300)
-              .withStopCriterion(StopCriterion.ABSOLUTE)
+              .withStopping(200, 1e-300, StopCriterion.ABSOLUTE)
               .withBroyden(30, false)
               .withDivergenceFactor(1e300);
       int before = scoped.getManagedArrays().size();
@@ -143,10 +138,7 @@ class FixedPointSolverTest extends EngineTest {
         AffineProblem.withEigenvalues(manager, AffineProblem.spread(8, 0.8), 3, 6);
     List<double[]> seen = new ArrayList<>();
     SolverOptions options =
-        SolverOptions.defaults()
-            .withMaxIterations(300)
-            .withTolerance(1e-8)
-            .withStopCriterion(StopCriterion.RELATIVE);
+        SolverOptions.defaults().withStopping(300, 1e-8, StopCriterion.RELATIVE);
     SolverResult result =
         SolverKind.FIXED_POINT
             .solver()
@@ -227,15 +219,7 @@ class FixedPointSolverTest extends EngineTest {
                   problem.zeros(manager),
                   tight(maxIterations).withTolerance(1e-14),
                   IterationListener.NONE);
-      double[] actual = problem.sampleResiduals(result.equilibrium());
-      for (int s = 0; s < 3; s++) {
-        double reported = result.sampleAbsoluteResiduals()[s];
-        assertEquals(
-            reported,
-            actual[s],
-            1e-9 * Math.max(1, reported),
-            kind + ", sample " + s + " after " + result.steps() + " steps");
-      }
+      problem.assertReportedResidualsAreThoseOf(result, kind.toString());
       if (result.lowestStep() < result.steps() - 1) {
         rebuilt++;
       }

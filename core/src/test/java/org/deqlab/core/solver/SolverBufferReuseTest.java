@@ -46,10 +46,7 @@ class SolverBufferReuseTest extends EngineTest {
   }
 
   private static SolverOptions options() {
-    return SolverOptions.defaults()
-        .withMaxIterations(1000)
-        .withTolerance(1e-10)
-        .withStopCriterion(StopCriterion.ABSOLUTE);
+    return SolverOptions.defaults().withStopping(1000, 1e-10, StopCriterion.ABSOLUTE);
   }
 
   private SolverResult solve(SolverKind kind, AffineProblem problem) {

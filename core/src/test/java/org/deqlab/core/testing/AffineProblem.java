@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import org.deqlab.core.solver.SolverResult;
 
 /**
  * {@code f(z) = A z + b} per sample, batched, in float64: the fixed point has the closed form
@@ -91,5 +92,21 @@ public final class AffineProblem {
       norms[s] = Math.sqrt(squared);
     }
     return norms;
+  }
+
+  /**
+   * Asserts that the per-sample residuals a solve reports are those of the equilibrium it returns,
+   * computed here independently.
+   */
+  public void assertReportedResidualsAreThoseOf(SolverResult result, String context) {
+    double[] actual = sampleResiduals(result.equilibrium());
+    for (int s = 0; s < actual.length; s++) {
+      double reported = result.sampleAbsoluteResiduals()[s];
+      org.junit.jupiter.api.Assertions.assertEquals(
+          reported,
+          actual[s],
+          1e-9 * Math.max(1, reported),
+          context + ", sample " + s + " after " + result.steps() + " steps");
+    }
   }
 }
