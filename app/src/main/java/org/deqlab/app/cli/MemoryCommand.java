@@ -88,6 +88,8 @@ final class MemoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionValues.nonEmpty(spec, "--depths", depths);
+    OptionValues.nonEmpty(spec, "--lengths", lengths);
     ExperimentConfig config = configOptions.load(false);
     List<Integer> measured = lengthsToMeasure(config);
     OptionValues.within(spec, "--batch", batch, 1, 100_000);

@@ -101,8 +101,9 @@ final class RunCommand implements Callable<Integer> {
       throws IOException {
     HeadlessCharts charts = HeadlessCharts.start(config);
     ExperimentRun.Options options = ExperimentRun.Options.into(outDir).withSweep(sweep);
-    try (ExperimentRun run = ExperimentRun.create(config, options);
-        StopOnShutdown stop = new StopOnShutdown(run.control(), 60_000)) {
+    try (StopOnShutdown stop = new StopOnShutdown(60_000);
+        ExperimentRun run = ExperimentRun.create(config, options)) {
+      stop.watch(run.control());
       run.events().subscribe(charts);
       ProgressPrinter progress = new ProgressPrinter(out, "running headless:");
       run.events().subscribe(progress);

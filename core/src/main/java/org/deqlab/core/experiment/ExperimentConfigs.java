@@ -1,6 +1,7 @@
 package org.deqlab.core.experiment;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -171,7 +172,14 @@ public final class ExperimentConfigs {
         location == null
             ? ""
             : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-    return "malformed JSON" + where + ": " + firstLine(e.getOriginalMessage());
+    String inside = "";
+    if (e.getProcessor() instanceof JsonParser parser) {
+      String path = parser.getParsingContext().pathAsPointer().toString();
+      if (!path.isEmpty()) {
+        inside = " (in " + path.substring(1).replace('/', '.') + ")";
+      }
+    }
+    return "malformed JSON" + where + inside + ": " + firstLine(e.getOriginalMessage());
   }
 
   /**
@@ -181,6 +189,9 @@ public final class ExperimentConfigs {
    * …", at model.cell) or their own field ("solver must be …", at forward.solver).
    */
   private static String withPath(String path, String message) {
+    if (path.startsWith("backward")) {
+      message = message.replace("(f_thres)", "(b_thres)"); // the backward solve's threshold
+    }
     if (path.isEmpty() || message.contains(path)) {
       return message;
     }

@@ -27,6 +27,13 @@ public enum TaskKind implements Labelled {
   COPY_MEMORY(false) {
     @Override
     public TrainingData data(ExperimentConfig.Task task, long seed, DataType dataType) {
+      if (task.sequenceLength() > CopyMemoryTask.MAX_BLANK_LENGTH) {
+        throw new IllegalArgumentException(
+            "task.sequenceLength must be at most "
+                + CopyMemoryTask.MAX_BLANK_LENGTH
+                + " for copy-memory, got "
+                + task.sequenceLength());
+      }
       return new CopyMemoryData(
           new CopyMemoryTask(task.sequenceLength(), 10_000, 1_000, seed),
           task.batchSize(),
