@@ -57,10 +57,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "K", descriptionKey = "train.seed")
   private Long seed;
 
-  @Option(names = "--overwrite", descriptionKey = "train.overwrite")
+  @Option(names = "--overwrite")
   private boolean overwrite;
 
-  @Option(names = "--resume", paramLabel = "DIR", descriptionKey = "train.resume")
+  @Option(names = "--resume", paramLabel = "DIR")
   private Path resume;
 
   TrainCommand(PrintStream out) {

@@ -82,6 +82,7 @@ public final class ExperimentConfigs {
     ObjectNode overrides = user.deepCopy();
     overrides.remove("preset");
     merge(merged, overrides, "", source);
+    clipPretraining(merged, overrides);
     if (!overrides.isEmpty()) {
       if (!user.has("name")) {
         merged.put("name", presetName + "+custom");
@@ -91,6 +92,22 @@ public final class ExperimentConfigs {
       }
     }
     return bind(merged, source);
+  }
+
+  /**
+   * A config that shortens its preset's steps without saying how long to pretrain would otherwise
+   * pretrain for all of them (or be refused: the preset's 1,000 pretraining steps do not fit in
+   * 400) and never reach the DEQ: its pretraining is clipped to a tenth of the steps, as {@code
+   * --steps} does. A config that names {@code pretrainSteps} gets exactly what it names.
+   */
+  private static void clipPretraining(ObjectNode merged, ObjectNode overrides) {
+    if (!overrides.has("steps") || overrides.has("pretrainSteps")) {
+      return;
+    }
+    int steps = merged.path("steps").asInt(0);
+    if (steps >= 1 && merged.path("pretrainSteps").asInt(0) >= steps) {
+      merged.put("pretrainSteps", steps / 10);
+    }
   }
 
   /**
@@ -176,7 +193,7 @@ public final class ExperimentConfigs {
     if (e.getProcessor() instanceof JsonParser parser) {
       String path = parser.getParsingContext().pathAsPointer().toString();
       if (!path.isEmpty()) {
-        inside = " (in " + path.substring(1).replace('/', '.') + ")";
+        inside = " (near " + path.substring(1).replace('/', '.') + ")";
       }
     }
     return "malformed JSON" + where + inside + ": " + firstLine(e.getOriginalMessage());
