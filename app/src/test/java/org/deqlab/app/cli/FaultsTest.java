@@ -104,6 +104,7 @@ class FaultsTest {
       Path checkpoint = out.resolve(ExperimentRun.LAST_CHECKPOINT);
       assertEquals("tiny", Checkpoint.readConfig(checkpoint).name()); // checksum verified
       assertTrue(output().contains("stopped at step " + finished.step()), output());
+      assertFalse(output().contains("AutoNonVariableTypeMode"), "PyTorch's warning is spent");
 
       // and the run goes on from there
       CliOutcome resumed =
