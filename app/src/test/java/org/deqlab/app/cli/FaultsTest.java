@@ -202,6 +202,14 @@ class FaultsTest {
         "task.sequenceLength 1000000",
         "would need about");
     assertOneLineError(
+        run("sweep-length", "--preset", "copy-memory-deq-transformer", "--lengths", "8,1000000"),
+        "sweep length 1000000: task.sequenceLength 1000000",
+        "would need about");
+    assertOneLineError(
+        run("memory", "--length", "100000", "--depths", "1"),
+        "memory at length 100000",
+        "one training step would need at least about");
+    assertOneLineError(
         run("train", "--resume", directory.resolve("nothing").toString()), "cannot resume");
   }
 
