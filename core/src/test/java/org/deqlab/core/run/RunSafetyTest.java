@@ -229,4 +229,16 @@ class RunSafetyTest {
     assertTrue(message.startsWith("task.sequenceLength 1000000"), message);
     assertTrue(message.contains("would need about") && message.contains("the limit is"), message);
   }
+
+  @Test
+  void aDataSetsOwnSizeErrorNamesTheConfigField() {
+    ExperimentConfig shapes = org.deqlab.core.experiment.Presets.get("shapes-deq-conv");
+    ExperimentConfig.Task tooSmall = shapes.task().withSequenceLength(3);
+    String message =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> tooSmall.kind().data(tooSmall, 0, ai.djl.ndarray.types.DataType.FLOAT32))
+            .getMessage();
+    assertEquals("task.sequenceLength must be in [8, 128], got 3 (shapes)", message);
+  }
 }
