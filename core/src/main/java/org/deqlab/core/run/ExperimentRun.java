@@ -39,6 +39,10 @@ import org.deqlab.core.train.TrainingFailedException;
  * it is reported on one {@link RunEvents} stream, which the command line, headless plots and the
  * window read: they are front-ends that subscribe, call {@link #run()} and turn the knobs.
  *
+ * <p>A run with a folder claims it before any work ({@link RunFolderLock}: writable, not in use by
+ * another run, not holding a run unless {@link Options#reuse} allows it) and refuses sizes that
+ * cannot fit ({@link Footprint}); it releases the folder when it closes.
+ *
  * <p>The run owns the {@link SolverWorkspace} of its solves (training, evaluation, sweeps) and
  * frees it when it closes. Must be created and used on one engine thread (PyTorch's gradient mode
  * is per thread, and DJL allows one gradient collector per process); {@link #settings()} and {@link
