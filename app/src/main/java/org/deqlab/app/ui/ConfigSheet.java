@@ -19,6 +19,8 @@ import org.controlsfx.property.editor.DefaultPropertyEditorFactory;
 import org.controlsfx.property.editor.Editors;
 import org.controlsfx.property.editor.PropertyEditor;
 import org.deqlab.core.cell.ConvolutionPath;
+import org.deqlab.core.cell.TapSpacing;
+import org.deqlab.core.cell.TrellisGating;
 import org.deqlab.core.experiment.BackwardKind;
 import org.deqlab.core.experiment.CellKind;
 import org.deqlab.core.experiment.ExperimentConfig;
@@ -41,6 +43,8 @@ final class ConfigSheet {
           Map.entry("model.cell", labels(CellKind.values(), CellKind::label)),
           Map.entry("model.layer", labels(LayerKind.values(), LayerKind::label)),
           Map.entry("model.convolution", labels(ConvolutionPath.values(), ConvolutionPath::label)),
+          Map.entry("model.taps", labels(TapSpacing.values(), TapSpacing::label)),
+          Map.entry("model.gating", labels(TrellisGating.values(), TrellisGating::label)),
           Map.entry("forward.solver", labels(SolverKind.values(), SolverKind::label)),
           Map.entry("backward.mode", labels(BackwardKind.values(), BackwardKind::label)),
           Map.entry("backward.solver", labels(SolverKind.values(), SolverKind::label)),
@@ -69,10 +73,14 @@ final class ConfigSheet {
           Map.entry("model.hidden", "state width d"),
           Map.entry("model.heads", "attention heads"),
           Map.entry("model.feedForward", "feed-forward"),
+          Map.entry("model.scales", "resolutions (mdeq)"),
           Map.entry("model.kernelSize", "kernel size"),
           Map.entry("model.dilation", "dilation"),
+          Map.entry("model.taps", "taps (trellisnet)"),
+          Map.entry("model.gating", "unit (trellisnet)"),
           Map.entry("model.dropout", "dropout"),
           Map.entry("model.weightNorm", "weight norm"),
+          Map.entry("model.spectralNorm", "spectral norm bound"),
           Map.entry("model.initScale", "init scale"),
           Map.entry("model.convolution", "convolution path"),
           Map.entry("forward.solver", "forward solver"),
@@ -135,6 +143,23 @@ final class ConfigSheet {
               "auto: the engine's convolution where its float32 gradient is"
                   + " right on this CPU, and where it is not the cheaper fix (unfolded over time, padded to"
                   + " 16 output channels over images; checked before a run); native; padded; unfolded"),
+          Map.entry(
+              "model.spectralNorm",
+              "spectral normalization: every weight of the cell scaled so its largest singular"
+                  + " value (power-iteration estimate carried across steps) is at most this;"
+                  + " 0 = off (trellisnet, conv, mdeq)"),
+          Map.entry(
+              "model.taps",
+              "trellisnet: dilated taps (0, d, 2d, …) or exponential ones (0 and j·bⁱ, 1 ≤ j < b,"
+                  + " in base b = max(2, d)): a dilation schedule folded into one weight-tied layer"),
+          Map.entry(
+              "model.gating",
+              "trellisnet unit: none (tanh), glu (tanh ⊙ σ) or lstm (TrellisNet's LSTM unit, a"
+                  + " memory cell with a forget gate; the state holds h and c)"),
+          Map.entry(
+              "model.scales",
+              "mdeq: resolutions in the equilibrium state (full size, halved, …; twice the"
+                  + " channels at each halving)"),
           Map.entry(
               "backward.mode",
               "implicit: solve the adjoint fixed point (IFT); phantom: a few damped"

@@ -24,7 +24,8 @@ public final class Presets {
           "copy-memory-deq-transformer",
           "copy-memory-deq-trellisnet",
           "char-lm-deq-transformer",
-          "shapes-deq-conv");
+          "shapes-deq-conv",
+          "shapes-mdeq");
 
   private static final Map<String, ExperimentConfig> PRESETS = load();
 
