@@ -2,6 +2,7 @@ package org.deqlab.viz;
 
 import io.fair_acc.dataset.DataSet;
 import io.fair_acc.dataset.spi.DoubleDataSet;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,11 @@ public final class StepsVsLengthChart extends ChartPanel {
   private static final String Y_NAME = "forward solver steps";
   private static final String Y_UNIT = "#";
 
+  private static final String NOT_CONVERGED = " — not converged";
+
   private final Map<String, DoubleDataSet> seriesByName = new LinkedHashMap<>();
+  private final Map<String, DoubleDataSet> unconvergedByName = new LinkedHashMap<>();
+  private final Map<String, Integer> colourIndex = new LinkedHashMap<>();
   private int created;
 
   public StepsVsLengthChart() {
@@ -38,34 +43,100 @@ public final class StepsVsLengthChart extends ChartPanel {
    * @param steps solver steps (e.g. the mean over a batch) at each length
    */
   public void setSeries(String name, double[] lengths, double[] steps) {
+    setSeries(name, lengths, steps, new double[0]);
+  }
+
+  /**
+   * Creates or replaces the series {@code name}, drawing apart the lengths where the solver stopped
+   * at its limit: those are left out of the line and shown as separate cross markers at the limit,
+   * in a companion series "{@code name} — not converged", each labelled with the residual it
+   * reached (its step count is the limit, not a measurement).
+   *
+   * @param lengths sequence lengths
+   * @param steps solver steps at each length (the limit where it did not converge)
+   * @param unconvergedResidual the residual reached where the solver did not converge, NaN (or
+   *     absent) where it did
+   */
+  public void setSeries(
+      String name, double[] lengths, double[] steps, double[] unconvergedResidual) {
     beforeUpdate();
     DoubleDataSet dataSet = seriesByName.get(name);
+    int index;
     if (dataSet == null) {
-      int index = created++;
+      index = created++;
       dataSet = series(name, X_NAME, X_UNIT, Y_NAME, Y_UNIT);
       styled(
           dataSet,
           SeriesStyle.line(PALETTE[index % PALETTE.length], 1.6)
               .withMarkers(MARKERS[index % MARKERS.length], 3.5));
       seriesByName.put(name, dataSet);
+      colourIndex.put(name, index);
       mainRenderer().getDatasets().add(dataSet);
+    } else {
+      index = colourIndex.getOrDefault(name, 0);
     }
     int n = Math.min(lengths.length, steps.length);
-    double[][] points = new double[n][];
-    int kept = 0;
+    List<double[]> reached = new ArrayList<>();
+    List<double[]> stopped = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      if (Double.isFinite(lengths[i]) && Double.isFinite(steps[i])) {
-        points[kept++] = new double[] {lengths[i], steps[i]};
+      if (!Double.isFinite(lengths[i]) || !Double.isFinite(steps[i])) {
+        continue;
+      }
+      double residual = i < unconvergedResidual.length ? unconvergedResidual[i] : Double.NaN;
+      (Double.isNaN(residual) ? reached : stopped)
+          .add(new double[] {lengths[i], steps[i], residual});
+    }
+    fill(dataSet, reached, false);
+    DoubleDataSet limits = unconvergedByName.get(name);
+    if (stopped.isEmpty()) {
+      if (limits != null) {
+        mainRenderer().getDatasets().remove(limits);
+        unconvergedByName.remove(name);
+      }
+      return;
+    }
+    if (limits == null) {
+      limits = series(name + NOT_CONVERGED, X_NAME, X_UNIT, Y_NAME, Y_UNIT);
+      styled(limits, SeriesStyle.markers(PALETTE[index % PALETTE.length], "cross", 7));
+      unconvergedByName.put(name, limits);
+      mainRenderer().getDatasets().add(limits);
+    }
+    fill(limits, stopped, true);
+  }
+
+  /** Sets {@code dataSet} to the points (length, steps[, residual]) in order of length. */
+  private static void fill(DoubleDataSet dataSet, List<double[]> points, boolean labelled) {
+    points.sort((a, b) -> Double.compare(a[0], b[0]));
+    double[] x = new double[points.size()];
+    double[] y = new double[points.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = points.get(i)[0];
+      y[i] = points.get(i)[1];
+    }
+    dataSet.set(x, y, x.length, false);
+    if (labelled) {
+      for (int i = 0; i < x.length; i++) {
+        dataSet.addDataLabel(
+            i,
+            String.format(
+                java.util.Locale.ROOT,
+                "not converged: residual %.1e at %d steps",
+                points.get(i)[2],
+                Math.round(y[i])));
       }
     }
-    java.util.Arrays.sort(points, 0, kept, (a, b) -> Double.compare(a[0], b[0]));
-    double[] x = new double[kept];
-    double[] y = new double[kept];
-    for (int i = 0; i < kept; i++) {
-      x[i] = points[i][0];
-      y[i] = points[i][1];
+  }
+
+  /** The residual labels of series {@code name}'s not-converged points, in order of length. */
+  public List<String> notConvergedLabels(String name) {
+    DoubleDataSet limits = unconvergedByName.get(name);
+    List<String> labels = new ArrayList<>();
+    if (limits != null) {
+      for (int i = 0; i < limits.getDataCount(); i++) {
+        labels.add(limits.getDataLabel(i));
+      }
     }
-    dataSet.set(x, y, kept, false);
+    return labels;
   }
 
   /** Removes the series {@code name}, if present. */
@@ -75,6 +146,11 @@ public final class StepsVsLengthChart extends ChartPanel {
     if (dataSet != null) {
       mainRenderer().getDatasets().remove(dataSet);
     }
+    DoubleDataSet limits = unconvergedByName.remove(name);
+    if (limits != null) {
+      mainRenderer().getDatasets().remove(limits);
+    }
+    colourIndex.remove(name);
   }
 
   /** The names of the series shown, in order of creation. */
@@ -86,13 +162,18 @@ public final class StepsVsLengthChart extends ChartPanel {
   public void clear() {
     beforeUpdate();
     mainRenderer().getDatasets().removeAll(seriesByName.values());
+    mainRenderer().getDatasets().removeAll(unconvergedByName.values());
     seriesByName.clear();
+    unconvergedByName.clear();
+    colourIndex.clear();
     created = 0;
   }
 
   @Override
   public List<DataSet> dataSets() {
-    return nonEmpty(seriesByName.values().toArray(DataSet[]::new));
+    List<DataSet> all = new ArrayList<>(seriesByName.values());
+    all.addAll(unconvergedByName.values());
+    return nonEmpty(all.toArray(DataSet[]::new));
   }
 
   @Override
@@ -103,7 +184,8 @@ public final class StepsVsLengthChart extends ChartPanel {
         + " until it reaches the equilibrium z* = f(z*, x), so its cost per input is decided by"
         + " how hard that equilibrium is to find. A flat line means longer inputs cost no extra"
         + " iterations; a rising line means the solver effectively makes the network deeper for"
-        + " longer inputs; a line that reaches the iteration limit means some solves stopped"
-        + " before converging.";
+        + " longer inputs. A cross marks a length where the solver stopped at its iteration limit"
+        + " before converging: it is drawn at the limit, apart from the line, and labelled with"
+        + " the residual it reached, because its step count measures the limit, not the length.";
   }
 }

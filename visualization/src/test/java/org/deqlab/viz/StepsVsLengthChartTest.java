@@ -61,4 +61,37 @@ class StepsVsLengthChartTest {
     Fx.run(chart::clear);
     assertEquals(0, Fx.get(() -> chart.chart().getAllDatasets().size()));
   }
+
+  @Test
+  void lengthsWhereTheSolverStoppedAtItsLimitAreDrawnApartWithTheirResidual() {
+    double nan = Double.NaN;
+    Fx.run(
+        () ->
+            chart.setSeries(
+                "trained",
+                new double[] {25, 50, 100, 200},
+                new double[] {100, 100, 17, 37},
+                new double[] {0.032, 0.011, nan, nan}));
+    List<DataSet> shown = Fx.get(chart::dataSets);
+    assertEquals(
+        List.of("trained", "trained — not converged"),
+        shown.stream().map(DataSet::getName).toList());
+    DataSet line = shown.get(0);
+    assertArrayEquals(
+        new double[] {100, 200}, Arrays.copyOf(line.getValues(DataSet.DIM_X), 2), "the line");
+    assertEquals(2, line.getDataCount(), "the limit is not drawn as a step count on the line");
+    assertEquals(2, shown.get(1).getDataCount());
+    assertEquals(
+        List.of(
+            "not converged: residual 3.2e-02 at 100 steps",
+            "not converged: residual 1.1e-02 at 100 steps"),
+        Fx.get(() -> chart.notConvergedLabels("trained")));
+
+    Fx.run(
+        () ->
+            chart.setSeries(
+                "trained", new double[] {25, 50}, new double[] {12, 14}, new double[] {nan, nan}));
+    assertEquals(
+        List.of("trained"), Fx.get(chart::dataSets).stream().map(DataSet::getName).toList());
+  }
 }
