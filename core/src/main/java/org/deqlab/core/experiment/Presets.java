@@ -22,8 +22,10 @@ public final class Presets {
   private static final List<String> NAMES =
       List.of(
           "copy-memory-deq-transformer",
+          "copy-memory-400-deq-transformer",
           "copy-memory-deq-trellisnet",
           "char-lm-deq-transformer",
+          "char-lm-deq-trellisnet",
           "shapes-deq-conv",
           "shapes-mdeq");
 
