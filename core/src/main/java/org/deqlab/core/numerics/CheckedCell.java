@@ -17,17 +17,30 @@ import org.deqlab.core.cell.Cell;
  * @param reference builds the float64 twin: the same cell, or the same computed another way
  *     (convolutional cells on the unfolded path, so the reference does not run the kernel under
  *     test)
+ * @param toleranceFactor multiplies the check's tolerances for this cell (1 for most): a cell whose
+ *     float32 gradients are ill-conditioned by construction says by how much
  */
 public record CheckedCell(
     String label,
     Supplier<Cell> factory,
     Shape inputShape,
     double inputScale,
-    Supplier<Cell> reference) {
+    Supplier<Cell> reference,
+    double toleranceFactor) {
 
   /** A cell whose float64 twin is built by the same factory. */
   public CheckedCell(String label, Supplier<Cell> factory, Shape inputShape, double inputScale) {
     this(label, factory, inputShape, inputScale, factory);
+  }
+
+  /** A cell checked at the usual tolerances. */
+  public CheckedCell(
+      String label,
+      Supplier<Cell> factory,
+      Shape inputShape,
+      double inputScale,
+      Supplier<Cell> reference) {
+    this(label, factory, inputShape, inputScale, reference, 1);
   }
 
   public CheckedCell {
@@ -40,6 +53,10 @@ public record CheckedCell(
     }
     if (!(inputScale > 0)) {
       throw new IllegalArgumentException("inputScale must be > 0, got " + inputScale);
+    }
+    if (!(toleranceFactor >= 1) || Double.isInfinite(toleranceFactor)) {
+      throw new IllegalArgumentException(
+          "toleranceFactor must be a finite number ≥ 1, got " + toleranceFactor);
     }
   }
 }

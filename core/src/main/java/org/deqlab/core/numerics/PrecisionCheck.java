@@ -134,7 +134,8 @@ public final class PrecisionCheck {
                 entry.getKey(),
                 relativeError(single.get(entry.getKey()), entry.getValue(), NEGLIGIBLE * largest)));
       }
-      return new PrecisionOutcome(subject.label(), probe, errors, tolerances.of(probe));
+      return new PrecisionOutcome(
+          subject.label(), probe, errors, tolerances.of(probe) * subject.toleranceFactor());
     } finally {
       Autograd.setRecording(recording);
     }
