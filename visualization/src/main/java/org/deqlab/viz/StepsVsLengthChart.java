@@ -102,6 +102,17 @@ public final class StepsVsLengthChart extends ChartPanel {
       mainRenderer().getDatasets().add(limits);
     }
     fill(limits, stopped, true);
+    // The residuals in the legend too: data labels show on hover only, not in an exported image.
+    double least = stopped.stream().mapToDouble(p -> p[2]).min().orElse(Double.NaN);
+    double most = stopped.stream().mapToDouble(p -> p[2]).max().orElse(Double.NaN);
+    limits.setName(
+        name
+            + NOT_CONVERGED
+            + String.format(
+                java.util.Locale.ROOT,
+                least == most ? " (residual %.1e)" : " (residual %.1e–%.1e)",
+                least,
+                most));
   }
 
   /** Sets {@code dataSet} to the points (length, steps[, residual]) in order of length. */

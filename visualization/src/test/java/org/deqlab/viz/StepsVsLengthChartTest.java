@@ -74,7 +74,7 @@ class StepsVsLengthChartTest {
                 new double[] {0.032, 0.011, nan, nan}));
     List<DataSet> shown = Fx.get(chart::dataSets);
     assertEquals(
-        List.of("trained", "trained — not converged"),
+        List.of("trained", "trained — not converged (residual 1.1e-02–3.2e-02)"),
         shown.stream().map(DataSet::getName).toList());
     DataSet line = shown.get(0);
     assertArrayEquals(
