@@ -8,6 +8,8 @@ import ai.djl.training.initializer.NormalInitializer;
 
 /** What the cells share: builders for their parameters, weight normalization, shape checks. */
 final class CellSupport {
+  private static final double NORM_EPSILON = 1e-5;
+
   private CellSupport() {}
 
   /** A weight drawn from N(0, std²). */
@@ -45,6 +47,30 @@ final class CellSupport {
     gainShape[0] = gain.getShape().get(0);
     NDArray norm = direction.square().sum(rest, true).sqrt();
     return direction.mul(gain.reshape(new Shape(gainShape))).div(norm);
+  }
+
+  /** The weight normalized by {@code spectral}, or the weight itself when there is none. */
+  static NDArray spectral(SpectralNorm spectral, Parameter owner, NDArray weight) {
+    return spectral == null ? weight : spectral.apply(weight, owner.getArray().getManager());
+  }
+
+  /**
+   * Group norm of y (B, C, …): each sample's channels in {@code groups} groups, normalized over
+   * (C/G, …) to zero mean and unit variance, then scaled by {@code gain} and shifted by {@code
+   * shift} per channel.
+   */
+  static NDArray groupNorm(NDArray y, int groups, NDArray gain, NDArray shift) {
+    Shape shape = y.getShape();
+    long channels = shape.get(1);
+    NDArray grouped = y.reshape(shape.get(0), groups, -1);
+    NDArray centered = grouped.sub(grouped.mean(new int[] {2}, true));
+    NDArray variance = centered.square().mean(new int[] {2}, true);
+    NDArray normalized = centered.div(variance.add(NORM_EPSILON).sqrt()).reshape(shape);
+    long[] perChannel = new long[shape.dimension()];
+    java.util.Arrays.fill(perChannel, 1);
+    perChannel[1] = channels;
+    Shape broadcast = new Shape(perChannel);
+    return normalized.mul(gain.reshape(broadcast)).add(shift.reshape(broadcast));
   }
 
   /** Checks that x is a sequence (B, T, inputSize), naming the expected shape otherwise. */

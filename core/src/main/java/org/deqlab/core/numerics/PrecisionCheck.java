@@ -151,7 +151,11 @@ public final class PrecisionCheck {
                 relativeError(single.get(entry.getKey()), entry.getValue(), NEGLIGIBLE * largest)));
       }
       return new PrecisionOutcome(
-          subject.label(), probe, errors, tolerances.of(probe), subject.convolutional());
+          subject.label(),
+          probe,
+          errors,
+          tolerances.of(probe) * subject.toleranceFactor(),
+          subject.convolutional());
     } finally {
       Autograd.setRecording(recording);
     }
