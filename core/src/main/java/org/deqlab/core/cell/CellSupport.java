@@ -81,6 +81,29 @@ final class CellSupport {
     }
   }
 
+  /**
+   * Requires {@code recurrentScale}, the gain of a cell's recurrent weight, positive and finite.
+   */
+  static void requireRecurrentScale(double recurrentScale) {
+    require(
+        recurrentScale > 0 && Double.isFinite(recurrentScale),
+        "recurrentScale must be a positive finite number, got " + recurrentScale);
+  }
+
+  /** Requires a spectral-normalization bound: 0 (off) or positive and finite. */
+  static void requireSpectralBound(double spectralNorm) {
+    require(
+        spectralNorm >= 0 && Double.isFinite(spectralNorm),
+        "spectralNorm must be 0 (off) or a positive bound, got " + spectralNorm);
+  }
+
+  /** Requires an odd kernel size ≥ 1 (so "same" padding keeps an image's size). */
+  static void requireOddKernel(int kernelSize) {
+    require(
+        kernelSize >= 1 && kernelSize % 2 == 1,
+        "kernelSize (k) must be an odd number ≥ 1, got " + kernelSize);
+  }
+
   /** Throws an {@link IllegalArgumentException} with {@code message} unless {@code condition}. */
   static void require(boolean condition, String message) {
     if (!condition) {

@@ -79,19 +79,13 @@ public final class ConvCell extends Cell {
       CellSupport.require(channels >= 1, "channels (C) must be at least 1, got " + channels);
       CellSupport.require(
           inputChannels >= 1, "inputChannels must be at least 1, got " + inputChannels);
-      CellSupport.require(
-          kernelSize >= 1 && kernelSize % 2 == 1,
-          "kernelSize (k) must be an odd number ≥ 1, got " + kernelSize);
+      CellSupport.requireOddKernel(kernelSize);
       CellSupport.require(
           groups >= 0 && (groups == 0 || channels % groups == 0),
           "groups must be 0 (no norm) or divide channels (" + channels + "), got " + groups);
       CellSupport.require(activation != null, "activation must be tanh, relu or identity");
-      CellSupport.require(
-          recurrentScale > 0 && Double.isFinite(recurrentScale),
-          "recurrentScale must be a positive finite number, got " + recurrentScale);
-      CellSupport.require(
-          spectralNorm >= 0 && Double.isFinite(spectralNorm),
-          "spectralNorm must be 0 (off) or a positive bound, got " + spectralNorm);
+      CellSupport.requireRecurrentScale(recurrentScale);
+      CellSupport.requireSpectralBound(spectralNorm);
     }
   }
 

@@ -75,19 +75,13 @@ public final class MultiscaleCell extends Cell {
       CellSupport.require(
           inputChannels >= 1, "inputChannels must be at least 1, got " + inputChannels);
       CellSupport.require(scales >= 1 && scales <= 4, "scales must be in [1, 4], got " + scales);
-      CellSupport.require(
-          kernelSize >= 1 && kernelSize % 2 == 1,
-          "kernelSize (k) must be an odd number ≥ 1, got " + kernelSize);
+      CellSupport.requireOddKernel(kernelSize);
       CellSupport.require(
           groups >= 1 && channels % groups == 0,
           "groups must divide channels (" + channels + "), got " + groups);
       CellSupport.require(activation != null, "activation must be tanh, relu or identity");
-      CellSupport.require(
-          recurrentScale > 0 && Double.isFinite(recurrentScale),
-          "recurrentScale must be a positive finite number, got " + recurrentScale);
-      CellSupport.require(
-          spectralNorm >= 0 && Double.isFinite(spectralNorm),
-          "spectralNorm must be 0 (off) or a positive bound, got " + spectralNorm);
+      CellSupport.requireRecurrentScale(recurrentScale);
+      CellSupport.requireSpectralBound(spectralNorm);
     }
 
     /** The channels at resolution r: C·2^r. */

@@ -1,8 +1,6 @@
 package org.deqlab.core.cell;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import org.deqlab.core.text.Labels;
+import org.deqlab.core.text.Labelled;
 
 /**
  * Where the k taps of a causal convolution over time look back. {@link #DILATED}: lags 0, d, 2d, …,
@@ -13,7 +11,7 @@ import org.deqlab.core.text.Labels;
  * − s with s < b^L is L applications away at most (one per base-b digit of s), where dilated taps
  * need s / ((k−1)·d) applications.
  */
-public enum TapSpacing {
+public enum TapSpacing implements Labelled {
   DILATED,
   EXPONENTIAL;
 
@@ -50,16 +48,6 @@ public enum TapSpacing {
   /** The farthest lag of {@code taps} taps: the receptive field of one application, less one. */
   public int reach(int taps, int dilation) {
     return lags(taps, dilation)[0];
-  }
-
-  @JsonValue
-  public String label() {
-    return Labels.of(this);
-  }
-
-  @JsonCreator
-  public static TapSpacing parse(String text) {
-    return Labels.parse(TapSpacing.class, text);
   }
 
   @Override

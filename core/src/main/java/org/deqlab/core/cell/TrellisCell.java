@@ -125,13 +125,9 @@ public final class TrellisCell extends Cell {
           gating != TrellisGating.LSTM || hiddenSize % 2 == 0,
           "hiddenSize (H) must be even for the LSTM unit (h and c take half each), got "
               + hiddenSize);
-      CellSupport.require(
-          spectralNorm >= 0 && Double.isFinite(spectralNorm),
-          "spectralNorm must be 0 (off) or a positive bound, got " + spectralNorm);
+      CellSupport.requireSpectralBound(spectralNorm);
       CellSupport.require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
-      CellSupport.require(
-          recurrentScale > 0 && Double.isFinite(recurrentScale),
-          "recurrentScale must be a positive finite number, got " + recurrentScale);
+      CellSupport.requireRecurrentScale(recurrentScale);
     }
 
     /** TrellisNet's usual shape: kernel 2, dilation 1, tanh, no weight norm, no dropout. */

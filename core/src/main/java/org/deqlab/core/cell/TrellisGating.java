@@ -1,15 +1,13 @@
 package org.deqlab.core.cell;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import org.deqlab.core.text.Labels;
+import org.deqlab.core.text.Labelled;
 
 /**
  * How a {@link TrellisCell} turns its convolution into the next state: a plain {@code tanh}, a
  * gated {@code tanh(a) ⊙ σ(b)}, or TrellisNet's own LSTM unit, whose state carries a memory cell
  * {@code c} from position to position through a forget gate.
  */
-public enum TrellisGating {
+public enum TrellisGating implements Labelled {
   /** {@code z = tanh(a)}: H convolution channels. */
   NONE,
   /** {@code z = tanh(a) ⊙ σ(b)}: 2H convolution channels. */
@@ -20,16 +18,6 @@ public enum TrellisGating {
    * tanh(c_t)}: the unit of TrellisNet and DEQ-TrellisNet.
    */
   LSTM;
-
-  @JsonValue
-  public String label() {
-    return Labels.of(this);
-  }
-
-  @JsonCreator
-  public static TrellisGating parse(String text) {
-    return Labels.parse(TrellisGating.class, text);
-  }
 
   @Override
   public String toString() {
