@@ -26,30 +26,24 @@ public final class StepsVsLengthChart extends ChartPanel {
   private static final String NOT_CONVERGED = " — not converged";
 
   private final NamedSeries lines =
-      new NamedSeries(
-          mainRenderer(),
-          X_NAME,
-          X_UNIT,
-          Y_NAME,
-          Y_UNIT,
+      named(
           (name, index) ->
               SeriesStyle.line(PALETTE[index % PALETTE.length], 1.6)
                   .withMarkers(MARKERS[index % MARKERS.length], 3.5));
 
   /** Each line's not-converged lengths, keyed by the line's name and drawn in its colour. */
   private final NamedSeries limits =
-      new NamedSeries(
-          mainRenderer(),
-          X_NAME,
-          X_UNIT,
-          Y_NAME,
-          Y_UNIT,
+      named(
           (name, index) ->
               SeriesStyle.markers(
                   PALETTE[Math.max(0, lines.indexOf(name)) % PALETTE.length], "cross", 7));
 
   public StepsVsLengthChart() {
     super("Solver steps vs sequence length", axis(X_NAME, X_UNIT), axis(Y_NAME, Y_UNIT));
+  }
+
+  private NamedSeries named(NamedSeries.Styler styler) {
+    return new NamedSeries(mainRenderer(), X_NAME, X_UNIT, Y_NAME, Y_UNIT, styler);
   }
 
   /**

@@ -81,6 +81,12 @@ final class CellSupport {
     }
   }
 
+  /** The config a cell was given, refused when absent (the message names the cell). */
+  static <C> C requireConfig(C config, Class<? extends Cell> cell) {
+    require(config != null, "a " + cell.getSimpleName() + " needs a config");
+    return config;
+  }
+
   /**
    * Requires {@code recurrentScale}, the gain of a cell's recurrent weight, positive and finite.
    */

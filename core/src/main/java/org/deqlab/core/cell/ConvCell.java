@@ -44,19 +44,7 @@ public final class ConvCell extends Cell {
       ConvolutionPath convolution,
       double spectralNorm) {
 
-    /** Without spectral normalization. */
-    public Config(
-        int channels,
-        int inputChannels,
-        int kernelSize,
-        int groups,
-        Activation activation,
-        double recurrentScale,
-        ConvolutionPath convolution) {
-      this(channels, inputChannels, kernelSize, groups, activation, recurrentScale, convolution, 0);
-    }
-
-    /** On the {@link ConvolutionPath#AUTO} path. */
+    /** On the {@link ConvolutionPath#AUTO} path, without spectral normalization. */
     public Config(
         int channels,
         int inputChannels,
@@ -71,7 +59,8 @@ public final class ConvCell extends Cell {
           groups,
           activation,
           recurrentScale,
-          ConvolutionPath.AUTO);
+          ConvolutionPath.AUTO,
+          0);
     }
 
     public Config {
@@ -100,10 +89,7 @@ public final class ConvCell extends Cell {
 
   public ConvCell(Config config) {
     super(VERSION);
-    if (config == null) {
-      throw new IllegalArgumentException("a ConvCell needs a config");
-    }
-    this.config = config;
+    this.config = CellSupport.requireConfig(config, ConvCell.class);
     int c = config.channels();
     int k = config.kernelSize();
     boolean normed = config.groups() > 0;

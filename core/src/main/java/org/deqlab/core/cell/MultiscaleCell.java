@@ -115,10 +115,7 @@ public final class MultiscaleCell extends Cell {
 
   public MultiscaleCell(Config config) {
     super(VERSION);
-    if (config == null) {
-      throw new IllegalArgumentException("a MultiscaleCell needs a config");
-    }
-    this.config = config;
+    this.config = CellSupport.requireConfig(config, MultiscaleCell.class);
     int k = config.kernelSize();
     for (int r = 0; r < config.scales(); r++) {
       int c = config.channelsAt(r);

@@ -120,10 +120,7 @@ public final class TransformerCell extends Cell {
 
   public TransformerCell(Config config) {
     super(VERSION);
-    if (config == null) {
-      throw new IllegalArgumentException("a TransformerCell needs a config");
-    }
-    this.config = config;
+    this.config = CellSupport.requireConfig(config, TransformerCell.class);
     int h = config.hiddenSize();
     int f = config.feedForwardSize();
     double s = config.recurrentScale();

@@ -164,10 +164,7 @@ public final class TrellisCell extends Cell {
 
   public TrellisCell(Config config) {
     super(VERSION);
-    if (config == null) {
-      throw new IllegalArgumentException("a TrellisCell needs a config");
-    }
-    this.config = config;
+    this.config = CellSupport.requireConfig(config, TrellisCell.class);
     int k = config.kernelSize();
     int convChannels = config.convolutionChannels();
     int reads = config.recurrentInputs();

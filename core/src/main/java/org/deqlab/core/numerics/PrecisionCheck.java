@@ -256,12 +256,7 @@ public final class PrecisionCheck {
     SolverOptions options =
         SolverOptions.defaults().withStopping(100, tolerance, StopCriterion.RELATIVE);
     return switch (probe) {
-      case DEQ_IMPLICIT ->
-          new DeqLayer(
-              cell,
-              SolverKind.BROYDEN,
-              options,
-              new BackwardMode.Implicit(SolverKind.BROYDEN, options));
+      case DEQ_IMPLICIT -> DeqLayer.implicit(cell, SolverKind.BROYDEN, options);
       case DEQ_PHANTOM -> new DeqLayer(cell, SolverKind.BROYDEN, options, PHANTOM);
       case UNROLLED -> new UnrolledLayer(cell, UNROLLED_DEPTH);
       case CELL_VJP, JACOBIAN_TERM -> throw new IllegalArgumentException(probe + " is not a layer");

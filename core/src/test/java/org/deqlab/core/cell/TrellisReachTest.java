@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.Random;
 import org.deqlab.core.engine.Autograd;
-import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.solver.SolverKind;
@@ -41,12 +40,7 @@ class TrellisReachTest extends EngineTest {
       NDArray x = GradientCheck.gaussian(scope, new Shape(1, LENGTH, 4), 1, new Random(4));
       x.setRequiresGradient(true);
       SolverOptions tight = SolverOptions.defaults().withMaxIterations(300).withTolerance(1e-12);
-      DeqLayer layer =
-          new DeqLayer(
-              cell,
-              SolverKind.BROYDEN,
-              tight,
-              new BackwardMode.Implicit(SolverKind.BROYDEN, tight));
+      DeqLayer layer = DeqLayer.implicit(cell, SolverKind.BROYDEN, tight);
       LayerPass pass = layer.forward(new ParameterStore(scope, false), x, true, (k, a, r) -> {});
       int recall = GAP + 5;
       NDArray selected =
