@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * The weight-tied cell of DEQ-TrellisNet: a causal convolution over time whose weights are shared
@@ -50,6 +51,7 @@ public final class TrellisCell extends Cell {
    * @param convolution the kernel dilated convolutions run on (null means {@link
    *     ConvolutionPath#AUTO})
    */
+  @RecordBuilder
   public record Config(
       int hiddenSize,
       int inputSize,
@@ -61,51 +63,25 @@ public final class TrellisCell extends Cell {
       double spectralNorm,
       double dropout,
       double recurrentScale,
-      ConvolutionPath convolution) {
+      ConvolutionPath convolution)
+      implements TrellisCellConfigBuilder.With {
 
-    /** Dilated taps, no spectral normalization; {@code gated} picks the gated unit over tanh. */
-    public Config(
-        int hiddenSize,
-        int inputSize,
-        int kernelSize,
-        int dilation,
-        boolean gated,
-        boolean weightNorm,
-        double dropout,
-        double recurrentScale,
-        ConvolutionPath convolution) {
-      this(
+    /**
+     * A plain cell: dilated taps, the tanh unit, no normalization or dropout, the auto convolution
+     * path; the with-edits change the rest ({@code withGating}, {@code withWeightNorm}, …).
+     */
+    public static Config of(
+        int hiddenSize, int inputSize, int kernelSize, int dilation, double recurrentScale) {
+      return new Config(
           hiddenSize,
           inputSize,
           kernelSize,
           dilation,
           TapSpacing.DILATED,
-          gated ? TrellisGating.GLU : TrellisGating.NONE,
-          weightNorm,
+          TrellisGating.NONE,
+          false,
           0,
-          dropout,
-          recurrentScale,
-          convolution);
-    }
-
-    /** Dilated taps on the {@link ConvolutionPath#AUTO} path, no spectral normalization. */
-    public Config(
-        int hiddenSize,
-        int inputSize,
-        int kernelSize,
-        int dilation,
-        boolean gated,
-        boolean weightNorm,
-        double dropout,
-        double recurrentScale) {
-      this(
-          hiddenSize,
-          inputSize,
-          kernelSize,
-          dilation,
-          gated,
-          weightNorm,
-          dropout,
+          0,
           recurrentScale,
           ConvolutionPath.AUTO);
     }
@@ -132,7 +108,7 @@ public final class TrellisCell extends Cell {
 
     /** TrellisNet's usual shape: kernel 2, dilation 1, tanh, no weight norm, no dropout. */
     public static Config of(int hiddenSize, int inputSize, double recurrentScale) {
-      return new Config(hiddenSize, inputSize, 2, 1, false, false, 0, recurrentScale);
+      return of(hiddenSize, inputSize, 2, 1, recurrentScale);
     }
 
     /** Whether the unit is gated (tanh(a) ⊙ σ(b)). */

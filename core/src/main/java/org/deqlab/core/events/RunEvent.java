@@ -162,27 +162,6 @@ public sealed interface RunEvent {
       }
     }
 
-    /** A point of a log written before the limit and the worst residual were recorded. */
-    public SweepPoint(
-        String series,
-        int length,
-        double meanSteps,
-        int maxSteps,
-        double meanRelativeResidual,
-        double convergedFraction,
-        double millisPerSolve) {
-      this(
-          series,
-          length,
-          meanSteps,
-          maxSteps,
-          meanRelativeResidual,
-          convergedFraction,
-          millisPerSolve,
-          0,
-          meanRelativeResidual);
-    }
-
     /** Whether every batch's solve reached the tolerance at this length. */
     @JsonIgnore
     public boolean converged() {

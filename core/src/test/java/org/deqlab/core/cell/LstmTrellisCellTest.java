@@ -20,18 +20,11 @@ class LstmTrellisCellTest extends SequenceCellContract {
   @Override
   protected Cell newCell(double dropout) {
     return new TrellisCell(
-        new TrellisCell.Config(
-            8,
-            3,
-            3,
-            1,
-            TapSpacing.EXPONENTIAL,
-            TrellisGating.LSTM,
-            true,
-            0,
-            dropout,
-            0.4,
-            ConvolutionPath.AUTO));
+        TrellisCell.Config.of(8, 3, 3, 1, 0.4)
+            .withTaps(TapSpacing.EXPONENTIAL)
+            .withGating(TrellisGating.LSTM)
+            .withWeightNorm(true)
+            .withDropout(dropout));
   }
 
   @Override
@@ -83,19 +76,7 @@ class LstmTrellisCellTest extends SequenceCellContract {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () ->
-                new TrellisCell.Config(
-                    5,
-                    3,
-                    2,
-                    1,
-                    TapSpacing.DILATED,
-                    TrellisGating.LSTM,
-                    false,
-                    0,
-                    0,
-                    0.4,
-                    ConvolutionPath.AUTO));
+            () -> TrellisCell.Config.of(5, 3, 2, 1, 0.4).withGating(TrellisGating.LSTM));
     assertTrue(e.getMessage().contains("even"), e.getMessage());
   }
 

@@ -21,18 +21,7 @@ class SpectralTrellisCellTest extends SequenceCellContract {
   @Override
   protected Cell newCell(double dropout) {
     return new TrellisCell(
-        new TrellisCell.Config(
-            4,
-            3,
-            2,
-            1,
-            TapSpacing.DILATED,
-            TrellisGating.NONE,
-            false,
-            BOUND,
-            dropout,
-            2.0,
-            ConvolutionPath.AUTO));
+        TrellisCell.Config.of(4, 3, 2, 1, 2.0).withSpectralNorm(BOUND).withDropout(dropout));
   }
 
   @Override

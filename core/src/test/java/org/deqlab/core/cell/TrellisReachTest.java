@@ -35,7 +35,7 @@ class TrellisReachTest extends EngineTest {
     try (NDManager scope = manager.newSubManager()) {
       scope.getEngine().setRandomSeed(3);
       TrellisCell cell =
-          new TrellisCell(new TrellisCell.Config(8, 4, kernelSize, 1, false, true, 0, 0.5));
+          new TrellisCell(TrellisCell.Config.of(8, 4, kernelSize, 1, 0.5).withWeightNorm(true));
       cell.initialize(scope, DataType.FLOAT64);
       NDArray x = GradientCheck.gaussian(scope, new Shape(1, LENGTH, 4), 1, new Random(4));
       x.setRequiresGradient(true);

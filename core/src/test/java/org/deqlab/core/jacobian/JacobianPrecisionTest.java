@@ -44,25 +44,21 @@ class JacobianPrecisionTest extends EngineTest {
             1),
         new CheckedCell(
             "trellisnet gated H=8",
-            () -> new TrellisCell(new TrellisCell.Config(8, 3, 2, 1, true, true, 0, 0.8)),
+            () ->
+                new TrellisCell(
+                    TrellisCell.Config.of(8, 3, 2, 1, 0.8)
+                        .withGating(TrellisGating.GLU)
+                        .withWeightNorm(true)),
             new Shape(2, 4, 3),
             1),
         new CheckedCell(
             "trellisnet lstm exponential taps H=8",
             () ->
                 new TrellisCell(
-                    new TrellisCell.Config(
-                        8,
-                        3,
-                        3,
-                        2,
-                        TapSpacing.EXPONENTIAL,
-                        TrellisGating.LSTM,
-                        true,
-                        0,
-                        0,
-                        0.8,
-                        ConvolutionPath.AUTO)),
+                    TrellisCell.Config.of(8, 3, 3, 2, 0.8)
+                        .withTaps(TapSpacing.EXPONENTIAL)
+                        .withGating(TrellisGating.LSTM)
+                        .withWeightNorm(true)),
             new Shape(2, 4, 3),
             1),
         new CheckedCell(

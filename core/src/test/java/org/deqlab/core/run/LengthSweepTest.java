@@ -53,11 +53,12 @@ class LengthSweepTest {
 
   @Test
   void aPointFromAnOlderLogWithoutTheWorstResidualReportsTheMeanOne() {
-    RunEvent.SweepPoint old = new RunEvent.SweepPoint("old", 25, 100, 100, 3.2e-2, 0, 12);
+    // Older logs lack the limit and the worst residual: they read as 0.
+    RunEvent.SweepPoint old = new RunEvent.SweepPoint("old", 25, 100, 100, 3.2e-2, 0, 12, 0, 0);
     assertFalse(old.converged());
     assertEquals(3.2e-2, old.worstRelativeResidual());
     assertEquals("not converged: rel residual 3.2e-02 at the limit", old.outcome());
-    RunEvent.SweepPoint half = new RunEvent.SweepPoint("old", 25, 60, 100, 1e-3, 0.5, 12);
+    RunEvent.SweepPoint half = new RunEvent.SweepPoint("old", 25, 60, 100, 1e-3, 0.5, 12, 0, 0);
     assertTrue(half.outcome().endsWith("(50% of batches converged)"), half.outcome());
   }
 }
