@@ -25,8 +25,9 @@ import org.deqlab.core.text.Labels;
  * model.hidden}), malformed JSON its line and column.
  *
  * <p>Files written by earlier versions lack fields added since ({@code description}, {@code
- * model.convolution}, written before 2026-12-04): absent, they take their defaults (no description,
- * the {@code auto} convolution path), which is what those versions did.
+ * model.convolution}, written before 2026-12-04; {@code model.scales}, {@code taps}, {@code
+ * gating}, {@code spectralNorm}, before 2026-12-05): absent, they take their defaults (no
+ * description, the {@code auto} convolution path), which is what those versions did.
  */
 public final class ExperimentConfigs {
   /** The one mapping: strict about unknown fields and about missing numbers. */

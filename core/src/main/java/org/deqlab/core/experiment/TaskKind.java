@@ -124,7 +124,7 @@ public enum TaskKind implements Labelled {
   /** The model around {@code cell}: an embedding and a decoder, or a pooled classifier head. */
   public TaskModel model(Cell cell, int vocabulary, ExperimentConfig.Model spec) {
     return images
-        ? new ImageModel(cell, vocabulary, spec.hidden())
+        ? new ImageModel(cell, vocabulary, spec.cell().featureWidth(spec))
         : new SequenceModel(cell, vocabulary, spec.embedding(), spec.hidden());
   }
 
