@@ -241,4 +241,18 @@ class RunSafetyTest {
             .getMessage();
     assertEquals("task.sequenceLength must be in [8, 128], got 3 (shapes)", message);
   }
+
+  @Test
+  void everyPresetIsFarBelowTheMemoryItsSizesWouldRefuse() {
+    for (String name : org.deqlab.core.experiment.Presets.names()) {
+      ExperimentConfig preset = org.deqlab.core.experiment.Presets.get(name);
+      org.deqlab.core.experiment.Footprint footprint =
+          org.deqlab.core.experiment.Footprint.of(preset);
+      System.out.println(
+          name + ": data " + footprint.dataBytes() + ", step " + footprint.stepBytes());
+      assertTrue(footprint.stepBytes() < (2L << 30), name + ": " + footprint);
+      assertTrue(footprint.dataBytes() < (1L << 30), name + ": " + footprint);
+      footprint.check(preset, false);
+    }
+  }
 }
