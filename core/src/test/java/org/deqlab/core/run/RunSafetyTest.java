@@ -255,4 +255,26 @@ class RunSafetyTest {
       footprint.check(preset, false);
     }
   }
+
+  @Test
+  void aCrashedRunsLogIsCutBackToItsCheckpointWhenResumed() throws IOException {
+    Path log = directory.resolve(ExperimentRun.LOG);
+    Files.writeString(
+        log,
+        """
+        {"type":"header","seed":0}
+        {"type":"step","step":1}
+        {"type":"step","step":2}
+        {"type":"checkpoint","step":2,"file":"last.ckpt"}
+        {"type":"step","step":3}
+        {"type":"finished","step":3,"reason":"stopped"}
+        {"type":"step","step":4,"lo""");
+    try (RunLog resumed = RunLog.resume(log, 2)) {
+      resumed.accept(new RunEvent.Step(3, "deq", 1, 0, null, null, 0, 0, List.of(), 1, 1, 1));
+    }
+    List<String> lines = Files.readAllLines(log);
+    assertEquals(5, lines.size(), String.join("\n", lines));
+    assertEquals("{\"type\":\"checkpoint\",\"step\":2,\"file\":\"last.ckpt\"}", lines.get(3));
+    assertTrue(lines.get(4).startsWith("{\"type\":\"step\",\"step\":3,"), lines.get(4));
+  }
 }
