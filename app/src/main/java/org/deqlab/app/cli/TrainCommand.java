@@ -117,7 +117,11 @@ final class TrainCommand implements Callable<Integer> {
         ExperimentRun.Options.into(resume)
             .withStepCheckpoints(true)
             .withReuse(RunFolderLock.Reuse.RESUME);
-    return train(() -> ExperimentRun.restore(checkpoint, adjust, options), out);
+    ExperimentRun.Resumable from = ExperimentRun.resumable(resume);
+    if (from.note() != null) {
+      out.println("note: " + from.note());
+    }
+    return train(() -> ExperimentRun.restore(from.checkpoint(), adjust, options), out);
   }
 
   static int train(Supplier<ExperimentRun> create, PrintStream out) {

@@ -215,6 +215,57 @@ public final class ExperimentRun implements AutoCloseable {
     return run;
   }
 
+  /**
+   * The checkpoint a run in {@code folder} resumes from: {@code last.ckpt}, or, when that one fails
+   * its checksum or cannot be read, the newest {@code checkpoint-STEP.ckpt} that passes (the note
+   * says so). The log is cut back to that checkpoint's step when the run resumes.
+   *
+   * @throws IllegalArgumentException when no checkpoint there can be read, naming why
+   */
+  public static Resumable resumable(Path folder) {
+    Path last = folder.resolve(LAST_CHECKPOINT);
+    IllegalArgumentException lastProblem;
+    try {
+      Checkpoint.readHeader(last);
+      return new Resumable(last, null);
+    } catch (IllegalArgumentException e) {
+      lastProblem = e;
+    }
+    List<Path> earlier;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(folder)) {
+      earlier =
+          files
+              .filter(path -> path.getFileName().toString().matches("checkpoint-\\d+\\.ckpt"))
+              .sorted(
+                  java.util.Comparator.comparingLong(
+                          (Path path) ->
+                              Long.parseLong(path.getFileName().toString().replaceAll("\\D", "")))
+                      .reversed())
+              .toList();
+    } catch (IOException e) {
+      throw lastProblem;
+    }
+    for (Path candidate : earlier) {
+      try {
+        Checkpoint.readHeader(candidate);
+        return new Resumable(
+            candidate,
+            lastProblem.getMessage() + "; resuming from " + candidate.getFileName() + " instead");
+      } catch (IllegalArgumentException e) {
+        // damaged too: try the one before
+      }
+    }
+    throw lastProblem;
+  }
+
+  /**
+   * Where a run resumes from.
+   *
+   * @param checkpoint the checkpoint file
+   * @param note why it is not {@code last.ckpt}, or null
+   */
+  public record Resumable(Path checkpoint, String note) {}
+
   /** The config this run runs: the requested one, or the same on a verified path. */
   public ExperimentConfig config() {
     return config;

@@ -277,4 +277,32 @@ class RunSafetyTest {
     assertEquals("{\"type\":\"checkpoint\",\"step\":2,\"file\":\"last.ckpt\"}", lines.get(3));
     assertTrue(lines.get(4).startsWith("{\"type\":\"step\",\"step\":3,"), lines.get(4));
   }
+
+  @Test
+  void aDamagedLastCheckpointResumesFromTheNewestIntactOneToTheSameLog() throws IOException {
+    ExperimentConfig config = tiny(5).withCheckpointEvery(2);
+    Path reference = directory.resolve("reference");
+    train(config, reference);
+    Path folder = directory.resolve("damaged");
+    try (ExperimentRun run = ExperimentRun.create(config, into(folder).withStepCheckpoints(true))) {
+      run.run();
+    }
+    for (String damaged : List.of(ExperimentRun.LAST_CHECKPOINT, "checkpoint-5.ckpt")) {
+      Path file = folder.resolve(damaged);
+      byte[] bytes = Files.readAllBytes(file);
+      bytes[bytes.length / 2] ^= 0x01;
+      Files.write(file, bytes);
+    }
+
+    ExperimentRun.Resumable from = ExperimentRun.resumable(folder);
+    assertEquals(folder.resolve("checkpoint-4.ckpt"), from.checkpoint());
+    assertTrue(from.note().contains("last.ckpt is damaged"), from.note());
+    try (ExperimentRun run =
+        ExperimentRun.restore(
+            from.checkpoint(), into(folder).withReuse(RunFolderLock.Reuse.RESUME))) {
+      assertEquals(4, run.trainer().completedSteps());
+      run.run();
+    }
+    assertSame(results(reference), results(folder), "resumed from checkpoint-4");
+  }
 }
