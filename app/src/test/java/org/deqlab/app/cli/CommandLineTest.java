@@ -64,9 +64,26 @@ class CommandLineTest {
                   "--b-thres",
                   "--b-tol")),
           Map.entry(
-              "train", List.of("--preset", "--config", "--device", "--steps", "--out", "--seed")),
+              "train",
+              List.of(
+                  "--preset",
+                  "--config",
+                  "--device",
+                  "--steps",
+                  "--out",
+                  "--seed",
+                  "--overwrite",
+                  "--resume")),
           Map.entry(
-              "run", List.of("--preset", "--config", "--device", "--steps", "--sweep", "--out")),
+              "run",
+              List.of(
+                  "--preset",
+                  "--config",
+                  "--device",
+                  "--steps",
+                  "--sweep",
+                  "--out",
+                  "--overwrite")),
           Map.entry("eval", List.of("--checkpoint", "--device", "--split")),
           Map.entry(
               "sweep-length",

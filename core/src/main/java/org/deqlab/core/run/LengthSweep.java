@@ -55,6 +55,15 @@ final class LengthSweep {
                 config.forward().options().withMaxIterations(threshold),
                 BackwardMode.oneStep())
             .withWorkspace(workspace);
+    for (int length : lengths) { // every length before the first is measured
+      ExperimentConfig at =
+          config.withTask(config.task().withSequenceLength(length).withEvalBatches(batches));
+      try {
+        org.deqlab.core.experiment.Footprint.of(at).check(at, manager.getDevice().isGpu());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("sweep length " + length + ": " + e.getMessage(), e);
+      }
+    }
     ParameterStore parameters = new ParameterStore(manager, false);
     List<RunEvent.SweepPoint> points = new ArrayList<>();
     for (int length : lengths) {
