@@ -106,9 +106,12 @@ final class DoctorCommand implements Callable<Integer> {
           "%nfloat32 gradients against float64 on %s%s%n",
           DeqEngine.label(device),
           device.isGpu()
-              ? " (matrix products in full float32, PyTorch's default with TF32 off; cuDNN"
-                  + " convolutions may use TF32, PyTorch's default: the checks measure the"
-                  + " result)"
+              ? (System.getenv("NVIDIA_TF32_OVERRIDE") != null
+                      && System.getenv("NVIDIA_TF32_OVERRIDE").equals("0")
+                  ? " (TF32 off: NVIDIA_TF32_OVERRIDE=0, as ./deq sets it)"
+                  : " (cuDNN may compute float32 convolutions in TF32, PyTorch's default;"
+                      + " ./deq sets NVIDIA_TF32_OVERRIDE=0 because TF32 failed these checks on"
+                      + " an H200)")
               : "");
       outcomes.addAll(check(check, subjects, device));
     }

@@ -29,10 +29,13 @@ class TorchEnvScriptTest {
             "bash",
             "-c",
             "eval \"$(\"$0\")\"; for v in PYTORCH_LIBRARY_PATH PYTORCH_VERSION PYTORCH_FLAVOR"
-                + " DEQ_TORCH_SOURCE DEQ_JNA_PATH DEQ_TORCH_FALLBACK PYTORCH_CUDA_ALLOC_CONF; do"
+                + " DEQ_TORCH_SOURCE DEQ_JNA_PATH DEQ_TORCH_FALLBACK PYTORCH_CUDA_ALLOC_CONF NVIDIA_TF32_OVERRIDE; do"
                 + " [ -n \"${!v:-}\" ] && printf '%s=%s\\n' \"$v\" \"${!v}\"; done; true",
             script.toString());
-    builder.environment().keySet().removeIf(k -> k.startsWith("PYTORCH_") || k.startsWith("DEQ_"));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("PYTORCH_") || k.startsWith("DEQ_") || k.startsWith("NVIDIA_"));
     builder.environment().put("PATH", "/usr/bin:/bin"); // a python3 without torch, or none
     builder.environment().putAll(environment);
     Process process = builder.redirectErrorStream(true).start();
@@ -70,6 +73,7 @@ class TorchEnvScriptTest {
             .startsWith(directory.resolve("site-packages") + "/nvidia/cuda_runtime/lib:"),
         values.toString());
     assertEquals("backend:cudaMallocAsync", values.get("PYTORCH_CUDA_ALLOC_CONF"));
+    assertEquals("0", values.get("NVIDIA_TF32_OVERRIDE"), "float32 convolutions without TF32");
     assertTrue(values.get("DEQ_TORCH_SOURCE").contains("PyTorch 2.7.1+cu128 (CUDA 12.8)"));
     assertTrue(!values.containsKey("DEQ_TORCH_FALLBACK"), values.toString());
   }
