@@ -16,8 +16,15 @@ import org.deqlab.core.io.NpzFiles;
  * @param x the input
  * @param z0 the starting point (its shape is the state's)
  * @param source the two files, for reports
+ * @param gradientCheck the cell's vector–Jacobian products against finite differences on this
+ *     input, made on load
  */
-public record TorchScriptProblem(TorchScriptCell cell, NDArray x, NDArray z0, String source)
+public record TorchScriptProblem(
+    TorchScriptCell cell,
+    NDArray x,
+    NDArray z0,
+    String source,
+    TorchScriptGradientCheck.Result gradientCheck)
     implements AutoCloseable {
 
   /**
@@ -46,9 +53,35 @@ public record TorchScriptProblem(TorchScriptCell cell, NDArray x, NDArray z0, St
     }
     Device device = manager.getDevice();
     TorchScriptCell cell = TorchScriptCell.load(cellFile, device, z0, x);
-    DataType type = cell.dataTypeOf();
-    NDArray input0 = x.getDataType().isFloating() ? x.toType(type, false) : x;
-    return new TorchScriptProblem(cell, input0, z0.toType(type, false), cellFile + " on " + input);
+    try {
+      DataType type = cell.dataTypeOf();
+      NDArray input0 = x.getDataType().isFloating() ? x.toType(type, false) : x;
+      NDArray start = z0.toType(type, false);
+      TorchScriptGradientCheck.Result check = TorchScriptGradientCheck.run(cell, start, input0);
+      return new TorchScriptProblem(cell, input0, start, cellFile + " on " + input, check);
+    } catch (RuntimeException e) {
+      cell.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Refuses training a cell without parameters, or one whose gradients failed the check on load
+   * (with the figures).
+   *
+   * @throws TorchScriptException naming the cell file and the reason
+   */
+  public void requireTrainable() {
+    if (!cell.trainable()) {
+      throw new TorchScriptException(cell.file(), "the module has no parameters to train");
+    }
+    if (!gradientCheck.passed()) {
+      throw new TorchScriptException(
+          cell.file(),
+          "refused for training: its gradients disagree with finite differences on this input ("
+              + gradientCheck.disagreements()
+              + "); it can still be solved and probed");
+    }
   }
 
   static NDArray require(Map<String, NDArray> arrays, String name, Path file) {
