@@ -1,6 +1,8 @@
 package org.deqlab.app.cli;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,13 +19,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.LayerKind;
+import org.deqlab.core.memory.MallocTuning;
+import org.deqlab.core.memory.MemoryComparison;
+import org.deqlab.core.memory.MemoryMeter;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.MemoryStudy;
 import org.deqlab.core.memory.ProcessMemory;
+import org.deqlab.core.solver.SolverKind;
+import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.torchscript.TorchScriptProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,12 +91,17 @@ final class MemoryCommand implements Callable<Integer> {
 
   @Mixin private TableFiles files;
 
+  @Mixin private TorchScriptOptions torchScript;
+
   MemoryCommand(PrintStream out) {
     this.out = out;
   }
 
   @Override
   public Integer call() throws Exception {
+    if (torchScript.given()) {
+      return measureCell();
+    }
     ExperimentConfig config = configOptions.load(false);
     List<Integer> measured = lengthsToMeasure(config);
     OptionValues.within(spec, "--batch", batch, 1, 100_000);
@@ -117,6 +131,12 @@ final class MemoryCommand implements Callable<Integer> {
     report.put("inputShapes", inputs);
     report.put("measuredBy", MemoryStudy.meterFor(device).method());
     report.put("points", points);
+    files.write(report, csv(points), out);
+    return 0;
+  }
+
+  /** The points as CSV rows under a header. */
+  private static String csv(List<MemoryPoint> points) {
     StringBuilder rows =
         new StringBuilder(
             "layer,depth,length,kept_bytes,workspace_bytes,peak_bytes,forward_ms,backward_ms,forward_steps,loss,gradient_difference\n");
@@ -137,8 +157,7 @@ final class MemoryCommand implements Callable<Integer> {
               p.loss(),
               p.gradientDifference()));
     }
-    files.write(report, rows.toString(), out);
-    return 0;
+    return rows.toString();
   }
 
   /** {@code --length}, {@code --lengths}, or the task's default lengths. */
@@ -173,6 +192,11 @@ final class MemoryCommand implements Callable<Integer> {
         config.forward().solver(),
         config.forward().options().tolerance());
     out.println("memory read as: " + study.method());
+    printHeader(out);
+    return study.measure(depths, false, point -> printPoint(out, point));
+  }
+
+  private static void printHeader(PrintStream out) {
     out.printf(
         "%-9s %6s %12s %12s %12s %10s %10s %6s %12s%n",
         "layer",
@@ -184,24 +208,85 @@ final class MemoryCommand implements Callable<Integer> {
         "bwd (ms)",
         "steps",
         "grad diff");
-    return study.measure(
-        depths,
-        false,
-        point ->
-            out.printf(
-                Locale.ROOT,
-                "%-9s %6s %12.2f %12s %12.2f %10.1f %10.1f %6s %12.2e%n",
-                point.layer(),
-                point.layer() == LayerKind.DEQ ? "-" : String.valueOf(point.depth()),
-                point.keptMegabytes(),
-                point.layer() == LayerKind.DEQ
-                    ? String.format(Locale.ROOT, "%.2f", point.workspaceMegabytes())
-                    : "-",
-                point.peakMegabytes(),
-                point.forwardMillis(),
-                point.backwardMillis(),
-                point.forwardSteps() == 0 ? "-" : String.valueOf(point.forwardSteps()),
-                point.gradientDifference()));
+  }
+
+  private static void printPoint(PrintStream out, MemoryPoint point) {
+    out.printf(
+        Locale.ROOT,
+        "%-9s %6s %12.2f %12s %12.2f %10.1f %10.1f %6s %12.2e%n",
+        point.layer(),
+        point.layer() == LayerKind.DEQ ? "-" : String.valueOf(point.depth()),
+        point.keptMegabytes(),
+        point.layer() == LayerKind.DEQ
+            ? String.format(Locale.ROOT, "%.2f", point.workspaceMegabytes())
+            : "-",
+        point.peakMegabytes(),
+        point.forwardMillis(),
+        point.backwardMillis(),
+        point.forwardSteps() == 0 ? "-" : String.valueOf(point.forwardSteps()),
+        point.gradientDifference());
+  }
+
+  /**
+   * {@code --cell}: the user's TorchScript cell as a DEQ against its unrolled twin (the same module
+   * applied L times with autograd), measured in this process at the input's shape (batch from
+   * {@code --batch} if given), with the C allocator told to release freed blocks at once.
+   */
+  private int measureCell() throws IOException {
+    torchScript.refuse("--preset", "--config", "--length", "--lengths");
+    Device device = configOptions.device().resolve();
+    if (!MallocTuning.releasePromptly()) {
+      throw new IllegalArgumentException(
+          "memory: cannot make the C allocator release freed memory at once (mallopt); start with"
+              + " MALLOC_MMAP_THRESHOLD_=65536 in the environment");
+    }
+    List<MemoryPoint> points;
+    Map<String, Object> report = new LinkedHashMap<>();
+    Autograd.setRecording(false);
+    try (NDManager manager = DeqEngine.newManager(device);
+        TorchScriptProblem problem = torchScript.load(manager)) {
+      long rows =
+          spec.commandLine().getParseResult().hasMatchedOption("--batch")
+              ? batch
+              : problem.x().getShape().get(0);
+      Shape input = problem.cell().inputShape(rows);
+      SolverOptions options = SolverOptions.defaults();
+      out.printf(
+          Locale.ROOT,
+          "%s, input %s, %s on %s; forward %s to %.0e%n",
+          problem.cell(),
+          input,
+          problem.cell().dataTypeOf(),
+          DeqEngine.label(device),
+          SolverKind.ANDERSON,
+          options.tolerance());
+      MemoryMeter meter = MemoryStudy.meterFor(device);
+      out.println("memory read as: " + meter.method());
+      printHeader(out);
+      MemoryComparison comparison =
+          new MemoryComparison(
+              problem.cell(), manager, SolverKind.ANDERSON, options, options, meter);
+      comparison.run(input, List.of(), ignored -> {}); // warm-up
+      points = comparison.run(input, depths, point -> printPoint(out, point));
+      report.put("command", "memory");
+      report.put("provenance", Provenance.capture(device));
+      report.put("cell", problem.source());
+      report.put("inputShape", input.toString());
+      report.put("measuredBy", meter.method());
+      report.put("points", points);
+    } finally {
+      MallocTuning.restore();
+    }
+    MemoryPoint deq = points.get(0);
+    for (MemoryPoint point : points.subList(1, points.size())) {
+      out.printf(
+          Locale.ROOT,
+          "DEQ/unrolled kept at L=%d: %.3f%n",
+          point.depth(),
+          deq.keptBytes() / (double) Math.max(1, point.keptBytes()));
+    }
+    files.write(report, csv(points), out);
+    return 0;
   }
 
   /**

@@ -115,7 +115,10 @@ public final class TorchScriptCell extends Cell implements AutoCloseable {
     Criteria<NDList, NDList> criteria =
         Criteria.builder()
             .setTypes(NDList.class, NDList.class)
-            .optModelPath(file.toAbsolutePath())
+            // The folder and the file's name: a file path alone makes DJL warn that its
+            // repository points to a non-archive file.
+            .optModelPath(file.toAbsolutePath().getParent())
+            .optModelName(file.getFileName().toString())
             .optEngine(DeqEngine.ENGINE_NAME)
             .optDevice(device)
             .optOption("trainParam", "true")

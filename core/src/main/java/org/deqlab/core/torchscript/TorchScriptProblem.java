@@ -4,8 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.util.PairList;
 import java.nio.file.Path;
 import java.util.Map;
+import org.deqlab.core.io.DeqProblem;
 import org.deqlab.core.io.NpzFiles;
 
 /**
@@ -25,7 +28,7 @@ public record TorchScriptProblem(
     NDArray z0,
     String source,
     TorchScriptGradientCheck.Result gradientCheck)
-    implements AutoCloseable {
+    implements DeqProblem {
 
   /**
    * Reads {@code input} ({@code x} and {@code z0}) into {@code manager}, loads {@code cellFile} on
@@ -91,6 +94,12 @@ public record TorchScriptProblem(
           file, "missing array '" + name + "' (found " + arrays.keySet() + ")");
     }
     return array;
+  }
+
+  /** The module's parameters by their names in the module. */
+  @Override
+  public PairList<String, Parameter> namedParameters() {
+    return cell.moduleParameters();
   }
 
   @Override
