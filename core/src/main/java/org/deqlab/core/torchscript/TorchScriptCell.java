@@ -137,7 +137,7 @@ public final class TorchScriptCell extends Cell implements AutoCloseable {
     NDList out;
     try (NDManager scratch = z0.getManager().newSubManager()) {
       try {
-        out = Autograd.noGrad(() -> IValueUtils.forward(module, new NDList(z0, x), false));
+        out = Autograd.noGrad(() -> IValueUtils.forward(module, new NDList(z0, x), true));
       } catch (EngineException e) {
         throw TorchScriptFiles.forwardFailure(file, e);
       }
@@ -208,9 +208,10 @@ public final class TorchScriptCell extends Cell implements AutoCloseable {
   @Override
   public NDArray apply(ParameterStore parameters, NDArray z, NDArray injection, boolean training) {
     trackParameters(!(parameters instanceof DetachedParameterStore));
-    // isTrain=true lets the engine record a graph; whether it does is this thread's grad mode.
-    boolean recording = Autograd.isRecording();
-    return IValueUtils.forward(module, new NDList(z, injection), recording).singletonOrThrow();
+    // Always isTrain=true: with false the engine runs the module in InferenceMode, whose outputs
+    // are inference tensors that no later graph may use (an equilibrium found without a graph is
+    // the leaf of the implicit backward). Whether a graph is recorded is this thread's grad mode.
+    return IValueUtils.forward(module, new NDList(z, injection), true).singletonOrThrow();
   }
 
   /** Switches the module's parameters in or out of the graphs recorded from now on. */

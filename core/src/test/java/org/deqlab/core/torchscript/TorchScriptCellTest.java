@@ -100,6 +100,14 @@ class TorchScriptCellTest extends EngineTest {
       double[] implicit = gradients(cell, deq, problem.x());
       double[] unrolled = gradients(cell, new UnrolledLayer(cell, 80), problem.x());
       assertTrue(relativeDifference(implicit, unrolled) < 1e-3);
+      // Plain iteration's equilibrium is the module's own output, then the backward's leaf.
+      DeqLayer plain =
+          new DeqLayer(
+              cell,
+              SolverKind.FIXED_POINT,
+              TIGHT,
+              new BackwardMode.Implicit(SolverKind.FIXED_POINT, TIGHT));
+      assertTrue(relativeDifference(gradients(cell, plain, problem.x()), unrolled) < 1e-3);
       double[] phantom =
           gradients(
               cell,
