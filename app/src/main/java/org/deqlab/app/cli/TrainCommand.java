@@ -121,7 +121,6 @@ final class TrainCommand implements Callable<Integer> {
             10);
     Device device = configOptions.device().resolve();
     String name = torchScript.cell().getFileName().toString().replaceFirst("\\.[^.]*$", "");
-    Path into = outDir != null ? outDir : RunDirectories.newRun(RunDirectories.userRoot(), name);
     Autograd.setRecording(false);
     try (NDManager manager = DeqEngine.newManager(device);
         TorchScriptProblem problem = torchScript.load(manager)) {
@@ -164,6 +163,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       double after = fit.evaluate();
       out.printf(Locale.ROOT, "mean squared error of z* after: %.6g%n", after);
+      Path into = outDir != null ? outDir : RunDirectories.newRun(RunDirectories.userRoot(), name);
       Path trained = into.resolve(name + "-trained.pt");
       problem.cell().export(trained);
       out.println("wrote " + trained + " (TorchScript with the trained parameters)");

@@ -30,6 +30,8 @@ class CommandLineTest {
   private static final List<String> PROBLEM_OPTIONS =
       List.of(
           "--problem",
+          "--cell",
+          "--input",
           "--dim",
           "--input-dim",
           "--batch",
@@ -49,7 +51,8 @@ class CommandLineTest {
 
   /**
    * Each command's options: those the parser before picocli accepted, with {@code --device} on
-   * every command that computes and the GPU check.
+   * every command that computes and the GPU check, and {@code --cell}/{@code --input} (a
+   * TorchScript cell) on solve, probe, memory, train and bench.
    */
   private static final Map<String, List<String>> OPTIONS =
       Map.ofEntries(
@@ -64,7 +67,20 @@ class CommandLineTest {
                   "--b-thres",
                   "--b-tol")),
           Map.entry(
-              "train", List.of("--preset", "--config", "--device", "--steps", "--out", "--seed")),
+              "train",
+              List.of(
+                  "--preset",
+                  "--config",
+                  "--device",
+                  "--steps",
+                  "--out",
+                  "--seed",
+                  "--cell",
+                  "--input",
+                  "--data",
+                  "--batch",
+                  "--lr",
+                  "--jacobian-weight")),
           Map.entry(
               "run", List.of("--preset", "--config", "--device", "--steps", "--sweep", "--out")),
           Map.entry("eval", List.of("--checkpoint", "--device", "--split")),
@@ -91,8 +107,13 @@ class CommandLineTest {
                   "--lengths",
                   "--batch",
                   "--json",
-                  "--csv")),
-          Map.entry("bench", List.of("--problem", "--json", "--repeats", "--quick", "--device")),
+                  "--csv",
+                  "--cell",
+                  "--input")),
+          Map.entry(
+              "bench",
+              List.of(
+                  "--problem", "--json", "--repeats", "--quick", "--device", "--cell", "--input")),
           Map.entry(
               "probe",
               concat(
