@@ -62,6 +62,24 @@ class GatedInjectionCell(nn.Module):
         return g * torch.tanh(self.W(z) + self.encode(x)) + (1 - g) * 0.5 * z
 
 
+class SequenceCell(nn.Module):
+    """A cell over sequences (B, T, ·): each position sees its own state and the one before it,
+    so it accepts any length T (for ./deq sweep-length)."""
+
+    def __init__(self, d, p):
+        super().__init__()
+        self.W = nn.Linear(d, d, bias=False)
+        self.V = nn.Linear(d, d, bias=False)
+        self.U = nn.Linear(p, d)
+        with torch.no_grad():
+            self.W.weight.normal_(0, 0.5 / d ** 0.5)
+            self.V.weight.normal_(0, 0.5 / d ** 0.5)
+
+    def forward(self, z, x):
+        previous = torch.nn.functional.pad(z, (0, 0, 1, 0))[:, :-1, :]
+        return torch.tanh(self.W(z) + self.V(previous) + self.U(x))
+
+
 class ArityOne(nn.Module):
     def __init__(self):
         super().__init__()
@@ -172,6 +190,9 @@ def main():
         for _ in range(300):
             z = mlp(z, x)
     np.savez(os.path.join(OUT, "mlp-pytorch.npz"), equilibrium=z.numpy(), f_at_z0=mlp(torch.zeros(b, d), x).detach().numpy())
+
+    # Last, so that adding it left the fixtures above unchanged.
+    save(SequenceCell(16, 4), "sequence", (torch.zeros(4, 12, 16), torch.randn(4, 12, 4)))
 
 
 if __name__ == "__main__":

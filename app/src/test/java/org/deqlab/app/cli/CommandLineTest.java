@@ -95,7 +95,9 @@ class CommandLineTest {
                   "--batches",
                   "--f-thres",
                   "--json",
-                  "--csv")),
+                  "--csv",
+                  "--cell",
+                  "--input")),
           Map.entry(
               "memory",
               List.of(

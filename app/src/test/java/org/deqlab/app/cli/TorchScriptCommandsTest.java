@@ -95,6 +95,21 @@ class TorchScriptCommandsTest {
   }
 
   @Test
+  void sweepLengthSolvesASequenceCellAtEachLength() {
+    CliOutcome outcome =
+        run(
+            "sweep-length",
+            "--cell",
+            fixture("sequence.pt"),
+            "--input",
+            fixture("sequence.npz"),
+            "--lengths",
+            "6,40");
+    assertEquals(0, outcome.code(), outcome.err());
+    assertTrue(Pattern.compile("(?m)^\\s+40\\s+\\d+\\s+\\S+\\s+yes").matcher(outcome.out()).find());
+  }
+
+  @Test
   void badCellsAndRefusalsAreOneLineWithExitCodeTwo() {
     assertError(
         run("solve", "--cell", fixture("bad-arity.pt"), "--input", fixture("bad-arity.npz")),
@@ -115,6 +130,9 @@ class TorchScriptCommandsTest {
             fixture("no-parameters.npz")),
         "no parameters to train");
     assertError(run("solve", "--cell", fixture("mlp.pt")), "--input");
+    assertError(
+        run("sweep-length", "--cell", fixture("mlp.pt"), "--input", fixture("mlp.npz")),
+        "needs a sequence cell");
     assertError(
         run(
             "solve",

@@ -224,15 +224,40 @@ public final class TorchScriptCell extends Cell implements AutoCloseable {
     }
   }
 
-  /** The loaded z0's shape with axis 0 (the batch) taken from {@code inputShape}. */
+  /**
+   * The loaded z0's shape with axis 0 (the batch) taken from {@code inputShape}, and axis 1 too
+   * where it is a {@linkplain #hasLengthAxis() length axis}.
+   */
   @Override
   public Shape stateShape(Shape inputShape) {
-    return withBatch(stateTemplate, inputShape.get(0));
+    Shape state = withBatch(stateTemplate, inputShape.get(0));
+    return hasLengthAxis() ? withAxis(state, 1, inputShape.get(1)) : state;
   }
 
   @Override
   public Shape inputShape(long batch) {
     return withBatch(inputTemplate, batch);
+  }
+
+  /** The shape of an input with {@code length} positions (needs a {@linkplain #hasLengthAxis}). */
+  public Shape inputShape(long batch, long length) {
+    return withAxis(inputShape(batch), 1, length);
+  }
+
+  /**
+   * Whether axis 1 of x and z is a sequence length they share (both of rank ≥ 3, of one size along
+   * axis 1 in the loaded input): then a cell may accept other lengths.
+   */
+  public boolean hasLengthAxis() {
+    return inputTemplate.dimension() >= 3
+        && stateTemplate.dimension() >= 3
+        && inputTemplate.get(1) == stateTemplate.get(1);
+  }
+
+  private static Shape withAxis(Shape shape, int axis, long size) {
+    long[] dims = shape.getShape().clone();
+    dims[axis] = size;
+    return new Shape(dims);
   }
 
   private static Shape withBatch(Shape template, long batch) {

@@ -67,6 +67,37 @@ class TorchScriptCellTest extends EngineTest {
     }
   }
 
+  /**
+   * The sequence fixture is causal (each position sees itself and the one before), so on x repeated
+   * to twice its length the equilibrium's first half is the loaded length's equilibrium.
+   */
+  @Test
+  void aSequenceCellSolvesAtOtherLengthsAndItsCausalEquilibriumAgrees() {
+    try (TorchScriptProblem problem = TorchScriptFixtures.load("sequence", manager)) {
+      TorchScriptCell cell = problem.cell();
+      assertTrue(cell.hasLengthAxis());
+      ParameterStore parameters = new ParameterStore(manager, false);
+      DeqLayer layer = new DeqLayer(cell, SolverKind.ANDERSON, TIGHT, BackwardMode.oneStep());
+      NDArray loaded = layer.solve(parameters, problem.x(), IterationListener.NONE).equilibrium();
+      NDArray doubled = TorchScriptSweep.ofLength(problem.x(), 24, manager);
+      SolverResult longer = layer.solve(parameters, doubled, IterationListener.NONE);
+      assertTrue(longer.converged());
+      assertEquals(new ai.djl.ndarray.types.Shape(4, 24, 16), longer.equilibrium().getShape());
+      NDArray firstHalf = longer.equilibrium().get(new ai.djl.ndarray.index.NDIndex(":, :12"));
+      assertTrue(maxDifference(firstHalf, loaded) < 1e-5);
+      List<TorchScriptSweep.Point> points =
+          TorchScriptSweep.run(problem, List.of(6, 50), SolverKind.ANDERSON, TIGHT, p -> {});
+      assertTrue(points.stream().allMatch(TorchScriptSweep.Point::converged), points.toString());
+    }
+    try (TorchScriptProblem flat = TorchScriptFixtures.load("mlp", manager)) {
+      TorchScriptException e =
+          assertThrows(
+              TorchScriptException.class,
+              () -> TorchScriptSweep.run(flat, List.of(4), SolverKind.ANDERSON, TIGHT, p -> {}));
+      assertTrue(e.getMessage().contains("needs a sequence cell"), e.getMessage());
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"mlp", "gated"})
   void vectorJacobianProductsAgreeWithFiniteDifferencesOnLoad(String name) {
