@@ -69,6 +69,9 @@ final class WorkbenchWindow {
   private final Tab playgroundTab = new Tab("Playground: a DEQ in 2-D");
   private final Tab trainingTab = new Tab("Training");
   private final Tab memoryTab = new Tab("Memory: DEQ vs unrolled");
+  private final Tab pytorchCellTab = new Tab("PyTorch cell");
+  private final PyTorchCellView pytorchCell = new PyTorchCellView();
+  private final Button openCell = new Button("Open PyTorch cell…");
   private Node side;
   private final ComboBox<String> presets = new ComboBox<>();
   private final Button open = new Button("Open…");
@@ -129,8 +132,8 @@ final class WorkbenchWindow {
     root.setCenter(buildTabs());
     tabs.getSelectionModel()
         .selectedItemProperty()
-        .addListener((obs, before, after) -> showSidePanel(after != playgroundTab));
-    showSidePanel(tabs.getSelectionModel().getSelectedItem() != playgroundTab);
+        .addListener((obs, before, after) -> showSidePanel(usesExperiment(after)));
+    showSidePanel(usesExperiment(tabs.getSelectionModel().getSelectedItem()));
     // A new user starts in the first lesson, which says what to look at.
     playground.showLesson(playground.lessons().get(0));
     root.setBottom(statusBar());
@@ -175,6 +178,11 @@ final class WorkbenchWindow {
 
   Tab trainingTab() {
     return trainingTab;
+  }
+
+  /** Whether a tab works on the experiment (the playground and a PyTorch cell do not). */
+  private boolean usesExperiment(Tab tab) {
+    return tab != playgroundTab && tab != pytorchCellTab;
   }
 
   /** The experiment panel and live settings: only beside the tabs that use them. */
@@ -261,6 +269,13 @@ final class WorkbenchWindow {
     sweep.setTooltip(
         new Tooltip("Measure forward solver steps versus sequence length on the current model"));
     sweep.setOnAction(e -> startSweep());
+    openCell.setId("open-pytorch-cell");
+    openCell.setTooltip(
+        new Tooltip(
+            "Open your own cell saved from PyTorch as TorchScript (forward(z, x) returns the next"
+                + " z), then an .npz with its input x and start z0: the window checks its"
+                + " gradients, solves it with every solver and probes its Jacobian"));
+    openCell.setOnAction(e -> chooseAndOpenCell());
     teaching.setId("teaching");
     teaching.setTooltip(new Tooltip("Show a plain-words explanation above every plot"));
     teaching.selectedProperty().addListener((obs, was, on) -> setTeachingMode(on));
@@ -278,6 +293,8 @@ final class WorkbenchWindow {
         new Separator(Orientation.VERTICAL),
         sweep,
         sweepLengths,
+        new Separator(Orientation.VERTICAL),
+        openCell,
         new Separator(Orientation.VERTICAL),
         teaching);
   }
@@ -325,7 +342,9 @@ final class WorkbenchWindow {
     trainingTab.setId("tab-training");
     memoryTab.setContent(memory.node());
     memoryTab.setId("tab-memory");
-    tabs.getTabs().addAll(playgroundTab, trainingTab, memoryTab);
+    pytorchCellTab.setContent(pytorchCell.node());
+    pytorchCellTab.setId("tab-pytorch-cell");
+    tabs.getTabs().addAll(playgroundTab, trainingTab, memoryTab, pytorchCellTab);
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     return tabs;
   }
@@ -509,6 +528,53 @@ final class WorkbenchWindow {
     if (file != null) {
       openFile(file.toPath());
     }
+  }
+
+  private void chooseAndOpenCell() {
+    File cell =
+        chooser("Open PyTorch cell (TorchScript)", "TorchScript module", "*.pt", "*.pth")
+            .showOpenDialog(window());
+    if (cell == null) {
+      return;
+    }
+    FileChooser inputChooser =
+        chooser("Input of " + cell.getName() + ": x and z0", "NumPy archive", "*.npz");
+    inputChooser.setInitialDirectory(cell.getParentFile());
+    File input = inputChooser.showOpenDialog(window());
+    if (input != null) {
+      openCell(cell.toPath(), input.toPath());
+    }
+  }
+
+  /**
+   * Loads a TorchScript cell on its input on the engine thread and shows what was found in the
+   * PyTorch cell tab; a refusal is named in a dialog.
+   */
+  CompletableFuture<Void> openCell(Path cell, Path input) {
+    openCell.setDisable(true);
+    return models
+        .pytorchCell
+        .open(cell, input, editor.config().get().device())
+        .handle(
+            (report, error) -> {
+              javafx.application.Platform.runLater(
+                  () -> {
+                    openCell.setDisable(false);
+                    if (error != null) {
+                      error(
+                          "Cannot use " + cell.getFileName() + " as a DEQ cell",
+                          PyTorchCellViewModel.refusal(error));
+                    } else {
+                      pytorchCell.show(report);
+                      tabs.getSelectionModel().select(pytorchCellTab);
+                    }
+                  });
+              return null;
+            });
+  }
+
+  PyTorchCellView pytorchCellView() {
+    return pytorchCell;
   }
 
   private void chooseAndSave() {

@@ -1,0 +1,131 @@
+package org.deqlab.app.ui;
+
+import java.util.Locale;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.deqlab.core.jacobian.JacobianReport;
+import org.deqlab.core.jacobian.RitzValue;
+import org.deqlab.core.solver.SolveStats;
+import org.deqlab.core.torchscript.TorchScriptGradientCheck;
+import org.deqlab.core.torchscript.TorchScriptStudy;
+import org.deqlab.viz.RitzPlaneChart;
+import org.deqlab.viz.SeriesChart;
+
+/**
+ * The "PyTorch cell" tab: what the workbench found in a user's TorchScript cell — the files and
+ * shapes, the gradient check on load with its figures (and the refusal for training when it
+ * failed), every solver's residual trace, and the Jacobian at the equilibrium with its Ritz values.
+ */
+final class PyTorchCellView {
+  private static final String[] COLORS = {"#1f5fbf", "#d2452b", "#1a9641", "#7b3294"};
+
+  private final Label header = new Label("Open a PyTorch cell (TorchScript) to look at it here.");
+  private final Label check = new Label();
+  private final Label jacobian = new Label();
+  private final SeriesChart residuals =
+      new SeriesChart(
+          "Residual traces of the PyTorch cell",
+          "solver iteration",
+          "#",
+          "relative residual ‖f(z) − z‖ / ‖f(z)‖",
+          "1",
+          true,
+          "Each solver's relative residual per iteration on the cell's input, from its z0.");
+  private final RitzPlaneChart ritz = new RitzPlaneChart();
+  private final VBox root;
+
+  PyTorchCellView() {
+    header.setId("pytorch-cell-header");
+    header.setWrapText(true);
+    check.setId("pytorch-cell-check");
+    check.setWrapText(true);
+    jacobian.setId("pytorch-cell-jacobian");
+    jacobian.setWrapText(true);
+    residuals.setId("pytorch-cell-residuals");
+    HBox charts = new HBox(6, residuals, ritz);
+    HBox.setHgrow(residuals, Priority.ALWAYS);
+    HBox.setHgrow(ritz, Priority.ALWAYS);
+    VBox.setVgrow(charts, Priority.ALWAYS);
+    root = new VBox(6, header, check, jacobian, charts);
+    root.setPadding(new Insets(8));
+  }
+
+  Node node() {
+    return root;
+  }
+
+  SeriesChart residuals() {
+    return residuals;
+  }
+
+  /** Shows a look at a cell (on the UI thread). */
+  void show(TorchScriptStudy.Report report) {
+    header.setText(
+        String.format(
+            Locale.ROOT,
+            "%s — x %s, z %s, %,d parameters",
+            report.source(),
+            report.inputShape(),
+            report.stateShape(),
+            report.parameterCount()));
+    TorchScriptGradientCheck.Result result = report.gradientCheck();
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "Gradient check on load (VJPs vs finite differences, float32): %s, worst relative"
+                    + " error %.2e (tolerance %.0e)",
+                result.passed() ? "passed" : "FAILED",
+                result.worstError(),
+                TorchScriptGradientCheck.TOLERANCE));
+    for (TorchScriptGradientCheck.Agreement agreement : result.agreements()) {
+      text.append("\n  ").append(agreement);
+    }
+    if (!result.passed()) {
+      text.append(
+          "\nRefused for training. Solves and probes below use these same VJPs: read the"
+              + " Jacobian with care.");
+    }
+    if (report.parameterCount() == 0) {
+      text.append("\nThe module has no parameters: it cannot be trained.");
+    }
+    check.setText(text.toString());
+    check.setStyle(result.passed() ? "" : "-fx-text-fill: #b2182b;");
+
+    residuals.clear();
+    for (int i = 0; i < report.solves().size(); i++) {
+      TorchScriptStudy.Solve solve = report.solves().get(i);
+      SolveStats stats = solve.stats();
+      double[] relative = stats.relativeTrace().toArray();
+      double[] iterations = new double[relative.length];
+      for (int k = 0; k < relative.length; k++) {
+        iterations[k] = k + 1;
+      }
+      String name =
+          String.format(
+              Locale.ROOT, "%s: %d steps, %s", solve.solver(), stats.steps(), stats.stopReason());
+      residuals.setSeries(name, COLORS[i % COLORS.length], false, true, iterations, relative);
+    }
+
+    JacobianReport probe = report.jacobian();
+    jacobian.setText(
+        String.format(
+            Locale.ROOT,
+            "Jacobian at z*: spectral radius %.4f (power), %.4f (Arnoldi); ‖J‖²_F/d = %.4f ± %.4f"
+                + " (Hutchinson)%s",
+            probe.powerRadius(),
+            probe.arnoldiRadius(),
+            probe.frobeniusSquaredPerDimension(),
+            probe.frobeniusStandardError(),
+            probe.arnoldiRadius() < 1
+                ? "; ρ < 1: plain iteration converges here"
+                : "; ρ ≥ 1: plain iteration does not converge here"));
+    double[] re = probe.ritzValues().stream().mapToDouble(RitzValue::re).toArray();
+    double[] im = probe.ritzValues().stream().mapToDouble(RitzValue::im).toArray();
+    ritz.showRitzValues(re, im);
+  }
+}
