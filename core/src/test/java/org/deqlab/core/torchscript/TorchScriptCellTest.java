@@ -98,6 +98,39 @@ class TorchScriptCellTest extends EngineTest {
     }
   }
 
+  /** Solves and training passes free what they create: the solver's scopes catch the module's. */
+  @Test
+  void repeatedSolvesAndTrainingPassesLeaveNoArraysBehind() {
+    try (TorchScriptProblem problem = TorchScriptFixtures.load("gated", manager);
+        ai.djl.ndarray.NDManager scope = manager.newSubManager()) {
+      TorchScriptCell cell = problem.cell();
+      ParameterStore parameters = new ParameterStore(scope, false);
+      DeqLayer layer =
+          new DeqLayer(
+              cell,
+              SolverKind.ANDERSON,
+              TIGHT,
+              new BackwardMode.Implicit(SolverKind.ANDERSON, TIGHT));
+      int[] counts = new int[3];
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 20; i++) {
+          try (ai.djl.ndarray.NDScope step = new ai.djl.ndarray.NDScope()) {
+            layer.solve(parameters, problem.x(), IterationListener.NONE);
+            LayerPass pass = layer.forward(parameters, problem.x(), true, IterationListener.NONE);
+            NDArray loss = Autograd.recording(true, () -> pass.state().sum());
+            Autograd.backward(loss, false);
+            pass.completeBackward();
+          }
+          for (Parameter parameter : cell.getParameters().values()) {
+            Autograd.zeroGradient(parameter.getArray());
+          }
+        }
+        counts[round] = scope.getManagedArrays().size() + manager.getManagedArrays().size();
+      }
+      assertEquals(counts[1], counts[2], java.util.Arrays.toString(counts));
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"mlp", "gated"})
   void vectorJacobianProductsAgreeWithFiniteDifferencesOnLoad(String name) {
