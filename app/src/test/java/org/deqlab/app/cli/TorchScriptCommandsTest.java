@@ -110,6 +110,35 @@ class TorchScriptCommandsTest {
   }
 
   @Test
+  void benchComparesTheCellWithTheBuiltInCellOfTheSameWeights() throws Exception {
+    Path json = directory.resolve("bench.json");
+    CliOutcome outcome =
+        run(
+            "bench",
+            "--cell",
+            fixture("mlp256.pt"),
+            "--input",
+            fixture("mlp256.npz"),
+            "--problem",
+            fixture("mlp256-weights.npz"),
+            "--repeats",
+            "1",
+            "--json",
+            json.toString());
+    assertEquals(0, outcome.code(), outcome.err());
+    assertTrue(outcome.out().contains("TorchScript / built-in"), outcome.out());
+    // The same weights: every solver takes the same steps on both cells.
+    for (String solver : new String[] {"fixed-point", "anderson", "broyden"}) {
+      Matcher steps =
+          Pattern.compile("(?m)^" + solver + " +solve [0-9.]+ \\w+, .*\\(steps (\\d+) vs (\\d+)\\)")
+              .matcher(outcome.out());
+      assertTrue(steps.find(), outcome.out());
+      assertEquals(steps.group(1), steps.group(2), solver);
+    }
+    assertEquals(3, Reports.JSON.readTree(json.toFile()).get("torchScriptOverBuiltIn").size());
+  }
+
+  @Test
   void badCellsAndRefusalsAreOneLineWithExitCodeTwo() {
     assertError(
         run("solve", "--cell", fixture("bad-arity.pt"), "--input", fixture("bad-arity.npz")),
