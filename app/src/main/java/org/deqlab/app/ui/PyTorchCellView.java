@@ -2,10 +2,14 @@ package org.deqlab.app.ui;
 
 import java.util.Locale;
 import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.Node;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.deqlab.core.jacobian.JacobianReport;
 import org.deqlab.core.jacobian.RitzValue;
@@ -16,9 +20,11 @@ import org.deqlab.viz.RitzPlaneChart;
 import org.deqlab.viz.SeriesChart;
 
 /**
- * The "PyTorch cell" tab: what the workbench found in a user's TorchScript cell — the files and
- * shapes, the gradient check on load with its figures (and the refusal for training when it
- * failed), every solver's residual trace, and the Jacobian at the equilibrium with its Ritz values.
+ * The "PyTorch cell" tab, with its "Open PyTorch cell…" button (here rather than in the toolbar,
+ * which a 1280-pixel screen fills already): what the workbench found in a user's TorchScript cell —
+ * the files and shapes, the gradient check on load with its figures (and the refusal for training
+ * when it failed), every solver's residual trace, and the Jacobian at the equilibrium with its Ritz
+ * values.
  */
 final class PyTorchCellView {
   private static final String[] COLORS = {"#1f5fbf", "#d2452b", "#1a9641", "#7b3294"};
@@ -36,9 +42,20 @@ final class PyTorchCellView {
           true,
           "Each solver's relative residual per iteration on the cell's input, from its z0.");
   private final RitzPlaneChart ritz = new RitzPlaneChart();
+  private final Button open = new Button("Open PyTorch cell…");
   private final VBox root;
 
-  PyTorchCellView() {
+  /**
+   * @param onOpen asks for the files and opens them
+   */
+  PyTorchCellView(Runnable onOpen) {
+    open.setId("open-pytorch-cell");
+    open.setTooltip(
+        new Tooltip(
+            "Open your own cell saved from PyTorch as TorchScript (forward(z, x) returns the next"
+                + " z), then an .npz with its input x and start z0: the window checks its"
+                + " gradients, solves it with every solver and probes its Jacobian"));
+    open.setOnAction(e -> onOpen.run());
     header.setId("pytorch-cell-header");
     header.setWrapText(true);
     check.setId("pytorch-cell-check");
@@ -50,12 +67,21 @@ final class PyTorchCellView {
     HBox.setHgrow(residuals, Priority.ALWAYS);
     HBox.setHgrow(ritz, Priority.ALWAYS);
     VBox.setVgrow(charts, Priority.ALWAYS);
-    root = new VBox(6, header, check, jacobian, charts);
+    open.setMinWidth(Region.USE_PREF_SIZE); // the header wraps, the button keeps its words
+    HBox top = new HBox(10, open, header);
+    HBox.setHgrow(header, Priority.ALWAYS);
+    top.setAlignment(Pos.CENTER_LEFT);
+    root = new VBox(6, top, check, jacobian, charts);
     root.setPadding(new Insets(8));
   }
 
   Node node() {
     return root;
+  }
+
+  /** Disables the button while a cell is being opened. */
+  void setBusy(boolean busy) {
+    open.setDisable(busy);
   }
 
   SeriesChart residuals() {

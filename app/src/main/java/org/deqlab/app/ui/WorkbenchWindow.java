@@ -70,8 +70,7 @@ final class WorkbenchWindow {
   private final Tab trainingTab = new Tab("Training");
   private final Tab memoryTab = new Tab("Memory: DEQ vs unrolled");
   private final Tab pytorchCellTab = new Tab("PyTorch cell");
-  private final PyTorchCellView pytorchCell = new PyTorchCellView();
-  private final Button openCell = new Button("Open PyTorch cell…");
+  private final PyTorchCellView pytorchCell = new PyTorchCellView(this::chooseAndOpenCell);
   private Node side;
   private final ComboBox<String> presets = new ComboBox<>();
   private final Button open = new Button("Open…");
@@ -269,13 +268,6 @@ final class WorkbenchWindow {
     sweep.setTooltip(
         new Tooltip("Measure forward solver steps versus sequence length on the current model"));
     sweep.setOnAction(e -> startSweep());
-    openCell.setId("open-pytorch-cell");
-    openCell.setTooltip(
-        new Tooltip(
-            "Open your own cell saved from PyTorch as TorchScript (forward(z, x) returns the next"
-                + " z), then an .npz with its input x and start z0: the window checks its"
-                + " gradients, solves it with every solver and probes its Jacobian"));
-    openCell.setOnAction(e -> chooseAndOpenCell());
     teaching.setId("teaching");
     teaching.setTooltip(new Tooltip("Show a plain-words explanation above every plot"));
     teaching.selectedProperty().addListener((obs, was, on) -> setTeachingMode(on));
@@ -293,8 +285,6 @@ final class WorkbenchWindow {
         new Separator(Orientation.VERTICAL),
         sweep,
         sweepLengths,
-        new Separator(Orientation.VERTICAL),
-        openCell,
         new Separator(Orientation.VERTICAL),
         teaching);
   }
@@ -551,7 +541,7 @@ final class WorkbenchWindow {
    * PyTorch cell tab; a refusal is named in a dialog.
    */
   CompletableFuture<Void> openCell(Path cell, Path input) {
-    openCell.setDisable(true);
+    pytorchCell.setBusy(true);
     return models
         .pytorchCell
         .open(cell, input, editor.config().get().device())
@@ -559,7 +549,7 @@ final class WorkbenchWindow {
             (report, error) -> {
               javafx.application.Platform.runLater(
                   () -> {
-                    openCell.setDisable(false);
+                    pytorchCell.setBusy(false);
                     if (error != null) {
                       error(
                           "Cannot use " + cell.getFileName() + " as a DEQ cell",

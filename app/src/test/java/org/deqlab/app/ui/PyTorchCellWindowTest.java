@@ -40,6 +40,10 @@ class PyTorchCellWindowTest extends WindowTest {
 
   @Test
   void aCellIsCheckedSolvedAndProbedInItsOwnTab(FxRobot robot) throws Exception {
+    fxRun(() -> window.tabs().getSelectionModel().select(window.tabs().getTabs().get(3)));
+    assertTrue(
+        robot.lookup("#open-pytorch-cell").queryButton().isVisible(),
+        "the tab offers Open PyTorch cell…");
     openCell("mlp.pt", "mlp.npz");
     await(
         "the PyTorch cell tab shows",
