@@ -193,6 +193,14 @@ def main():
 
     # Last, so that adding it left the fixtures above unchanged.
     save(SequenceCell(16, 4), "sequence", (torch.zeros(4, 12, 16), torch.randn(4, 12, 4)))
+    # The small MLP cell's weights as the built-in cell's .npz problem (no random draws).
+    np.savez(
+        os.path.join(OUT, "mlp-weights.npz"),
+        W=mlp.W.weight.detach().numpy(),
+        U=mlp.U.weight.detach().numpy(),
+        b=mlp.U.bias.detach().numpy(),
+        x=x.numpy(),
+    )
 
 
 if __name__ == "__main__":
