@@ -1,8 +1,6 @@
 package org.deqlab.app.cli;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,20 +17,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.LayerKind;
-import org.deqlab.core.memory.MallocTuning;
-import org.deqlab.core.memory.MemoryComparison;
-import org.deqlab.core.memory.MemoryMeter;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.MemoryStudy;
 import org.deqlab.core.memory.ProcessMemory;
-import org.deqlab.core.solver.SolverKind;
-import org.deqlab.core.solver.SolverOptions;
-import org.deqlab.core.torchscript.TorchScriptProblem;
+import org.deqlab.core.torchscript.TorchScriptStudy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -235,48 +227,35 @@ final class MemoryCommand implements Callable<Integer> {
   private int measureCell() throws IOException {
     torchScript.refuse("--preset", "--config", "--length", "--lengths");
     Device device = configOptions.device().resolve();
-    if (!MallocTuning.releasePromptly()) {
-      throw new IllegalArgumentException(
-          "memory: cannot make the C allocator release freed memory at once (mallopt); start with"
-              + " MALLOC_MMAP_THRESHOLD_=65536 in the environment");
-    }
+    int rows =
+        spec.commandLine().getParseResult().hasMatchedOption("--batch")
+            ? OptionValues.within(spec, "--batch", batch, 1, 100_000)
+            : 0;
+    String[] described = {""};
     List<MemoryPoint> points;
-    Map<String, Object> report = new LinkedHashMap<>();
-    Autograd.setRecording(false);
-    try (NDManager manager = DeqEngine.newManager(device);
-        TorchScriptProblem problem = torchScript.load(manager)) {
-      long rows =
-          spec.commandLine().getParseResult().hasMatchedOption("--batch")
-              ? batch
-              : problem.x().getShape().get(0);
-      Shape input = problem.cell().inputShape(rows);
-      SolverOptions options = SolverOptions.defaults();
-      out.printf(
-          Locale.ROOT,
-          "%s, input %s, %s on %s; forward %s to %.0e%n",
-          problem.cell(),
-          input,
-          problem.cell().dataTypeOf(),
-          DeqEngine.label(device),
-          SolverKind.ANDERSON,
-          options.tolerance());
-      MemoryMeter meter = MemoryStudy.meterFor(device);
-      out.println("memory read as: " + meter.method());
-      printHeader(out);
-      MemoryComparison comparison =
-          new MemoryComparison(
-              problem.cell(), manager, SolverKind.ANDERSON, options, options, meter);
-      comparison.run(input, List.of(), ignored -> {}); // warm-up
-      points = comparison.run(input, depths, point -> printPoint(out, point));
-      report.put("command", "memory");
-      report.put("provenance", Provenance.capture(device));
-      report.put("cell", problem.source());
-      report.put("inputShape", input.toString());
-      report.put("measuredBy", meter.method());
-      report.put("points", points);
-    } finally {
-      MallocTuning.restore();
+    try {
+      points =
+          TorchScriptStudy.memory(
+              torchScript.cell(),
+              torchScript.input(),
+              device,
+              depths,
+              rows,
+              line -> {
+                described[0] = line;
+                out.println(line);
+                printHeader(out);
+              },
+              point -> printPoint(out, point));
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException("memory: " + e.getMessage(), e);
     }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("command", "memory");
+    report.put("provenance", Provenance.capture(device));
+    report.put("cell", torchScript.cell().toString());
+    report.put("measured", described[0]);
+    report.put("points", points);
     MemoryPoint deq = points.get(0);
     for (MemoryPoint point : points.subList(1, points.size())) {
       out.printf(

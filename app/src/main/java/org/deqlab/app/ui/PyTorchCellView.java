@@ -11,11 +11,14 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.jacobian.JacobianReport;
 import org.deqlab.core.jacobian.RitzValue;
+import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.solver.SolveStats;
 import org.deqlab.core.torchscript.TorchScriptGradientCheck;
 import org.deqlab.core.torchscript.TorchScriptStudy;
+import org.deqlab.viz.MemoryChart;
 import org.deqlab.viz.RitzPlaneChart;
 import org.deqlab.viz.SeriesChart;
 
@@ -43,12 +46,26 @@ final class PyTorchCellView {
           "Each solver's relative residual per iteration on the cell's input, from its z0.");
   private final RitzPlaneChart ritz = new RitzPlaneChart();
   private final Button open = new Button("Open PyTorch cell…");
+  private final Button memory = new Button("Memory: DEQ vs unrolled");
+  private final MemoryChart memoryChart = new MemoryChart();
   private final VBox root;
+  private boolean shown;
 
   /**
    * @param onOpen asks for the files and opens them
+   * @param onMemory measures the open cell's memory
    */
-  PyTorchCellView(Runnable onOpen) {
+  PyTorchCellView(Runnable onOpen, Runnable onMemory) {
+    memory.setId("pytorch-cell-memory");
+    memory.setTooltip(
+        new Tooltip(
+            "One training step of this cell as a DEQ (implicit backward) and as its unrolled twin"
+                + " (the module applied L = 1, 4, 16, 64 times with autograd): memory kept for"
+                + " the backward pass"));
+    memory.setDisable(true);
+    memory.setMinWidth(Region.USE_PREF_SIZE);
+    memory.setOnAction(e -> onMemory.run());
+    memoryChart.setId("pytorch-cell-memory-chart");
     open.setId("open-pytorch-cell");
     open.setTooltip(
         new Tooltip(
@@ -63,12 +80,13 @@ final class PyTorchCellView {
     jacobian.setId("pytorch-cell-jacobian");
     jacobian.setWrapText(true);
     residuals.setId("pytorch-cell-residuals");
-    HBox charts = new HBox(6, residuals, ritz);
+    HBox charts = new HBox(6, residuals, ritz, memoryChart);
     HBox.setHgrow(residuals, Priority.ALWAYS);
     HBox.setHgrow(ritz, Priority.ALWAYS);
+    HBox.setHgrow(memoryChart, Priority.ALWAYS);
     VBox.setVgrow(charts, Priority.ALWAYS);
     open.setMinWidth(Region.USE_PREF_SIZE); // the header wraps, the button keeps its words
-    HBox top = new HBox(10, open, header);
+    HBox top = new HBox(10, open, memory, header);
     HBox.setHgrow(header, Priority.ALWAYS);
     top.setAlignment(Pos.CENTER_LEFT);
     root = new VBox(6, top, check, jacobian, charts);
@@ -79,9 +97,28 @@ final class PyTorchCellView {
     return root;
   }
 
-  /** Disables the button while a cell is being opened. */
+  /** Disables the buttons while the engine works on the cell; memory needs a cell shown. */
   void setBusy(boolean busy) {
     open.setDisable(busy);
+    memory.setDisable(busy || !shown);
+  }
+
+  /** Clears the memory chart for a new measurement. */
+  void clearMemory() {
+    memoryChart.clear();
+  }
+
+  /** Adds a measured point: the DEQ as a level, the unrolled stacks by depth. */
+  void addMemoryPoint(MemoryPoint point) {
+    if (point.layer() == LayerKind.DEQ) {
+      memoryChart.setLevel("DEQ", point.keptMegabytes());
+    } else {
+      memoryChart.addPointBytes("unrolled", point.depth(), point.keptBytes());
+    }
+  }
+
+  MemoryChart memoryChart() {
+    return memoryChart;
   }
 
   SeriesChart residuals() {
@@ -90,6 +127,9 @@ final class PyTorchCellView {
 
   /** Shows a look at a cell (on the UI thread). */
   void show(TorchScriptStudy.Report report) {
+    shown = true;
+    memory.setDisable(false);
+    memoryChart.clear();
     header.setText(
         String.format(
             Locale.ROOT,

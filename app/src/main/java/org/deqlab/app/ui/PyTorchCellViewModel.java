@@ -1,9 +1,12 @@
 package org.deqlab.app.ui;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.deqlab.core.experiment.DeviceChoice;
+import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.torchscript.TorchScriptStudy;
 
@@ -42,6 +45,44 @@ final class PyTorchCellViewModel {
                                     + ": gradient check "
                                     + (report.gradientCheck().passed() ? "passed" : "FAILED")
                                 : "The PyTorch cell was refused: " + refusal(error))));
+  }
+
+  /**
+   * Measures the cell's training-step memory as a DEQ against its unrolled twin at {@code depths}
+   * on the input's batch, each point handed to {@code onPoint} on the UI thread.
+   */
+  CompletableFuture<List<MemoryPoint>> memory(
+      Path cell,
+      Path input,
+      DeviceChoice device,
+      List<Integer> depths,
+      Consumer<MemoryPoint> onPoint) {
+    status.beginJob("Measuring the PyTorch cell's memory: DEQ, then unrolled depths " + depths);
+    int[] measured = {0};
+    return CompletableFuture.supplyAsync(
+            () ->
+                TorchScriptStudy.memory(
+                    cell,
+                    input,
+                    device.resolve(),
+                    depths,
+                    0,
+                    line -> {},
+                    point ->
+                        ui.execute(
+                            () -> {
+                              onPoint.accept(point);
+                              status.progress((double) ++measured[0] / (depths.size() + 1));
+                            })),
+            engine)
+        .whenComplete(
+            (points, error) ->
+                ui.execute(
+                    () ->
+                        status.endJob(
+                            error == null
+                                ? "PyTorch cell memory measured"
+                                : "Memory measurement failed: " + refusal(error))));
   }
 
   /**

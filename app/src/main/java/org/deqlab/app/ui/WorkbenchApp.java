@@ -27,8 +27,9 @@ import org.deqlab.core.run.RunDirectories;
  * comma-separated actions once the window is shown, in order: {@code teaching} (teaching mode on),
  * {@code sweep} (a length sweep), {@code train} (press Run), {@code memory} (the Memory tab's
  * measurement), {@code lesson-N} (the playground's N-th lesson, from 1), {@code pytorch-cell}
- * ("Open PyTorch cell…" on the files {@code deq.cell=FILE.pt} and {@code deq.cell.input=FILE.npz}).
- * {@code deq.playground=JSON} sets playground fields as a lesson does, e.g. {@code {"scale": 1.2}}.
+ * ("Open PyTorch cell…" on the files {@code deq.cell=FILE.pt} and {@code deq.cell.input=FILE.npz}),
+ * {@code pytorch-cell-memory} (that cell's memory against its unrolled twin). {@code
+ * deq.playground=JSON} sets playground fields as a lesson does, e.g. {@code {"scale": 1.2}}.
  */
 public final class WorkbenchApp extends Application {
   private WorkbenchModels models;
@@ -79,6 +80,7 @@ public final class WorkbenchApp extends Application {
                                 yield CompletableFuture.completedFuture(null);
                               }
                               case "sweep" -> window.startSweep();
+                              case "pytorch-cell-memory" -> window.measureCellMemory();
                               case "pytorch-cell" ->
                                   window.openCell(
                                       Path.of(System.getProperty("deq.cell", "cell.pt")),

@@ -70,7 +70,13 @@ final class WorkbenchWindow {
   private final Tab trainingTab = new Tab("Training");
   private final Tab memoryTab = new Tab("Memory: DEQ vs unrolled");
   private final Tab pytorchCellTab = new Tab("PyTorch cell");
-  private final PyTorchCellView pytorchCell = new PyTorchCellView(this::chooseAndOpenCell);
+  private final PyTorchCellView pytorchCell =
+      new PyTorchCellView(this::chooseAndOpenCell, this::measureCellMemory);
+
+  /** The cell and input shown in the PyTorch cell tab (null before one is opened). */
+  private Path shownCell;
+
+  private Path shownInput;
   private Node side;
   private final ComboBox<String> presets = new ComboBox<>();
   private final Button open = new Button("Open…");
@@ -555,8 +561,44 @@ final class WorkbenchWindow {
                           "Cannot use " + cell.getFileName() + " as a DEQ cell",
                           PyTorchCellViewModel.refusal(error));
                     } else {
+                      shownCell = cell;
+                      shownInput = input;
                       pytorchCell.show(report);
                       tabs.getSelectionModel().select(pytorchCellTab);
+                    }
+                  });
+              return null;
+            });
+  }
+
+  /**
+   * Measures the shown cell's training-step memory against its unrolled twin at L = 1, 4, 16, 64; a
+   * failure is named in a dialog.
+   */
+  CompletableFuture<Void> measureCellMemory() {
+    if (shownCell == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    pytorchCell.setBusy(true);
+    pytorchCell.clearMemory();
+    Path cell = shownCell;
+    return models
+        .pytorchCell
+        .memory(
+            cell,
+            shownInput,
+            editor.config().get().device(),
+            List.of(1, 4, 16, 64),
+            pytorchCell::addMemoryPoint)
+        .handle(
+            (points, error) -> {
+              javafx.application.Platform.runLater(
+                  () -> {
+                    pytorchCell.setBusy(false);
+                    if (error != null) {
+                      error(
+                          "Cannot measure the memory of " + cell.getFileName(),
+                          PyTorchCellViewModel.refusal(error));
                     }
                   });
               return null;

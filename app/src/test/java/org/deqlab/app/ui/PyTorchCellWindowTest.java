@@ -19,9 +19,9 @@ import org.testfx.framework.junit5.Start;
 
 /**
  * "Open PyTorch cell…" in the window, headless: a cell's gradient check, every solver's trace and
- * its Jacobian fill the PyTorch cell tab; a cell whose gradients disagree says it is refused for
- * training; a bad file is named in a dialog. (The file choosers are skipped: the test hands the
- * window the files.)
+ * its Jacobian fill the PyTorch cell tab, and its memory against its unrolled twin is measured; a
+ * cell whose gradients disagree says it is refused for training; a bad file is named in a dialog.
+ * (The file choosers are skipped: the test hands the window the files.)
  */
 @ExtendWith(ApplicationExtension.class)
 class PyTorchCellWindowTest extends WindowTest {
@@ -57,6 +57,12 @@ class PyTorchCellWindowTest extends WindowTest {
     String jacobian = robot.lookup("#pytorch-cell-jacobian").queryAs(Label.class).getText();
     assertTrue(jacobian.contains("ρ < 1"), jacobian);
     assertEquals(3, fx(() -> window.pytorchCellView().residuals().seriesNames().size()));
+
+    fx(() -> window.measureCellMemory()).get(120, TimeUnit.SECONDS);
+    fxRun(() -> {});
+    assertEquals(
+        java.util.List.of("DEQ", "unrolled"),
+        fx(() -> window.pytorchCellView().memoryChart().seriesNames()));
 
     openCell("conv2.pt", "conv2.npz");
     await(
