@@ -1,21 +1,28 @@
 package org.deqlab.app.ui;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
 import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.jacobian.JacobianReport;
 import org.deqlab.core.jacobian.RitzValue;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.solver.SolveStats;
+import org.deqlab.core.torchscript.TorchScriptFit;
 import org.deqlab.core.torchscript.TorchScriptGradientCheck;
 import org.deqlab.core.torchscript.TorchScriptStudy;
 import org.deqlab.viz.MemoryChart;
@@ -48,6 +55,22 @@ final class PyTorchCellView {
   private final Button open = new Button("Open PyTorch cell…");
   private final Button memory = new Button("Memory: DEQ vs unrolled");
   private final MemoryChart memoryChart = new MemoryChart();
+  private final Button fit = new Button("Fit to targets…");
+  private final Spinner<Double> jacobianWeight = new Spinner<>(0.0, 100.0, 0.0, 0.1);
+  private final SeriesChart training =
+      new SeriesChart(
+          "Fitting the PyTorch cell",
+          "step",
+          "#",
+          "loss ‖z* − y‖² (mean), forward steps / 100",
+          "1",
+          true,
+          "The equilibrium's mean squared error to the targets per step, and the forward solver's"
+              + " steps divided by 100: a cell that stops contracting as it learns takes more"
+              + " steps; raise γ (live) to keep it contracting.");
+  private final List<Double> steps = new ArrayList<>();
+  private final List<Double> losses = new ArrayList<>();
+  private final List<Double> forwardSteps = new ArrayList<>();
   private final VBox root;
   private boolean shown;
 
@@ -55,7 +78,21 @@ final class PyTorchCellView {
    * @param onOpen asks for the files and opens them
    * @param onMemory measures the open cell's memory
    */
-  PyTorchCellView(Runnable onOpen, Runnable onMemory) {
+  PyTorchCellView(Runnable onOpen, Runnable onMemory, Runnable onFit) {
+    fit.setId("pytorch-cell-fit");
+    fit.setTooltip(
+        new Tooltip(
+            "Fit the cell's equilibrium z*(x) to targets y (an .npz with x and y), by the implicit"
+                + " backward and Adam; γ of the Jacobian term applies from the next step; the"
+                + " trained module is written as TorchScript"));
+    fit.setDisable(true);
+    fit.setMinWidth(Region.USE_PREF_SIZE);
+    fit.setOnAction(e -> onFit.run());
+    jacobianWeight.setId("pytorch-cell-gamma");
+    jacobianWeight.setEditable(true);
+    jacobianWeight.setPrefWidth(80);
+    jacobianWeight.setTooltip(new Tooltip("γ of the Jacobian term, read before every step"));
+    training.setId("pytorch-cell-training");
     memory.setId("pytorch-cell-memory");
     memory.setTooltip(
         new Tooltip(
@@ -80,13 +117,26 @@ final class PyTorchCellView {
     jacobian.setId("pytorch-cell-jacobian");
     jacobian.setWrapText(true);
     residuals.setId("pytorch-cell-residuals");
-    HBox charts = new HBox(6, residuals, ritz, memoryChart);
-    HBox.setHgrow(residuals, Priority.ALWAYS);
-    HBox.setHgrow(ritz, Priority.ALWAYS);
-    HBox.setHgrow(memoryChart, Priority.ALWAYS);
+    GridPane charts = new GridPane();
+    charts.setHgap(6);
+    charts.setVgap(6);
+    for (int i = 0; i < 2; i++) {
+      ColumnConstraints column = new ColumnConstraints();
+      column.setPercentWidth(50);
+      column.setHgrow(Priority.ALWAYS);
+      charts.getColumnConstraints().add(column);
+      RowConstraints row = new RowConstraints();
+      row.setPercentHeight(50);
+      row.setVgrow(Priority.ALWAYS);
+      charts.getRowConstraints().add(row);
+    }
+    charts.add(residuals, 0, 0);
+    charts.add(ritz, 1, 0);
+    charts.add(memoryChart, 0, 1);
+    charts.add(training, 1, 1);
     VBox.setVgrow(charts, Priority.ALWAYS);
     open.setMinWidth(Region.USE_PREF_SIZE); // the header wraps, the button keeps its words
-    HBox top = new HBox(10, open, memory, header);
+    HBox top = new HBox(10, open, memory, fit, new Label("γ"), jacobianWeight, header);
     HBox.setHgrow(header, Priority.ALWAYS);
     top.setAlignment(Pos.CENTER_LEFT);
     root = new VBox(6, top, check, jacobian, charts);
@@ -101,6 +151,51 @@ final class PyTorchCellView {
   void setBusy(boolean busy) {
     open.setDisable(busy);
     memory.setDisable(busy || !shown);
+    fit.setDisable(busy || !shown);
+  }
+
+  /** γ as set now (the fit reads it before every step). */
+  double jacobianWeight() {
+    Double value = jacobianWeight.getValue();
+    return value == null ? 0 : value;
+  }
+
+  Spinner<Double> jacobianWeightSpinner() {
+    return jacobianWeight;
+  }
+
+  SeriesChart training() {
+    return training;
+  }
+
+  /** Clears the training plot for a new fit. */
+  void clearTraining() {
+    steps.clear();
+    losses.clear();
+    forwardSteps.clear();
+    training.clear();
+  }
+
+  /** Adds a fit's step to the training plot. */
+  void addTrainingStep(TorchScriptFit.Step step) {
+    steps.add((double) step.step());
+    losses.add(step.loss());
+    forwardSteps.add(step.forward() == null ? Double.NaN : step.forward().steps() / 100.0);
+    double[] x = steps.stream().mapToDouble(Double::doubleValue).toArray();
+    training.setSeries(
+        "loss",
+        "#1f5fbf",
+        false,
+        false,
+        x,
+        losses.stream().mapToDouble(Double::doubleValue).toArray());
+    training.setSeries(
+        "forward steps / 100",
+        "#d2452b",
+        true,
+        false,
+        x,
+        forwardSteps.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /** Clears the memory chart for a new measurement. */
@@ -129,6 +224,8 @@ final class PyTorchCellView {
   void show(TorchScriptStudy.Report report) {
     shown = true;
     memory.setDisable(false);
+    fit.setDisable(false);
+    clearTraining();
     memoryChart.clear();
     header.setText(
         String.format(

@@ -71,7 +71,7 @@ final class WorkbenchWindow {
   private final Tab memoryTab = new Tab("Memory: DEQ vs unrolled");
   private final Tab pytorchCellTab = new Tab("PyTorch cell");
   private final PyTorchCellView pytorchCell =
-      new PyTorchCellView(this::chooseAndOpenCell, this::measureCellMemory);
+      new PyTorchCellView(this::chooseAndOpenCell, this::measureCellMemory, this::chooseAndFitCell);
 
   /** The cell and input shown in the PyTorch cell tab (null before one is opened). */
   private Path shownCell;
@@ -599,6 +599,72 @@ final class WorkbenchWindow {
                       error(
                           "Cannot measure the memory of " + cell.getFileName(),
                           PyTorchCellViewModel.refusal(error));
+                    }
+                  });
+              return null;
+            });
+  }
+
+  private void chooseAndFitCell() {
+    if (shownCell == null) {
+      return;
+    }
+    FileChooser dataChooser =
+        chooser("Targets for " + shownCell.getFileName() + ": x and y", "NumPy archive", "*.npz");
+    dataChooser.setInitialDirectory(shownInput.toAbsolutePath().getParent().toFile());
+    File data = dataChooser.showOpenDialog(window());
+    if (data == null) {
+      return;
+    }
+    FileChooser exportChooser =
+        chooser("Write the trained cell (TorchScript)", "TorchScript module", "*.pt");
+    exportChooser.setInitialDirectory(shownCell.toAbsolutePath().getParent().toFile());
+    String name = shownCell.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    exportChooser.setInitialFileName(name + "-trained.pt");
+    File export = exportChooser.showSaveDialog(window());
+    if (export != null) {
+      fitCell(data.toPath(), 200, export.toPath());
+    }
+  }
+
+  /**
+   * Fits the shown cell to the targets of {@code data} for {@code steps} steps on the engine
+   * thread, with the tab's γ read before every step, and writes the trained module to {@code
+   * export}; a refusal is named in a dialog.
+   */
+  CompletableFuture<Void> fitCell(Path data, int steps, Path export) {
+    if (shownCell == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    pytorchCell.setBusy(true);
+    pytorchCell.clearTraining();
+    Path cell = shownCell;
+    // γ is read on the engine thread: the spinner's value is copied into it on the UI thread.
+    java.util.concurrent.atomic.AtomicReference<Double> gamma =
+        new java.util.concurrent.atomic.AtomicReference<>(pytorchCell.jacobianWeight());
+    javafx.beans.value.ChangeListener<Double> follow = (obs, was, now) -> gamma.set(now);
+    pytorchCell.jacobianWeightSpinner().valueProperty().addListener(follow);
+    return models
+        .pytorchCell
+        .train(
+            cell,
+            shownInput,
+            data,
+            editor.config().get().device(),
+            steps,
+            () -> gamma.get() == null ? 0 : gamma.get(),
+            () -> false,
+            pytorchCell::addTrainingStep,
+            export)
+        .handle(
+            (fit, error) -> {
+              javafx.application.Platform.runLater(
+                  () -> {
+                    pytorchCell.jacobianWeightSpinner().valueProperty().removeListener(follow);
+                    pytorchCell.setBusy(false);
+                    if (error != null) {
+                      error(
+                          "Cannot fit " + cell.getFileName(), PyTorchCellViewModel.refusal(error));
                     }
                   });
               return null;

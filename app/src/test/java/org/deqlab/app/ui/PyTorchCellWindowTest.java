@@ -77,6 +77,31 @@ class PyTorchCellWindowTest extends WindowTest {
   }
 
   @Test
+  void aCellIsFittedWithGammaSetLiveAndWrittenBackAsTorchScript(FxRobot robot) throws Exception {
+    openCell("gated.pt", "gated.npz");
+    fxRun(() -> window.pytorchCellView().jacobianWeightSpinner().getValueFactory().setValue(0.1));
+    Path trained = runs.resolve("gated-trained.pt");
+    fx(() -> window.fitCell(FIXTURES.resolve("gated-train.npz"), 30, trained))
+        .get(120, TimeUnit.SECONDS);
+    fxRun(() -> {});
+    assertTrue(java.nio.file.Files.isRegularFile(trained));
+    assertEquals(
+        java.util.List.of("loss", "forward steps / 100"),
+        fx(() -> window.pytorchCellView().training().seriesNames()));
+    assertEquals(
+        30, fx(() -> window.pytorchCellView().training().dataSets().get(0).getDataCount()));
+
+    openCell("conv2.pt", "conv2.npz");
+    fx(() -> window.fitCell(FIXTURES.resolve("gated-train.npz"), 5, runs.resolve("no.pt")))
+        .get(60, TimeUnit.SECONDS);
+    await(
+        "the refusal dialog opens", 30, () -> robot.lookup("#error-dialog").tryQuery().isPresent());
+    DialogPane dialog = robot.lookup("#error-dialog").queryAs(DialogPane.class);
+    assertTrue(dialog.getContentText().contains("refused for training"), dialog.getContentText());
+    fxRun(() -> dialog.getScene().getWindow().hide());
+  }
+
+  @Test
   void aBadCellIsNamedInADialog(FxRobot robot) throws Exception {
     openCell("bad-arity.pt", "bad-arity.npz");
     await("the error dialog opens", 30, () -> robot.lookup("#error-dialog").tryQuery().isPresent());

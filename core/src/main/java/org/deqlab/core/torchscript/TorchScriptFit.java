@@ -156,8 +156,19 @@ public final class TorchScriptFit {
         new BackwardMode.Implicit(settings.solver(), settings.backward()));
   }
 
-  /** Takes the next step. */
+  /** Takes the next step with the settings' Jacobian weight. */
   public Step step() {
+    return step(settings.jacobianWeight());
+  }
+
+  /**
+   * Takes the next step with Jacobian weight {@code jacobianWeight} (a live setting: it may change
+   * from step to step).
+   */
+  public Step step(double jacobianWeight) {
+    if (!(jacobianWeight >= 0) || !Double.isFinite(jacobianWeight)) {
+      throw new IllegalArgumentException("Jacobian weight must be ≥ 0, got " + jacobianWeight);
+    }
     int step = ++completed;
     long start = System.nanoTime();
     PairList<String, Parameter> trainable = cell.getParameters();
@@ -172,9 +183,9 @@ public final class TorchScriptFit {
       NDArray loss = Autograd.recording(true, () -> pass.state().sub(y).square().mean());
       double lossValue = loss.toType(DataType.FLOAT64, false).getDouble();
       double regularization = 0;
-      if (settings.jacobianWeight() > 0) {
+      if (jacobianWeight > 0) {
         NDArray term =
-            new JacobianRegularizer(new JacobianRegularization(settings.jacobianWeight(), 1, 1))
+            new JacobianRegularizer(new JacobianRegularization(jacobianWeight, 1, 1))
                 .term(cell, parameters, pass.state(), pass.injection(), true);
         regularization = term.toType(DataType.FLOAT64, false).getDouble();
         Autograd.backward(Autograd.recording(true, () -> loss.add(term)), false);
