@@ -114,6 +114,7 @@ final class PyTorchCellView {
     header.setWrapText(true);
     check.setId("pytorch-cell-check");
     check.setWrapText(true);
+    check.setMinHeight(Region.USE_PREF_SIZE); // the figures stay whole; the charts give way
     jacobian.setId("pytorch-cell-jacobian");
     jacobian.setWrapText(true);
     residuals.setId("pytorch-cell-residuals");
@@ -136,10 +137,11 @@ final class PyTorchCellView {
     charts.add(training, 1, 1);
     VBox.setVgrow(charts, Priority.ALWAYS);
     open.setMinWidth(Region.USE_PREF_SIZE); // the header wraps, the button keeps its words
-    HBox top = new HBox(10, open, memory, fit, new Label("γ"), jacobianWeight, header);
-    HBox.setHgrow(header, Priority.ALWAYS);
+    jacobianWeight.setMinWidth(Region.USE_PREF_SIZE);
+    HBox top = new HBox(10, open, memory, fit, new Label("γ"), jacobianWeight);
+    header.setMinHeight(Region.USE_PREF_SIZE);
     top.setAlignment(Pos.CENTER_LEFT);
-    root = new VBox(6, top, check, jacobian, charts);
+    root = new VBox(6, top, header, check, jacobian, charts);
     root.setPadding(new Insets(8));
   }
 
