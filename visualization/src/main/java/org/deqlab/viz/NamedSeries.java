@@ -28,6 +28,7 @@ final class NamedSeries {
   private final String yUnit;
   private final Styler styler;
   private final Map<String, DoubleDataSet> byName = new LinkedHashMap<>();
+  private final Map<String, Integer> indexByName = new LinkedHashMap<>();
   private int created;
 
   /** Series drawn by {@code renderer}, their points in the given quantities and units. */
@@ -51,6 +52,11 @@ final class NamedSeries {
     return byName.computeIfAbsent(name, this::create);
   }
 
+  /** The place of series {@code name} in the order of creation (its style's index), or -1. */
+  int indexOf(String name) {
+    return indexByName.getOrDefault(name, -1);
+  }
+
   /** Every series by name, in order of creation (a read-only view). */
   Map<String, DoubleDataSet> byName() {
     return Collections.unmodifiableMap(byName);
@@ -61,6 +67,7 @@ final class NamedSeries {
    */
   void remove(String name) {
     DoubleDataSet dataSet = byName.remove(name);
+    indexByName.remove(name);
     if (dataSet != null) {
       renderer.getDatasets().remove(dataSet);
     }
@@ -75,6 +82,7 @@ final class NamedSeries {
   void clear() {
     renderer.getDatasets().removeAll(byName.values());
     byName.clear();
+    indexByName.clear();
     created = 0;
   }
 
@@ -85,6 +93,7 @@ final class NamedSeries {
 
   private DoubleDataSet create(String name) {
     DoubleDataSet dataSet = ChartPanel.series(name, xName, xUnit, yName, yUnit);
+    indexByName.put(name, created);
     ChartPanel.styled(dataSet, styler.style(name, created++));
     renderer.getDatasets().add(dataSet);
     return dataSet;

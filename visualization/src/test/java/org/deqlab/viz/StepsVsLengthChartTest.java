@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fair_acc.dataset.DataSet;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -77,5 +78,38 @@ class StepsVsLengthChartTest extends ChartTestSupport<StepsVsLengthChart> {
       }
     }
     return "";
+  }
+
+  @Test
+  void lengthsWhereTheSolverStoppedAtItsLimitAreDrawnApartWithTheirResidual() {
+    double nan = Double.NaN;
+    Fx.run(
+        () ->
+            chart.setSeries(
+                "trained",
+                new double[] {25, 50, 100, 200},
+                new double[] {100, 100, 17, 37},
+                new double[] {0.032, 0.011, nan, nan}));
+    List<DataSet> shown = Fx.get(chart::dataSets);
+    assertEquals(
+        List.of("trained", "trained — not converged (residual 1.1e-02–3.2e-02)"),
+        shown.stream().map(DataSet::getName).toList());
+    DataSet line = shown.get(0);
+    assertArrayEquals(
+        new double[] {100, 200}, Arrays.copyOf(line.getValues(DataSet.DIM_X), 2), "the line");
+    assertEquals(2, line.getDataCount(), "the limit is not drawn as a step count on the line");
+    assertEquals(2, shown.get(1).getDataCount());
+    assertEquals(
+        List.of(
+            "not converged: residual 3.2e-02 at 100 steps",
+            "not converged: residual 1.1e-02 at 100 steps"),
+        Fx.get(() -> chart.notConvergedLabels("trained")));
+
+    Fx.run(
+        () ->
+            chart.setSeries(
+                "trained", new double[] {25, 50}, new double[] {12, 14}, new double[] {nan, nan}));
+    assertEquals(
+        List.of("trained"), Fx.get(chart::dataSets).stream().map(DataSet::getName).toList());
   }
 }

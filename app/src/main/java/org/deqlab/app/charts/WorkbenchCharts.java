@@ -166,7 +166,10 @@ public final class WorkbenchCharts implements ChartSink {
     lengths.setSeries(
         point.series(),
         points.stream().mapToDouble(RunEvent.SweepPoint::length).toArray(),
-        points.stream().mapToDouble(RunEvent.SweepPoint::meanSteps).toArray());
+        points.stream().mapToDouble(RunEvent.SweepPoint::meanSteps).toArray(),
+        points.stream()
+            .mapToDouble(p -> p.converged() ? Double.NaN : p.worstRelativeResidual())
+            .toArray());
   }
 
   /**

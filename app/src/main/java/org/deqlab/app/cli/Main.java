@@ -134,6 +134,11 @@ public final class Main implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return 2;
           }
+          if (e instanceof java.io.UncheckedIOException) {
+            // a file that cannot be written (a full disk): the message names it and the cause
+            err.println("error: " + e.getMessage());
+            return 1;
+          }
           if (e instanceof EngineUnavailableException) {
             err.println("error: " + e.getMessage());
             return 1;

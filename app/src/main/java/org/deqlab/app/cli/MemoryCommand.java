@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.experiment.DeviceChoice;
 import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.Footprint;
 import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.MemoryStudy;
@@ -91,15 +93,30 @@ final class MemoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionValues.nonEmpty(spec, "--depths", depths);
     if (torchScript.given()) {
       return measureCell();
     }
+    OptionValues.nonEmpty(spec, "--lengths", lengths);
     ExperimentConfig config = configOptions.load(false);
     List<Integer> measured = lengthsToMeasure(config);
     OptionValues.within(spec, "--batch", batch, 1, 100_000);
     if (!ProcessMemory.available()) {
       throw new IllegalArgumentException(
           "memory: this system does not expose /proc/self/status and clear_refs");
+    }
+    int deepest = depths.stream().mapToInt(Integer::intValue).max().orElse(1);
+    for (int each : measured) { // refuse what cannot fit before measuring anything
+      ExperimentConfig at =
+          config
+              .withTask(config.task().withSequenceLength(each).withBatchSize(batch))
+              .withModel(config.model().withLayer(LayerKind.UNROLLED).withDepth(deepest));
+      try {
+        Footprint.of(at).check(at, config.device().kind() == DeviceChoice.Kind.CUDA);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "memory at length " + each + " and depth " + deepest + ": " + e.getMessage(), e);
+      }
     }
     List<String> arguments = new ArrayList<>(configOptions.asArguments());
     arguments.addAll(List.of("--depths", joined(depths), "--batch", String.valueOf(batch)));

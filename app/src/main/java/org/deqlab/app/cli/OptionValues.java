@@ -29,6 +29,21 @@ final class OptionValues {
     return value;
   }
 
+  /**
+   * A list option read with {@code split = ","}: picocli turns {@code ,} into no values at all,
+   * which would silently measure nothing.
+   */
+  static <T> java.util.List<T> nonEmpty(
+      CommandSpec command, String option, java.util.List<T> values) {
+    if (values != null && values.isEmpty()) {
+      throw invalid(
+          command,
+          option,
+          "needs positive whole numbers separated by commas (e.g. 1,2,4,8), got an empty list");
+    }
+    return values;
+  }
+
   /** Applies {@code parser}, whose {@link IllegalArgumentException} becomes the option's error. */
   static <T> T parse(CommandSpec command, String option, String value, Function<String, T> parser) {
     try {

@@ -14,6 +14,7 @@ import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.run.ExperimentFile;
 import org.deqlab.core.run.ExperimentRun;
 import org.deqlab.core.run.RunDirectories;
+import org.deqlab.core.run.RunFolderLock;
 import org.deqlab.core.text.PositiveIntegers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,6 +57,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR")
   private Path outDir;
 
+  @Option(names = "--overwrite")
+  private boolean overwrite;
+
   RunCommand(PrintStream out) {
     this.out = out;
   }
@@ -73,7 +77,7 @@ final class RunCommand implements Callable<Integer> {
             : OptionValues.parse(spec, "--sweep", sweep, PositiveIntegers::parseList);
     Path into =
         outDir != null ? outDir : RunDirectories.newRun(RunDirectories.userRoot(), config.name());
-    return run(config, lengths, into, out);
+    return run(config, lengths, into, overwrite, out);
   }
 
   /**
@@ -97,12 +101,17 @@ final class RunCommand implements Callable<Integer> {
     return c.withJacobian(c.jacobian().withProbeEvery(shorter));
   }
 
-  static int run(ExperimentConfig config, List<Integer> sweep, Path outDir, PrintStream out)
+  static int run(
+      ExperimentConfig config, List<Integer> sweep, Path outDir, boolean overwrite, PrintStream out)
       throws IOException {
     HeadlessCharts charts = HeadlessCharts.start(config);
-    ExperimentRun.Options options = ExperimentRun.Options.into(outDir).withSweep(sweep);
-    try (ExperimentRun run = ExperimentRun.create(config, options);
-        StopOnShutdown stop = new StopOnShutdown(run.control(), 60_000)) {
+    ExperimentRun.Options options =
+        ExperimentRun.Options.into(outDir)
+            .withSweep(sweep)
+            .withReuse(overwrite ? RunFolderLock.Reuse.OVERWRITE : RunFolderLock.Reuse.NEW);
+    try (StopOnShutdown stop = new StopOnShutdown(60_000);
+        ExperimentRun run = ExperimentRun.create(config, options)) {
+      stop.watch(run.control());
       run.events().subscribe(charts);
       ProgressPrinter progress = new ProgressPrinter(out, "running headless:");
       run.events().subscribe(progress);

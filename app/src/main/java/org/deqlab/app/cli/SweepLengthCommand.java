@@ -77,6 +77,7 @@ final class SweepLengthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    OptionValues.nonEmpty(spec, "--lengths", lengths);
     OptionValues.within(spec, "--batches", batches, 1, 1000);
     OptionValues.within(spec, "--f-thres", threshold, 1, 100_000);
     if (torchScript.given()) {

@@ -4,11 +4,14 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.events.RunEvent;
@@ -16,6 +19,7 @@ import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.run.ExperimentRun;
 import org.deqlab.core.run.RunDirectories;
+import org.deqlab.core.run.RunFolderLock;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.torchscript.TorchScriptFit;
@@ -30,9 +34,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ./deq train}: trains a preset or a JSON config with a progress bar, writing the run log
  * {@code DIR/run.jsonl} and checkpoints {@code DIR/checkpoint-STEP.ckpt} and {@code DIR/last.ckpt}.
- * Ctrl-C stops after the current step and still writes the final checkpoint. With {@code --cell},
- * fits a user's TorchScript cell instead (see {@link TorchScriptFit}) and writes it back as
- * TorchScript.
+ * Ctrl-C or SIGTERM stops after the current step, still writes the final checkpoint and exits with
+ * the signal's code (130, 143); {@code --resume DIR} continues such a run. The folder is locked
+ * while the run writes it, and a folder that holds a run is reused only with {@code --overwrite} or
+ * {@code --resume}. With {@code --cell}, fits a user's TorchScript cell instead (see {@link
+ * TorchScriptFit}) and writes it back as TorchScript.
  */
 @Command(
     resourceBundle = "org.deqlab.app.cli.Help",
@@ -41,12 +47,17 @@ import picocli.CommandLine.Spec;
     description =
         "Trains the experiment of --preset NAME or --config FILE (one is required) with a"
             + " progress bar, writing the run log DIR/run.jsonl and checkpoints"
-            + " DIR/checkpoint-STEP.ckpt and DIR/last.ckpt. Ctrl-C stops after the current step"
-            + " and still writes the final checkpoint. With --cell FILE.pt --input FILE.npz, fits"
-            + " the TorchScript cell's equilibrium z*(x) to targets y (arrays x and y of --data,"
-            + " by default of --input) with the implicit backward and writes the trained module"
-            + " as TorchScript into --out.")
+            + " DIR/checkpoint-STEP.ckpt and DIR/last.ckpt. Ctrl-C stops after the current step,"
+            + " still writes the final checkpoint and exits with code 130 (143 on SIGTERM);"
+            + " --resume DIR continues the run from there, with the same results as a run that"
+            + " was never stopped. With --cell FILE.pt --input FILE.npz, fits the TorchScript"
+            + " cell's equilibrium z*(x) to targets y (arrays x and y of --data, by default of"
+            + " --input) with the implicit backward and writes the trained module as TorchScript"
+            + " into --out.")
 final class TrainCommand implements Callable<Integer> {
+  /** How long a signal waits for the run to write its last checkpoint and log record. */
+  static final long SHUTDOWN_GRACE_MILLIS = 120_000;
+
   private final PrintStream out;
   @Spec private CommandSpec spec;
 
@@ -75,6 +86,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--jacobian-weight", paramLabel = "GAMMA", descriptionKey = "train.jacobian")
   private double jacobianWeight = 0;
 
+  @Option(names = "--overwrite")
+  private boolean overwrite;
+
+  @Option(names = "--resume", paramLabel = "DIR")
+  private Path resume;
+
   TrainCommand(PrintStream out) {
     this.out = out;
   }
@@ -89,6 +106,9 @@ final class TrainCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), option + " goes with --cell");
       }
     }
+    if (resume != null) {
+      return resume();
+    }
     ExperimentConfig config = configOptions.load(true);
     if (steps != null) {
       config = config.shortened(OptionValues.within(spec, "--steps", steps, 1, 10_000_000));
@@ -98,7 +118,12 @@ final class TrainCommand implements Callable<Integer> {
     }
     Path into =
         outDir != null ? outDir : RunDirectories.newRun(RunDirectories.userRoot(), config.name());
-    return train(config, into, out);
+    ExperimentRun.Options options =
+        ExperimentRun.Options.into(into)
+            .withStepCheckpoints(true)
+            .withReuse(overwrite ? RunFolderLock.Reuse.OVERWRITE : RunFolderLock.Reuse.NEW);
+    ExperimentConfig chosen = config;
+    return train(() -> ExperimentRun.create(chosen, options), out);
   }
 
   /**
@@ -106,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
    * default the {@code --input} file) and writes the trained module as TorchScript.
    */
   private int trainCell() throws IOException {
-    torchScript.refuse("--preset", "--config");
+    torchScript.refuse("--preset", "--config", "--resume", "--overwrite");
     int stepCount =
         steps == null ? 200 : OptionValues.within(spec, "--steps", steps, 1, 10_000_000);
     TorchScriptFit.Settings settings =
@@ -172,10 +197,46 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  static int train(ExperimentConfig config, Path outDir, PrintStream out) {
-    ExperimentRun.Options options = ExperimentRun.Options.into(outDir).withStepCheckpoints(true);
-    try (ExperimentRun run = ExperimentRun.create(config, options);
-        StopOnShutdown stop = new StopOnShutdown(run.control(), 120_000)) {
+  /** {@code --resume DIR}: the run in DIR, from its last checkpoint, with its own config. */
+  private int resume() {
+    if (configOptions.given() || seed != null || outDir != null || overwrite) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--resume continues the run in its folder with the config of its checkpoint: give no"
+              + " --preset, --config, --seed, --out or --overwrite with it");
+    }
+    Path checkpoint = resume.resolve(ExperimentRun.LAST_CHECKPOINT);
+    if (!Files.isRegularFile(checkpoint)) {
+      throw new IllegalArgumentException(
+          "cannot resume: "
+              + resume
+              + (Files.isDirectory(resume)
+                  ? " has no " + ExperimentRun.LAST_CHECKPOINT
+                  : " is not a folder"));
+    }
+    Integer total =
+        steps == null ? null : OptionValues.within(spec, "--steps", steps, 1, 10_000_000);
+    UnaryOperator<ExperimentConfig> adjust =
+        config -> {
+          ExperimentConfig moved = configOptions.device().applyTo(config);
+          return total == null ? moved : moved.withSteps(total);
+        };
+    ExperimentRun.Options options =
+        ExperimentRun.Options.into(resume)
+            .withStepCheckpoints(true)
+            .withReuse(RunFolderLock.Reuse.RESUME);
+    ExperimentRun.Resumable from = ExperimentRun.resumable(resume);
+    if (from.note() != null) {
+      out.println("note: " + from.note());
+    }
+    return train(() -> ExperimentRun.restore(from.checkpoint(), adjust, options), out);
+  }
+
+  static int train(Supplier<ExperimentRun> create, PrintStream out) {
+    try (StopOnShutdown stop = new StopOnShutdown(SHUTDOWN_GRACE_MILLIS);
+        ExperimentRun run = create.get()) {
+      stop.watch(run.control());
+      run.folderNote().ifPresent(note -> out.println("note: " + note));
       ProgressPrinter progress = new ProgressPrinter(out, "training");
       run.events().subscribe(progress);
       out.println("run log: " + run.logFile());
@@ -190,6 +251,17 @@ final class TrainCommand implements Callable<Integer> {
                 + run.lastCheckpoint()
                 + " the parameters before the failed step");
         return 1;
+      }
+      if (finished.reason() == RunOutcome.STOPPED) {
+        out.println(
+            "stopped at step "
+                + finished.step()
+                + "; checkpoint "
+                + run.lastCheckpoint()
+                + " (continue with: ./deq train --resume "
+                + run.lastCheckpoint().getParent()
+                + ")");
+        return 130;
       }
       out.printf(
           Locale.ROOT,

@@ -21,6 +21,8 @@ import org.controlsfx.property.editor.DefaultPropertyEditorFactory;
 import org.controlsfx.property.editor.Editors;
 import org.controlsfx.property.editor.PropertyEditor;
 import org.deqlab.core.cell.ConvolutionPath;
+import org.deqlab.core.cell.TapSpacing;
+import org.deqlab.core.cell.TrellisGating;
 import org.deqlab.core.experiment.BackwardKind;
 import org.deqlab.core.experiment.CellKind;
 import org.deqlab.core.experiment.ExperimentConfig;
@@ -47,6 +49,8 @@ final class ConfigSheet {
           Map.entry("model.cell", labels(CellKind.values(), CellKind::label)),
           Map.entry("model.layer", labels(LayerKind.values(), LayerKind::label)),
           Map.entry("model.convolution", labels(ConvolutionPath.values(), ConvolutionPath::label)),
+          Map.entry("model.taps", labels(TapSpacing.values(), TapSpacing::label)),
+          Map.entry("model.gating", labels(TrellisGating.values(), TrellisGating::label)),
           Map.entry("forward.solver", labels(SolverKind.values(), SolverKind::label)),
           Map.entry("backward.mode", labels(BackwardKind.values(), BackwardKind::label)),
           Map.entry("backward.solver", labels(SolverKind.values(), SolverKind::label)),

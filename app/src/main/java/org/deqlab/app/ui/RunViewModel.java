@@ -320,10 +320,7 @@ final class RunViewModel implements AutoCloseable {
             status.progress((double) done / lengths.size());
             status.say(
                 String.format(
-                    Locale.ROOT,
-                    "Sweep: length %d needs %.1f forward steps",
-                    point.length(),
-                    point.meanSteps()));
+                    Locale.ROOT, "Sweep: length %d: %s", point.length(), point.outcome()));
           });
     }
   }

@@ -80,9 +80,19 @@ class CommandLineTest {
                   "--data",
                   "--batch",
                   "--lr",
-                  "--jacobian-weight")),
+                  "--jacobian-weight",
+                  "--overwrite",
+                  "--resume")),
           Map.entry(
-              "run", List.of("--preset", "--config", "--device", "--steps", "--sweep", "--out")),
+              "run",
+              List.of(
+                  "--preset",
+                  "--config",
+                  "--device",
+                  "--steps",
+                  "--sweep",
+                  "--out",
+                  "--overwrite")),
           Map.entry("eval", List.of("--checkpoint", "--device", "--split")),
           Map.entry(
               "sweep-length",

@@ -50,7 +50,7 @@ class DoctorCommandTest {
   void oneExperimentsCellIsCheckedAtItsSizes() {
     CliOutcome outcome = run("doctor", "--preset", "copy-memory-deq-trellisnet");
     assertEquals(0, outcome.code(), outcome.out() + outcome.err());
-    assertTrue(outcome.out().contains("trellisnet H=48"), outcome.out());
+    assertTrue(outcome.out().contains("trellisnet H=32"), outcome.out());
     assertTrue(outcome.out().contains("all 5 checks passed"), outcome.out());
   }
 

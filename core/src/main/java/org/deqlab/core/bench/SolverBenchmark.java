@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.engine.Autograd;
-import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.solver.IterationListener;
@@ -150,9 +149,7 @@ public final class SolverBenchmark {
       SolverKind kind,
       SolverOptions options,
       SolverWorkspace workspace) {
-    DeqLayer layer =
-        new DeqLayer(cell, kind, options, new BackwardMode.Implicit(kind, options))
-            .withWorkspace(workspace);
+    DeqLayer layer = DeqLayer.implicit(cell, kind, options).withWorkspace(workspace);
     double[] times = new double[repeats];
     int steps = 0;
     for (int r = -1; r < repeats; r++) {

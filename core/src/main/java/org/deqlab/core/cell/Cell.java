@@ -51,6 +51,19 @@ public abstract class Cell extends AbstractBlock {
     return getParameters().valueAt(0).getArray().getDataType();
   }
 
+  /**
+   * The features an image classifier reads from a state: the mean over every axis after the
+   * channels, (B, C) for a (B, C, H, W) state. A cell whose state is laid out otherwise says how.
+   */
+  public NDArray pooledFeatures(NDArray state) {
+    int rank = state.getShape().dimension();
+    int[] spatial = new int[Math.max(0, rank - 2)];
+    for (int i = 0; i < spatial.length; i++) {
+      spatial[i] = i + 2;
+    }
+    return spatial.length == 0 ? state : state.mean(spatial);
+  }
+
   /** The usual initial guess z₀ = 0 for input x. */
   public NDArray initialState(NDArray x) {
     return x.getManager().zeros(stateShape(x.getShape()), x.getDataType(), x.getDevice());

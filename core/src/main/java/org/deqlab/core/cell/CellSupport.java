@@ -8,6 +8,8 @@ import ai.djl.training.initializer.NormalInitializer;
 
 /** What the cells share: builders for their parameters, weight normalization, shape checks. */
 final class CellSupport {
+  private static final double NORM_EPSILON = 1e-5;
+
   private CellSupport() {}
 
   /** A weight drawn from N(0, std²). */
@@ -47,12 +49,65 @@ final class CellSupport {
     return direction.mul(gain.reshape(new Shape(gainShape))).div(norm);
   }
 
+  /** The weight normalized by {@code spectral}, or the weight itself when there is none. */
+  static NDArray spectral(SpectralNorm spectral, Parameter owner, NDArray weight) {
+    return spectral == null ? weight : spectral.apply(weight, owner.getArray().getManager());
+  }
+
+  /**
+   * Group norm of y (B, C, …): each sample's channels in {@code groups} groups, normalized over
+   * (C/G, …) to zero mean and unit variance, then scaled by {@code gain} and shifted by {@code
+   * shift} per channel.
+   */
+  static NDArray groupNorm(NDArray y, int groups, NDArray gain, NDArray shift) {
+    Shape shape = y.getShape();
+    long channels = shape.get(1);
+    NDArray grouped = y.reshape(shape.get(0), groups, -1);
+    NDArray centered = grouped.sub(grouped.mean(new int[] {2}, true));
+    NDArray variance = centered.square().mean(new int[] {2}, true);
+    NDArray normalized = centered.div(variance.add(NORM_EPSILON).sqrt()).reshape(shape);
+    long[] perChannel = new long[shape.dimension()];
+    java.util.Arrays.fill(perChannel, 1);
+    perChannel[1] = channels;
+    Shape broadcast = new Shape(perChannel);
+    return normalized.mul(gain.reshape(broadcast)).add(shift.reshape(broadcast));
+  }
+
   /** Checks that x is a sequence (B, T, inputSize), naming the expected shape otherwise. */
   static void requireSequence(Shape inputShape, int inputSize) {
     if (inputShape.dimension() != 3 || inputShape.get(2) != inputSize) {
       throw new IllegalArgumentException(
           "a sequence cell takes x of shape (B, T, " + inputSize + "), got " + inputShape);
     }
+  }
+
+  /** The config a cell was given, refused when absent (the message names the cell). */
+  static <C> C requireConfig(C config, Class<? extends Cell> cell) {
+    require(config != null, "a " + cell.getSimpleName() + " needs a config");
+    return config;
+  }
+
+  /**
+   * Requires {@code recurrentScale}, the gain of a cell's recurrent weight, positive and finite.
+   */
+  static void requireRecurrentScale(double recurrentScale) {
+    require(
+        recurrentScale > 0 && Double.isFinite(recurrentScale),
+        "recurrentScale must be a positive finite number, got " + recurrentScale);
+  }
+
+  /** Requires a spectral-normalization bound: 0 (off) or positive and finite. */
+  static void requireSpectralBound(double spectralNorm) {
+    require(
+        spectralNorm >= 0 && Double.isFinite(spectralNorm),
+        "spectralNorm must be 0 (off) or a positive bound, got " + spectralNorm);
+  }
+
+  /** Requires an odd kernel size ≥ 1 (so "same" padding keeps an image's size). */
+  static void requireOddKernel(int kernelSize) {
+    require(
+        kernelSize >= 1 && kernelSize % 2 == 1,
+        "kernelSize (k) must be an odd number ≥ 1, got " + kernelSize);
   }
 
   /** Throws an {@link IllegalArgumentException} with {@code message} unless {@code condition}. */

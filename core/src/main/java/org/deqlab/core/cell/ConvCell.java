@@ -17,7 +17,6 @@ import ai.djl.training.ParameterStore;
  */
 public final class ConvCell extends Cell {
   private static final byte VERSION = 1;
-  private static final double NORM_EPSILON = 1e-5;
 
   /**
    * The configuration of a {@link ConvCell}.
@@ -32,6 +31,8 @@ public final class ConvCell extends Cell {
    *     with group norm (which makes the map blind to W's scale) the norm's initial gain: smaller
    *     values make f more contractive at the start
    * @param convolution the kernel the convolutions run on (null means {@link ConvolutionPath#AUTO})
+   * @param spectralNorm the largest singular value W and U may have (each laid out as (C_out,
+   *     C_in·k·k); 0 switches spectral normalization off)
    */
   public record Config(
       int channels,
@@ -40,9 +41,10 @@ public final class ConvCell extends Cell {
       int groups,
       Activation activation,
       double recurrentScale,
-      ConvolutionPath convolution) {
+      ConvolutionPath convolution,
+      double spectralNorm) {
 
-    /** On the {@link ConvolutionPath#AUTO} path. */
+    /** On the {@link ConvolutionPath#AUTO} path, without spectral normalization. */
     public Config(
         int channels,
         int inputChannels,
@@ -57,7 +59,8 @@ public final class ConvCell extends Cell {
           groups,
           activation,
           recurrentScale,
-          ConvolutionPath.AUTO);
+          ConvolutionPath.AUTO,
+          0);
     }
 
     public Config {
@@ -65,16 +68,13 @@ public final class ConvCell extends Cell {
       CellSupport.require(channels >= 1, "channels (C) must be at least 1, got " + channels);
       CellSupport.require(
           inputChannels >= 1, "inputChannels must be at least 1, got " + inputChannels);
-      CellSupport.require(
-          kernelSize >= 1 && kernelSize % 2 == 1,
-          "kernelSize (k) must be an odd number ≥ 1, got " + kernelSize);
+      CellSupport.requireOddKernel(kernelSize);
       CellSupport.require(
           groups >= 0 && (groups == 0 || channels % groups == 0),
           "groups must be 0 (no norm) or divide channels (" + channels + "), got " + groups);
       CellSupport.require(activation != null, "activation must be tanh, relu or identity");
-      CellSupport.require(
-          recurrentScale > 0 && Double.isFinite(recurrentScale),
-          "recurrentScale must be a positive finite number, got " + recurrentScale);
+      CellSupport.requireRecurrentScale(recurrentScale);
+      CellSupport.requireSpectralBound(spectralNorm);
     }
   }
 
@@ -84,13 +84,12 @@ public final class ConvCell extends Cell {
   private final Parameter bias;
   private final Parameter normGain;
   private final Parameter normBias;
+  private final SpectralNorm recurrentSpectral;
+  private final SpectralNorm injectionSpectral;
 
   public ConvCell(Config config) {
     super(VERSION);
-    if (config == null) {
-      throw new IllegalArgumentException("a ConvCell needs a config");
-    }
-    this.config = config;
+    this.config = CellSupport.requireConfig(config, ConvCell.class);
     int c = config.channels();
     int k = config.kernelSize();
     boolean normed = config.groups() > 0;
@@ -114,6 +113,9 @@ public final class ConvCell extends Cell {
       normGain = null;
       normBias = null;
     }
+    boolean spectral = config.spectralNorm() > 0;
+    recurrentSpectral = spectral ? new SpectralNorm(config.spectralNorm(), 1) : null;
+    injectionSpectral = spectral ? new SpectralNorm(config.spectralNorm(), 2) : null;
   }
 
   public Config config() {
@@ -121,8 +123,20 @@ public final class ConvCell extends Cell {
   }
 
   @Override
+  public void startPass(NDArray x, boolean training) {
+    if (recurrentSpectral != null) {
+      recurrentSpectral.startPass(training);
+      injectionSpectral.startPass(training);
+    }
+  }
+
+  @Override
   public NDArray inject(ParameterStore parameters, NDArray x, boolean training) {
-    NDArray u = parameters.getValue(injectionWeight, x.getDevice(), training);
+    NDArray u =
+        CellSupport.spectral(
+            injectionSpectral,
+            injectionWeight,
+            parameters.getValue(injectionWeight, x.getDevice(), training));
     NDArray b = parameters.getValue(bias, x.getDevice(), training);
     return convolve(x, u, b);
   }
@@ -130,11 +144,17 @@ public final class ConvCell extends Cell {
   @Override
   public NDArray apply(ParameterStore parameters, NDArray z, NDArray injection, boolean training) {
     Device device = z.getDevice();
-    NDArray convolved = convolve(z, parameters.getValue(recurrentWeight, device, training), null);
+    NDArray w =
+        CellSupport.spectral(
+            recurrentSpectral,
+            recurrentWeight,
+            parameters.getValue(recurrentWeight, device, training));
+    NDArray convolved = convolve(z, w, null);
     if (normGain != null) {
       convolved =
-          groupNorm(
+          CellSupport.groupNorm(
               convolved,
+              config.groups(),
               parameters.getValue(normGain, device, training),
               parameters.getValue(normBias, device, training));
     }
@@ -143,17 +163,6 @@ public final class ConvCell extends Cell {
 
   private NDArray convolve(NDArray image, NDArray weight, NDArray bias) {
     return Convolutions.same2d(image, weight, bias, config.convolution());
-  }
-
-  /** Group norm: each sample's channels in {@code groups} groups, normalized over (C/G, H, W). */
-  private NDArray groupNorm(NDArray y, NDArray gain, NDArray shift) {
-    Shape shape = y.getShape();
-    long channels = shape.get(1);
-    NDArray grouped = y.reshape(shape.get(0), config.groups(), -1);
-    NDArray centered = grouped.sub(grouped.mean(new int[] {2}, true));
-    NDArray variance = centered.square().mean(new int[] {2}, true);
-    NDArray normalized = centered.div(variance.add(NORM_EPSILON).sqrt()).reshape(shape);
-    return normalized.mul(gain.reshape(1, channels, 1, 1)).add(shift.reshape(1, channels, 1, 1));
   }
 
   /** z is (B, channels, H, W) for x of shape (B, inputChannels, H, W). */

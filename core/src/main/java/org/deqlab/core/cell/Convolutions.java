@@ -60,6 +60,31 @@ public final class Convolutions {
     return bias == null ? out : out.add(bias.reshape(1, outChannels, 1));
   }
 
+  /**
+   * A causal 1-D convolution of {@code ncw} (B, C_in, T) whose tap j sees position t − lags[j]
+   * (zeros before the start), computed unfolded: the shifted views stacked along the channels and
+   * one matrix product, so no convolution kernel runs (any lags, any channel count, exact
+   * gradients). Returns (B, C_out, T).
+   *
+   * @param weight (C_out, C_in, k) with k = lags.length
+   * @param bias (C_out), or null
+   */
+  public static NDArray causalAtLags(NDArray ncw, NDArray weight, NDArray bias, int[] lags) {
+    long outChannels = weight.getShape().get(0);
+    int farthest = java.util.Arrays.stream(lags).max().orElse(0);
+    NDArray padded = farthest == 0 ? ncw : ncw.pad(new Shape(farthest, 0), 0);
+    long length = ncw.getShape().get(2);
+    NDList shifted = new NDList(lags.length);
+    for (int lag : lags) {
+      int from = farthest - lag;
+      shifted.add(padded.get(new NDIndex(":, :, {}:{}", from, from + length)));
+    }
+    NDArray columns = lags.length == 1 ? shifted.get(0) : NDArrays.concat(shifted, 1);
+    NDArray laidOut = weight.transpose(0, 2, 1).reshape(outChannels, -1);
+    NDArray out = laidOut.matMul(columns);
+    return bias == null ? out : out.add(bias.reshape(1, outChannels, 1));
+  }
+
   /** The array with zeros appended along axis 0 up to a multiple of the safe channel count. */
   private static NDArray widened(NDArray array) {
     Shape shape = array.getShape();

@@ -5,8 +5,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
-import ai.djl.training.initializer.NormalInitializer;
 
 /**
  * The simplest DEQ cell, {@code f(z, x) = act(z Wᵀ + x Uᵀ + b)} with the PyTorch {@code nn.Linear}
@@ -47,28 +45,12 @@ public final class MlpCell extends Cell {
     this.activation = activation;
     weight =
         addParameter(
-            Parameter.builder()
-                .setName("W")
-                .setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(stateSize, stateSize))
-                .optInitializer(new NormalInitializer((float) (weightGain / Math.sqrt(stateSize))))
-                .build());
+            CellSupport.normal(
+                "W", new Shape(stateSize, stateSize), weightGain / Math.sqrt(stateSize)));
     injectionWeight =
         addParameter(
-            Parameter.builder()
-                .setName("U")
-                .setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(stateSize, inputSize))
-                .optInitializer(new NormalInitializer((float) (1 / Math.sqrt(inputSize))))
-                .build());
-    bias =
-        addParameter(
-            Parameter.builder()
-                .setName("b")
-                .setType(Parameter.Type.BIAS)
-                .optShape(new Shape(stateSize))
-                .optInitializer(Initializer.ZEROS)
-                .build());
+            CellSupport.normal("U", new Shape(stateSize, inputSize), 1 / Math.sqrt(inputSize)));
+    bias = addParameter(CellSupport.constant("b", Parameter.Type.BIAS, new Shape(stateSize), 0));
   }
 
   public int stateSize() {

@@ -96,9 +96,7 @@ public final class TransformerCell extends Cell {
       CellSupport.require(
           feedForwardSize >= 1, "feedForwardSize must be at least 1, got " + feedForwardSize);
       CellSupport.require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
-      CellSupport.require(
-          recurrentScale > 0 && Double.isFinite(recurrentScale),
-          "recurrentScale must be a positive finite number, got " + recurrentScale);
+      CellSupport.requireRecurrentScale(recurrentScale);
     }
   }
 
@@ -122,10 +120,7 @@ public final class TransformerCell extends Cell {
 
   public TransformerCell(Config config) {
     super(VERSION);
-    if (config == null) {
-      throw new IllegalArgumentException("a TransformerCell needs a config");
-    }
-    this.config = config;
+    this.config = CellSupport.requireConfig(config, TransformerCell.class);
     int h = config.hiddenSize();
     int f = config.feedForwardSize();
     double s = config.recurrentScale();

@@ -36,6 +36,7 @@ public final class DeqEngine {
         System.setProperty("ai.djl.offline", "true");
         try {
           engine = Engine.getEngine(ENGINE_NAME);
+          spendDeprecationWarning(engine);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
           throw new EngineUnavailableException(
               "could not start DJL's PyTorch engine offline ("
@@ -49,6 +50,63 @@ public final class DeqEngine {
         }
       }
       return engine;
+    }
+  }
+
+  /** The C library calls that point the process's stderr elsewhere for a moment. */
+  private interface StandardError extends com.sun.jna.Library {
+    int dup(int fd);
+
+    int dup2(int from, int to);
+
+    int open(String path, int flags);
+
+    int close(int fd);
+  }
+
+  /**
+   * PyTorch 2.7 prints "Warning: AutoNonVariableTypeMode is deprecated …" on stderr the first time
+   * DJL's bridge copies a buffer into a tensor (its {@code NDArray.set}): a warning about DJL's own
+   * C++ code, printed once per process, that changes nothing in a run. TORCH_CPP_LOG_LEVEL does not
+   * reach it (libtorch reads it only when Python starts it). So the first such copy is made here,
+   * at engine start, with the process's stderr pointed at /dev/null for that call only; {@code
+   * DEQ_TORCH_WARNINGS=1} in the environment shows it. Where the C library cannot be reached
+   * (Windows) the warning is printed as before.
+   */
+  private static void spendDeprecationWarning(Engine started) {
+    String show = System.getenv("DEQ_TORCH_WARNINGS");
+    if ((show != null && !show.isBlank())
+        || System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("win")) {
+      return;
+    }
+    StandardError c;
+    try {
+      c = com.sun.jna.Native.load("c", StandardError.class);
+    } catch (LinkageError | RuntimeException e) {
+      return;
+    }
+    System.err.flush();
+    int saved = c.dup(2);
+    int devNull = saved < 0 ? -1 : c.open("/dev/null", 1 /* O_WRONLY */);
+    if (devNull < 0) {
+      if (saved >= 0) {
+        c.close(saved);
+      }
+      return;
+    }
+    try (NDManager scratch = started.newBaseManager(Device.cpu())) {
+      c.dup2(devNull, 2);
+      scratch
+          .zeros(new ai.djl.ndarray.types.Shape(1))
+          .set(
+              java.nio.ByteBuffer.allocateDirect(Float.BYTES)
+                  .order(java.nio.ByteOrder.nativeOrder()));
+    } catch (RuntimeException e) {
+      // the warning will show where it would have; nothing else depends on this
+    } finally {
+      c.dup2(saved, 2);
+      c.close(saved);
+      c.close(devNull);
     }
   }
 

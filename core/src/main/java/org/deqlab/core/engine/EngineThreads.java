@@ -101,6 +101,23 @@ public final class EngineThreads {
             Locale.ROOT, "measured: 1 thread %.2f ms, %d threads %.2f ms", single, most, many));
   }
 
+  /**
+   * Sets {@code threads} without measuring (a resumed run keeps its original count, since results
+   * are reproducible only at one count); a count the user fixed still wins.
+   */
+  public static Choice keep(int threads, String why) {
+    DeqEngine.get();
+    java.util.OptionalInt fixed = fixedByUser();
+    if (fixed.isPresent()) {
+      JniUtils.setNumThreads(fixed.getAsInt());
+      return new Choice(
+          fixed.getAsInt(),
+          "set by " + VARIABLE + (fixed.getAsInt() == threads ? "" : "; the run had " + threads));
+    }
+    JniUtils.setNumThreads(threads);
+    return new Choice(threads, why);
+  }
+
   private static double millisWith(int threads, Runnable workload) {
     JniUtils.setNumThreads(threads);
     workload.run(); // warm-up: the pool starts, caches fill

@@ -130,7 +130,9 @@ public sealed interface RunEvent {
 
   /**
    * Forward solver steps at one sequence length (means over the evaluated batches), measured on the
-   * model as it is.
+   * model as it is. A length is {@linkplain #converged() converged} only when every batch's solve
+   * reached the tolerance; otherwise its step count is the iteration limit, which says nothing
+   * about the length, and what it reports is the residual the solver reached ({@link #outcome()}).
    *
    * @param series what was measured, e.g. {@code after step 600} or {@code untrained model}
    * @param length the sequence length T
@@ -139,6 +141,8 @@ public sealed interface RunEvent {
    * @param meanRelativeResidual mean final relative residual
    * @param convergedFraction batches whose solve converged
    * @param millisPerSolve mean wall time of one solve
+   * @param limit the iteration limit of the solves (0 in logs written before 2026-12-05)
+   * @param worstRelativeResidual the largest final relative residual of any batch (0 in older logs)
    */
   record SweepPoint(
       String series,
@@ -147,8 +151,50 @@ public sealed interface RunEvent {
       int maxSteps,
       double meanRelativeResidual,
       double convergedFraction,
-      double millisPerSolve)
-      implements RunEvent {}
+      double millisPerSolve,
+      int limit,
+      double worstRelativeResidual)
+      implements RunEvent {
+
+    public SweepPoint {
+      if (worstRelativeResidual == 0) { // absent in older logs
+        worstRelativeResidual = meanRelativeResidual;
+      }
+    }
+
+    /** Whether every batch's solve reached the tolerance at this length. */
+    @JsonIgnore
+    public boolean converged() {
+      return convergedFraction >= 1;
+    }
+
+    /** The mean steps when every solve converged; NaN otherwise (a limit is not a step count). */
+    @JsonIgnore
+    public double convergedSteps() {
+      return converged() ? meanSteps : Double.NaN;
+    }
+
+    /**
+     * One phrase for tables and status lines: {@code 17.5 steps}, or {@code not converged: rel
+     * residual 3.2e-02 at the limit of 100 (1 of 4 batches converged)}.
+     */
+    @JsonIgnore
+    public String outcome() {
+      if (converged()) {
+        return String.format(java.util.Locale.ROOT, "%.1f steps", meanSteps);
+      }
+      String limitText = limit > 0 ? " at the limit of " + limit : " at the limit";
+      String partial =
+          convergedFraction > 0
+              ? String.format(
+                  java.util.Locale.ROOT, " (%.0f%% of batches converged)", 100 * convergedFraction)
+              : "";
+      return String.format(
+              java.util.Locale.ROOT, "not converged: rel residual %.1e", worstRelativeResidual)
+          + limitText
+          + partial;
+    }
+  }
 
   /** A checkpoint was written after step {@code step}. */
   record CheckpointSaved(int step, String file) implements RunEvent {}

@@ -5,8 +5,11 @@ import org.deqlab.core.cell.Activation;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.cell.ConvCell;
 import org.deqlab.core.cell.MlpCell;
+import org.deqlab.core.cell.MultiscaleCell;
+import org.deqlab.core.cell.TapSpacing;
 import org.deqlab.core.cell.TransformerCell;
 import org.deqlab.core.cell.TrellisCell;
+import org.deqlab.core.cell.TrellisGating;
 import org.deqlab.core.text.Labelled;
 
 /**
@@ -16,7 +19,7 @@ import org.deqlab.core.text.Labelled;
  */
 public enum CellKind implements Labelled {
   /** DEQ-Transformer (Universal Transformer layer) with a relative-position bias. */
-  TRANSFORMER(false) {
+  TRANSFORMER(false, false) {
     @Override
     public Cell build(ExperimentConfig.Model spec, int inputWidth) {
       return new TransformerCell(
@@ -37,7 +40,7 @@ public enum CellKind implements Labelled {
     }
   },
   /** DEQ-TrellisNet: a causal, dilated, weight-normalized convolution over time. */
-  TRELLISNET(true) {
+  TRELLISNET(true, true) {
     @Override
     public Cell build(ExperimentConfig.Model spec, int inputWidth) {
       return new TrellisCell(
@@ -46,8 +49,10 @@ public enum CellKind implements Labelled {
               inputWidth,
               spec.kernelSize(),
               spec.dilation(),
-              false,
+              spec.taps(),
+              spec.gating(),
               spec.weightNorm(),
+              spec.spectralNorm(),
               spec.dropout(),
               0.5 * spec.initScale(),
               spec.convolution()));
@@ -57,15 +62,21 @@ public enum CellKind implements Labelled {
     String sizes(ExperimentConfig.Model spec) {
       return String.format(
           Locale.ROOT,
-          "H=%d k=%d d=%d%s",
+          "H=%d k=%d d=%d%s%s%s%s",
           spec.hidden(),
           spec.kernelSize(),
           spec.dilation(),
-          spec.weightNorm() ? " wn" : "");
+          spec.taps() == TapSpacing.EXPONENTIAL
+              ? " exp-taps reach "
+                  + TapSpacing.EXPONENTIAL.reach(spec.kernelSize(), spec.dilation())
+              : "",
+          spec.gating() == TrellisGating.NONE ? "" : " " + spec.gating(),
+          spec.weightNorm() ? " wn" : "",
+          spectral(spec));
     }
   },
   /** A 2-D convolution with group norm over images (single-scale). */
-  CONV(true) {
+  CONV(true, true) {
     @Override
     public Cell build(ExperimentConfig.Model spec, int inputWidth) {
       // Group norm with 4 groups where the channels allow it (as multiscale DEQs do), else none.
@@ -78,16 +89,54 @@ public enum CellKind implements Labelled {
               groups,
               Activation.RELU,
               0.5 * spec.initScale(),
-              spec.convolution()));
+              spec.convolution(),
+              spec.spectralNorm()));
     }
 
     @Override
     String sizes(ExperimentConfig.Model spec) {
-      return String.format(Locale.ROOT, "C=%d k=%d", spec.hidden(), spec.kernelSize());
+      return String.format(Locale.ROOT, "C=%d k=%d", spec.hidden(), spec.kernelSize())
+          + spectral(spec);
+    }
+  },
+  /**
+   * MDEQ-style multiscale convolution over images: several resolutions in one equilibrium state, a
+   * residual block per resolution, fused by up- and down-sampling.
+   */
+  MDEQ(true, true) {
+    @Override
+    public Cell build(ExperimentConfig.Model spec, int inputWidth) {
+      // Group norm with 4 groups where the channels allow it (as MDEQ does), else 2 or 1.
+      int groups = spec.hidden() % 4 == 0 ? 4 : spec.hidden() % 2 == 0 ? 2 : 1;
+      return new MultiscaleCell(
+          new MultiscaleCell.Config(
+              spec.hidden(),
+              inputWidth,
+              spec.scales(),
+              spec.kernelSize(),
+              groups,
+              Activation.RELU,
+              // Each block's norm gain multiplies a path through two convolutions and the fusion's
+              // sum over resolutions: 0.2 keeps ρ(J_f) below 1 at the start (0.5 did not).
+              0.2 * spec.initScale(),
+              spec.convolution(),
+              spec.spectralNorm()));
+    }
+
+    @Override
+    String sizes(ExperimentConfig.Model spec) {
+      return String.format(
+              Locale.ROOT, "C=%d scales=%d k=%d", spec.hidden(), spec.scales(), spec.kernelSize())
+          + spectral(spec);
+    }
+
+    @Override
+    public int featureWidth(ExperimentConfig.Model spec) {
+      return spec.hidden() * ((1 << spec.scales()) - 1);
     }
   },
   /** {@code tanh(z Wᵀ + x Uᵀ + b)}, position by position. */
-  MLP(false) {
+  MLP(false, false) {
     @Override
     public Cell build(ExperimentConfig.Model spec, int inputWidth) {
       return new MlpCell(spec.hidden(), inputWidth, Activation.TANH, 0.4 * spec.initScale());
@@ -103,9 +152,27 @@ public enum CellKind implements Labelled {
   private static final int RELATIVE_DISTANCES = 1024;
 
   private final boolean convolutional;
+  private final boolean spectralNormalized;
 
-  CellKind(boolean convolutional) {
+  CellKind(boolean convolutional, boolean spectralNormalized) {
     this.convolutional = convolutional;
+    this.spectralNormalized = spectralNormalized;
+  }
+
+  /** Whether the cell takes {@code model.spectralNorm}. */
+  public boolean spectralNormalized() {
+    return spectralNormalized;
+  }
+
+  /** The width of the features an image classifier reads from this cell's state. */
+  public int featureWidth(ExperimentConfig.Model spec) {
+    return spec.hidden();
+  }
+
+  private static String spectral(ExperimentConfig.Model spec) {
+    return spec.spectralNorm() > 0
+        ? String.format(Locale.ROOT, " sn≤%s", Double.toString(spec.spectralNorm()))
+        : "";
   }
 
   /** A new, uninitialized cell for {@code spec} taking inputs of width {@code inputWidth}. */

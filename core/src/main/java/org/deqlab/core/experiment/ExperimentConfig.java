@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.cell.ConvolutionPath;
+import org.deqlab.core.cell.TapSpacing;
+import org.deqlab.core.cell.TrellisGating;
 import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.model.TaskModel;
@@ -104,10 +106,20 @@ public record ExperimentConfig(
    * @param hidden width of the state z
    * @param heads attention heads (transformer)
    * @param feedForward width of the position-wise feed-forward part (transformer)
-   * @param kernelSize convolution kernel (trellisnet, conv)
+   * @param scales resolutions of the multiscale cell (mdeq): the state holds the image at full size
+   *     and halved {@code scales − 1} times, with twice the channels at each halving (0, or absent
+   *     in older files: 2)
+   * @param kernelSize convolution kernel (trellisnet, conv, mdeq)
    * @param dilation convolution dilation (trellisnet)
+   * @param taps where a trellisnet convolution's taps look back: dilated (0, d, 2d, …) or
+   *     exponential (0 and j·bⁱ for the base b = max(2, d): a dilation schedule folded into one
+   *     layer); absent in older files: dilated
+   * @param gating the trellisnet unit: none (tanh), glu (tanh ⊙ σ) or lstm (TrellisNet's LSTM
+   *     unit); absent in older files: none
    * @param dropout variational dropout rate
    * @param weightNorm weight normalization (trellisnet)
+   * @param spectralNorm spectral normalization of the cell's weights to this largest singular value
+   *     (trellisnet, conv, mdeq; 0, or absent in older files, = off)
    * @param initScale multiplies the cell's recurrent weights at initialization (smaller = more
    *     contractive at the start)
    * @param convolution the kernel convolutional cells run on: auto, native, padded or unfolded
@@ -122,15 +134,19 @@ public record ExperimentConfig(
       int hidden,
       int heads,
       int feedForward,
+      int scales,
       int kernelSize,
       int dilation,
+      TapSpacing taps,
+      TrellisGating gating,
       double dropout,
       boolean weightNorm,
+      double spectralNorm,
       double initScale,
       ConvolutionPath convolution)
       implements ExperimentConfigModelBuilder.With {
     public Model {
-      require(cell != null, "model.cell must be transformer, trellisnet, conv or mlp");
+      require(cell != null, "model.cell must be transformer, trellisnet, conv, mdeq or mlp");
       require(layer != null, "model.layer must be deq or unrolled");
       require(depth >= 1, "model.depth must be ≥ 1, got " + depth);
       require(pretrainDepth >= 1, "model.pretrainDepth must be ≥ 1, got " + pretrainDepth);
@@ -142,6 +158,23 @@ public record ExperimentConfig(
       require(feedForward >= 1, "model.feedForward must be ≥ 1, got " + feedForward);
       require(kernelSize >= 1, "model.kernelSize must be ≥ 1, got " + kernelSize);
       require(dilation >= 1, "model.dilation must be ≥ 1, got " + dilation);
+      // Absent in files written before 2026-12-05 (run-log headers read them leniently).
+      scales = scales == 0 ? 2 : scales;
+      taps = taps == null ? TapSpacing.DILATED : taps;
+      gating = gating == null ? TrellisGating.NONE : gating;
+      require(scales >= 1 && scales <= 4, "model.scales must be in [1, 4], got " + scales);
+      require(
+          gating != TrellisGating.LSTM || hidden % 2 == 0,
+          "model.hidden must be even with model.gating = lstm (h and c take half each), got "
+              + hidden);
+      require(
+          spectralNorm >= 0 && Double.isFinite(spectralNorm),
+          "model.spectralNorm must be 0 (off) or a positive bound, got " + spectralNorm);
+      require(
+          spectralNorm == 0 || cell.spectralNormalized(),
+          "model.spectralNorm applies to the trellisnet, conv and mdeq cells, not to "
+              + cell.label()
+              + ": set it to 0");
       require(dropout >= 0 && dropout < 1, "model.dropout must be in [0, 1), got " + dropout);
       require(
           initScale > 0 && Double.isFinite(initScale),
@@ -168,6 +201,11 @@ public record ExperimentConfig(
                   .hidden(hiddenWidth)
                   .heads(headCount)
                   .feedForward(feedForwardWidth));
+    }
+
+    /** The trellisnet unit and where its taps look. */
+    public Model withTrellis(TrellisGating gatingValue, TapSpacing tapsValue) {
+      return with(b -> b.gating(gatingValue).taps(tapsValue));
     }
   }
 

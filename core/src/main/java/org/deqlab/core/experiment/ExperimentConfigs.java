@@ -1,6 +1,7 @@
 package org.deqlab.core.experiment;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -24,8 +25,9 @@ import org.deqlab.core.text.Labels;
  * model.hidden}), malformed JSON its line and column.
  *
  * <p>Files written by earlier versions lack fields added since ({@code description}, {@code
- * model.convolution}, written before 2026-12-04): absent, they take their defaults (no description,
- * the {@code auto} convolution path), which is what those versions did.
+ * model.convolution}, written before 2026-12-04; {@code model.scales}, {@code taps}, {@code
+ * gating}, {@code spectralNorm}, before 2026-12-05): absent, they take their defaults (no
+ * description, the {@code auto} convolution path), which is what those versions did.
  */
 public final class ExperimentConfigs {
   /** The one mapping: strict about unknown fields and about missing numbers. */
@@ -81,6 +83,7 @@ public final class ExperimentConfigs {
     ObjectNode overrides = user.deepCopy();
     overrides.remove("preset");
     merge(merged, overrides, "", source);
+    clipPretraining(merged, overrides);
     if (!overrides.isEmpty()) {
       if (!user.has("name")) {
         merged.put("name", presetName + "+custom");
@@ -90,6 +93,22 @@ public final class ExperimentConfigs {
       }
     }
     return bind(merged, source);
+  }
+
+  /**
+   * A config that shortens its preset's steps without saying how long to pretrain would otherwise
+   * pretrain for all of them (or be refused: the preset's 1,000 pretraining steps do not fit in
+   * 400) and never reach the DEQ: its pretraining is clipped to a tenth of the steps, as {@code
+   * --steps} does. A config that names {@code pretrainSteps} gets exactly what it names.
+   */
+  private static void clipPretraining(ObjectNode merged, ObjectNode overrides) {
+    if (!overrides.has("steps") || overrides.has("pretrainSteps")) {
+      return;
+    }
+    int steps = merged.path("steps").asInt(0);
+    if (steps >= 1 && merged.path("pretrainSteps").asInt(0) >= steps) {
+      merged.put("pretrainSteps", steps / 10);
+    }
   }
 
   /**
@@ -171,7 +190,14 @@ public final class ExperimentConfigs {
         location == null
             ? ""
             : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-    return "malformed JSON" + where + ": " + firstLine(e.getOriginalMessage());
+    String inside = "";
+    if (e.getProcessor() instanceof JsonParser parser) {
+      String path = parser.getParsingContext().pathAsPointer().toString();
+      if (!path.isEmpty()) {
+        inside = " (near " + path.substring(1).replace('/', '.') + ")";
+      }
+    }
+    return "malformed JSON" + where + inside + ": " + firstLine(e.getOriginalMessage());
   }
 
   /**
@@ -181,6 +207,9 @@ public final class ExperimentConfigs {
    * …", at model.cell) or their own field ("solver must be …", at forward.solver).
    */
   private static String withPath(String path, String message) {
+    if (path.startsWith("backward")) {
+      message = message.replace("(f_thres)", "(b_thres)"); // the backward solve's threshold
+    }
     if (path.isEmpty() || message.contains(path)) {
       return message;
     }

@@ -31,9 +31,12 @@ public final class Presets {
       List.of(
           "quick-char-lm-deq-transformer",
           "copy-memory-deq-transformer",
+          "copy-memory-400-deq-transformer",
           "copy-memory-deq-trellisnet",
           "char-lm-deq-transformer",
-          "shapes-deq-conv");
+          "char-lm-deq-trellisnet",
+          "shapes-deq-conv",
+          "shapes-mdeq");
 
   private static final Map<String, ExperimentConfig> PRESETS = load();
 

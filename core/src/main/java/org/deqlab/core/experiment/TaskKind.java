@@ -26,7 +26,14 @@ public enum TaskKind implements Labelled {
   /** Recall 10 symbols after a gap of T steps (the TCN/DEQ definition). */
   COPY_MEMORY(false) {
     @Override
-    public TrainingData data(ExperimentConfig.Task task, long seed, DataType dataType) {
+    TrainingData build(ExperimentConfig.Task task, long seed, DataType dataType) {
+      if (task.sequenceLength() > CopyMemoryTask.MAX_BLANK_LENGTH) {
+        throw new IllegalArgumentException(
+            "task.sequenceLength must be at most "
+                + CopyMemoryTask.MAX_BLANK_LENGTH
+                + " for copy-memory, got "
+                + task.sequenceLength());
+      }
       return new CopyMemoryData(
           new CopyMemoryTask(task.sequenceLength(), 10_000, 1_000, seed),
           task.batchSize(),
@@ -36,7 +43,7 @@ public enum TaskKind implements Labelled {
   /** Next-character prediction on a corpus (the shipped Austen texts, or a directory). */
   CHAR_LM(false) {
     @Override
-    public TrainingData data(ExperimentConfig.Task task, long seed, DataType dataType) {
+    TrainingData build(ExperimentConfig.Task task, long seed, DataType dataType) {
       return new CharLmData(
           corpus(task.corpus()), task.sequenceLength(), task.batchSize(), task.evalBatches());
     }
@@ -44,7 +51,7 @@ public enum TaskKind implements Labelled {
   /** Classify procedurally drawn shapes in {@code sequenceLength}² images. */
   SHAPES(true) {
     @Override
-    public TrainingData data(ExperimentConfig.Task task, long seed, DataType dataType) {
+    TrainingData build(ExperimentConfig.Task task, long seed, DataType dataType) {
       return new ShapesData(
           new ShapesTask(task.sequenceLength(), 2000, 500, 0.1, seed),
           task.batchSize(),
@@ -59,8 +66,35 @@ public enum TaskKind implements Labelled {
     this.images = images;
   }
 
-  /** The task's data for {@code task}, generated from {@code seed}. */
-  public abstract TrainingData data(ExperimentConfig.Task task, long seed, DataType dataType);
+  /**
+   * The task's data for {@code task}, generated from {@code seed}. The data sets validate their own
+   * sizes under their own names ({@code imageSize}, {@code blankLength (T)}, {@code streams (batch
+   * size)}); their errors are given the config field the user wrote instead.
+   */
+  public TrainingData data(ExperimentConfig.Task task, long seed, DataType dataType) {
+    try {
+      return build(task, seed, dataType);
+    } catch (IllegalArgumentException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      for (String[] name : DATA_SET_NAMES) {
+        if (message.startsWith(name[0] + " ")) {
+          throw new IllegalArgumentException(
+              name[1] + message.substring(name[0].length()) + " (" + label() + ")", e);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The data sets' names of sizes, and the config fields they come from. */
+  private static final String[][] DATA_SET_NAMES = {
+    {"imageSize", "task.sequenceLength"},
+    {"blankLength (T)", "task.sequenceLength"},
+    {"windowLength (T)", "task.sequenceLength"},
+    {"streams (batch size)", "task.batchSize"},
+  };
+
+  abstract TrainingData build(ExperimentConfig.Task task, long seed, DataType dataType);
 
   /** Whether inputs are images (B, 1, S, S) rather than token sequences. */
   public boolean images() {
@@ -90,7 +124,7 @@ public enum TaskKind implements Labelled {
   /** The model around {@code cell}: an embedding and a decoder, or a pooled classifier head. */
   public TaskModel model(Cell cell, int vocabulary, ExperimentConfig.Model spec) {
     return images
-        ? new ImageModel(cell, vocabulary, spec.hidden())
+        ? new ImageModel(cell, vocabulary, spec.cell().featureWidth(spec))
         : new SequenceModel(cell, vocabulary, spec.embedding(), spec.hidden());
   }
 

@@ -50,6 +50,9 @@ public record NpzProblem(MlpCell cell, NDArray x, String source) implements DeqP
       throw new IllegalArgumentException(
           file + ": array x must have shape (n×p) = (n×" + p + ") to match U, got " + xs);
     }
+    for (Map.Entry<String, NDArray> named : Map.of("W", w, "U", u, "b", b, "x", x).entrySet()) {
+      requireFinite(named.getValue(), named.getKey(), file);
+    }
     MlpCell cell = new MlpCell((int) d, (int) p, Activation.TANH, 0);
     cell.initialize(manager, dataType);
     cell.load(w, u, b);
@@ -102,6 +105,31 @@ public record NpzProblem(MlpCell cell, NDArray x, String source) implements DeqP
       v = next.div(norm);
     }
     return sigma;
+  }
+
+  /** Refuses an array holding NaN or ±∞, naming it and the index of the first such value. */
+  private static void requireFinite(NDArray array, String name, Path file) {
+    double[] values = array.toType(DataType.FLOAT64, false).toDoubleArray();
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        long[] index = new long[array.getShape().dimension()];
+        long rest = i;
+        for (int axis = index.length - 1; axis >= 0; axis--) {
+          long size = array.getShape().get(axis);
+          index[axis] = rest % size;
+          rest /= size;
+        }
+        throw new IllegalArgumentException(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s: array %s holds %s at index %s, its first value that is not finite (shape %s)",
+                file,
+                name,
+                values[i],
+                java.util.Arrays.toString(index),
+                array.getShape()));
+      }
+    }
   }
 
   private static NDArray require(Map<String, NDArray> arrays, String name, Path file) {

@@ -42,6 +42,14 @@ public final class DeqLayer implements EquilibriumLayer {
     this(cell, forwardSolver, forwardOptions, backwardMode, IterationListener.NONE, null);
   }
 
+  /**
+   * A DEQ whose implicit backward uses the forward's solver and options: the usual choice, and what
+   * a test wants when it solves both ways to the same tolerance.
+   */
+  public static DeqLayer implicit(Cell cell, SolverKind solver, SolverOptions options) {
+    return new DeqLayer(cell, solver, options, new BackwardMode.Implicit(solver, options));
+  }
+
   private DeqLayer(
       Cell cell,
       SolverKind forwardSolver,

@@ -11,12 +11,18 @@ import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.solver.IterationListener;
 
 /**
- * Images in, one class out: the convolutional cell's equilibrium z (B, C, H, W) is averaged over
- * space and classified by a linear head — a single-scale stand-in for multiscale vision DEQs.
+ * Images in, one class out: the convolutional cell's equilibrium is pooled over space ({@link
+ * Cell#pooledFeatures}: (B, C, H, W) averaged to (B, C), or every resolution of a multiscale state
+ * averaged and concatenated) and classified by a linear head.
  */
 public final class ImageModel extends CellModel {
   private final int classes;
 
+  /**
+   * @param cell a cell taking images
+   * @param classes the classes
+   * @param channels the width of the cell's pooled features
+   */
   public ImageModel(Cell cell, int classes, int channels) {
     super(cell);
     this.classes = classes;
@@ -31,7 +37,7 @@ public final class ImageModel extends CellModel {
       boolean training,
       IterationListener listener) {
     LayerPass pass = layer.forward(parameters, batch.inputs(), training, listener);
-    NDArray pooled = Autograd.recording(training, () -> pass.state().mean(new int[] {2, 3}));
+    NDArray pooled = Autograd.recording(training, () -> cell().pooledFeatures(pass.state()));
     return output(parameters, batch, pass, pooled, training, 0);
   }
 

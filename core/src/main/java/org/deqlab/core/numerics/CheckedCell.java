@@ -19,6 +19,8 @@ import org.deqlab.core.cell.Cell;
  *     test)
  * @param convolutional whether the cell is made of convolutions (a failure confined to such cells
  *     points at the engine's convolution kernels)
+ * @param toleranceFactor multiplies the check's tolerances for this cell (1 for most): a cell whose
+ *     float32 gradients are ill-conditioned by construction says by how much
  */
 public record CheckedCell(
     String label,
@@ -26,11 +28,23 @@ public record CheckedCell(
     Shape inputShape,
     double inputScale,
     Supplier<Cell> reference,
-    boolean convolutional) {
+    boolean convolutional,
+    double toleranceFactor) {
 
   /** A non-convolutional cell whose float64 twin is built by the same factory. */
   public CheckedCell(String label, Supplier<Cell> factory, Shape inputShape, double inputScale) {
-    this(label, factory, inputShape, inputScale, factory, false);
+    this(label, factory, inputShape, inputScale, factory, false, 1);
+  }
+
+  /** A cell checked at the usual tolerances. */
+  public CheckedCell(
+      String label,
+      Supplier<Cell> factory,
+      Shape inputShape,
+      double inputScale,
+      Supplier<Cell> reference,
+      boolean convolutional) {
+    this(label, factory, inputShape, inputScale, reference, convolutional, 1);
   }
 
   public CheckedCell {
@@ -43,6 +57,10 @@ public record CheckedCell(
     }
     if (!(inputScale > 0)) {
       throw new IllegalArgumentException("inputScale must be > 0, got " + inputScale);
+    }
+    if (!(toleranceFactor >= 1) || Double.isInfinite(toleranceFactor)) {
+      throw new IllegalArgumentException(
+          "toleranceFactor must be a finite number ≥ 1, got " + toleranceFactor);
     }
   }
 }

@@ -151,7 +151,11 @@ public final class PrecisionCheck {
                 relativeError(single.get(entry.getKey()), entry.getValue(), NEGLIGIBLE * largest)));
       }
       return new PrecisionOutcome(
-          subject.label(), probe, errors, tolerances.of(probe), subject.convolutional());
+          subject.label(),
+          probe,
+          errors,
+          tolerances.of(probe) * subject.toleranceFactor(),
+          subject.convolutional());
     } finally {
       Autograd.setRecording(recording);
     }
@@ -252,12 +256,7 @@ public final class PrecisionCheck {
     SolverOptions options =
         SolverOptions.defaults().withStopping(100, tolerance, StopCriterion.RELATIVE);
     return switch (probe) {
-      case DEQ_IMPLICIT ->
-          new DeqLayer(
-              cell,
-              SolverKind.BROYDEN,
-              options,
-              new BackwardMode.Implicit(SolverKind.BROYDEN, options));
+      case DEQ_IMPLICIT -> DeqLayer.implicit(cell, SolverKind.BROYDEN, options);
       case DEQ_PHANTOM -> new DeqLayer(cell, SolverKind.BROYDEN, options, PHANTOM);
       case UNROLLED -> new UnrolledLayer(cell, UNROLLED_DEPTH);
       case CELL_VJP, JACOBIAN_TERM -> throw new IllegalArgumentException(probe + " is not a layer");

@@ -107,7 +107,12 @@ public final class PrecisionGate {
     String key =
         PrecisionCache.key(
             DeqEngine.label(manager.getDevice()),
-            json(config.model().withDropout(0)) + " input " + subject.inputShape());
+            json(config.model().withDropout(0))
+                + " input "
+                + subject.inputShape()
+                + (subject.toleranceFactor() == 1
+                    ? ""
+                    : " tolerance x" + subject.toleranceFactor()));
     var known = cache.lookup(key);
     if (known.isPresent()) {
       return new Result(known.get(), true);

@@ -1,15 +1,13 @@
 package org.deqlab.core.playground;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import org.deqlab.core.text.Labels;
+import org.deqlab.core.text.Labelled;
 
 /**
  * The 2-D maps the playground offers, each built from a weight matrix {@code W = s·R(θ)} (scale
  * {@code s}, rotation {@code θ}) and an input {@code x}. Rotation gives W complex eigenvalues
  * {@code s·e^{±iθ}}, so one slider moves them around the unit circle and the other across it.
  */
-public enum PlaneMapKind {
+public enum PlaneMapKind implements Labelled {
   /** {@code f(z) = tanh(W z + U x + b)} with {@code U = I}, {@code b = 0}: the MLP cell in 2-D. */
   TANH("f(z) = tanh(W z + U x + b),  W = s·R(θ), U = I, b = 0") {
     @Override
@@ -78,16 +76,6 @@ public enum PlaneMapKind {
   /** The formula, as shown beside the plane. */
   public String formula() {
     return formula;
-  }
-
-  @JsonValue
-  public String label() {
-    return Labels.of(this);
-  }
-
-  @JsonCreator
-  public static PlaneMapKind parse(String text) {
-    return Labels.parse(PlaneMapKind.class, text);
   }
 
   @Override

@@ -22,6 +22,7 @@ import org.deqlab.core.events.RunEvents;
 import org.deqlab.core.events.RunOutcome;
 import org.deqlab.core.experiment.DeviceChoice;
 import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.Footprint;
 import org.deqlab.core.model.TaskModel;
 import org.deqlab.core.numerics.PrecisionGate;
 import org.deqlab.core.solver.SolverWorkspace;
@@ -37,6 +38,10 @@ import org.deqlab.core.train.TrainingFailedException;
  * checkpoints, the live settings, cancellation, an optional length sweep — and its run log. All of
  * it is reported on one {@link RunEvents} stream, which the command line, headless plots and the
  * window read: they are front-ends that subscribe, call {@link #run()} and turn the knobs.
+ *
+ * <p>A run with a folder claims it before any work ({@link RunFolderLock}: writable, not in use by
+ * another run, not holding a run unless {@link Options#reuse} allows it) and refuses sizes that
+ * cannot fit ({@link Footprint}); it releases the folder when it closes.
  *
  * <p>The run owns the {@link SolverWorkspace} of its solves (training, evaluation, sweeps) and
  * frees it when it closes. Must be created and used on one engine thread (PyTorch's gradient mode
@@ -68,6 +73,7 @@ public final class ExperimentRun implements AutoCloseable {
   private final Trainer trainer;
   private RunLog log;
   private final EngineThreads.Choice threads;
+  private final RunFolderLock folderLock;
 
   /**
    * What a run writes and does besides training.
@@ -80,12 +86,18 @@ public final class ExperimentRun implements AutoCloseable {
    *     (empty: no sweep)
    * @param maxThreads the most intra-op threads the run may measure and take on the CPU (the window
    *     leaves a core to its drawing thread)
+   * @param reuse what the run may do with a folder that holds a run already
    */
   public record Options(
-      Path directory, boolean stepCheckpoints, List<Integer> sweepLengths, int maxThreads) {
+      Path directory,
+      boolean stepCheckpoints,
+      List<Integer> sweepLengths,
+      int maxThreads,
+      RunFolderLock.Reuse reuse) {
     public Options {
       sweepLengths = sweepLengths == null ? List.of() : List.copyOf(sweepLengths);
       maxThreads = Math.max(1, maxThreads);
+      reuse = reuse == null ? RunFolderLock.Reuse.NEW : reuse;
     }
 
     /** A run that writes no files. */
@@ -93,28 +105,49 @@ public final class ExperimentRun implements AutoCloseable {
       return into(null);
     }
 
-    /** A run that logs and checkpoints into {@code directory}. */
+    /** A run that logs and checkpoints into {@code directory}, which must not hold a run. */
     public static Options into(Path directory) {
-      return new Options(directory, false, List.of(), Runtime.getRuntime().availableProcessors());
+      return new Options(
+          directory,
+          false,
+          List.of(),
+          Runtime.getRuntime().availableProcessors(),
+          RunFolderLock.Reuse.NEW);
     }
 
     public Options withStepCheckpoints(boolean value) {
-      return new Options(directory, value, sweepLengths, maxThreads);
+      return new Options(directory, value, sweepLengths, maxThreads, reuse);
     }
 
     public Options withSweep(List<Integer> lengths) {
-      return new Options(directory, stepCheckpoints, lengths, maxThreads);
+      return new Options(directory, stepCheckpoints, lengths, maxThreads, reuse);
     }
 
     public Options withMaxThreads(int value) {
-      return new Options(directory, stepCheckpoints, sweepLengths, value);
+      return new Options(directory, stepCheckpoints, sweepLengths, value, reuse);
+    }
+
+    public Options withReuse(RunFolderLock.Reuse value) {
+      return new Options(directory, stepCheckpoints, sweepLengths, maxThreads, value);
     }
   }
 
-  private ExperimentRun(ExperimentConfig requested, Options options, PrecisionGate gate) {
+  private ExperimentRun(
+      ExperimentConfig requested, Options options, PrecisionGate gate, int restoredThreads) {
     this.requested = requested;
     this.options = options;
-    this.device = requested.device().resolve();
+    // Before any work: a folder that cannot be written, or that another run holds, is refused now.
+    this.folderLock =
+        options.directory() == null
+            ? null
+            : RunFolderLock.claim(options.directory(), options.reuse());
+    try {
+      Footprint.of(requested).check(requested, requested.device().kind() == DeviceChoice.Kind.CUDA);
+      this.device = requested.device().resolve();
+    } catch (RuntimeException e) {
+      releaseFolder();
+      throw e;
+    }
     this.manager = DeqEngine.newManager(device);
     Autograd.setRecording(false);
     try {
@@ -128,9 +161,12 @@ public final class ExperimentRun implements AutoCloseable {
       this.threads =
           device.isGpu()
               ? new EngineThreads.Choice(EngineThreads.current(), "operators run on the GPU")
-              : EngineThreads.chooseFor(this::oneCellApplication, options.maxThreads());
+              : restoredThreads > 0
+                  ? EngineThreads.keep(restoredThreads, "as the run being resumed")
+                  : EngineThreads.chooseFor(this::oneCellApplication, options.maxThreads());
     } catch (RuntimeException e) {
       manager.close();
+      releaseFolder();
       throw e;
     }
     this.settings = new LiveSettings(LiveSettings.Values.of(config));
@@ -145,7 +181,7 @@ public final class ExperimentRun implements AutoCloseable {
    * org.deqlab.core.numerics.PrecisionCheckFailedException}.
    */
   public static ExperimentRun create(ExperimentConfig config, Options options) {
-    return new ExperimentRun(config, options, PrecisionGate.standard());
+    return new ExperimentRun(config, options, PrecisionGate.standard(), 0);
   }
 
   /**
@@ -162,9 +198,14 @@ public final class ExperimentRun implements AutoCloseable {
    */
   public static ExperimentRun restore(
       Path checkpoint, UnaryOperator<ExperimentConfig> adjust, Options options) {
+    Checkpoint.Header header = Checkpoint.readHeader(checkpoint);
+    boolean resuming = options.reuse() == RunFolderLock.Reuse.RESUME;
     ExperimentRun run =
         new ExperimentRun(
-            adjust.apply(Checkpoint.readConfig(checkpoint)), options, PrecisionGate.standard());
+            adjust.apply(header.config()),
+            options,
+            PrecisionGate.standard(),
+            resuming ? header.threads() : 0);
     try {
       Checkpoint.restore(checkpoint, run.trainer, run.manager);
     } catch (RuntimeException e) {
@@ -173,6 +214,57 @@ public final class ExperimentRun implements AutoCloseable {
     }
     return run;
   }
+
+  /**
+   * The checkpoint a run in {@code folder} resumes from: {@code last.ckpt}, or, when that one fails
+   * its checksum or cannot be read, the newest {@code checkpoint-STEP.ckpt} that passes (the note
+   * says so). The log is cut back to that checkpoint's step when the run resumes.
+   *
+   * @throws IllegalArgumentException when no checkpoint there can be read, naming why
+   */
+  public static Resumable resumable(Path folder) {
+    Path last = folder.resolve(LAST_CHECKPOINT);
+    IllegalArgumentException lastProblem;
+    try {
+      Checkpoint.readHeader(last);
+      return new Resumable(last, null);
+    } catch (IllegalArgumentException e) {
+      lastProblem = e;
+    }
+    List<Path> earlier;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(folder)) {
+      earlier =
+          files
+              .filter(path -> path.getFileName().toString().matches("checkpoint-\\d+\\.ckpt"))
+              .sorted(
+                  java.util.Comparator.comparingLong(
+                          (Path path) ->
+                              Long.parseLong(path.getFileName().toString().replaceAll("\\D", "")))
+                      .reversed())
+              .toList();
+    } catch (IOException e) {
+      throw lastProblem;
+    }
+    for (Path candidate : earlier) {
+      try {
+        Checkpoint.readHeader(candidate);
+        return new Resumable(
+            candidate,
+            lastProblem.getMessage() + "; resuming from " + candidate.getFileName() + " instead");
+      } catch (IllegalArgumentException e) {
+        // damaged too: try the one before
+      }
+    }
+    throw lastProblem;
+  }
+
+  /**
+   * Where a run resumes from.
+   *
+   * @param checkpoint the checkpoint file
+   * @param note why it is not {@code last.ckpt}, or null
+   */
+  public record Resumable(Path checkpoint, String note) {}
 
   /** The config this run runs: the requested one, or the same on a verified path. */
   public ExperimentConfig config() {
@@ -306,6 +398,12 @@ public final class ExperimentRun implements AutoCloseable {
             threads.toString(),
             precisionNote,
             data.baselineLoss()));
+    if (resuming()) {
+      events.publish(
+          new RunEvent.SettingChanged(
+              trainer.completedSteps(),
+              "resumed from " + LAST_CHECKPOINT + " at step " + trainer.completedSteps()));
+    }
     RunEvent.Finished finished;
     try {
       finished = trainer.run(control, this::checkpoint);
@@ -316,6 +414,15 @@ public final class ExperimentRun implements AutoCloseable {
         sweep("after step " + finished.step(), options.sweepLengths(), 1, SWEEP_THRESHOLD);
       }
     } catch (TrainingFailedException e) {
+      if (e.getCause() instanceof UncheckedIOException storage) {
+        // the log or a checkpoint cannot be written (a full disk): say that, not what followed
+        try {
+          checkpoint(trainer.completedSteps());
+        } catch (UncheckedIOException again) {
+          storage.addSuppressed(again);
+        }
+        throw storage;
+      }
       finished = e.finished();
       checkpoint(trainer.completedSteps());
     }
@@ -357,7 +464,8 @@ public final class ExperimentRun implements AutoCloseable {
       Checkpoint.save(lastCheckpoint(), trainer);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot write checkpoint into " + options.directory() + ": " + e.getMessage(), e);
+          "cannot write checkpoint into " + options.directory() + ": " + RunFolderLock.reason(e),
+          e);
     }
     events.publish(new RunEvent.CheckpointSaved(step, lastCheckpoint().toString()));
   }
@@ -367,11 +475,30 @@ public final class ExperimentRun implements AutoCloseable {
       return;
     }
     try {
-      log = RunLog.create(logFile());
+      log =
+          resuming()
+              ? RunLog.resume(logFile(), trainer.completedSteps())
+              : RunLog.create(logFile());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create run log " + logFile() + ": " + e, e);
+      throw new UncheckedIOException(
+          "cannot write run log " + logFile() + ": " + RunFolderLock.reason(e), e);
     }
     events.subscribe(log);
+  }
+
+  private boolean resuming() {
+    return options.reuse() == RunFolderLock.Reuse.RESUME;
+  }
+
+  /** A note when this run took over a dead run's lock on its folder. */
+  public java.util.Optional<String> folderNote() {
+    return folderLock == null ? java.util.Optional.empty() : folderLock.staleNote();
+  }
+
+  private void releaseFolder() {
+    if (folderLock != null) {
+      folderLock.close();
+    }
   }
 
   @Override
@@ -385,6 +512,7 @@ public final class ExperimentRun implements AutoCloseable {
     } finally {
       solverWorkspace.close();
       manager.close();
+      releaseFolder();
     }
   }
 }

@@ -22,7 +22,9 @@ import org.deqlab.core.solver.StopReason;
 /**
  * Forward solver steps to reach the tolerance as the sequence grows, for one model: the measurement
  * behind the "steps versus sequence length" plot. Runs on the engine thread; reports each length as
- * soon as it is measured.
+ * soon as it is measured. A length whose solves did not all converge is reported with the limit and
+ * the worst residual reached ({@link RunEvent.SweepPoint#outcome}): its step count is the limit,
+ * not a measurement.
  */
 final class LengthSweep {
   private LengthSweep() {}
@@ -53,6 +55,15 @@ final class LengthSweep {
                 config.forward().options().withMaxIterations(threshold),
                 BackwardMode.oneStep())
             .withWorkspace(workspace);
+    for (int length : lengths) { // every length before the first is measured
+      ExperimentConfig at =
+          config.withTask(config.task().withSequenceLength(length).withEvalBatches(batches));
+      try {
+        org.deqlab.core.experiment.Footprint.of(at).check(at, manager.getDevice().isGpu());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("sweep length " + length + ": " + e.getMessage(), e);
+      }
+    }
     ParameterStore parameters = new ParameterStore(manager, false);
     List<RunEvent.SweepPoint> points = new ArrayList<>();
     for (int length : lengths) {
@@ -62,6 +73,7 @@ final class LengthSweep {
       double steps = 0;
       int maxSteps = 0;
       double residual = 0;
+      double worstResidual = 0;
       int converged = 0;
       double millis = 0;
       List<Batch> evalBatches = data.evalBatches(manager, Split.VALID);
@@ -73,6 +85,7 @@ final class LengthSweep {
           steps += stats.steps();
           maxSteps = Math.max(maxSteps, stats.steps());
           residual += stats.relativeResidual();
+          worstResidual = Math.max(worstResidual, stats.relativeResidual());
           converged += stats.stopReason() == StopReason.CONVERGED ? 1 : 0;
           millis += stats.elapsedNanos() / 1e6;
         }
@@ -86,7 +99,9 @@ final class LengthSweep {
               maxSteps,
               residual / n,
               (double) converged / n,
-              millis / n);
+              millis / n,
+              threshold,
+              worstResidual);
       points.add(point);
       onPoint.accept(point);
     }

@@ -26,10 +26,10 @@ public final class PositiveIntegers {
             + "'");
   }
 
-  /** A comma-separated list. */
+  /** A comma-separated list of at least one number (an empty list, {@code ,}, is refused). */
   public static List<Integer> parseList(String text) {
     List<Integer> values = new ArrayList<>();
-    for (String part : text.split(",")) {
+    for (String part : text.split(",", -1)) {
       values.add(parse(part));
     }
     return values;

@@ -226,6 +226,7 @@ public final class Trainer {
   public RunEvent.Step trainStep() {
     int step = completedSteps + 1;
     long start = System.nanoTime();
+    reseed(step);
     List<LiveSettings.Change> changes = new ArrayList<>();
     LiveSettings.Values live = settings.takeForStep(step, changes);
     for (LiveSettings.Change change : changes) {
@@ -316,6 +317,20 @@ public final class Trainer {
               step - 1));
     }
     return event;
+  }
+
+  /**
+   * Seeds the engine's generator for one step from the config's seed and the step number, so the
+   * step's random draws (dropout masks, Jacobian probes) depend on nothing that ran before: not on
+   * how many numbers the thread measurement or an evaluation drew, nor on whether the run was
+   * resumed from a checkpoint. Together with data chosen by step number and the optimizer's state
+   * in the checkpoint, this makes a run a function of its config (at one thread count).
+   */
+  private void reseed(int step) {
+    long mixed = config.seed() * 0x9E3779B97F4A7C15L + step;
+    mixed = (mixed ^ (mixed >>> 30)) * 0xBF58476D1CE4E5B9L;
+    mixed = (mixed ^ (mixed >>> 27)) * 0x94D049BB133111EBL;
+    manager.getEngine().setRandomSeed((int) (mixed ^ (mixed >>> 31)));
   }
 
   private static String describe(EquilibriumLayer layer) {

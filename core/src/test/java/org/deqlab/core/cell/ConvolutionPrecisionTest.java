@@ -38,7 +38,7 @@ class ConvolutionPrecisionTest extends EngineTest {
     assertCellVjpAgrees(
         new CheckedCell(
             "trellisnet H=8",
-            () -> new TrellisCell(new TrellisCell.Config(8, 4, 2, 1, false, true, 0, 0.5)),
+            () -> new TrellisCell(TrellisCell.Config.of(8, 4, 2, 1, 0.5).withWeightNorm(true)),
             new Shape(4, 10, 4),
             1));
   }

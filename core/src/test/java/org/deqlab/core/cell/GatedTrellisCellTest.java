@@ -14,7 +14,8 @@ class GatedTrellisCellTest extends SequenceCellContract {
 
   @Override
   protected Cell newCell(double dropout) {
-    return new TrellisCell(new TrellisCell.Config(4, 3, 3, 1, true, false, dropout, 0.4));
+    return new TrellisCell(
+        TrellisCell.Config.of(4, 3, 3, 1, 0.4).withGating(TrellisGating.GLU).withDropout(dropout));
   }
 
   @Override

@@ -16,7 +16,8 @@ class TrellisCellTest extends SequenceCellContract {
 
   @Override
   protected Cell newCell(double dropout) {
-    return new TrellisCell(new TrellisCell.Config(4, 3, 2, 2, false, true, dropout, 0.3));
+    return new TrellisCell(
+        TrellisCell.Config.of(4, 3, 2, 2, 0.3).withWeightNorm(true).withDropout(dropout));
   }
 
   @Override
@@ -40,14 +41,12 @@ class TrellisCellTest extends SequenceCellContract {
   @Test
   void invalidConfigurationsNameTheFieldAndTheAllowedRange() {
     IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> new TrellisCell.Config(4, 3, 0, 1, false, false, 0, 0.3));
+        assertThrows(IllegalArgumentException.class, () -> TrellisCell.Config.of(4, 3, 0, 1, 0.3));
     assertTrue(e.getMessage().contains("kernelSize"), e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new TrellisCell.Config(4, 3, 2, 1, false, false, 1.0, 0.3));
+            () -> TrellisCell.Config.of(4, 3, 2, 1, 0.3).withDropout(1.0));
     assertTrue(e.getMessage().contains("dropout must be in [0, 1)"), e.getMessage());
   }
 }

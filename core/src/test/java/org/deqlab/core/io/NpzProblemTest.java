@@ -61,6 +61,37 @@ class NpzProblemTest extends EngineTest {
     assertTrue(error < 1e-9, "relative error " + error);
   }
 
+  @ParameterizedTest
+  @CsvSource({"numpy-mlp-big-endian.npz", "numpy-mlp-fortran.npz"})
+  void bigEndianAndFortranOrderedArraysReadAsNumpyMeantThem(String name) throws Exception {
+    Map<String, NDArray> reference = NpzFiles.read(resource("numpy-mlp.npz"), manager);
+    Map<String, NDArray> converted = NpzFiles.read(resource(name), manager);
+    assertEquals(reference.keySet(), converted.keySet());
+    for (String array : reference.keySet()) {
+      assertEquals(reference.get(array).getShape(), converted.get(array).getShape(), array);
+      assertEquals(reference.get(array).getDataType(), converted.get(array).getDataType(), array);
+      assertTrue(
+          Arrays.equals(
+              reference.get(array).toType(DataType.FLOAT64, false).toDoubleArray(),
+              converted.get(array).toType(DataType.FLOAT64, false).toDoubleArray()),
+          name + ": array " + array);
+    }
+  }
+
+  @Test
+  void aNanInAnInputNamesTheArrayAndTheFirstBadIndex() throws Exception {
+    Path file = resource("numpy-mlp-nan.npz");
+    String message =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> NpzProblem.load(file, manager, DataType.FLOAT64))
+            .getMessage();
+    assertEquals(
+        file
+            + ": array x holds NaN at index [2, 1], its first value that is not finite (shape (3, 4))",
+        message);
+  }
+
   @Test
   void writtenArraysReadBackUnderTheirNames() throws IOException {
     Map<String, NDArray> arrays = new LinkedHashMap<>();

@@ -14,7 +14,6 @@ import java.util.List;
 import org.deqlab.core.cell.Activation;
 import org.deqlab.core.cell.MlpCell;
 import org.deqlab.core.engine.Autograd;
-import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.memory.ProcessMemory;
@@ -47,12 +46,7 @@ class JacobianMemoryTest extends EngineTest {
           scoped.randomNormal(new Shape(4, 8)).mul(0.5).toType(DataType.FLOAT64, false);
       // Loose, cheap solves: the test is about memory, and a contractive cell converges anyway.
       SolverOptions options = SolverOptions.defaults().withMaxIterations(12).withTolerance(1e-4);
-      DeqLayer layer =
-          new DeqLayer(
-              cell,
-              SolverKind.FIXED_POINT,
-              options,
-              new BackwardMode.Implicit(SolverKind.FIXED_POINT, options));
+      DeqLayer layer = DeqLayer.implicit(cell, SolverKind.FIXED_POINT, options);
       JacobianRegularizer regularizer =
           new JacobianRegularizer(new JacobianRegularization(0.5, 2, 1));
       List<Parameter> trainable = List.of(cell.weight(), cell.injectionWeight(), cell.bias());

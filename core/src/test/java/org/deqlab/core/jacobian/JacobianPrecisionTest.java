@@ -9,9 +9,13 @@ import ai.djl.training.ParameterStore;
 import java.util.stream.Stream;
 import org.deqlab.core.cell.Activation;
 import org.deqlab.core.cell.ConvCell;
+import org.deqlab.core.cell.ConvolutionPath;
 import org.deqlab.core.cell.MlpCell;
+import org.deqlab.core.cell.MultiscaleCell;
+import org.deqlab.core.cell.TapSpacing;
 import org.deqlab.core.cell.TransformerCell;
 import org.deqlab.core.cell.TrellisCell;
+import org.deqlab.core.cell.TrellisGating;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.numerics.CellTwins;
 import org.deqlab.core.numerics.CheckedCell;
@@ -24,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * point z): Arnoldi with k = d, whose Ritz values are then J's eigenvalues whatever the start,
  * power iteration, and Hutchinson's ‖J‖²_F/d, for every kind of cell — including convolutional
  * cells with 8 channels, where a wrong float32 convolution gradient would make every
- * vector–Jacobian product, and so every estimate, wrong.
+ * vector–Jacobian product, and so every estimate, wrong. The multiscale cell is probed on its whole
+ * state (both resolutions, 96 numbers per sample).
  */
 class JacobianPrecisionTest extends EngineTest {
 
@@ -39,8 +44,30 @@ class JacobianPrecisionTest extends EngineTest {
             1),
         new CheckedCell(
             "trellisnet gated H=8",
-            () -> new TrellisCell(new TrellisCell.Config(8, 3, 2, 1, true, true, 0, 0.8)),
+            () ->
+                new TrellisCell(
+                    TrellisCell.Config.of(8, 3, 2, 1, 0.8)
+                        .withGating(TrellisGating.GLU)
+                        .withWeightNorm(true)),
             new Shape(2, 4, 3),
+            1),
+        new CheckedCell(
+            "trellisnet lstm exponential taps H=8",
+            () ->
+                new TrellisCell(
+                    TrellisCell.Config.of(8, 3, 3, 2, 0.8)
+                        .withTaps(TapSpacing.EXPONENTIAL)
+                        .withGating(TrellisGating.LSTM)
+                        .withWeightNorm(true)),
+            new Shape(2, 4, 3),
+            1),
+        new CheckedCell(
+            "mdeq C=4 scales=2",
+            () ->
+                new MultiscaleCell(
+                    new MultiscaleCell.Config(
+                        4, 1, 2, 3, 2, Activation.TANH, 0.3, ConvolutionPath.AUTO, 0)),
+            new Shape(2, 1, 4, 4),
             1),
         new CheckedCell(
             "transformer H=8",

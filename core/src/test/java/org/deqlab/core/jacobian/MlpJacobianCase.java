@@ -9,7 +9,6 @@ import java.util.Random;
 import org.deqlab.core.cell.Activation;
 import org.deqlab.core.cell.MlpCell;
 import org.deqlab.core.engine.Autograd;
-import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
@@ -71,12 +70,7 @@ final class MlpJacobianCase {
     x = manager.create(inputs, new Shape(inputScales.length, p)).toType(dataType, false);
     injection = Autograd.noGrad(() -> cell.inject(parameters, x, false));
     SolverOptions options = dataType == DataType.FLOAT64 ? TIGHT : TIGHT.withTolerance(1e-6);
-    DeqLayer layer =
-        new DeqLayer(
-            cell,
-            SolverKind.BROYDEN,
-            options,
-            new BackwardMode.Implicit(SolverKind.BROYDEN, options));
+    DeqLayer layer = DeqLayer.implicit(cell, SolverKind.BROYDEN, options);
     equilibrium = layer.solve(parameters, x, (k, a, r) -> {}).equilibrium();
   }
 

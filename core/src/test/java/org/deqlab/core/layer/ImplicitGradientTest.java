@@ -87,8 +87,7 @@ class ImplicitGradientTest extends EngineTest {
   }
 
   private DeqLayer implicitLayer() {
-    return new DeqLayer(
-        cell, SolverKind.BROYDEN, TIGHT, new BackwardMode.Implicit(SolverKind.BROYDEN, TIGHT));
+    return DeqLayer.implicit(cell, SolverKind.BROYDEN, TIGHT);
   }
 
   private double lossAt(NDArray input) {

@@ -16,7 +16,6 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.engine.Autograd;
-import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.EquilibriumLayer;
 import org.deqlab.core.layer.LayerPass;
@@ -105,8 +104,7 @@ public final class GradientCheck {
 
   /** The DEQ layer of the check: tight Broyden forward, implicit backward by tight Broyden. */
   public DeqLayer implicitLayer() {
-    return new DeqLayer(
-        cell, SolverKind.BROYDEN, TIGHT, new BackwardMode.Implicit(SolverKind.BROYDEN, TIGHT));
+    return DeqLayer.implicit(cell, SolverKind.BROYDEN, TIGHT);
   }
 
   /** The loss of a state (recorded if the caller records). */
