@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,12 +25,14 @@ import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.experiment.Presets;
+import org.deqlab.core.io.DeqProblem;
 import org.deqlab.core.io.NpzProblem;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.ProcessMemory;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
+import org.deqlab.core.torchscript.TorchScriptProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,13 +57,20 @@ import picocli.CommandLine.Spec;
           + " / (evaluations × f time), implicit backward time.",
       "",
       "Then the convolution paths: the TrellisNet and conv cells at 8 channels and at the presets'"
-          + " widths, one f evaluation and one VJP on the engine's kernel and unfolded."
+          + " widths, one f evaluation and one VJP on the engine's kernel and unfolded.",
+      "",
+      "With --cell FILE.pt --input FILE.npz: only the TorchScript cell's solves; with --problem"
+          + " FILE.npz (the same MLP's W, U, b, x) also the built-in MLP cell's, and the ratios"
+          + " TorchScript / built-in."
     })
 final class BenchCommand implements Callable<Integer> {
   private static final String TRELLIS_PRESET = "copy-memory-deq-trellisnet";
 
   /** The sequence length of the peak-memory target (TrellisNet at T = 200). */
   private static final int MEMORY_LENGTH = 200;
+
+  /** Alternating rounds of the TorchScript cell and its built-in twin in {@code --cell} mode. */
+  private static final int CELL_ROUNDS = 6;
 
   private final PrintStream out;
   @Spec private CommandSpec spec;
@@ -79,6 +89,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Mixin private DeviceOption deviceOption;
 
+  @Mixin private TorchScriptOptions torchScript;
+
   BenchCommand(PrintStream out) {
     this.out = out;
   }
@@ -87,6 +99,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OptionValues.within(spec, "--repeats", repeats, 1, 100);
     Autograd.setRecording(false);
+    if (torchScript.given()) {
+      return benchCell();
+    }
     SolverBenchmark benchmark = new SolverBenchmark(repeats);
     List<SolverBenchmark.Row> rows = new ArrayList<>();
     List<MemoryPoint> memory = new ArrayList<>();
@@ -153,8 +168,137 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * {@code --cell}: the TorchScript cell's solves, f evaluations and implicit backward, and — with
+   * {@code --problem}, the same MLP's weights as the built-in cell — the same figures for the
+   * built-in cell and the ratios TorchScript / built-in (the issue's target: a solve no more than
+   * 1.5× slower).
+   */
+  private int benchCell() throws IOException {
+    torchScript.refuse("--quick");
+    Device device = deviceOption.resolve();
+    List<SolverKind> solvers =
+        List.of(SolverKind.FIXED_POINT, SolverKind.ANDERSON, SolverKind.BROYDEN);
+    SolverOptions options =
+        SolverOptions.defaults().withStopping(100, 1e-4, StopCriterion.RELATIVE);
+    SolverBenchmark benchmark = new SolverBenchmark(repeats);
+    List<SolverBenchmark.Row> rows = new ArrayList<>();
+    Map<String, Object> ratios = new LinkedHashMap<>();
+    EngineThreads.Choice threads;
+    try (NDManager manager = DeqEngine.newManager(device);
+        TorchScriptProblem cell = torchScript.load(manager)) {
+      manager.getEngine().setRandomSeed(0);
+      threads = threadsFor(cell, manager, device);
+      out.println(
+          "DEQ Workbench bench --cell — "
+              + DeqEngine.versions()
+              + " on "
+              + DeqEngine.label(device)
+              + ", intra-op threads "
+              + threads);
+      NpzProblem builtIn =
+          problemFile == null
+              ? null
+              : NpzProblem.load(problemFile, manager, cell.cell().dataTypeOf());
+      // Rounds alternate the two cells, so that load from elsewhere on the machine falls on both.
+      List<List<SolverBenchmark.Row>> scriptRounds = new ArrayList<>();
+      List<List<SolverBenchmark.Row>> builtInRounds = new ArrayList<>();
+      int rounds = builtIn == null ? 1 : CELL_ROUNDS;
+      for (int round = 0; round < rounds; round++) {
+        if (builtIn != null && round % 2 == 1) {
+          builtInRounds.add(
+              benchmark.run(
+                  "built-in " + problemFile.getFileName(),
+                  builtIn.cell(),
+                  manager,
+                  builtIn.x(),
+                  solvers,
+                  options));
+        }
+        scriptRounds.add(
+            benchmark.run(
+                "torchscript " + torchScript.cell().getFileName(),
+                cell.cell(),
+                manager,
+                cell.x(),
+                solvers,
+                options));
+        if (builtIn != null && round % 2 == 0) {
+          builtInRounds.add(
+              benchmark.run(
+                  "built-in " + problemFile.getFileName(),
+                  builtIn.cell(),
+                  manager,
+                  builtIn.x(),
+                  solvers,
+                  options));
+        }
+      }
+      if (rounds > 1) {
+        out.println(
+            "each solver's fastest of "
+                + rounds
+                + " alternating rounds of each cell (medians over --repeats within a round)");
+      }
+      printHeader(out);
+      List<SolverBenchmark.Row> script = bestRows(scriptRounds);
+      print(out, rows, script);
+      if (builtIn != null) {
+        List<SolverBenchmark.Row> twin = bestRows(builtInRounds);
+        print(out, rows, twin);
+        out.println();
+        out.println("TorchScript / built-in (target: solve ≤ 1.50)");
+        for (int i = 0; i < script.size(); i++) {
+          SolverBenchmark.Row a = script.get(i);
+          SolverBenchmark.Row b = twin.get(i);
+          double solve = a.solveMillis() / b.solveMillis();
+          String line =
+              String.format(
+                  Locale.ROOT,
+                  "solve %.2f %s, f evaluation %.2f, implicit backward %.2f (steps %d vs %d)",
+                  solve,
+                  solve <= 1.5 ? "met" : "MISSED",
+                  a.evaluationMillis() / b.evaluationMillis(),
+                  a.backwardMillis() / b.backwardMillis(),
+                  a.steps(),
+                  b.steps());
+          out.printf("%-12s %s%n", a.solver(), line);
+          ratios.put(a.solver(), line);
+        }
+      }
+    }
+    if (json != null) {
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("command", "bench");
+      report.put("provenance", Provenance.capture(device));
+      report.put("intraOpThreads", threads);
+      report.put("solvers", rows);
+      report.put("torchScriptOverBuiltIn", ratios);
+      Reports.writeJson(json, report);
+      out.println("wrote " + json);
+    }
+    return 0;
+  }
+
+  /**
+   * Per solver, the round with the shortest solve: on a shared machine the figure least disturbed
+   * by other load, which is what a comparison of two cells' own costs needs.
+   */
+  private static List<SolverBenchmark.Row> bestRows(List<List<SolverBenchmark.Row>> rounds) {
+    List<SolverBenchmark.Row> medians = new ArrayList<>();
+    for (int i = 0; i < rounds.get(0).size(); i++) {
+      List<SolverBenchmark.Row> candidates = new ArrayList<>();
+      for (List<SolverBenchmark.Row> round : rounds) {
+        candidates.add(round.get(i));
+      }
+      candidates.sort(java.util.Comparator.comparingDouble(SolverBenchmark.Row::solveMillis));
+      medians.add(candidates.get(0));
+    }
+    return medians;
+  }
+
   /** The thread count for every workload, measured on the MLP's f (one on a GPU run). */
-  private static EngineThreads.Choice threadsFor(NpzProblem mlp, NDManager manager, Device device) {
+  private static EngineThreads.Choice threadsFor(DeqProblem mlp, NDManager manager, Device device) {
     if (device.isGpu()) {
       return new EngineThreads.Choice(EngineThreads.current(), "operators run on the GPU");
     }

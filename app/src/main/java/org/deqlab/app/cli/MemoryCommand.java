@@ -26,6 +26,7 @@ import org.deqlab.core.experiment.LayerKind;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.MemoryStudy;
 import org.deqlab.core.memory.ProcessMemory;
+import org.deqlab.core.torchscript.TorchScriptStudy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,6 +85,8 @@ final class MemoryCommand implements Callable<Integer> {
 
   @Mixin private TableFiles files;
 
+  @Mixin private TorchScriptOptions torchScript;
+
   MemoryCommand(PrintStream out) {
     this.out = out;
   }
@@ -91,6 +94,9 @@ final class MemoryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OptionValues.nonEmpty(spec, "--depths", depths);
+    if (torchScript.given()) {
+      return measureCell();
+    }
     OptionValues.nonEmpty(spec, "--lengths", lengths);
     ExperimentConfig config = configOptions.load(false);
     List<Integer> measured = lengthsToMeasure(config);
@@ -134,6 +140,12 @@ final class MemoryCommand implements Callable<Integer> {
     report.put("inputShapes", inputs);
     report.put("measuredBy", MemoryStudy.meterFor(device).method());
     report.put("points", points);
+    files.write(report, csv(points), out);
+    return 0;
+  }
+
+  /** The points as CSV rows under a header. */
+  private static String csv(List<MemoryPoint> points) {
     StringBuilder rows =
         new StringBuilder(
             "layer,depth,length,kept_bytes,workspace_bytes,peak_bytes,forward_ms,backward_ms,forward_steps,loss,gradient_difference\n");
@@ -154,8 +166,7 @@ final class MemoryCommand implements Callable<Integer> {
               p.loss(),
               p.gradientDifference()));
     }
-    files.write(report, rows.toString(), out);
-    return 0;
+    return rows.toString();
   }
 
   /** {@code --length}, {@code --lengths}, or the task's default lengths. */
@@ -190,6 +201,11 @@ final class MemoryCommand implements Callable<Integer> {
         config.forward().solver(),
         config.forward().options().tolerance());
     out.println("memory read as: " + study.method());
+    printHeader(out);
+    return study.measure(depths, false, point -> printPoint(out, point));
+  }
+
+  private static void printHeader(PrintStream out) {
     out.printf(
         "%-9s %6s %12s %12s %12s %10s %10s %6s %12s%n",
         "layer",
@@ -201,24 +217,72 @@ final class MemoryCommand implements Callable<Integer> {
         "bwd (ms)",
         "steps",
         "grad diff");
-    return study.measure(
-        depths,
-        false,
-        point ->
-            out.printf(
-                Locale.ROOT,
-                "%-9s %6s %12.2f %12s %12.2f %10.1f %10.1f %6s %12.2e%n",
-                point.layer(),
-                point.layer() == LayerKind.DEQ ? "-" : String.valueOf(point.depth()),
-                point.keptMegabytes(),
-                point.layer() == LayerKind.DEQ
-                    ? String.format(Locale.ROOT, "%.2f", point.workspaceMegabytes())
-                    : "-",
-                point.peakMegabytes(),
-                point.forwardMillis(),
-                point.backwardMillis(),
-                point.forwardSteps() == 0 ? "-" : String.valueOf(point.forwardSteps()),
-                point.gradientDifference()));
+  }
+
+  private static void printPoint(PrintStream out, MemoryPoint point) {
+    out.printf(
+        Locale.ROOT,
+        "%-9s %6s %12.2f %12s %12.2f %10.1f %10.1f %6s %12.2e%n",
+        point.layer(),
+        point.layer() == LayerKind.DEQ ? "-" : String.valueOf(point.depth()),
+        point.keptMegabytes(),
+        point.layer() == LayerKind.DEQ
+            ? String.format(Locale.ROOT, "%.2f", point.workspaceMegabytes())
+            : "-",
+        point.peakMegabytes(),
+        point.forwardMillis(),
+        point.backwardMillis(),
+        point.forwardSteps() == 0 ? "-" : String.valueOf(point.forwardSteps()),
+        point.gradientDifference());
+  }
+
+  /**
+   * {@code --cell}: the user's TorchScript cell as a DEQ against its unrolled twin (the same module
+   * applied L times with autograd), measured in this process at the input's shape (batch from
+   * {@code --batch} if given), with the C allocator told to release freed blocks at once.
+   */
+  private int measureCell() throws IOException {
+    torchScript.refuse("--preset", "--config", "--length", "--lengths");
+    Device device = configOptions.device().resolve();
+    int rows =
+        spec.commandLine().getParseResult().hasMatchedOption("--batch")
+            ? OptionValues.within(spec, "--batch", batch, 1, 100_000)
+            : 0;
+    String[] described = {""};
+    List<MemoryPoint> points;
+    try {
+      points =
+          TorchScriptStudy.memory(
+              torchScript.cell(),
+              torchScript.input(),
+              device,
+              depths,
+              rows,
+              line -> {
+                described[0] = line;
+                out.println(line);
+                printHeader(out);
+              },
+              point -> printPoint(out, point));
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException("memory: " + e.getMessage(), e);
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("command", "memory");
+    report.put("provenance", Provenance.capture(device));
+    report.put("cell", torchScript.cell().toString());
+    report.put("measured", described[0]);
+    report.put("points", points);
+    MemoryPoint deq = points.get(0);
+    for (MemoryPoint point : points.subList(1, points.size())) {
+      out.printf(
+          Locale.ROOT,
+          "DEQ/unrolled kept at L=%d: %.3f%n",
+          point.depth(),
+          deq.keptBytes() / (double) Math.max(1, point.keptBytes()));
+    }
+    files.write(report, csv(points), out);
+    return 0;
   }
 
   /**

@@ -14,7 +14,7 @@ import org.deqlab.core.data.Split;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.Provenance;
-import org.deqlab.core.io.NpzProblem;
+import org.deqlab.core.io.DeqProblem;
 import org.deqlab.core.jacobian.JacobianProbe;
 import org.deqlab.core.jacobian.JacobianReport;
 import org.deqlab.core.jacobian.ProbeDistribution;
@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
     name = "probe",
     header = "spectral radius, Ritz values and Frobenius norm of J_f at z*",
     description =
-        "Solves for z* (of an MLP problem, or of a trained checkpoint on held-out data) with"
+        "Solves for z* (of an MLP problem or a TorchScript cell, or of a trained checkpoint on held-out data) with"
             + " Broyden and measures J_f(z*) from vector–Jacobian products: the spectral radius by"
             + " power iteration and by Arnoldi (with its Ritz values), and ‖J‖²_F/d by Hutchinson"
             + " with its standard error.")
@@ -90,8 +90,9 @@ final class ProbeCommand implements Callable<Integer> {
                 OptionValues.within(spec, "--arnoldi", arnoldi, 0, 10_000),
                 OptionValues.within(spec, "--probes", probes, 0, 100_000),
                 distribution));
-    if (checkpoint != null && problemOptions.file() != null) {
-      throw new ParameterException(spec.commandLine(), "give --problem or --checkpoint, not both");
+    if (checkpoint != null && problemOptions.fromFile()) {
+      throw new ParameterException(
+          spec.commandLine(), "give --problem (or --cell) or --checkpoint, not both");
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("command", "probe");
@@ -117,8 +118,8 @@ final class ProbeCommand implements Callable<Integer> {
     SolverOptions options = problemOptions.solverOptions();
     var device = problemOptions.device();
     Autograd.setRecording(false);
-    try (NDManager manager = DeqEngine.newManager(device)) {
-      NpzProblem problem = problemOptions.load(manager);
+    try (NDManager manager = DeqEngine.newManager(device);
+        DeqProblem problem = problemOptions.load(manager)) {
       ParameterStore parameters = new ParameterStore(manager, false);
       DeqLayer layer =
           new DeqLayer(problem.cell(), SolverKind.BROYDEN, options, BackwardMode.oneStep());
@@ -138,6 +139,7 @@ final class ProbeCommand implements Callable<Integer> {
       report.put("provenance", Provenance.capture(device));
       report.put("problem", problem.source());
       report.put("solve", solved.stats());
+      GradientCheckReport.print(out, problem, report);
       NDArray injection =
           Autograd.noGrad(() -> problem.cell().inject(parameters, problem.x(), false));
       return probe.probe(problem.cell(), parameters, solved.equilibrium(), injection);

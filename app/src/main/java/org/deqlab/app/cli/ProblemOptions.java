@@ -3,10 +3,14 @@ package org.deqlab.app.cli;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.deqlab.core.experiment.Precision;
+import org.deqlab.core.io.DeqProblem;
 import org.deqlab.core.io.NpzProblem;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
+import org.deqlab.core.torchscript.TorchScriptProblem;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,8 +18,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The options shared by commands that work on an MLP problem ({@code solve}, {@code probe}): where
- * the problem comes from, dtype, device and solver settings. A picocli mixin.
+ * The options shared by commands that work on one problem ({@code solve}, {@code probe}): where the
+ * problem comes from (an MLP {@code .npz}, a random MLP, or a TorchScript cell on its input),
+ * dtype, device and solver settings. A picocli mixin.
  */
 final class ProblemOptions {
   private static final SolverOptions DEFAULTS = SolverOptions.defaults();
@@ -28,6 +33,12 @@ final class ProblemOptions {
 
   @Option(names = "--problem", paramLabel = "FILE.npz", descriptionKey = "ProblemOptions.problem")
   private Path file;
+
+  @Option(names = "--cell", paramLabel = "FILE.pt", descriptionKey = "ProblemOptions.cell")
+  private Path cellFile;
+
+  @Option(names = "--input", paramLabel = "FILE.npz", descriptionKey = "ProblemOptions.input")
+  private Path inputFile;
 
   @Option(names = "--dim", paramLabel = "D")
   private int dim = 256;
@@ -81,6 +92,11 @@ final class ProblemOptions {
     return file;
   }
 
+  /** Whether the problem comes from a file ({@code --problem} or {@code --cell}). */
+  boolean fromFile() {
+    return file != null || cellFile != null || inputFile != null;
+  }
+
   Device device() {
     return device.resolve();
   }
@@ -90,15 +106,22 @@ final class ProblemOptions {
     return device;
   }
 
-  NpzProblem load(NDManager manager) {
-    if (file != null) {
-      for (String random : RANDOM_PROBLEM) {
-        if (command.commandLine().getParseResult().hasMatchedOption(random)) {
-          throw new ParameterException(
-              command.commandLine(),
-              random + " describes a random problem; it cannot be combined with --problem");
-        }
+  /**
+   * The problem the options describe: a TorchScript cell on its input ({@code --cell}, {@code
+   * --input}), an MLP {@code .npz} ({@code --problem}), or a random MLP. Close it when done.
+   */
+  DeqProblem load(NDManager manager) {
+    if (cellFile != null || inputFile != null) {
+      if (cellFile == null || inputFile == null) {
+        throw new ParameterException(
+            command.commandLine(),
+            "--cell FILE.pt and --input FILE.npz go together (the input holds x and z0)");
       }
+      refuseWith("--cell", "--problem", "--dtype");
+      return TorchScriptProblem.load(cellFile, inputFile, manager);
+    }
+    if (file != null) {
+      refuseWith("--problem");
       return NpzProblem.load(file, manager, precision.dataType());
     }
     return NpzProblem.random(
@@ -109,6 +132,23 @@ final class ProblemOptions {
         OptionValues.within(command, "--batch", batch, 1, 1 << 16),
         OptionValues.within(command, "--spectral-norm", spectralNorm, 0, 1e3),
         seed);
+  }
+
+  /** Refuses the random problem's options (and {@code others}) next to a problem from a file. */
+  private void refuseWith(String given, String... others) {
+    List<String> refused = new ArrayList<>(List.of(RANDOM_PROBLEM));
+    refused.addAll(List.of(others));
+    for (String option : refused) {
+      if (command.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new ParameterException(
+            command.commandLine(),
+            option
+                + (option.equals("--dtype")
+                    ? " cannot be combined with --cell: a TorchScript cell runs in its parameters'"
+                        + " dtype"
+                    : " cannot be combined with " + given));
+      }
+    }
   }
 
   SolverOptions solverOptions() {

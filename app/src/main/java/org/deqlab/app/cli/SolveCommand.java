@@ -3,7 +3,9 @@ package org.deqlab.app.cli;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +19,8 @@ import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.engine.EngineThreads;
 import org.deqlab.core.engine.Provenance;
+import org.deqlab.core.io.DeqProblem;
 import org.deqlab.core.io.NpzFiles;
-import org.deqlab.core.io.NpzProblem;
 import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.LayerPass;
@@ -36,14 +38,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ./deq solve}: solves an MLP DEQ problem (from {@code .npz} or built-in) with one or all
- * solvers, prints a comparison table, and optionally writes the full traces as JSON, the
- * equilibrium as {@code .npz}, and the implicit gradient of {@code ½‖z*‖²}.
+ * {@code ./deq solve}: solves a DEQ problem (an MLP from {@code .npz} or built-in, or a TorchScript
+ * cell on its input) with one or all solvers, prints a comparison table, and optionally writes the
+ * full traces as JSON, the equilibrium as {@code .npz}, and the implicit gradient of {@code
+ * ½‖z*‖²}.
  */
 @Command(
     resourceBundle = "org.deqlab.app.cli.Help",
     name = "solve",
-    header = "solve z* = f(z*, x) for an MLP problem and compare solvers")
+    header = "solve z* = f(z*, x) for an MLP problem or a TorchScript cell and compare solvers")
 final class SolveCommand implements Callable<Integer> {
   private final PrintStream out;
   @Spec private CommandSpec spec;
@@ -95,8 +98,8 @@ final class SolveCommand implements Callable<Integer> {
     Device device = problemOptions.device();
 
     Autograd.setRecording(false);
-    try (NDManager manager = DeqEngine.newManager(device)) {
-      NpzProblem problem = problemOptions.load(manager);
+    try (NDManager manager = DeqEngine.newManager(device);
+        DeqProblem problem = problemOptions.load(manager)) {
       ParameterStore parameters = new ParameterStore(manager, false);
       NDArray x = problem.x();
       out.printf(
@@ -104,8 +107,10 @@ final class SolveCommand implements Callable<Integer> {
           "problem: %s, x %s, %s on %s%n",
           problem.source(),
           x.getShape(),
-          problem.cell().dataType(),
+          problem.cell().dataTypeOf(),
           DeqEngine.label(device));
+      Map<String, Object> check = new LinkedHashMap<>();
+      GradientCheckReport.print(out, problem, check);
       if (!device.isGpu()) {
         NDArray injection = problem.cell().inject(parameters, x, false);
         NDArray z0 = problem.cell().initialState(x);
@@ -134,8 +139,9 @@ final class SolveCommand implements Callable<Integer> {
       report.put("provenance", Provenance.capture(device));
       report.put("problem", problem.source());
       report.put("inputShape", x.getShape().toString());
-      report.put("dtype", problem.cell().dataType().toString());
+      report.put("dtype", problem.cell().dataTypeOf().toString());
       report.put("options", options);
+      report.putAll(check);
       List<Map<String, Object>> runReports = new ArrayList<>();
       for (Run run : runs) {
         Map<String, Object> entry = new LinkedHashMap<>();
@@ -183,13 +189,13 @@ final class SolveCommand implements Callable<Integer> {
 
   /** One untimed short solve so the table's times do not include engine and JIT start-up. */
   private static void warmUp(
-      NpzProblem problem, ParameterStore parameters, SolverKind kind, SolverOptions options) {
+      DeqProblem problem, ParameterStore parameters, SolverKind kind, SolverOptions options) {
     new DeqLayer(problem.cell(), kind, options.withMaxIterations(3), BackwardMode.oneStep())
         .solve(parameters, problem.x(), IterationListener.NONE);
   }
 
   private static SolveStats implicitGradient(
-      NpzProblem problem,
+      DeqProblem problem,
       ParameterStore parameters,
       SolverKind kind,
       SolverOptions forward,
@@ -203,9 +209,9 @@ final class SolveCommand implements Callable<Integer> {
     NDArray loss = Autograd.recording(true, () -> pass.state().square().sum().mul(0.5));
     Autograd.backward(loss, false);
     SolveStats stats = pass.completeBackward().orElseThrow();
-    arrays.put("dW", problem.cell().weight().getArray().getGradient());
-    arrays.put("dU", problem.cell().injectionWeight().getArray().getGradient());
-    arrays.put("db", problem.cell().bias().getArray().getGradient());
+    for (Pair<String, Parameter> named : problem.namedParameters()) {
+      arrays.put("d" + named.getKey(), named.getValue().getArray().getGradient());
+    }
     arrays.put("dx", x.getGradient());
     return stats;
   }

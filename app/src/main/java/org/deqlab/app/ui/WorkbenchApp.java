@@ -26,8 +26,12 @@ import org.deqlab.core.run.RunDirectories;
  * loads a JSON config instead of the default experiment, and {@code deq.autorun=ACTIONS} performs
  * comma-separated actions once the window is shown, in order: {@code teaching} (teaching mode on),
  * {@code sweep} (a length sweep), {@code train} (press Run), {@code memory} (the Memory tab's
- * measurement), {@code lesson-N} (the playground's N-th lesson, from 1). {@code
- * deq.playground=JSON} sets playground fields as a lesson does, e.g. {@code {"scale": 1.2}}.
+ * measurement), {@code lesson-N} (the playground's N-th lesson, from 1), {@code pytorch-cell}
+ * ("Open PyTorch cell…" on the files {@code deq.cell=FILE.pt} and {@code deq.cell.input=FILE.npz}),
+ * {@code pytorch-cell-memory} (that cell's memory against its unrolled twin), {@code
+ * pytorch-cell-fit} (200 steps fitting it to {@code deq.cell.data=FILE.npz}, written to {@code
+ * deq.cell.export=FILE.pt}). {@code deq.playground=JSON} sets playground fields as a lesson does,
+ * e.g. {@code {"scale": 1.2}}.
  */
 public final class WorkbenchApp extends Application {
   private WorkbenchModels models;
@@ -78,6 +82,18 @@ public final class WorkbenchApp extends Application {
                                 yield CompletableFuture.completedFuture(null);
                               }
                               case "sweep" -> window.startSweep();
+                              case "pytorch-cell-memory" -> window.measureCellMemory();
+                              case "pytorch-cell-fit" ->
+                                  window.fitCell(
+                                      Path.of(System.getProperty("deq.cell.data", "in.npz")),
+                                      200,
+                                      Path.of(
+                                          System.getProperty(
+                                              "deq.cell.export", "cell-trained.pt")));
+                              case "pytorch-cell" ->
+                                  window.openCell(
+                                      Path.of(System.getProperty("deq.cell", "cell.pt")),
+                                      Path.of(System.getProperty("deq.cell.input", "in.npz")));
                               case "train", "true" -> window.startRun();
                               case "memory" -> {
                                 window.showMemoryTab();

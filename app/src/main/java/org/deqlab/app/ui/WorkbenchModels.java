@@ -39,6 +39,7 @@ final class WorkbenchModels implements AutoCloseable {
   final RunViewModel run;
   final MemoryViewModel memory;
   final PlaygroundViewModel playground;
+  final PyTorchCellViewModel pytorchCell;
 
   /** The playground's own thread: scenes are small and must not queue behind training steps. */
   private final EngineWorker playgroundThread = new EngineWorker("deq-playground");
@@ -50,6 +51,7 @@ final class WorkbenchModels implements AutoCloseable {
     editor = new ExperimentEditor(initial);
     run = new RunViewModel(engine, Platform::runLater, ExperimentRun::create, runsRoot, status);
     memory = new MemoryViewModel(engine, Platform::runLater, status);
+    pytorchCell = new PyTorchCellViewModel(engine, Platform::runLater, status);
     playground =
         new PlaygroundViewModel(
             this::solvePlayground,

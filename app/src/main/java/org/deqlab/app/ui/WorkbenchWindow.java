@@ -69,6 +69,14 @@ final class WorkbenchWindow {
   private final Tab playgroundTab = new Tab("Playground: a DEQ in 2-D");
   private final Tab trainingTab = new Tab("Training");
   private final Tab memoryTab = new Tab("Memory: DEQ vs unrolled");
+  private final Tab pytorchCellTab = new Tab("PyTorch cell");
+  private final PyTorchCellView pytorchCell =
+      new PyTorchCellView(this::chooseAndOpenCell, this::measureCellMemory, this::chooseAndFitCell);
+
+  /** The cell and input shown in the PyTorch cell tab (null before one is opened). */
+  private Path shownCell;
+
+  private Path shownInput;
   private Node side;
   private final ComboBox<String> presets = new ComboBox<>();
   private final Button open = new Button("Open…");
@@ -129,8 +137,8 @@ final class WorkbenchWindow {
     root.setCenter(buildTabs());
     tabs.getSelectionModel()
         .selectedItemProperty()
-        .addListener((obs, before, after) -> showSidePanel(after != playgroundTab));
-    showSidePanel(tabs.getSelectionModel().getSelectedItem() != playgroundTab);
+        .addListener((obs, before, after) -> showSidePanel(usesExperiment(after)));
+    showSidePanel(usesExperiment(tabs.getSelectionModel().getSelectedItem()));
     // A new user starts in the first lesson, which says what to look at.
     playground.showLesson(playground.lessons().get(0));
     root.setBottom(statusBar());
@@ -175,6 +183,11 @@ final class WorkbenchWindow {
 
   Tab trainingTab() {
     return trainingTab;
+  }
+
+  /** Whether a tab works on the experiment (the playground and a PyTorch cell do not). */
+  private boolean usesExperiment(Tab tab) {
+    return tab != playgroundTab && tab != pytorchCellTab;
   }
 
   /** The experiment panel and live settings: only beside the tabs that use them. */
@@ -325,7 +338,9 @@ final class WorkbenchWindow {
     trainingTab.setId("tab-training");
     memoryTab.setContent(memory.node());
     memoryTab.setId("tab-memory");
-    tabs.getTabs().addAll(playgroundTab, trainingTab, memoryTab);
+    pytorchCellTab.setContent(pytorchCell.node());
+    pytorchCellTab.setId("tab-pytorch-cell");
+    tabs.getTabs().addAll(playgroundTab, trainingTab, memoryTab, pytorchCellTab);
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     return tabs;
   }
@@ -509,6 +524,155 @@ final class WorkbenchWindow {
     if (file != null) {
       openFile(file.toPath());
     }
+  }
+
+  private void chooseAndOpenCell() {
+    File cell =
+        chooser("Open PyTorch cell (TorchScript)", "TorchScript module", "*.pt", "*.pth")
+            .showOpenDialog(window());
+    if (cell == null) {
+      return;
+    }
+    FileChooser inputChooser =
+        chooser("Input of " + cell.getName() + ": x and z0", "NumPy archive", "*.npz");
+    inputChooser.setInitialDirectory(cell.getParentFile());
+    File input = inputChooser.showOpenDialog(window());
+    if (input != null) {
+      openCell(cell.toPath(), input.toPath());
+    }
+  }
+
+  /**
+   * Loads a TorchScript cell on its input on the engine thread and shows what was found in the
+   * PyTorch cell tab; a refusal is named in a dialog.
+   */
+  CompletableFuture<Void> openCell(Path cell, Path input) {
+    pytorchCell.setBusy(true);
+    return models
+        .pytorchCell
+        .open(cell, input, editor.config().get().device())
+        .handle(
+            (report, error) -> {
+              javafx.application.Platform.runLater(
+                  () -> {
+                    pytorchCell.setBusy(false);
+                    if (error != null) {
+                      error(
+                          "Cannot use " + cell.getFileName() + " as a DEQ cell",
+                          PyTorchCellViewModel.refusal(error));
+                    } else {
+                      shownCell = cell;
+                      shownInput = input;
+                      pytorchCell.show(report);
+                      tabs.getSelectionModel().select(pytorchCellTab);
+                    }
+                  });
+              return null;
+            });
+  }
+
+  /**
+   * Measures the shown cell's training-step memory against its unrolled twin at L = 1, 4, 16, 64; a
+   * failure is named in a dialog.
+   */
+  CompletableFuture<Void> measureCellMemory() {
+    if (shownCell == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    pytorchCell.setBusy(true);
+    pytorchCell.clearMemory();
+    Path cell = shownCell;
+    return models
+        .pytorchCell
+        .memory(
+            cell,
+            shownInput,
+            editor.config().get().device(),
+            List.of(1, 4, 16, 64),
+            pytorchCell::addMemoryPoint)
+        .handle(
+            (points, error) -> {
+              javafx.application.Platform.runLater(
+                  () -> {
+                    pytorchCell.setBusy(false);
+                    if (error != null) {
+                      error(
+                          "Cannot measure the memory of " + cell.getFileName(),
+                          PyTorchCellViewModel.refusal(error));
+                    }
+                  });
+              return null;
+            });
+  }
+
+  private void chooseAndFitCell() {
+    if (shownCell == null) {
+      return;
+    }
+    FileChooser dataChooser =
+        chooser("Targets for " + shownCell.getFileName() + ": x and y", "NumPy archive", "*.npz");
+    dataChooser.setInitialDirectory(shownInput.toAbsolutePath().getParent().toFile());
+    File data = dataChooser.showOpenDialog(window());
+    if (data == null) {
+      return;
+    }
+    FileChooser exportChooser =
+        chooser("Write the trained cell (TorchScript)", "TorchScript module", "*.pt");
+    exportChooser.setInitialDirectory(shownCell.toAbsolutePath().getParent().toFile());
+    String name = shownCell.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    exportChooser.setInitialFileName(name + "-trained.pt");
+    File export = exportChooser.showSaveDialog(window());
+    if (export != null) {
+      fitCell(data.toPath(), 200, export.toPath());
+    }
+  }
+
+  /**
+   * Fits the shown cell to the targets of {@code data} for {@code steps} steps on the engine
+   * thread, with the tab's γ read before every step, and writes the trained module to {@code
+   * export}; a refusal is named in a dialog.
+   */
+  CompletableFuture<Void> fitCell(Path data, int steps, Path export) {
+    if (shownCell == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    pytorchCell.setBusy(true);
+    pytorchCell.clearTraining();
+    Path cell = shownCell;
+    // γ is read on the engine thread: the spinner's value is copied into it on the UI thread.
+    java.util.concurrent.atomic.AtomicReference<Double> gamma =
+        new java.util.concurrent.atomic.AtomicReference<>(pytorchCell.jacobianWeight());
+    javafx.beans.value.ChangeListener<Double> follow = (obs, was, now) -> gamma.set(now);
+    pytorchCell.jacobianWeightSpinner().valueProperty().addListener(follow);
+    return models
+        .pytorchCell
+        .train(
+            cell,
+            shownInput,
+            data,
+            editor.config().get().device(),
+            steps,
+            () -> gamma.get() == null ? 0 : gamma.get(),
+            () -> false,
+            pytorchCell::addTrainingStep,
+            export)
+        .handle(
+            (fit, error) -> {
+              javafx.application.Platform.runLater(
+                  () -> {
+                    pytorchCell.jacobianWeightSpinner().valueProperty().removeListener(follow);
+                    pytorchCell.setBusy(false);
+                    if (error != null) {
+                      error(
+                          "Cannot fit " + cell.getFileName(), PyTorchCellViewModel.refusal(error));
+                    }
+                  });
+              return null;
+            });
+  }
+
+  PyTorchCellView pytorchCellView() {
+    return pytorchCell;
   }
 
   private void chooseAndSave() {

@@ -30,6 +30,8 @@ class CommandLineTest {
   private static final List<String> PROBLEM_OPTIONS =
       List.of(
           "--problem",
+          "--cell",
+          "--input",
           "--dim",
           "--input-dim",
           "--batch",
@@ -49,7 +51,8 @@ class CommandLineTest {
 
   /**
    * Each command's options: those the parser before picocli accepted, with {@code --device} on
-   * every command that computes and the GPU check.
+   * every command that computes and the GPU check, and {@code --cell}/{@code --input} (a
+   * TorchScript cell) on solve, probe, memory, train and bench.
    */
   private static final Map<String, List<String>> OPTIONS =
       Map.ofEntries(
@@ -72,6 +75,12 @@ class CommandLineTest {
                   "--steps",
                   "--out",
                   "--seed",
+                  "--cell",
+                  "--input",
+                  "--data",
+                  "--batch",
+                  "--lr",
+                  "--jacobian-weight",
                   "--overwrite",
                   "--resume")),
           Map.entry(
@@ -96,7 +105,9 @@ class CommandLineTest {
                   "--batches",
                   "--f-thres",
                   "--json",
-                  "--csv")),
+                  "--csv",
+                  "--cell",
+                  "--input")),
           Map.entry(
               "memory",
               List.of(
@@ -108,8 +119,13 @@ class CommandLineTest {
                   "--lengths",
                   "--batch",
                   "--json",
-                  "--csv")),
-          Map.entry("bench", List.of("--problem", "--json", "--repeats", "--quick", "--device")),
+                  "--csv",
+                  "--cell",
+                  "--input")),
+          Map.entry(
+              "bench",
+              List.of(
+                  "--problem", "--json", "--repeats", "--quick", "--device", "--cell", "--input")),
           Map.entry(
               "probe",
               concat(

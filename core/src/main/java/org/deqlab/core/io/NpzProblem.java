@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.PairList;
 import java.nio.file.Path;
 import java.util.Map;
 import org.deqlab.core.cell.Activation;
@@ -19,7 +21,7 @@ import org.deqlab.core.cell.MlpCell;
  * @param x the inputs, converted to the requested dtype
  * @param source where the problem came from (a path, or a description of a built-in problem)
  */
-public record NpzProblem(MlpCell cell, NDArray x, String source) {
+public record NpzProblem(MlpCell cell, NDArray x, String source) implements DeqProblem {
 
   /** Loads a problem into {@code manager}, computing in {@code dataType}. */
   public static NpzProblem load(Path file, NDManager manager, DataType dataType) {
@@ -83,6 +85,11 @@ public record NpzProblem(MlpCell cell, NDArray x, String source) {
         String.format(
             "random(d=%d, p=%d, n=%d, ‖W‖₂=%.2f, seed=%d)",
             stateSize, inputSize, batch, spectralNorm, seed));
+  }
+
+  @Override
+  public PairList<String, Parameter> namedParameters() {
+    return cell.getParameters();
   }
 
   /** Largest singular value by power iteration on WᵀW (host-side, exact enough for scaling). */

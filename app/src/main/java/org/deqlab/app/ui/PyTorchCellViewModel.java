@@ -1,0 +1,162 @@
+package org.deqlab.app.ui;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+import org.deqlab.core.experiment.DeviceChoice;
+import org.deqlab.core.memory.MemoryPoint;
+import org.deqlab.core.solver.SolverOptions;
+import org.deqlab.core.torchscript.TorchScriptFit;
+import org.deqlab.core.torchscript.TorchScriptStudy;
+
+/**
+ * "Open PyTorch cell…": loads a user's TorchScript cell on the engine thread and takes a first look
+ * at it ({@link TorchScriptStudy}), with the status line saying what happens.
+ */
+final class PyTorchCellViewModel {
+  private final Executor engine;
+  private final Executor ui;
+  private final StatusModel status;
+
+  PyTorchCellViewModel(Executor engine, Executor ui, StatusModel status) {
+    this.engine = engine;
+    this.ui = ui;
+    this.status = status;
+  }
+
+  /**
+   * Loads, checks, solves and probes on {@code device}; the future fails with the refusal (see
+   * {@link #refusal}).
+   */
+  CompletableFuture<TorchScriptStudy.Report> open(Path cell, Path input, DeviceChoice device) {
+    status.beginJob("Loading the PyTorch cell " + cell.getFileName() + "…");
+    return CompletableFuture.supplyAsync(
+            () -> TorchScriptStudy.run(cell, input, device.resolve(), SolverOptions.defaults()),
+            engine)
+        .whenComplete(
+            (report, error) ->
+                ui.execute(
+                    () ->
+                        status.endJob(
+                            error == null
+                                ? "PyTorch cell "
+                                    + cell.getFileName()
+                                    + ": gradient check "
+                                    + (report.gradientCheck().passed() ? "passed" : "FAILED")
+                                : "The PyTorch cell was refused: " + refusal(error))));
+  }
+
+  /**
+   * Measures the cell's training-step memory as a DEQ against its unrolled twin at {@code depths}
+   * on the input's batch, each point handed to {@code onPoint} on the UI thread.
+   */
+  CompletableFuture<List<MemoryPoint>> memory(
+      Path cell,
+      Path input,
+      DeviceChoice device,
+      List<Integer> depths,
+      Consumer<MemoryPoint> onPoint) {
+    status.beginJob("Measuring the PyTorch cell's memory: DEQ, then unrolled depths " + depths);
+    int[] measured = {0};
+    return CompletableFuture.supplyAsync(
+            () ->
+                TorchScriptStudy.memory(
+                    cell,
+                    input,
+                    device.resolve(),
+                    depths,
+                    0,
+                    line -> {},
+                    point ->
+                        ui.execute(
+                            () -> {
+                              onPoint.accept(point);
+                              status.progress((double) ++measured[0] / (depths.size() + 1));
+                            })),
+            engine)
+        .whenComplete(
+            (points, error) ->
+                ui.execute(
+                    () ->
+                        status.endJob(
+                            error == null
+                                ? "PyTorch cell memory measured"
+                                : "Memory measurement failed: " + refusal(error))));
+  }
+
+  /**
+   * Fits the cell to the targets of {@code data} for {@code steps} steps, reading γ before each
+   * step (live) and stopping early when {@code stop} says so; each step reaches {@code onStep} on
+   * the UI thread; the trained module is written to {@code export}.
+   */
+  CompletableFuture<TorchScriptStudy.Fit> train(
+      Path cell,
+      Path input,
+      Path data,
+      DeviceChoice device,
+      int steps,
+      DoubleSupplier jacobianWeight,
+      BooleanSupplier stop,
+      Consumer<TorchScriptFit.Step> onStep,
+      Path export) {
+    status.beginJob("Fitting the PyTorch cell " + cell.getFileName() + " to " + data.getFileName());
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return TorchScriptStudy.train(
+                    cell,
+                    input,
+                    data,
+                    device.resolve(),
+                    steps,
+                    jacobianWeight,
+                    stop,
+                    step ->
+                        ui.execute(
+                            () -> {
+                              onStep.accept(step);
+                              status.progress((double) step.step() / steps);
+                            }),
+                    export);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            },
+            engine)
+        .whenComplete(
+            (fit, error) ->
+                ui.execute(
+                    () ->
+                        status.endJob(
+                            error == null
+                                ? String.format(
+                                    java.util.Locale.ROOT,
+                                    "Fitted in %d steps: error of z* %.4g → %.4g; wrote %s",
+                                    fit.steps(),
+                                    fit.errorBefore(),
+                                    fit.errorAfter(),
+                                    fit.exported())
+                                : "The fit failed: " + refusal(error))));
+  }
+
+  /**
+   * The one line a refusal says: the message of the first {@link IllegalArgumentException} in the
+   * chain (a {@code TorchScriptException} names the file; its engine cause has many lines), else
+   * the root cause's.
+   */
+  static String refusal(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException) {
+        return t.getMessage();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return RunViewModel.rootMessage(error);
+  }
+}

@@ -1,0 +1,190 @@
+package org.deqlab.app.cli;
+
+import static org.deqlab.app.cli.CliOutcome.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.deqlab.core.engine.DeqEngine;
+import org.deqlab.core.io.NpzFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --cell FILE.pt --input FILE.npz} as a user types it: solve, probe, train and its export,
+ * and a bad cell as one line with exit code 2. The cells are core's test fixtures.
+ */
+class TorchScriptCommandsTest {
+  private static final Path FIXTURES = Path.of("../core/src/test/resources/torchscript");
+
+  @TempDir Path directory;
+
+  private static String fixture(String name) {
+    return FIXTURES.resolve(name).toString();
+  }
+
+  @Test
+  void solveReportsTheGradientCheckConvergesAndWritesGradientsUnderTheModulesNames()
+      throws Exception {
+    Path save = directory.resolve("z.npz");
+    CliOutcome outcome =
+        run(
+            "solve",
+            "--cell",
+            fixture("mlp.pt"),
+            "--input",
+            fixture("mlp.npz"),
+            "--save",
+            save.toString(),
+            "--grad");
+    assertEquals(0, outcome.code(), outcome.err());
+    assertTrue(outcome.out().contains("gradient check on load"), outcome.out());
+    assertTrue(outcome.out().contains(": passed"), outcome.out());
+    assertTrue(outcome.out().contains("converged"), outcome.out());
+    try (NDManager manager = DeqEngine.newManager(Device.cpu())) {
+      Map<String, NDArray> arrays = NpzFiles.read(save, manager);
+      for (String name : new String[] {"z", "dW.weight", "dU.weight", "dU.bias", "dx"}) {
+        assertTrue(arrays.containsKey(name), name + " in " + arrays.keySet());
+      }
+      assertTrue(arrays.get("dU.bias").abs().sum().getFloat() > 0);
+    }
+  }
+
+  @Test
+  void probeMeasuresTheCellsJacobianAtItsEquilibrium() {
+    CliOutcome outcome =
+        run("probe", "--cell", fixture("gated.pt"), "--input", fixture("gated.npz"));
+    assertEquals(0, outcome.code(), outcome.err());
+    assertTrue(outcome.out().contains("spectral radius (Arnoldi"), outcome.out());
+    assertTrue(outcome.out().contains("ρ < 1"), outcome.out());
+  }
+
+  @Test
+  void trainLowersTheErrorAndWritesTheTrainedModuleAsTorchScript() {
+    CliOutcome outcome =
+        run(
+            "train",
+            "--cell",
+            fixture("gated.pt"),
+            "--input",
+            fixture("gated.npz"),
+            "--data",
+            fixture("gated-train.npz"),
+            "--steps",
+            "30",
+            "--batch",
+            "16",
+            "--out",
+            directory.toString());
+    assertEquals(0, outcome.code(), outcome.err());
+    double before = figure(outcome.out(), "before");
+    double after = figure(outcome.out(), "after");
+    assertTrue(after < 0.5 * before, outcome.out());
+    Path trained = directory.resolve("gated-trained.pt");
+    assertTrue(Files.isRegularFile(trained), outcome.out());
+    CliOutcome reloaded =
+        run("solve", "--cell", trained.toString(), "--input", fixture("gated.npz"));
+    assertEquals(0, reloaded.code(), reloaded.err());
+  }
+
+  @Test
+  void sweepLengthSolvesASequenceCellAtEachLength() {
+    CliOutcome outcome =
+        run(
+            "sweep-length",
+            "--cell",
+            fixture("sequence.pt"),
+            "--input",
+            fixture("sequence.npz"),
+            "--lengths",
+            "6,40");
+    assertEquals(0, outcome.code(), outcome.err());
+    assertTrue(Pattern.compile("(?m)^\\s+40\\s+\\d+\\s+\\S+\\s+yes").matcher(outcome.out()).find());
+  }
+
+  @Test
+  void benchComparesTheCellWithTheBuiltInCellOfTheSameWeights() throws Exception {
+    Path json = directory.resolve("bench.json");
+    CliOutcome outcome =
+        run(
+            "bench",
+            "--cell",
+            fixture("mlp256.pt"),
+            "--input",
+            fixture("mlp256.npz"),
+            "--problem",
+            fixture("mlp256-weights.npz"),
+            "--repeats",
+            "1",
+            "--json",
+            json.toString());
+    assertEquals(0, outcome.code(), outcome.err());
+    assertTrue(outcome.out().contains("TorchScript / built-in"), outcome.out());
+    // The same weights: every solver takes the same steps on both cells.
+    for (String solver : new String[] {"fixed-point", "anderson", "broyden"}) {
+      Matcher steps =
+          Pattern.compile("(?m)^" + solver + " +solve [0-9.]+ \\w+, .*\\(steps (\\d+) vs (\\d+)\\)")
+              .matcher(outcome.out());
+      assertTrue(steps.find(), outcome.out());
+      assertEquals(steps.group(1), steps.group(2), solver);
+    }
+    assertEquals(3, Reports.JSON.readTree(json.toFile()).get("torchScriptOverBuiltIn").size());
+  }
+
+  @Test
+  void badCellsAndRefusalsAreOneLineWithExitCodeTwo() {
+    assertError(
+        run("solve", "--cell", fixture("bad-arity.pt"), "--input", fixture("bad-arity.npz")),
+        "bad-arity.pt: forward must take two arguments (z, x)");
+    assertError(
+        run("probe", "--cell", fixture("bad-newer.pt"), "--input", fixture("bad-arity.npz")),
+        "bad-newer.pt: saved by a newer PyTorch");
+    assertError(
+        run("train", "--cell", fixture("conv2.pt"), "--input", fixture("conv2.npz")),
+        "conv2.pt: refused for training",
+        "relative error");
+    assertError(
+        run(
+            "train",
+            "--cell",
+            fixture("no-parameters.pt"),
+            "--input",
+            fixture("no-parameters.npz")),
+        "no parameters to train");
+    assertError(run("solve", "--cell", fixture("mlp.pt")), "--input");
+    assertError(
+        run("sweep-length", "--cell", fixture("mlp.pt"), "--input", fixture("mlp.npz")),
+        "needs a sequence cell");
+    assertError(
+        run(
+            "solve",
+            "--cell",
+            fixture("mlp.pt"),
+            "--input",
+            fixture("mlp.npz"),
+            "--dtype",
+            "float64"),
+        "--dtype");
+  }
+
+  private static double figure(String out, String when) {
+    Matcher m = Pattern.compile("error of z\\* " + when + ": ([0-9.eE+-]+)").matcher(out);
+    assertTrue(m.find(), out);
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static void assertError(CliOutcome outcome, String... fragments) {
+    assertEquals(2, outcome.code(), outcome.out() + outcome.err());
+    assertEquals(1, outcome.err().strip().lines().count(), "one line: " + outcome.err());
+    for (String fragment : fragments) {
+      assertTrue(outcome.err().contains(fragment), outcome.err());
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package org.deqlab.app.ui;
+
+import static org.deqlab.app.ui.TinyExperiment.await;
+import static org.deqlab.app.ui.TinyExperiment.fx;
+import static org.deqlab.app.ui.TinyExperiment.fxRun;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+/**
+ * "Open PyTorch cell…" in the window, headless: a cell's gradient check, every solver's trace and
+ * its Jacobian fill the PyTorch cell tab, and its memory against its unrolled twin is measured; a
+ * cell whose gradients disagree says it is refused for training; a bad file is named in a dialog.
+ * (The file choosers are skipped: the test hands the window the files.)
+ */
+@ExtendWith(ApplicationExtension.class)
+class PyTorchCellWindowTest extends WindowTest {
+  private static final Path FIXTURES = Path.of("../core/src/test/resources/torchscript");
+
+  @Start
+  void start(Stage stage) {
+    open(stage);
+  }
+
+  private void openCell(String name, String input) throws Exception {
+    fx(() -> window.openCell(FIXTURES.resolve(name), FIXTURES.resolve(input)))
+        .get(60, TimeUnit.SECONDS);
+    fxRun(() -> {});
+  }
+
+  @Test
+  void aCellIsCheckedSolvedAndProbedInItsOwnTab(FxRobot robot) throws Exception {
+    fxRun(() -> window.tabs().getSelectionModel().select(window.tabs().getTabs().get(3)));
+    assertTrue(
+        robot.lookup("#open-pytorch-cell").queryButton().isVisible(),
+        "the tab offers Open PyTorch cell…");
+    openCell("mlp.pt", "mlp.npz");
+    await(
+        "the PyTorch cell tab shows",
+        30,
+        () ->
+            window.tabs().getSelectionModel().getSelectedItem().getId().equals("tab-pytorch-cell"));
+    String header = robot.lookup("#pytorch-cell-header").queryAs(Label.class).getText();
+    assertTrue(header.contains("mlp.pt") && header.contains("x (8, 6)"), header);
+    String check = robot.lookup("#pytorch-cell-check").queryAs(Label.class).getText();
+    assertTrue(check.contains(": passed"), check);
+    String jacobian = robot.lookup("#pytorch-cell-jacobian").queryAs(Label.class).getText();
+    assertTrue(jacobian.contains("ρ < 1"), jacobian);
+    assertEquals(3, fx(() -> window.pytorchCellView().residuals().seriesNames().size()));
+
+    fx(() -> window.measureCellMemory()).get(120, TimeUnit.SECONDS);
+    fxRun(() -> {});
+    assertEquals(
+        java.util.List.of("DEQ", "unrolled"),
+        fx(() -> window.pytorchCellView().memoryChart().seriesNames()));
+
+    openCell("conv2.pt", "conv2.npz");
+    await(
+        "the conv cell's check shows",
+        30,
+        () ->
+            robot
+                .lookup("#pytorch-cell-check")
+                .queryAs(Label.class)
+                .getText()
+                .contains("Refused for training"));
+  }
+
+  @Test
+  void aCellIsFittedWithGammaSetLiveAndWrittenBackAsTorchScript(FxRobot robot) throws Exception {
+    openCell("gated.pt", "gated.npz");
+    fxRun(() -> window.pytorchCellView().jacobianWeightSpinner().getValueFactory().setValue(0.1));
+    Path trained = runs.resolve("gated-trained.pt");
+    fx(() -> window.fitCell(FIXTURES.resolve("gated-train.npz"), 30, trained))
+        .get(120, TimeUnit.SECONDS);
+    fxRun(() -> {});
+    assertTrue(java.nio.file.Files.isRegularFile(trained));
+    assertEquals(
+        java.util.List.of("loss", "forward steps / 100"),
+        fx(() -> window.pytorchCellView().training().seriesNames()));
+    assertEquals(
+        30, fx(() -> window.pytorchCellView().training().dataSets().get(0).getDataCount()));
+
+    openCell("conv2.pt", "conv2.npz");
+    fx(() -> window.fitCell(FIXTURES.resolve("gated-train.npz"), 5, runs.resolve("no.pt")))
+        .get(60, TimeUnit.SECONDS);
+    await(
+        "the refusal dialog opens", 30, () -> robot.lookup("#error-dialog").tryQuery().isPresent());
+    DialogPane dialog = robot.lookup("#error-dialog").queryAs(DialogPane.class);
+    assertTrue(dialog.getContentText().contains("refused for training"), dialog.getContentText());
+    fxRun(() -> dialog.getScene().getWindow().hide());
+  }
+
+  @Test
+  void aBadCellIsNamedInADialog(FxRobot robot) throws Exception {
+    openCell("bad-arity.pt", "bad-arity.npz");
+    await("the error dialog opens", 30, () -> robot.lookup("#error-dialog").tryQuery().isPresent());
+    DialogPane dialog = robot.lookup("#error-dialog").queryAs(DialogPane.class);
+    assertTrue(dialog.getHeaderText().contains("bad-arity.pt"), dialog.getHeaderText());
+    assertTrue(
+        dialog.getContentText().contains("forward must take two arguments (z, x)"),
+        dialog.getContentText());
+    assertEquals(1, dialog.getContentText().lines().count(), dialog.getContentText());
+    fxRun(() -> dialog.getScene().getWindow().hide());
+  }
+}
