@@ -153,18 +153,11 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, Object> targets = targets(rows, memory);
     out.println();
     targets.forEach((name, value) -> out.println(name + ": " + value));
-    if (json != null) {
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("command", "bench");
-      report.put("provenance", Provenance.capture(device));
-      report.put("intraOpThreads", threads);
-      report.put("solvers", rows);
-      report.put("convolutionPaths", convolutions);
-      report.put("memory", memory);
-      report.put("targets", targets);
-      Reports.writeJson(json, report);
-      out.println("wrote " + json);
-    }
+    Map<String, Object> sections = new LinkedHashMap<>();
+    sections.put("convolutionPaths", convolutions);
+    sections.put("memory", memory);
+    sections.put("targets", targets);
+    writeReport(device, threads, rows, sections);
     return 0;
   }
 
@@ -204,16 +197,18 @@ final class BenchCommand implements Callable<Integer> {
       List<List<SolverBenchmark.Row>> scriptRounds = new ArrayList<>();
       List<List<SolverBenchmark.Row>> builtInRounds = new ArrayList<>();
       int rounds = builtIn == null ? 1 : CELL_ROUNDS;
-      for (int round = 0; round < rounds; round++) {
-        if (builtIn != null && round % 2 == 1) {
-          builtInRounds.add(
+      java.util.function.Supplier<List<SolverBenchmark.Row>> builtInRound =
+          () ->
               benchmark.run(
                   "built-in " + problemFile.getFileName(),
                   builtIn.cell(),
                   manager,
                   builtIn.x(),
                   solvers,
-                  options));
+                  options);
+      for (int round = 0; round < rounds; round++) {
+        if (builtIn != null && round % 2 == 1) {
+          builtInRounds.add(builtInRound.get());
         }
         scriptRounds.add(
             benchmark.run(
@@ -224,14 +219,7 @@ final class BenchCommand implements Callable<Integer> {
                 solvers,
                 options));
         if (builtIn != null && round % 2 == 0) {
-          builtInRounds.add(
-              benchmark.run(
-                  "built-in " + problemFile.getFileName(),
-                  builtIn.cell(),
-                  manager,
-                  builtIn.x(),
-                  solvers,
-                  options));
+          builtInRounds.add(builtInRound.get());
         }
       }
       if (rounds > 1) {
@@ -267,17 +255,25 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    if (json != null) {
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("command", "bench");
-      report.put("provenance", Provenance.capture(device));
-      report.put("intraOpThreads", threads);
-      report.put("solvers", rows);
-      report.put("torchScriptOverBuiltIn", ratios);
-      Reports.writeJson(json, report);
-      out.println("wrote " + json);
-    }
+    writeReport(device, threads, rows, Map.of("torchScriptOverBuiltIn", ratios));
     return 0;
+  }
+
+  /** The JSON report, when one was asked for: provenance, threads, solver rows, then sections. */
+  private void writeReport(
+      Device device, EngineThreads.Choice threads, Object rows, Map<String, Object> sections)
+      throws IOException {
+    if (json == null) {
+      return;
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("command", "bench");
+    report.put("provenance", Provenance.capture(device));
+    report.put("intraOpThreads", threads);
+    report.put("solvers", rows);
+    report.putAll(sections);
+    Reports.writeJson(json, report);
+    out.println("wrote " + json);
   }
 
   /**

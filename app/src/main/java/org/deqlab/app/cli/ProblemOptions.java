@@ -10,7 +10,6 @@ import org.deqlab.core.io.DeqProblem;
 import org.deqlab.core.io.NpzProblem;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
-import org.deqlab.core.torchscript.TorchScriptProblem;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,11 +33,7 @@ final class ProblemOptions {
   @Option(names = "--problem", paramLabel = "FILE.npz", descriptionKey = "ProblemOptions.problem")
   private Path file;
 
-  @Option(names = "--cell", paramLabel = "FILE.pt", descriptionKey = "ProblemOptions.cell")
-  private Path cellFile;
-
-  @Option(names = "--input", paramLabel = "FILE.npz", descriptionKey = "ProblemOptions.input")
-  private Path inputFile;
+  @Mixin private TorchScriptOptions torchScript;
 
   @Option(names = "--dim", paramLabel = "D")
   private int dim = 256;
@@ -94,7 +89,7 @@ final class ProblemOptions {
 
   /** Whether the problem comes from a file ({@code --problem} or {@code --cell}). */
   boolean fromFile() {
-    return file != null || cellFile != null || inputFile != null;
+    return file != null || torchScript.cell() != null || torchScript.input() != null;
   }
 
   Device device() {
@@ -111,14 +106,9 @@ final class ProblemOptions {
    * --input}), an MLP {@code .npz} ({@code --problem}), or a random MLP. Close it when done.
    */
   DeqProblem load(NDManager manager) {
-    if (cellFile != null || inputFile != null) {
-      if (cellFile == null || inputFile == null) {
-        throw new ParameterException(
-            command.commandLine(),
-            "--cell FILE.pt and --input FILE.npz go together (the input holds x and z0)");
-      }
+    if (torchScript.given()) {
       refuseWith("--cell", "--problem", "--dtype");
-      return TorchScriptProblem.load(cellFile, inputFile, manager);
+      return torchScript.load(manager);
     }
     if (file != null) {
       refuseWith("--problem");

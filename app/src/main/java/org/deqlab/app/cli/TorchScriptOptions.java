@@ -9,9 +9,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code --cell FILE.pt --input FILE.npz}: a user's TorchScript cell on its input, for the commands
- * that otherwise work on a preset's cell ({@code memory}, {@code train}, {@code bench}). A picocli
- * mixin.
+ * {@code --cell FILE.pt --input FILE.npz}: a user's TorchScript cell on its input, in place of the
+ * built-in problem or preset cell ({@code solve}, {@code probe} through {@link ProblemOptions},
+ * {@code memory}, {@code train}, {@code bench}, {@code sweep-length}). A picocli mixin.
  */
 final class TorchScriptOptions {
   @Spec(Spec.Target.MIXEE)

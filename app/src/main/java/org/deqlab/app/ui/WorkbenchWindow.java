@@ -552,23 +552,34 @@ final class WorkbenchWindow {
         .pytorchCell
         .open(cell, input, editor.config().get().device())
         .handle(
-            (report, error) -> {
-              javafx.application.Platform.runLater(
-                  () -> {
-                    pytorchCell.setBusy(false);
-                    if (error != null) {
-                      error(
-                          "Cannot use " + cell.getFileName() + " as a DEQ cell",
-                          PyTorchCellViewModel.refusal(error));
-                    } else {
-                      shownCell = cell;
-                      shownInput = input;
-                      pytorchCell.show(report);
-                      tabs.getSelectionModel().select(pytorchCellTab);
-                    }
-                  });
-              return null;
-            });
+            afterCellWork(
+                "Cannot use " + cell.getFileName() + " as a DEQ cell",
+                report -> {
+                  shownCell = cell;
+                  shownInput = input;
+                  pytorchCell.show(report);
+                  tabs.getSelectionModel().select(pytorchCellTab);
+                }));
+  }
+
+  /**
+   * What ends every PyTorch-cell action, on the UI thread: the tab is no longer busy, and a failure
+   * is named in a dialog with {@code failure} as its title, else {@code success} takes the result.
+   */
+  private <T> java.util.function.BiFunction<T, Throwable, Void> afterCellWork(
+      String failure, java.util.function.Consumer<T> success) {
+    return (result, error) -> {
+      javafx.application.Platform.runLater(
+          () -> {
+            pytorchCell.setBusy(false);
+            if (error != null) {
+              error(failure, PyTorchCellViewModel.refusal(error));
+            } else {
+              success.accept(result);
+            }
+          });
+      return null;
+    };
   }
 
   /**
@@ -590,19 +601,7 @@ final class WorkbenchWindow {
             editor.config().get().device(),
             List.of(1, 4, 16, 64),
             pytorchCell::addMemoryPoint)
-        .handle(
-            (points, error) -> {
-              javafx.application.Platform.runLater(
-                  () -> {
-                    pytorchCell.setBusy(false);
-                    if (error != null) {
-                      error(
-                          "Cannot measure the memory of " + cell.getFileName(),
-                          PyTorchCellViewModel.refusal(error));
-                    }
-                  });
-              return null;
-            });
+        .handle(afterCellWork("Cannot measure the memory of " + cell.getFileName(), points -> {}));
   }
 
   private void chooseAndFitCell() {
@@ -656,19 +655,12 @@ final class WorkbenchWindow {
             () -> false,
             pytorchCell::addTrainingStep,
             export)
-        .handle(
-            (fit, error) -> {
-              javafx.application.Platform.runLater(
-                  () -> {
-                    pytorchCell.jacobianWeightSpinner().valueProperty().removeListener(follow);
-                    pytorchCell.setBusy(false);
-                    if (error != null) {
-                      error(
-                          "Cannot fit " + cell.getFileName(), PyTorchCellViewModel.refusal(error));
-                    }
-                  });
-              return null;
-            });
+        .whenComplete(
+            (fit, error) ->
+                javafx.application.Platform.runLater(
+                    () ->
+                        pytorchCell.jacobianWeightSpinner().valueProperty().removeListener(follow)))
+        .handle(afterCellWork("Cannot fit " + cell.getFileName(), fit -> {}));
   }
 
   PyTorchCellView pytorchCellView() {

@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,20 +32,20 @@ class TorchScriptCommandsTest {
     return FIXTURES.resolve(name).toString();
   }
 
+  /** Runs {@code command} on the fixture cell {@code name}.pt with its input {@code name}.npz. */
+  private CliOutcome onCell(String command, String name, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(command, "--cell", fixture(name + ".pt"), "--input", fixture(name + ".npz")));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
+  }
+
   @Test
   void solveReportsTheGradientCheckConvergesAndWritesGradientsUnderTheModulesNames()
       throws Exception {
     Path save = directory.resolve("z.npz");
-    CliOutcome outcome =
-        run(
-            "solve",
-            "--cell",
-            fixture("mlp.pt"),
-            "--input",
-            fixture("mlp.npz"),
-            "--save",
-            save.toString(),
-            "--grad");
+    CliOutcome outcome = onCell("solve", "mlp", "--save", save.toString(), "--grad");
     assertEquals(0, outcome.code(), outcome.err());
     assertTrue(outcome.out().contains("gradient check on load"), outcome.out());
     assertTrue(outcome.out().contains(": passed"), outcome.out());
@@ -59,8 +61,7 @@ class TorchScriptCommandsTest {
 
   @Test
   void probeMeasuresTheCellsJacobianAtItsEquilibrium() {
-    CliOutcome outcome =
-        run("probe", "--cell", fixture("gated.pt"), "--input", fixture("gated.npz"));
+    CliOutcome outcome = onCell("probe", "gated");
     assertEquals(0, outcome.code(), outcome.err());
     assertTrue(outcome.out().contains("spectral radius (Arnoldi"), outcome.out());
     assertTrue(outcome.out().contains("ρ < 1"), outcome.out());
@@ -69,12 +70,9 @@ class TorchScriptCommandsTest {
   @Test
   void trainLowersTheErrorAndWritesTheTrainedModuleAsTorchScript() {
     CliOutcome outcome =
-        run(
+        onCell(
             "train",
-            "--cell",
-            fixture("gated.pt"),
-            "--input",
-            fixture("gated.npz"),
+            "gated",
             "--data",
             fixture("gated-train.npz"),
             "--steps",
@@ -96,15 +94,7 @@ class TorchScriptCommandsTest {
 
   @Test
   void sweepLengthSolvesASequenceCellAtEachLength() {
-    CliOutcome outcome =
-        run(
-            "sweep-length",
-            "--cell",
-            fixture("sequence.pt"),
-            "--input",
-            fixture("sequence.npz"),
-            "--lengths",
-            "6,40");
+    CliOutcome outcome = onCell("sweep-length", "sequence", "--lengths", "6,40");
     assertEquals(0, outcome.code(), outcome.err());
     assertTrue(Pattern.compile("(?m)^\\s+40\\s+\\d+\\s+\\S+\\s+yes").matcher(outcome.out()).find());
   }
@@ -113,12 +103,9 @@ class TorchScriptCommandsTest {
   void benchComparesTheCellWithTheBuiltInCellOfTheSameWeights() throws Exception {
     Path json = directory.resolve("bench.json");
     CliOutcome outcome =
-        run(
+        onCell(
             "bench",
-            "--cell",
-            fixture("mlp256.pt"),
-            "--input",
-            fixture("mlp256.npz"),
+            "mlp256",
             "--problem",
             fixture("mlp256-weights.npz"),
             "--repeats",
@@ -141,37 +128,15 @@ class TorchScriptCommandsTest {
   @Test
   void badCellsAndRefusalsAreOneLineWithExitCodeTwo() {
     assertError(
-        run("solve", "--cell", fixture("bad-arity.pt"), "--input", fixture("bad-arity.npz")),
-        "bad-arity.pt: forward must take two arguments (z, x)");
+        onCell("solve", "bad-arity"), "bad-arity.pt: forward must take two arguments (z, x)");
     assertError(
         run("probe", "--cell", fixture("bad-newer.pt"), "--input", fixture("bad-arity.npz")),
         "bad-newer.pt: saved by a newer PyTorch");
-    assertError(
-        run("train", "--cell", fixture("conv2.pt"), "--input", fixture("conv2.npz")),
-        "conv2.pt: refused for training",
-        "relative error");
-    assertError(
-        run(
-            "train",
-            "--cell",
-            fixture("no-parameters.pt"),
-            "--input",
-            fixture("no-parameters.npz")),
-        "no parameters to train");
+    assertError(onCell("train", "conv2"), "conv2.pt: refused for training", "relative error");
+    assertError(onCell("train", "no-parameters"), "no parameters to train");
     assertError(run("solve", "--cell", fixture("mlp.pt")), "--input");
-    assertError(
-        run("sweep-length", "--cell", fixture("mlp.pt"), "--input", fixture("mlp.npz")),
-        "needs a sequence cell");
-    assertError(
-        run(
-            "solve",
-            "--cell",
-            fixture("mlp.pt"),
-            "--input",
-            fixture("mlp.npz"),
-            "--dtype",
-            "float64"),
-        "--dtype");
+    assertError(onCell("sweep-length", "mlp"), "needs a sequence cell");
+    assertError(onCell("solve", "mlp", "--dtype", "float64"), "--dtype");
   }
 
   private static double figure(String out, String when) {

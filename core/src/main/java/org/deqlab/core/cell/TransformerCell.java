@@ -36,7 +36,7 @@ import org.deqlab.core.engine.Autograd;
  * <p>Variational dropout (an option) drops the attention output and the feed-forward output before
  * their residual sums, with one mask per pass shared by every position.
  */
-public final class TransformerCell extends Cell {
+public final class TransformerCell extends SequenceCell {
   private static final byte VERSION = 1;
   private static final float NORM_EPSILON = 1e-5f;
 
@@ -119,8 +119,11 @@ public final class TransformerCell extends Cell {
   private final VariationalDropout feedForwardDropout;
 
   public TransformerCell(Config config) {
-    super(VERSION);
-    this.config = CellSupport.requireConfig(config, TransformerCell.class);
+    super(
+        VERSION,
+        CellSupport.requireConfig(config, TransformerCell.class).inputSize(),
+        config.hiddenSize());
+    this.config = config;
     int h = config.hiddenSize();
     int f = config.feedForwardSize();
     double s = config.recurrentScale();
@@ -303,18 +306,5 @@ public final class TransformerCell extends Cell {
         .create(table, new Shape(length, width))
         .toType(dataType, false)
         .toDevice(device, false);
-  }
-
-  /** z is (B, T, hiddenSize) for x of shape (B, T, inputSize). */
-  @Override
-  public Shape stateShape(Shape inputShape) {
-    CellSupport.requireSequence(inputShape, config.inputSize());
-    return new Shape(inputShape.get(0), inputShape.get(1), config.hiddenSize());
-  }
-
-  /** A one-step sequence (B, 1, inputSize); the cell accepts any length T. */
-  @Override
-  public Shape inputShape(long batch) {
-    return new Shape(batch, 1, config.inputSize());
   }
 }

@@ -29,7 +29,7 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * state entering the recurrent convolution, one mask per pass shared by all positions. Dilated
  * convolutions run on the configured {@link ConvolutionPath}, exponentially spaced ones unfolded.
  */
-public final class TrellisCell extends Cell {
+public final class TrellisCell extends SequenceCell {
   private static final byte VERSION = 1;
 
   /**
@@ -139,8 +139,11 @@ public final class TrellisCell extends Cell {
   private final SpectralNorm injectionSpectral;
 
   public TrellisCell(Config config) {
-    super(VERSION);
-    this.config = CellSupport.requireConfig(config, TrellisCell.class);
+    super(
+        VERSION,
+        CellSupport.requireConfig(config, TrellisCell.class).inputSize(),
+        config.hiddenSize());
+    this.config = config;
     int k = config.kernelSize();
     int convChannels = config.convolutionChannels();
     int reads = config.recurrentInputs();
@@ -258,18 +261,5 @@ public final class TrellisCell extends Cell {
       return Convolutions.causalAtLags(ncw, weight, bias, lags);
     }
     return Convolutions.causal1d(ncw, weight, bias, config.dilation(), config.convolution());
-  }
-
-  /** z is (B, T, hiddenSize) for x of shape (B, T, inputSize). */
-  @Override
-  public Shape stateShape(Shape inputShape) {
-    CellSupport.requireSequence(inputShape, config.inputSize());
-    return new Shape(inputShape.get(0), inputShape.get(1), config.hiddenSize());
-  }
-
-  /** A one-step sequence (B, 1, inputSize); the cell accepts any length T. */
-  @Override
-  public Shape inputShape(long batch) {
-    return new Shape(batch, 1, config.inputSize());
   }
 }

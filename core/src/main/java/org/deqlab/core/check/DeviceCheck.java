@@ -33,6 +33,7 @@ import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.memory.MemoryStudy;
 import org.deqlab.core.numerics.CheckedCell;
+import org.deqlab.core.numerics.Differences;
 import org.deqlab.core.numerics.PrecisionCheck;
 import org.deqlab.core.numerics.PrecisionOutcome;
 import org.deqlab.core.numerics.PrecisionSubjects;
@@ -119,7 +120,7 @@ public final class DeviceCheck {
     try {
       double[] reference = equilibrium(NpzProblem.load(file, cpu, DataType.FLOAT64));
       double[] measured = equilibrium(NpzProblem.load(file, here, DataType.FLOAT64));
-      return agreement(relativeDifference(measured, reference), 1e-9);
+      return agreement(Differences.relative(measured, reference), 1e-9);
     } finally {
       delete(file);
     }
@@ -263,15 +264,5 @@ public final class DeviceCheck {
     } catch (IOException e) {
       // a temporary file: the system cleans it up
     }
-  }
-
-  private static double relativeDifference(double[] measured, double[] reference) {
-    double difference = 0;
-    double norm = 0;
-    for (int i = 0; i < reference.length; i++) {
-      difference += (measured[i] - reference[i]) * (measured[i] - reference[i]);
-      norm += reference[i] * reference[i];
-    }
-    return Math.sqrt(difference / Math.max(norm, 1e-300));
   }
 }

@@ -3,6 +3,7 @@ package org.deqlab.core.jacobian;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.ParameterStore;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import org.deqlab.core.cell.Cell;
 
 /**
@@ -34,8 +35,10 @@ public final class JacobianProbe {
    * @param hutchinsonProbes probes for the Frobenius estimate, ≥ 0 (≥ 2 for a standard error)
    * @param distribution the Hutchinson probes' distribution
    */
+  @RecordBuilder
   public record Options(
-      int powerProducts, int arnoldiSteps, int hutchinsonProbes, ProbeDistribution distribution) {
+      int powerProducts, int arnoldiSteps, int hutchinsonProbes, ProbeDistribution distribution)
+      implements JacobianProbeOptionsBuilder.With {
     public Options {
       if (powerProducts < 0) {
         throw new IllegalArgumentException(
@@ -57,22 +60,6 @@ public final class JacobianProbe {
     /** 50 power products, 20 Arnoldi steps, 16 Rademacher probes. */
     public static Options defaults() {
       return new Options(50, 20, 16, ProbeDistribution.RADEMACHER);
-    }
-
-    public Options withPowerProducts(int value) {
-      return new Options(value, arnoldiSteps, hutchinsonProbes, distribution);
-    }
-
-    public Options withArnoldiSteps(int value) {
-      return new Options(powerProducts, value, hutchinsonProbes, distribution);
-    }
-
-    public Options withHutchinsonProbes(int value) {
-      return new Options(powerProducts, arnoldiSteps, value, distribution);
-    }
-
-    public Options withDistribution(ProbeDistribution value) {
-      return new Options(powerProducts, arnoldiSteps, hutchinsonProbes, value);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.deqlab.core.train;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,8 +24,10 @@ public final class LiveSettings {
    * @param jacobianWeight γ of the Jacobian regularization (0 = off)
    * @param learningRate the peak learning rate of the schedule
    */
+  @RecordBuilder
   public record Values(
-      SolverOptions forward, SolverOptions backward, double jacobianWeight, double learningRate) {
+      SolverOptions forward, SolverOptions backward, double jacobianWeight, double learningRate)
+      implements LiveSettingsValuesBuilder.With {
     public Values {
       if (forward == null || backward == null) {
         throw new IllegalArgumentException("forward and backward solver options are required");
@@ -35,22 +38,6 @@ public final class LiveSettings {
       if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
         throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
       }
-    }
-
-    public Values withForward(SolverOptions options) {
-      return new Values(options, backward, jacobianWeight, learningRate);
-    }
-
-    public Values withBackward(SolverOptions options) {
-      return new Values(forward, options, jacobianWeight, learningRate);
-    }
-
-    public Values withJacobianWeight(double weight) {
-      return new Values(forward, backward, weight, learningRate);
-    }
-
-    public Values withLearningRate(double rate) {
-      return new Values(forward, backward, jacobianWeight, rate);
     }
 
     /** The live values a run of {@code config} starts from. */

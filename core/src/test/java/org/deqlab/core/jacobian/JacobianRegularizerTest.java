@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.DoubleSupplier;
 import org.deqlab.core.engine.Autograd;
+import org.deqlab.core.testing.CentralDifference;
 import org.deqlab.core.testing.Dense;
 import org.deqlab.core.testing.EngineTest;
 import org.deqlab.core.testing.ExactJacobian;
@@ -91,19 +92,9 @@ class JacobianRegularizerTest extends EngineTest {
   /** Central differences of {@code value} in every entry of {@code parameter}. */
   private double[] centralDifferences(Parameter parameter, double step, DoubleSupplier value) {
     NDArray array = parameter.getArray();
-    double[] values = array.toDoubleArray();
-    double[] gradient = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      double original = values[i];
-      values[i] = original + step;
-      array.set(values);
-      double plus = value.getAsDouble();
-      values[i] = original - step;
-      array.set(values);
-      double minus = value.getAsDouble();
-      values[i] = original;
-      array.set(values);
-      gradient[i] = (plus - minus) / (2 * step);
+    double[] gradient = new double[Math.toIntExact(array.size())];
+    for (int i = 0; i < gradient.length; i++) {
+      gradient[i] = CentralDifference.partial(array, i, step, value);
     }
     return gradient;
   }

@@ -1,6 +1,7 @@
 package org.deqlab.core.testing;
 
 import java.util.Random;
+import org.deqlab.core.numerics.Differences;
 
 /**
  * Small dense linear algebra on the host, to give tests answers that do not come from the engine.
@@ -101,12 +102,6 @@ public final class Dense {
   }
 
   public static double relativeError(double[] actual, double[] expected) {
-    double diff = 0;
-    double norm = 0;
-    for (int i = 0; i < actual.length; i++) {
-      diff += (actual[i] - expected[i]) * (actual[i] - expected[i]);
-      norm += expected[i] * expected[i];
-    }
-    return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-300);
+    return Differences.relative(actual, expected);
   }
 }

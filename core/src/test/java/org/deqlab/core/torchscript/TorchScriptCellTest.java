@@ -22,6 +22,7 @@ import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.EquilibriumLayer;
 import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.layer.UnrolledLayer;
+import org.deqlab.core.numerics.Differences;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
@@ -105,12 +106,7 @@ class TorchScriptCellTest extends EngineTest {
         ai.djl.ndarray.NDManager scope = manager.newSubManager()) {
       TorchScriptCell cell = problem.cell();
       ParameterStore parameters = new ParameterStore(scope, false);
-      DeqLayer layer =
-          new DeqLayer(
-              cell,
-              SolverKind.ANDERSON,
-              TIGHT,
-              new BackwardMode.Implicit(SolverKind.ANDERSON, TIGHT));
+      DeqLayer layer = DeqLayer.implicit(cell, SolverKind.ANDERSON, TIGHT);
       int[] counts = new int[3];
       for (int round = 0; round < 3; round++) {
         for (int i = 0; i < 20; i++) {
@@ -155,29 +151,19 @@ class TorchScriptCellTest extends EngineTest {
   void implicitGradientsOfTheModulesParametersMatchADeepUnrolledStack() {
     try (TorchScriptProblem problem = TorchScriptFixtures.load("gated", manager)) {
       TorchScriptCell cell = problem.cell();
-      DeqLayer deq =
-          new DeqLayer(
-              cell,
-              SolverKind.BROYDEN,
-              TIGHT,
-              new BackwardMode.Implicit(SolverKind.BROYDEN, TIGHT));
+      DeqLayer deq = DeqLayer.implicit(cell, SolverKind.BROYDEN, TIGHT);
       double[] implicit = gradients(cell, deq, problem.x());
       double[] unrolled = gradients(cell, new UnrolledLayer(cell, 80), problem.x());
-      assertTrue(relativeDifference(implicit, unrolled) < 1e-3);
+      assertTrue(Differences.relative(implicit, unrolled) < 1e-3);
       // Plain iteration's equilibrium is the module's own output, then the backward's leaf.
-      DeqLayer plain =
-          new DeqLayer(
-              cell,
-              SolverKind.FIXED_POINT,
-              TIGHT,
-              new BackwardMode.Implicit(SolverKind.FIXED_POINT, TIGHT));
-      assertTrue(relativeDifference(gradients(cell, plain, problem.x()), unrolled) < 1e-3);
+      DeqLayer plain = DeqLayer.implicit(cell, SolverKind.FIXED_POINT, TIGHT);
+      assertTrue(Differences.relative(gradients(cell, plain, problem.x()), unrolled) < 1e-3);
       double[] phantom =
           gradients(
               cell,
               new DeqLayer(cell, SolverKind.ANDERSON, TIGHT, new BackwardMode.Phantom(40, 1.0)),
               problem.x());
-      assertTrue(relativeDifference(phantom, unrolled) < 1e-3);
+      assertTrue(Differences.relative(phantom, unrolled) < 1e-3);
     }
   }
 
@@ -295,16 +281,6 @@ class TorchScriptCellTest extends EngineTest {
       all.add(value);
     }
     return all.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
-  private static double relativeDifference(double[] a, double[] b) {
-    double difference = 0;
-    double norm = 0;
-    for (int i = 0; i < a.length; i++) {
-      difference += (a[i] - b[i]) * (a[i] - b[i]);
-      norm += b[i] * b[i];
-    }
-    return Math.sqrt(difference / norm);
   }
 
   private static double maxDifference(NDArray a, NDArray b) {

@@ -18,6 +18,7 @@ import org.deqlab.core.jacobian.JacobianReport;
 import org.deqlab.core.layer.BackwardMode;
 import org.deqlab.core.layer.DeqLayer;
 import org.deqlab.core.layer.LayerPass;
+import org.deqlab.core.numerics.Differences;
 import org.deqlab.core.solver.IterationListener;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
@@ -50,11 +51,12 @@ class TorchScriptEquivalenceTest extends EngineTest {
       Map<String, double[]> builtInGradients = implicitGradients(builtIn.cell(), builtIn.x());
       for (Map.Entry<String, String> name : NAMES.entrySet()) {
         assertTrue(
-            relative(scriptGradients.get(name.getValue()), builtInGradients.get(name.getKey()))
+            Differences.relative(
+                    scriptGradients.get(name.getValue()), builtInGradients.get(name.getKey()))
                 < 1e-4,
             name.toString());
       }
-      assertTrue(relative(scriptGradients.get("x"), builtInGradients.get("x")) < 1e-4);
+      assertTrue(Differences.relative(scriptGradients.get("x"), builtInGradients.get("x")) < 1e-4);
 
       JacobianReport scriptProbe = probe(script.cell(), script.x());
       JacobianReport builtInProbe = probe(builtIn.cell(), builtIn.x());
@@ -71,7 +73,7 @@ class TorchScriptEquivalenceTest extends EngineTest {
       double[] builtInTerm = jacobianTerm(builtIn.cell(), z, builtIn.x(), probes, "W");
       assertEquals(builtInTerm[0], scriptTerm[0], 1e-4 * Math.abs(builtInTerm[0]));
       assertTrue(
-          relative(
+          Differences.relative(
                   java.util.Arrays.copyOfRange(scriptTerm, 1, scriptTerm.length),
                   java.util.Arrays.copyOfRange(builtInTerm, 1, builtInTerm.length))
               < 1e-3);
@@ -154,15 +156,5 @@ class TorchScriptEquivalenceTest extends EngineTest {
 
   private static double difference(NDArray a, NDArray b) {
     return a.sub(b).abs().max().toType(DataType.FLOAT64, false).getDouble();
-  }
-
-  private static double relative(double[] a, double[] b) {
-    double difference = 0;
-    double norm = 0;
-    for (int i = 0; i < a.length; i++) {
-      difference += (a[i] - b[i]) * (a[i] - b[i]);
-      norm += b[i] * b[i];
-    }
-    return Math.sqrt(difference / Math.max(norm, 1e-300));
   }
 }
