@@ -14,15 +14,10 @@ import org.deqlab.core.memory.MemoryStudy;
  * stacks of the given depths, on the engine thread, each point handed to the UI thread as it is
  * measured, with the status line and progress bar counting the points.
  */
-final class MemoryViewModel {
-  private final Executor engine;
-  private final Executor ui;
-  private final StatusModel status;
+final class MemoryViewModel extends EngineJobModel {
 
   MemoryViewModel(Executor engine, Executor ui, StatusModel status) {
-    this.engine = engine;
-    this.ui = ui;
-    this.status = status;
+    super(engine, ui, status);
   }
 
   CompletableFuture<List<MemoryPoint>> measure(

@@ -17,7 +17,7 @@ import org.deqlab.core.torchscript.TorchScriptStudy;
  * "Open PyTorch cell…": loads a user's TorchScript cell on the engine thread and takes a first look
  * at it ({@link TorchScriptStudy}), with the status line saying what happens.
  */
-final class PyTorchCellViewModel {
+final class PyTorchCellViewModel extends EngineJobModel {
   /**
    * The batch the memory comparison runs at: a user's input is often a handful of rows, whose
    * training step moves resident memory by less than the allocator's granularity (a 32-row input
@@ -26,14 +26,8 @@ final class PyTorchCellViewModel {
    */
   static final int MEMORY_BATCH = 1024;
 
-  private final Executor engine;
-  private final Executor ui;
-  private final StatusModel status;
-
   PyTorchCellViewModel(Executor engine, Executor ui, StatusModel status) {
-    this.engine = engine;
-    this.ui = ui;
-    this.status = status;
+    super(engine, ui, status);
   }
 
   /**

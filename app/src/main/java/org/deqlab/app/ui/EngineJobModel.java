@@ -1,0 +1,23 @@
+package org.deqlab.app.ui;
+
+import java.util.concurrent.Executor;
+
+/**
+ * A view-model whose work runs on the engine thread and whose results reach the UI thread and the
+ * status line: what the Memory tab and the PyTorch cell tab share.
+ */
+abstract class EngineJobModel {
+  /** Runs engine work, one job at a time, off the UI thread. */
+  protected final Executor engine;
+
+  /** Runs on the UI thread: where results and progress are shown. */
+  protected final Executor ui;
+
+  protected final StatusModel status;
+
+  EngineJobModel(Executor engine, Executor ui, StatusModel status) {
+    this.engine = engine;
+    this.ui = ui;
+    this.status = status;
+  }
+}
