@@ -30,7 +30,8 @@ final class MemoryViewModel extends EngineJobModel {
     int[] measured = {0};
     MemoryStudy study = new MemoryStudy(config, length, batch);
     String[] method = {""};
-    return CompletableFuture.supplyAsync(
+    return endingJob(
+        CompletableFuture.supplyAsync(
             () -> {
               method[0] = study.method();
               return study.measure(
@@ -54,18 +55,9 @@ final class MemoryViewModel extends EngineJobModel {
                                         point.keptMegabytes()));
                           }));
             },
-            engine)
-        .whenComplete(
-            (points, error) ->
-                ui.execute(
-                    () ->
-                        status.endJob(
-                            error == null
-                                ? "Memory measured: DEQ and "
-                                    + depths.size()
-                                    + " unrolled depths; read as "
-                                    + method[0]
-                                : "Memory measurement failed: "
-                                    + RunViewModel.rootMessage(error))));
+            engine),
+        () ->
+            "Memory measured: DEQ and " + depths.size() + " unrolled depths; read as " + method[0],
+        error -> "Memory measurement failed: " + RunViewModel.rootMessage(error));
   }
 }

@@ -64,7 +64,8 @@ final class PyTorchCellViewModel extends EngineJobModel {
       Consumer<MemoryPoint> onPoint) {
     status.beginJob("Measuring the PyTorch cell's memory: DEQ, then unrolled depths " + depths);
     int[] measured = {0};
-    return CompletableFuture.supplyAsync(
+    return endingJob(
+        CompletableFuture.supplyAsync(
             () ->
                 TorchScriptStudy.memory(
                     cell,
@@ -79,15 +80,9 @@ final class PyTorchCellViewModel extends EngineJobModel {
                               onPoint.accept(point);
                               status.progress((double) ++measured[0] / (depths.size() + 1));
                             })),
-            engine)
-        .whenComplete(
-            (points, error) ->
-                ui.execute(
-                    () ->
-                        status.endJob(
-                            error == null
-                                ? "PyTorch cell memory measured"
-                                : "Memory measurement failed: " + refusal(error))));
+            engine),
+        () -> "PyTorch cell memory measured",
+        error -> "Memory measurement failed: " + refusal(error));
   }
 
   /**
