@@ -40,7 +40,10 @@ class TorchScriptMemoryTest extends EngineTest {
       List<Integer> depths = List.of(2, 8, 32);
       List<MemoryPoint> points = comparison.run(new Shape(512, 64), depths, point -> {});
       MemoryPoint deq = points.get(0);
+      // Resident memory can read 0 for the DEQ when the allocator hands it blocks freed earlier, so
+      // the ratio may stay at 0: it must never grow, and the twin's memory must grow with L.
       double previous = Double.POSITIVE_INFINITY;
+      long previousKept = 0;
       StringBuilder figures = new StringBuilder("DEQ kept " + deq.keptBytes());
       for (MemoryPoint unrolled : points.subList(1, points.size())) {
         figures
@@ -48,8 +51,10 @@ class TorchScriptMemoryTest extends EngineTest {
             .append(unrolled.depth())
             .append(" kept ")
             .append(unrolled.keptBytes());
+        assertTrue(unrolled.keptBytes() > previousKept, figures.toString());
+        previousKept = unrolled.keptBytes();
         double ratio = (double) deq.keptBytes() / unrolled.keptBytes();
-        assertTrue(ratio < previous, figures.toString());
+        assertTrue(ratio <= previous && ratio < 1, figures.toString());
         previous = ratio;
         assertTrue(
             unrolled.gradientDifference() < 1e-2 || unrolled.depth() < 32, figures.toString());
