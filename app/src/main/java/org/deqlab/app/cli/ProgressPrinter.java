@@ -138,13 +138,17 @@ final class ProgressPrinter implements Consumer<RunEvent> {
           Double.isNaN(e.bitsPerCharacter())
               ? ""
               : String.format(Locale.ROOT, " bpc %.3f", e.bitsPerCharacter());
+      String accuracy =
+          Double.isNaN(e.accuracy())
+              ? ""
+              : String.format(Locale.ROOT, " accuracy %.3f", e.accuracy());
       return String.format(
           Locale.ROOT,
-          "eval @%d (%s): loss %.4f accuracy %.3f%s mean forward steps %.1f",
+          "eval @%d (%s): loss %.4g%s%s mean forward steps %.1f",
           e.step(),
           e.split(),
           e.loss(),
-          e.accuracy(),
+          accuracy,
           bpc,
           e.meanForwardSteps());
     }

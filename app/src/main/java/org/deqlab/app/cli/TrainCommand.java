@@ -1,29 +1,22 @@
 package org.deqlab.app.cli;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.deqlab.core.engine.Autograd;
-import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunOutcome;
+import org.deqlab.core.experiment.CellKind;
 import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.run.ExperimentRun;
 import org.deqlab.core.run.RunDirectories;
 import org.deqlab.core.run.RunFolderLock;
-import org.deqlab.core.solver.SolverKind;
-import org.deqlab.core.solver.SolverOptions;
-import org.deqlab.core.torchscript.TorchScriptFit;
-import org.deqlab.core.torchscript.TorchScriptProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +30,9 @@ import picocli.CommandLine.Spec;
  * Ctrl-C or SIGTERM stops after the current step, still writes the final checkpoint and exits with
  * the signal's code (130, 143); {@code --resume DIR} continues such a run. The folder is locked
  * while the run writes it, and a folder that holds a run is reused only with {@code --overwrite} or
- * {@code --resume}. With {@code --cell}, fits a user's TorchScript cell instead (see {@link
- * TorchScriptFit}) and writes it back as TorchScript.
+ * {@code --resume}. With {@code --cell}, the run trains a user's TorchScript cell: fitted to
+ * targets, or inside a preset's task; the trained module is written back as TorchScript next to
+ * every checkpoint.
  */
 @Command(
     resourceBundle = "org.deqlab.app.cli.Help",
@@ -50,10 +44,11 @@ import picocli.CommandLine.Spec;
             + " DIR/checkpoint-STEP.ckpt and DIR/last.ckpt. Ctrl-C stops after the current step,"
             + " still writes the final checkpoint and exits with code 130 (143 on SIGTERM);"
             + " --resume DIR continues the run from there, with the same results as a run that"
-            + " was never stopped. With --cell FILE.pt --input FILE.npz, fits the TorchScript"
-            + " cell's equilibrium z*(x) to targets y (arrays x and y of --data, by default of"
-            + " --input) with the implicit backward and writes the trained module as TorchScript"
-            + " into --out.")
+            + " was never stopped. With --cell FILE.pt --input FILE.npz, the run trains that"
+            + " TorchScript cell: its equilibrium z*(x) fitted to targets y (arrays x and y of"
+            + " --data, by default of --input) with the implicit backward, or, with --preset or"
+            + " --config, inside that task when the shapes fit; the trained module is written"
+            + " as TorchScript next to every checkpoint (DIR/NAME-trained.pt).")
 final class TrainCommand implements Callable<Integer> {
   /** How long a signal waits for the run to write its last checkpoint and log record. */
   static final long SHUTDOWN_GRACE_MILLIS = 120_000;
@@ -98,18 +93,21 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (torchScript.given()) {
-      return trainCell();
-    }
-    for (String option : List.of("--data", "--batch", "--lr", "--jacobian-weight")) {
-      if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-        throw new ParameterException(spec.commandLine(), option + " goes with --cell");
+    boolean cell = torchScript.given();
+    if (!cell) {
+      for (String option : List.of("--data", "--batch", "--lr", "--jacobian-weight")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new ParameterException(spec.commandLine(), option + " goes with --cell");
+        }
       }
     }
     if (resume != null) {
+      if (cell) {
+        torchScript.refuse("--resume");
+      }
       return resume();
     }
-    ExperimentConfig config = configOptions.load(true);
+    ExperimentConfig config = cell ? cellConfig() : configOptions.load(true);
     if (steps != null) {
       config = config.shortened(OptionValues.within(spec, "--steps", steps, 1, 10_000_000));
     }
@@ -127,74 +125,47 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code --cell}: fits the TorchScript cell's equilibrium to the targets y of {@code --data} (by
-   * default the {@code --input} file) and writes the trained module as TorchScript.
+   * {@code --cell}: the user's TorchScript cell in an experiment. With {@code --preset} or {@code
+   * --config}, that experiment's task with this cell (its shapes must fit); otherwise the cell's
+   * equilibrium fitted to the targets y of {@code --data} (by default the {@code --input} file).
    */
-  private int trainCell() throws IOException {
-    torchScript.refuse("--preset", "--config", "--resume", "--overwrite");
-    int stepCount =
-        steps == null ? 200 : OptionValues.within(spec, "--steps", steps, 1, 10_000_000);
-    TorchScriptFit.Settings settings =
-        new TorchScriptFit.Settings(
-            stepCount,
-            OptionValues.within(spec, "--batch", batch, 1, 1 << 20),
-            OptionValues.within(spec, "--lr", learningRate, 1e-12, 1),
-            OptionValues.within(spec, "--jacobian-weight", jacobianWeight, 0, 1e6),
-            SolverKind.ANDERSON,
-            SolverOptions.defaults(),
-            SolverOptions.defaults(),
-            10);
-    Device device = configOptions.device().resolve();
-    String name = torchScript.cell().getFileName().toString().replaceFirst("\\.[^.]*$", "");
-    Autograd.setRecording(false);
-    try (NDManager manager = DeqEngine.newManager(device);
-        TorchScriptProblem problem = torchScript.load(manager)) {
-      manager.getEngine().setRandomSeed((int) (seed == null ? 0 : seed));
-      out.println("cell: " + problem.source() + " on " + DeqEngine.label(device));
-      GradientCheckReport.print(out, problem, new LinkedHashMap<>());
-      problem.requireTrainable();
-      Path examples = data != null ? data : torchScript.input();
-      TorchScriptFit.Data training = TorchScriptFit.Data.load(examples, problem.cell(), manager);
-      TorchScriptFit fit = new TorchScriptFit(problem.cell(), training, settings, manager);
-      out.printf(
-          Locale.ROOT,
-          "fitting z*(x) to y of %s (%d examples, batch %d, Adam lr %.2g, γ %.2g), %d steps%n",
-          examples,
-          training.size(),
-          settings.batch(),
-          settings.learningRate(),
-          settings.jacobianWeight(),
-          stepCount);
-      double before = fit.evaluate();
-      out.printf(Locale.ROOT, "mean squared error of z* before: %.6g%n", before);
-      out.printf(
-          "%6s %12s %12s %9s %9s %10s %9s%n",
-          "step", "loss", "jacobian", "f steps", "b steps", "grad norm", "ms");
-      int every = Math.max(1, stepCount / 20);
-      for (int k = 1; k <= stepCount; k++) {
-        TorchScriptFit.Step step = fit.step();
-        if (k % every == 0 || k == 1 || k == stepCount) {
-          out.printf(
-              Locale.ROOT,
-              "%6d %12.5g %12.4g %9d %9s %10.4g %9.1f%n",
-              step.step(),
-              step.loss(),
-              step.regularization(),
-              step.forward().steps(),
-              step.backward() == null ? "-" : String.valueOf(step.backward().steps()),
-              step.gradientNorm(),
-              step.millis());
-        }
+  private ExperimentConfig cellConfig() {
+    Path module = torchScript.cell().toAbsolutePath().normalize();
+    Path input = torchScript.input().toAbsolutePath().normalize();
+    ExperimentConfig config;
+    if (configOptions.given()) {
+      if (data != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--data goes with a fit to targets: with --preset or --config the task gives the data");
       }
-      double after = fit.evaluate();
-      out.printf(Locale.ROOT, "mean squared error of z* after: %.6g%n", after);
-      Path into = outDir != null ? outDir : RunDirectories.newRun(RunDirectories.userRoot(), name);
-      Path trained = into.resolve(name + "-trained.pt");
-      problem.cell().export(trained);
-      out.println("wrote " + trained + " (TorchScript with the trained parameters)");
-      out.println("load it in PyTorch with: cell = torch.jit.load(\"" + trained + "\")");
+      ExperimentConfig base = configOptions.load(true);
+      config =
+          base.withModel(
+              base.model()
+                  .with(
+                      m ->
+                          m.cell(CellKind.TORCHSCRIPT)
+                              .spectralNorm(0)
+                              .module(module.toString())
+                              .moduleInput(input.toString())));
+    } else {
+      config = Presets.torchScriptFit(module, input, data != null ? data : input);
     }
-    return 0;
+    var matched = spec.commandLine().getParseResult();
+    if (matched.hasMatchedOption("--batch")) {
+      int value = OptionValues.within(spec, "--batch", batch, 1, 1 << 20);
+      config = config.withTask(config.task().withBatchSize(value));
+    }
+    if (matched.hasMatchedOption("--lr")) {
+      double value = OptionValues.within(spec, "--lr", learningRate, 1e-12, 1);
+      config = config.withOptimizer(config.optimizer().withLearningRate(value));
+    }
+    if (matched.hasMatchedOption("--jacobian-weight")) {
+      double value = OptionValues.within(spec, "--jacobian-weight", jacobianWeight, 0, 1e6);
+      config = config.withJacobian(config.jacobian().withWeight(value));
+    }
+    return configOptions.device().applyTo(config);
   }
 
   /** {@code --resume DIR}: the run in DIR, from its last checkpoint, with its own config. */
@@ -268,6 +239,15 @@ final class TrainCommand implements Callable<Integer> {
           "done in %.1f s; checkpoint %s%n",
           progress.elapsedSeconds(),
           run.lastCheckpoint());
+      run.trainedModule()
+          .ifPresent(
+              module ->
+                  out.println(
+                      "trained module (TorchScript): "
+                          + module
+                          + "; load it in PyTorch with: cell = torch.jit.load(\""
+                          + module
+                          + "\")"));
       return 0;
     }
   }

@@ -1,14 +1,11 @@
 package org.deqlab.app.ui;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.Spinner;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
@@ -22,7 +19,6 @@ import org.deqlab.core.jacobian.JacobianReport;
 import org.deqlab.core.jacobian.RitzValue;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.solver.SolveStats;
-import org.deqlab.core.torchscript.TorchScriptFit;
 import org.deqlab.core.torchscript.TorchScriptGradientCheck;
 import org.deqlab.core.torchscript.TorchScriptStudy;
 import org.deqlab.viz.MemoryChart;
@@ -56,21 +52,6 @@ final class PyTorchCellView {
   private final Button memory = new Button("Memory: DEQ vs unrolled");
   private final MemoryChart memoryChart = new MemoryChart();
   private final Button fit = new Button("Fit to targets…");
-  private final Spinner<Double> jacobianWeight = new Spinner<>(0.0, 100.0, 0.0, 0.1);
-  private final SeriesChart training =
-      new SeriesChart(
-          "Fitting the PyTorch cell",
-          "step",
-          "#",
-          "loss ‖z* − y‖² (mean), forward steps / 100",
-          "1",
-          true,
-          "The equilibrium's mean squared error to the targets per step, and the forward solver's"
-              + " steps divided by 100: a cell that stops contracting as it learns takes more"
-              + " steps; raise γ (live) to keep it contracting.");
-  private final List<Double> steps = new ArrayList<>();
-  private final List<Double> losses = new ArrayList<>();
-  private final List<Double> forwardSteps = new ArrayList<>();
   private final VBox root;
   private boolean shown;
 
@@ -82,17 +63,13 @@ final class PyTorchCellView {
     fit.setId("pytorch-cell-fit");
     fit.setTooltip(
         new Tooltip(
-            "Fit the cell's equilibrium z*(x) to targets y (an .npz with x and y), by the implicit"
-                + " backward and Adam; γ of the Jacobian term applies from the next step; the"
-                + " trained module is written as TorchScript"));
+            "Train the cell: its equilibrium z*(x) fitted to targets y (an .npz with x and y) by"
+                + " the implicit backward and Adam, as a run in the Training tab — live f_thres,"
+                + " b_thres, tolerance, γ and learning rate, run log, checkpoints; the trained"
+                + " module is written as TorchScript next to every checkpoint"));
     fit.setDisable(true);
     fit.setMinWidth(Region.USE_PREF_SIZE);
     fit.setOnAction(e -> onFit.run());
-    jacobianWeight.setId("pytorch-cell-gamma");
-    jacobianWeight.setEditable(true);
-    jacobianWeight.setPrefWidth(80);
-    jacobianWeight.setTooltip(new Tooltip("γ of the Jacobian term, read before every step"));
-    training.setId("pytorch-cell-training");
     memory.setId("pytorch-cell-memory");
     memory.setTooltip(
         new Tooltip(
@@ -133,12 +110,10 @@ final class PyTorchCellView {
     }
     charts.add(residuals, 0, 0);
     charts.add(ritz, 1, 0);
-    charts.add(memoryChart, 0, 1);
-    charts.add(training, 1, 1);
+    charts.add(memoryChart, 0, 1, 2, 1);
     VBox.setVgrow(charts, Priority.ALWAYS);
     open.setMinWidth(Region.USE_PREF_SIZE); // the header wraps, the button keeps its words
-    jacobianWeight.setMinWidth(Region.USE_PREF_SIZE);
-    HBox top = new HBox(10, open, memory, fit, new Label("γ"), jacobianWeight);
+    HBox top = new HBox(10, open, memory, fit);
     header.setMinHeight(Region.USE_PREF_SIZE);
     top.setAlignment(Pos.CENTER_LEFT);
     root = new VBox(6, top, header, check, jacobian, charts);
@@ -154,50 +129,6 @@ final class PyTorchCellView {
     open.setDisable(busy);
     memory.setDisable(busy || !shown);
     fit.setDisable(busy || !shown);
-  }
-
-  /** γ as set now (the fit reads it before every step). */
-  double jacobianWeight() {
-    Double value = jacobianWeight.getValue();
-    return value == null ? 0 : value;
-  }
-
-  Spinner<Double> jacobianWeightSpinner() {
-    return jacobianWeight;
-  }
-
-  SeriesChart training() {
-    return training;
-  }
-
-  /** Clears the training plot for a new fit. */
-  void clearTraining() {
-    steps.clear();
-    losses.clear();
-    forwardSteps.clear();
-    training.clear();
-  }
-
-  /** Adds a fit's step to the training plot. */
-  void addTrainingStep(TorchScriptFit.Step step) {
-    steps.add((double) step.step());
-    losses.add(step.loss());
-    forwardSteps.add(step.forward() == null ? Double.NaN : step.forward().steps() / 100.0);
-    double[] x = steps.stream().mapToDouble(Double::doubleValue).toArray();
-    training.setSeries(
-        "loss",
-        "#1f5fbf",
-        false,
-        false,
-        x,
-        losses.stream().mapToDouble(Double::doubleValue).toArray());
-    training.setSeries(
-        "forward steps / 100",
-        "#d2452b",
-        true,
-        false,
-        x,
-        forwardSteps.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /** Clears the memory chart for a new measurement. */
@@ -227,7 +158,6 @@ final class PyTorchCellView {
     shown = true;
     memory.setDisable(false);
     fit.setDisable(false);
-    clearTraining();
     memoryChart.clear();
     header.setText(
         String.format(

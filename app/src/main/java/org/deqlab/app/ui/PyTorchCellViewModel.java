@@ -4,13 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.DoubleSupplier;
 import org.deqlab.core.experiment.DeviceChoice;
 import org.deqlab.core.memory.MemoryPoint;
 import org.deqlab.core.solver.SolverOptions;
-import org.deqlab.core.torchscript.TorchScriptFit;
 import org.deqlab.core.torchscript.TorchScriptStudy;
 
 /**
@@ -83,61 +80,6 @@ final class PyTorchCellViewModel extends EngineJobModel {
             engine),
         () -> "PyTorch cell memory measured",
         error -> "Memory measurement failed: " + refusal(error));
-  }
-
-  /**
-   * Fits the cell to the targets of {@code data} for {@code steps} steps, reading γ before each
-   * step (live) and stopping early when {@code stop} says so; each step reaches {@code onStep} on
-   * the UI thread; the trained module is written to {@code export}.
-   */
-  CompletableFuture<TorchScriptStudy.Fit> train(
-      Path cell,
-      Path input,
-      Path data,
-      DeviceChoice device,
-      int steps,
-      DoubleSupplier jacobianWeight,
-      BooleanSupplier stop,
-      Consumer<TorchScriptFit.Step> onStep,
-      Path export) {
-    status.beginJob("Fitting the PyTorch cell " + cell.getFileName() + " to " + data.getFileName());
-    return CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return TorchScriptStudy.train(
-                    cell,
-                    input,
-                    data,
-                    device.resolve(),
-                    steps,
-                    jacobianWeight,
-                    stop,
-                    step ->
-                        ui.execute(
-                            () -> {
-                              onStep.accept(step);
-                              status.progress((double) step.step() / steps);
-                            }),
-                    export);
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            },
-            engine)
-        .whenComplete(
-            (fit, error) ->
-                ui.execute(
-                    () ->
-                        status.endJob(
-                            error == null
-                                ? String.format(
-                                    java.util.Locale.ROOT,
-                                    "Fitted in %d steps: error of z* %.4g → %.4g; wrote %s",
-                                    fit.steps(),
-                                    fit.errorBefore(),
-                                    fit.errorAfter(),
-                                    fit.exported())
-                                : "The fit failed: " + refusal(error))));
   }
 
   /**

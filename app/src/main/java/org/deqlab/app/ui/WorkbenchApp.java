@@ -29,9 +29,8 @@ import org.deqlab.core.run.RunDirectories;
  * measurement), {@code lesson-N} (the playground's N-th lesson, from 1), {@code pytorch-cell}
  * ("Open PyTorch cell…" on the files {@code deq.cell=FILE.pt} and {@code deq.cell.input=FILE.npz}),
  * {@code pytorch-cell-memory} (that cell's memory against its unrolled twin), {@code
- * pytorch-cell-fit} (200 steps fitting it to {@code deq.cell.data=FILE.npz}, written to {@code
- * deq.cell.export=FILE.pt}). {@code deq.playground=JSON} sets playground fields as a lesson does,
- * e.g. {@code {"scale": 1.2}}.
+ * pytorch-cell-fit} (a run in the Training tab fitting it to {@code deq.cell.data=FILE.npz}).
+ * {@code deq.playground=JSON} sets playground fields as a lesson does, e.g. {@code {"scale": 1.2}}.
  */
 public final class WorkbenchApp extends Application {
   private WorkbenchModels models;
@@ -85,11 +84,7 @@ public final class WorkbenchApp extends Application {
                               case "pytorch-cell-memory" -> window.measureCellMemory();
                               case "pytorch-cell-fit" ->
                                   window.fitCell(
-                                      Path.of(System.getProperty("deq.cell.data", "in.npz")),
-                                      200,
-                                      Path.of(
-                                          System.getProperty(
-                                              "deq.cell.export", "cell-trained.pt")));
+                                      Path.of(System.getProperty("deq.cell.data", "in.npz")));
                               case "pytorch-cell" ->
                                   window.openCell(
                                       Path.of(System.getProperty("deq.cell", "cell.pt")),

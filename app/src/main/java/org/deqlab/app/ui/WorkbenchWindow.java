@@ -612,55 +612,29 @@ final class WorkbenchWindow {
         chooser("Targets for " + shownCell.getFileName() + ": x and y", "NumPy archive", "*.npz");
     dataChooser.setInitialDirectory(shownInput.toAbsolutePath().getParent().toFile());
     File data = dataChooser.showOpenDialog(window());
-    if (data == null) {
-      return;
-    }
-    FileChooser exportChooser =
-        chooser("Write the trained cell (TorchScript)", "TorchScript module", "*.pt");
-    exportChooser.setInitialDirectory(shownCell.toAbsolutePath().getParent().toFile());
-    String name = shownCell.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-    exportChooser.setInitialFileName(name + "-trained.pt");
-    File export = exportChooser.showSaveDialog(window());
-    if (export != null) {
-      fitCell(data.toPath(), 200, export.toPath());
+    if (data != null) {
+      fitCell(data.toPath());
     }
   }
 
   /**
-   * Fits the shown cell to the targets of {@code data} for {@code steps} steps on the engine
-   * thread, with the tab's γ read before every step, and writes the trained module to {@code
-   * export}; a refusal is named in a dialog.
+   * Trains the shown cell, its equilibrium fitted to the targets of {@code data}, as a run in the
+   * Training tab: the one run the window has, with its live knobs, plots, run log and checkpoints
+   * (the trained module is written as TorchScript next to each checkpoint).
    */
-  CompletableFuture<Void> fitCell(Path data, int steps, Path export) {
+  CompletableFuture<Void> fitCell(Path data) {
     if (shownCell == null) {
       return CompletableFuture.completedFuture(null);
     }
-    pytorchCell.setBusy(true);
-    pytorchCell.clearTraining();
-    Path cell = shownCell;
-    // γ is read on the engine thread: the spinner's value is copied into it on the UI thread.
-    java.util.concurrent.atomic.AtomicReference<Double> gamma =
-        new java.util.concurrent.atomic.AtomicReference<>(pytorchCell.jacobianWeight());
-    javafx.beans.value.ChangeListener<Double> follow = (obs, was, now) -> gamma.set(now);
-    pytorchCell.jacobianWeightSpinner().valueProperty().addListener(follow);
-    return models
-        .pytorchCell
-        .train(
-            cell,
-            shownInput,
-            data,
-            editor.config().get().device(),
-            steps,
-            () -> gamma.get() == null ? 0 : gamma.get(),
-            () -> false,
-            pytorchCell::addTrainingStep,
-            export)
-        .whenComplete(
-            (fit, error) ->
-                javafx.application.Platform.runLater(
-                    () ->
-                        pytorchCell.jacobianWeightSpinner().valueProperty().removeListener(follow)))
-        .handle(afterCellWork("Cannot fit " + cell.getFileName(), fit -> {}));
+    if (run.state().get().active()) {
+      error("A run is going", "stop the run in the Training tab first, then fit the cell");
+      return CompletableFuture.completedFuture(null);
+    }
+    ExperimentConfig config =
+        Presets.torchScriptFit(shownCell, shownInput, data)
+            .withDevice(editor.config().get().device());
+    editor.load(config);
+    return startRun();
   }
 
   PyTorchCellView pytorchCellView() {

@@ -68,7 +68,7 @@ class TorchScriptCommandsTest {
   }
 
   @Test
-  void trainLowersTheErrorAndWritesTheTrainedModuleAsTorchScript() {
+  void trainIsARunThatLowersTheErrorWritesTheModuleBackAndResumes() {
     CliOutcome outcome =
         onCell(
             "train",
@@ -82,14 +82,46 @@ class TorchScriptCommandsTest {
             "--out",
             directory.toString());
     assertEquals(0, outcome.code(), outcome.err());
-    double before = figure(outcome.out(), "before");
-    double after = figure(outcome.out(), "after");
+    double before = figure(outcome.out(), "step 1/30 .*? loss ");
+    double after = figure(outcome.out(), "eval @30 \\(valid\\): loss ");
     assertTrue(after < 0.5 * before, outcome.out());
+    assertTrue(Files.isRegularFile(directory.resolve("run.jsonl")), outcome.out());
     Path trained = directory.resolve("gated-trained.pt");
-    assertTrue(Files.isRegularFile(trained), outcome.out());
+    assertTrue(outcome.out().contains("torch.jit.load(\"" + trained), outcome.out());
     CliOutcome reloaded =
         run("solve", "--cell", trained.toString(), "--input", fixture("gated.npz"));
     assertEquals(0, reloaded.code(), reloaded.err());
+
+    CliOutcome resumed = run("train", "--resume", directory.toString(), "--steps", "40");
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.out().contains("resumed from last.ckpt at step 30"), resumed.out());
+    assertTrue(resumed.out().contains("eval @40"), resumed.out());
+  }
+
+  @Test
+  void trainPutsTheCellIntoAPresetsTaskWhenItsShapesFit() throws Exception {
+    Path config = directory.resolve("copy.json");
+    Files.writeString(
+        config,
+        "{\"preset\": \"copy-memory-deq-transformer\", \"task\": {\"sequenceLength\": 10,"
+            + " \"batchSize\": 8}, \"model\": {\"embedding\": 4, \"hidden\": 16},"
+            + " \"steps\": 3, \"pretrainSteps\": 1, \"evalEvery\": 0}");
+    CliOutcome outcome =
+        onCell(
+            "train",
+            "sequence",
+            "--config",
+            config.toString(),
+            "--out",
+            directory.resolve("copy").toString());
+    assertEquals(0, outcome.code(), outcome.err());
+    assertTrue(outcome.out().contains("trained 3 steps"), outcome.out());
+
+    Files.writeString(
+        config,
+        "{\"preset\": \"copy-memory-deq-transformer\", \"model\": {\"embedding\": 4, \"hidden\": 32}}");
+    assertError(
+        onCell("train", "sequence", "--config", config.toString()), "set model.hidden to 16");
   }
 
   @Test
@@ -139,8 +171,8 @@ class TorchScriptCommandsTest {
     assertError(onCell("solve", "mlp", "--dtype", "float64"), "--dtype");
   }
 
-  private static double figure(String out, String when) {
-    Matcher m = Pattern.compile("error of z\\* " + when + ": ([0-9.eE+-]+)").matcher(out);
+  private static double figure(String out, String before) {
+    Matcher m = Pattern.compile(before + "([0-9.eE+-]+)").matcher(out);
     assertTrue(m.find(), out);
     return Double.parseDouble(m.group(1));
   }

@@ -77,28 +77,36 @@ class PyTorchCellWindowTest extends WindowTest {
   }
 
   @Test
-  void aCellIsFittedWithGammaSetLiveAndWrittenBackAsTorchScript(FxRobot robot) throws Exception {
+  void fittingACellIsARunInTheTrainingTabWithItsLogCheckpointsAndTrainedModule(FxRobot robot)
+      throws Exception {
     openCell("gated.pt", "gated.npz");
-    fxRun(() -> window.pytorchCellView().jacobianWeightSpinner().getValueFactory().setValue(0.1));
-    Path trained = runs.resolve("gated-trained.pt");
-    fx(() -> window.fitCell(FIXTURES.resolve("gated-train.npz"), 30, trained))
-        .get(120, TimeUnit.SECONDS);
-    fxRun(() -> {});
-    assertTrue(java.nio.file.Files.isRegularFile(trained));
+    fx(() -> window.fitCell(FIXTURES.resolve("gated-train.npz"))).get(300, TimeUnit.SECONDS);
+    await("the run has finished", 60, () -> models.run.state().get() == RunState.FINISHED);
+    Path log = models.run.runLog();
+    long steps =
+        java.nio.file.Files.readAllLines(log).stream()
+            .filter(line -> line.contains("\"type\":\"step\""))
+            .count();
+    assertEquals(200, steps);
     assertEquals(
-        java.util.List.of("loss", "forward steps / 100"),
-        fx(() -> window.pytorchCellView().training().seriesNames()));
-    assertEquals(
-        30, fx(() -> window.pytorchCellView().training().dataSets().get(0).getDataCount()));
+        200,
+        fx(
+            () ->
+                window.charts().training().dataSets().stream()
+                    .filter(d -> d.getName().equals("training loss"))
+                    .mapToInt(io.fair_acc.dataset.DataSet::getDataCount)
+                    .findFirst()
+                    .orElse(0)));
+    assertTrue(java.nio.file.Files.isRegularFile(log.resolveSibling("gated-trained.pt")));
+    assertEquals("torchscript", fx(() -> models.editor.config().get().model().cell().label()));
 
     openCell("conv2.pt", "conv2.npz");
-    fx(() -> window.fitCell(FIXTURES.resolve("gated-train.npz"), 5, runs.resolve("no.pt")))
+    fx(() -> window.fitCell(FIXTURES.resolve("gated-train.npz")))
+        .handle((v, e) -> null)
         .get(60, TimeUnit.SECONDS);
-    await(
-        "the refusal dialog opens", 30, () -> robot.lookup("#error-dialog").tryQuery().isPresent());
-    DialogPane dialog = robot.lookup("#error-dialog").queryAs(DialogPane.class);
-    assertTrue(dialog.getContentText().contains("refused for training"), dialog.getContentText());
-    fxRun(() -> dialog.getScene().getWindow().hide());
+    fxRun(() -> {});
+    String said = fx(() -> models.status.status().get());
+    assertTrue(said.startsWith("Run refused") && said.contains("refused for training"), said);
   }
 
   @Test

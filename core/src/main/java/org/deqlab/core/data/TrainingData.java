@@ -14,6 +14,14 @@ public interface TrainingData {
   /** Whether the model predicts one label per example (images) rather than one per position. */
   boolean classification();
 
+  /**
+   * Whether the loss is a cross-entropy over tokens, reported also in bits per token (not for
+   * classification, nor for a mean squared error).
+   */
+  default boolean reportsBits() {
+    return !classification();
+  }
+
   /** The training batch for 1-based {@code step} (deterministic given the seed). */
   Batch trainBatch(NDManager manager, int step);
 

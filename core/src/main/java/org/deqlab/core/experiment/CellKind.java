@@ -146,6 +146,27 @@ public enum CellKind implements Labelled {
     String sizes(ExperimentConfig.Model spec) {
       return "d=" + spec.hidden();
     }
+  },
+  /**
+   * A user's TorchScript module ({@code model.module}) whose {@code forward(z, x)} is f. It is not
+   * built from sizes: a run loads it on its device and checks it on {@code model.moduleInput}.
+   */
+  TORCHSCRIPT(false, false) {
+    @Override
+    public Cell build(ExperimentConfig.Model spec, int inputWidth) {
+      throw new IllegalArgumentException(
+          "model.cell torchscript is loaded from model.module by a run, on the run's device");
+    }
+
+    @Override
+    String sizes(ExperimentConfig.Model spec) {
+      return java.nio.file.Path.of(spec.module()).getFileName().toString();
+    }
+
+    @Override
+    public boolean builtIn() {
+      return false;
+    }
   };
 
   /** Distances with their own relative-position bias: covers the sweeps' longest sequences. */
@@ -157,6 +178,16 @@ public enum CellKind implements Labelled {
   CellKind(boolean convolutional, boolean spectralNormalized) {
     this.convolutional = convolutional;
     this.spectralNormalized = spectralNormalized;
+  }
+
+  /** Whether the cell is the workbench's own (built from sizes), not a user's module. */
+  public boolean builtIn() {
+    return true;
+  }
+
+  /** The workbench's own cells: what the precision checks and the doctor go through. */
+  public static java.util.List<CellKind> builtIns() {
+    return java.util.Arrays.stream(values()).filter(CellKind::builtIn).toList();
   }
 
   /** Whether the cell takes {@code model.spectralNorm}. */

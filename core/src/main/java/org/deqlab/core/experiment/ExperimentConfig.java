@@ -80,18 +80,27 @@ public record ExperimentConfig(
    *     image side
    * @param batchSize examples per step
    * @param corpus for char-lm: {@code builtin} or a directory with train/valid/test files
+   * @param data for targets: the {@code .npz} with inputs {@code x} and targets {@code y} (empty
+   *     for the other tasks; absent in files written before 2026-12-05)
    * @param evalBatches batches per evaluation
    */
   @RecordBuilder
   public record Task(
-      TaskKind kind, int sequenceLength, int batchSize, String corpus, int evalBatches)
+      TaskKind kind, int sequenceLength, int batchSize, String corpus, String data, int evalBatches)
       implements ExperimentConfigTaskBuilder.With {
     public Task {
-      require(kind != null, "task.kind must be copy-memory, char-lm or shapes");
+      require(kind != null, "task.kind must be copy-memory, char-lm, shapes or targets");
       require(sequenceLength >= 1, "task.sequenceLength must be ≥ 1, got " + sequenceLength);
       require(batchSize >= 1, "task.batchSize must be ≥ 1, got " + batchSize);
       require(evalBatches >= 1, "task.evalBatches must be ≥ 1, got " + evalBatches);
       corpus = corpus == null || corpus.isBlank() ? "builtin" : corpus;
+      data = data == null ? "" : data.strip();
+      require(
+          kind != TaskKind.TARGETS || !data.isEmpty(),
+          "task.data must name the .npz with arrays x and y for task targets");
+      require(
+          kind == TaskKind.TARGETS || data.isEmpty(),
+          "task.data applies to task targets only, not to " + kind.label() + ": leave it empty");
     }
   }
 
@@ -123,6 +132,10 @@ public record ExperimentConfig(
    * @param initScale multiplies the cell's recurrent weights at initialization (smaller = more
    *     contractive at the start)
    * @param convolution the kernel convolutional cells run on: auto, native, padded or unfolded
+   * @param module for torchscript: the user's TorchScript file, whose {@code forward(z, x)} is f
+   *     (empty for the built-in cells; absent in files written before 2026-12-05)
+   * @param moduleInput for torchscript: the {@code .npz} with {@code x} and {@code z0} the module
+   *     is checked on when loaded (z0 gives the state's shape)
    */
   @RecordBuilder
   public record Model(
@@ -143,10 +156,14 @@ public record ExperimentConfig(
       boolean weightNorm,
       double spectralNorm,
       double initScale,
-      ConvolutionPath convolution)
+      ConvolutionPath convolution,
+      String module,
+      String moduleInput)
       implements ExperimentConfigModelBuilder.With {
     public Model {
-      require(cell != null, "model.cell must be transformer, trellisnet, conv, mdeq or mlp");
+      require(
+          cell != null,
+          "model.cell must be transformer, trellisnet, conv, mdeq, mlp or torchscript");
       require(layer != null, "model.layer must be deq or unrolled");
       require(depth >= 1, "model.depth must be ≥ 1, got " + depth);
       require(pretrainDepth >= 1, "model.pretrainDepth must be ≥ 1, got " + pretrainDepth);
@@ -180,6 +197,20 @@ public record ExperimentConfig(
           initScale > 0 && Double.isFinite(initScale),
           "model.initScale must be > 0, got " + initScale);
       convolution = convolution == null ? ConvolutionPath.AUTO : convolution;
+      module = module == null ? "" : module.strip();
+      moduleInput = moduleInput == null ? "" : moduleInput.strip();
+      if (cell == CellKind.TORCHSCRIPT) {
+        require(!module.isEmpty(), "model.module must name the TorchScript file (.pt)");
+        require(
+            !moduleInput.isEmpty(),
+            "model.moduleInput must name the .npz with x and z0 the module is checked on");
+      } else {
+        require(
+            module.isEmpty() && moduleInput.isEmpty(),
+            "model.module and model.moduleInput apply to model.cell torchscript only, not to "
+                + cell.label()
+                + ": leave them empty");
+      }
     }
 
     /** Whether the layer is a DEQ (rather than an unrolled stack). */

@@ -25,12 +25,14 @@ public record Footprint(long dataBytes, long stepBytes) {
           case COPY_MEMORY -> length + 20;
           case CHAR_LM -> length;
           case SHAPES -> length * length;
+          case TARGETS -> 1; // the user's arrays: their size is what the file holds
         };
     double examples =
         switch (task.kind()) {
           case COPY_MEMORY -> 11_000 * 2; // inputs and targets, int
           case CHAR_LM -> 0; // the corpus is what it is; windows are views
           case SHAPES -> 2_500;
+          case TARGETS -> 0;
         };
     double data = examples * positions * 4;
 

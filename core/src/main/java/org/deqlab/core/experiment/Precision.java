@@ -22,6 +22,16 @@ public enum Precision implements Labelled {
     return aliases;
   }
 
+  /** The precision of arrays of {@code type}. */
+  public static Precision of(DataType type) {
+    for (Precision precision : values()) {
+      if (precision.dataType == type) {
+        return precision;
+      }
+    }
+    throw new IllegalArgumentException("no float precision for " + type);
+  }
+
   public DataType dataType() {
     return dataType;
   }

@@ -65,6 +65,64 @@ public final class Presets {
     return presets;
   }
 
+  /**
+   * Fitting a user's TorchScript cell to targets: the equilibrium {@code z*(x)} of {@code module}
+   * (checked on {@code input}) against {@code y} of {@code data} by mean squared error, Anderson
+   * forward and implicit backward at the solver defaults, Adam at a constant 1e-2 with clipping at
+   * 10, batch 32, 200 steps, the Jacobian probed every 10 steps. Not a preset file: it needs the
+   * user's files. Paths are kept absolute, so the run can be resumed from anywhere.
+   */
+  public static ExperimentConfig torchScriptFit(
+      java.nio.file.Path module, java.nio.file.Path input, java.nio.file.Path data) {
+    ExperimentConfig base = get(MERGE_BASE);
+    String stem = module.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    org.deqlab.core.solver.SolverOptions defaults = org.deqlab.core.solver.SolverOptions.defaults();
+    return base.with(
+        b ->
+            b.name("torchscript-" + stem)
+                .description(
+                    "The equilibrium of the TorchScript cell "
+                        + module.getFileName()
+                        + " fitted to the targets y of "
+                        + data.getFileName()
+                        + " (mean squared error, implicit backward).")
+                .task(
+                    new ExperimentConfig.Task(
+                        TaskKind.TARGETS,
+                        1,
+                        32,
+                        "builtin",
+                        data.toAbsolutePath().normalize().toString(),
+                        1))
+                .model(
+                    base.model()
+                        .with(
+                            m ->
+                                m.cell(CellKind.TORCHSCRIPT)
+                                    .layer(LayerKind.DEQ)
+                                    .dropout(0)
+                                    .spectralNorm(0)
+                                    .module(module.toAbsolutePath().normalize().toString())
+                                    .moduleInput(input.toAbsolutePath().normalize().toString())))
+                .forward(
+                    new ExperimentConfig.Forward(
+                        org.deqlab.core.solver.SolverKind.ANDERSON, defaults))
+                .backward(
+                    base.backward()
+                        .with(
+                            w ->
+                                w.mode(BackwardKind.IMPLICIT)
+                                    .solver(org.deqlab.core.solver.SolverKind.ANDERSON)
+                                    .options(defaults)))
+                .optimizer(new ExperimentConfig.Optimizer(1e-2, 0, 1e-2, 10, 0))
+                .jacobian(new ExperimentConfig.Jacobian(0, 1, 1, 10, 20))
+                .steps(200)
+                .pretrainSteps(0)
+                .evalEvery(50)
+                .checkpointEvery(50)
+                .seed(0));
+  }
+
   /** The preset with this name; the error lists the valid names. */
   public static ExperimentConfig get(String name) {
     ExperimentConfig config = PRESETS.get(name);

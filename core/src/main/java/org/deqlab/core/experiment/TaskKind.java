@@ -8,9 +8,11 @@ import org.deqlab.core.cell.Cell;
 import org.deqlab.core.data.CharLmData;
 import org.deqlab.core.data.CopyMemoryData;
 import org.deqlab.core.data.ShapesData;
+import org.deqlab.core.data.TargetData;
 import org.deqlab.core.data.TrainingData;
 import org.deqlab.core.model.ImageModel;
 import org.deqlab.core.model.SequenceModel;
+import org.deqlab.core.model.TargetModel;
 import org.deqlab.core.model.TaskModel;
 import org.deqlab.core.text.Labelled;
 import org.deqlab.data.CharCorpus;
@@ -57,6 +59,22 @@ public enum TaskKind implements Labelled {
           task.batchSize(),
           task.evalBatches(),
           dataType);
+    }
+  },
+  /**
+   * Fit the equilibrium {@code z*(x)} to targets {@code y} (mean squared error) from the {@code
+   * .npz} of {@code task.data}: the task a user's own cell trains on without a decoder; {@code x}
+   * is the cell's input as it is.
+   */
+  TARGETS(false) {
+    @Override
+    TrainingData build(ExperimentConfig.Task task, long seed, DataType dataType) {
+      return new TargetData(Path.of(task.data()), task.batchSize(), dataType);
+    }
+
+    @Override
+    public TaskModel model(Cell cell, int vocabulary, ExperimentConfig.Model spec) {
+      return new TargetModel(cell);
     }
   };
 
@@ -121,7 +139,10 @@ public enum TaskKind implements Labelled {
     return images ? new Shape(1, 1, length, length) : new Shape(1, length);
   }
 
-  /** The model around {@code cell}: an embedding and a decoder, or a pooled classifier head. */
+  /**
+   * The model around {@code cell}: an embedding and a decoder, a pooled classifier head, or the
+   * equilibrium itself (targets).
+   */
   public TaskModel model(Cell cell, int vocabulary, ExperimentConfig.Model spec) {
     return images
         ? new ImageModel(cell, vocabulary, spec.cell().featureWidth(spec))

@@ -37,8 +37,53 @@ public final class NpzFiles {
 
   private NpzFiles() {}
 
+  /**
+   * One array of an archive, read into host memory.
+   *
+   * @param name its name in the archive
+   * @param shape its shape
+   * @param dataType its element type
+   * @param data its values, C order, in the machine's byte order
+   */
+  public record HostArray(String name, Shape shape, DataType dataType, ByteBuffer data) {
+    /** Bytes per row along axis 0. */
+    public long rowBytes() {
+      return shape.dimension() == 0
+          ? dataType.getNumOfBytes()
+          : shape.size() / Math.max(1, shape.get(0)) * dataType.getNumOfBytes();
+    }
+
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive) along axis 0, in {@code manager}. */
+    public NDArray rows(NDManager manager, long from, long to) {
+      long[] dims = shape.getShape().clone();
+      dims[0] = to - from;
+      ByteBuffer slice =
+          data.duplicate()
+              .position((int) (from * rowBytes()))
+              .limit((int) (to * rowBytes()))
+              .slice()
+              .order(ByteOrder.nativeOrder());
+      return manager.create(slice, new Shape(dims), dataType);
+    }
+
+    /** The whole array in {@code manager}. */
+    public NDArray create(NDManager manager) {
+      NDArray array =
+          manager.create(data.duplicate().order(ByteOrder.nativeOrder()), shape, dataType);
+      array.setName(name);
+      return array;
+    }
+  }
+
   /** Reads every array of an {@code .npz} file, keyed by name, into {@code manager}. */
   public static Map<String, NDArray> read(Path file, NDManager manager) {
+    Map<String, NDArray> byName = new LinkedHashMap<>();
+    readHost(file).forEach((name, array) -> byName.put(name, array.create(manager)));
+    return byName;
+  }
+
+  /** Reads every array of an {@code .npz} file, keyed by name, into host memory. */
+  public static Map<String, HostArray> readHost(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("problem file not found: " + file);
     }
@@ -51,7 +96,7 @@ public final class NpzFiles {
     } catch (IOException e) {
       throw new IllegalArgumentException("could not read " + file + ": " + e.getMessage(), e);
     }
-    Map<String, NDArray> byName = new LinkedHashMap<>();
+    Map<String, HostArray> byName = new LinkedHashMap<>();
     try (ZipFile zip = new ZipFile(file.toFile())) {
       for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
         String name = entry.getName();
@@ -59,7 +104,7 @@ public final class NpzFiles {
           name = name.substring(0, name.length() - 4);
         }
         try (InputStream in = new BufferedInputStream(zip.getInputStream(entry))) {
-          byName.put(name, readNpy(in, name, file, manager));
+          byName.put(name, readNpy(in, name, file));
         }
       }
     } catch (IOException e) {
@@ -70,8 +115,7 @@ public final class NpzFiles {
   }
 
   /** One {@code .npy} member: magic, version, header dict, data. */
-  private static NDArray readNpy(InputStream in, String name, Path file, NDManager manager)
-      throws IOException {
+  private static HostArray readNpy(InputStream in, String name, Path file) throws IOException {
     DataInputStream data = new DataInputStream(in);
     byte[] magic = data.readNBytes(6);
     if (magic.length < 6 || (magic[0] & 0xff) != 0x93 || magic[1] != 'N' || magic[2] != 'U') {
@@ -127,9 +171,7 @@ public final class NpzFiles {
     if (fortranOrder && dims.length > 1) {
       buffer = cOrder(buffer, dims, width);
     }
-    NDArray array = manager.create(buffer.order(ByteOrder.nativeOrder()), shape, dataType);
-    array.setName(name);
-    return array;
+    return new HostArray(name, shape, dataType, buffer.order(ByteOrder.nativeOrder()));
   }
 
   private static DataType dataType(String descr) {

@@ -86,7 +86,7 @@ public final class PrecisionSubjects {
   /** Every cell kind at state width {@value #SMALL}, on the given convolution path. */
   public static List<CheckedCell> small(ConvolutionPath path) {
     List<CheckedCell> subjects = new ArrayList<>();
-    for (CellKind kind : CellKind.values()) {
+    for (CellKind kind : CellKind.builtIns()) {
       ExperimentConfig host =
           Presets.names().stream()
               .map(Presets::get)

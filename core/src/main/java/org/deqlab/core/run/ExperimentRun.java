@@ -20,12 +20,16 @@ import org.deqlab.core.engine.Provenance;
 import org.deqlab.core.events.RunEvent;
 import org.deqlab.core.events.RunEvents;
 import org.deqlab.core.events.RunOutcome;
+import org.deqlab.core.experiment.CellKind;
 import org.deqlab.core.experiment.DeviceChoice;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.Footprint;
+import org.deqlab.core.experiment.Precision;
+import org.deqlab.core.experiment.TaskKind;
 import org.deqlab.core.model.TaskModel;
 import org.deqlab.core.numerics.PrecisionGate;
 import org.deqlab.core.solver.SolverWorkspace;
+import org.deqlab.core.torchscript.TorchScriptProblem;
 import org.deqlab.core.train.Checkpoint;
 import org.deqlab.core.train.LiveSettings;
 import org.deqlab.core.train.RunControl;
@@ -74,6 +78,9 @@ public final class ExperimentRun implements AutoCloseable {
   private RunLog log;
   private final EngineThreads.Choice threads;
   private final RunFolderLock folderLock;
+
+  /** The user's module when the cell is a TorchScript one (closed with the run), else null. */
+  private final TorchScriptProblem module;
 
   /**
    * What a run writes and does besides training.
@@ -145,18 +152,37 @@ public final class ExperimentRun implements AutoCloseable {
       Footprint.of(requested).check(requested, requested.device().kind() == DeviceChoice.Kind.CUDA);
       this.device = requested.device().resolve();
     } catch (RuntimeException e) {
-      releaseFolder();
+      abandonFolder();
       throw e;
     }
     this.manager = DeqEngine.newManager(device);
     Autograd.setRecording(false);
+    TorchScriptProblem loaded = null;
     try {
-      PrecisionGate.Decision precision = gate.verify(requested, manager);
-      this.config = precision.config();
-      this.precisionNote = precision.message();
+      if (requested.model().cell() == CellKind.TORCHSCRIPT) {
+        // A user's module: its own gradient check on load stands in for the float32 gate, and the
+        // run computes in the module's dtype.
+        loaded = TorchScriptProblem.load(requested.model(), manager);
+        loaded.requireTrainable();
+        Precision own = Precision.of(loaded.cell().dataTypeOf());
+        this.config = requested.withDtype(own);
+        this.precisionNote =
+            loaded.gradientNote()
+                + (own == requested.dtype()
+                    ? ""
+                    : "; the module computes in " + own + ", so the run does (dtype " + own + ")");
+      } else {
+        PrecisionGate.Decision precision = gate.verify(requested, manager);
+        this.config = precision.config();
+        this.precisionNote = precision.message();
+      }
       manager.getEngine().setRandomSeed((int) config.seed());
       this.data = config.newData();
-      this.model = config.newModel(data.vocabularySize());
+      Cell cell = loaded == null ? config.newCell() : loaded.cell();
+      if (loaded != null) {
+        loaded.requireFits(config, data);
+      }
+      this.model = config.task().kind().model(cell, data.vocabularySize(), config.model());
       config.initialize(model, manager);
       this.threads =
           device.isGpu()
@@ -165,10 +191,14 @@ public final class ExperimentRun implements AutoCloseable {
                   ? EngineThreads.keep(restoredThreads, "as the run being resumed")
                   : EngineThreads.chooseFor(this::oneCellApplication, options.maxThreads());
     } catch (RuntimeException e) {
+      if (loaded != null) {
+        loaded.close();
+      }
       manager.close();
-      releaseFolder();
+      abandonFolder();
       throw e;
     }
+    this.module = loaded;
     this.settings = new LiveSettings(LiveSettings.Values.of(config));
     this.solverWorkspace = new SolverWorkspace(manager);
     this.trainer = new Trainer(config, model, data, manager, events, settings, solverWorkspace);
@@ -299,13 +329,20 @@ public final class ExperimentRun implements AutoCloseable {
         () -> {
           try (NDManager scratch = manager.newSubManager()) {
             Cell cell = model.cell();
-            Shape input =
-                config
-                    .task()
-                    .kind()
-                    .cellInputShape(
-                        config.task().batchSize(), config.task().sequenceLength(), config.model());
-            NDArray x = scratch.randomNormal(input).toType(cell.dataTypeOf(), false);
+            NDArray x;
+            if (config.task().kind() == TaskKind.TARGETS) {
+              x = data.trainBatch(scratch, 1).inputs(); // the cell's own input, as the user gave it
+            } else {
+              Shape input =
+                  config
+                      .task()
+                      .kind()
+                      .cellInputShape(
+                          config.task().batchSize(),
+                          config.task().sequenceLength(),
+                          config.model());
+              x = scratch.randomNormal(input).toType(cell.dataTypeOf(), false);
+            }
             ParameterStore parameters = new ParameterStore(scratch, false);
             NDArray injection = cell.inject(parameters, x, false);
             cell.apply(parameters, cell.initialState(x), injection, false);
@@ -452,7 +489,23 @@ public final class ExperimentRun implements AutoCloseable {
         events::publish);
   }
 
-  /** Writes {@code last.ckpt} (and a per-step file when asked) into the run's folder, if any. */
+  /**
+   * The user's module as trained so far, written as TorchScript next to every checkpoint ({@code
+   * NAME-trained.pt} in the run's folder), when the cell is a TorchScript one and the run has a
+   * folder.
+   */
+  public java.util.Optional<Path> trainedModule() {
+    if (module == null || options.directory() == null) {
+      return java.util.Optional.empty();
+    }
+    String name = module.cell().file().getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    return java.util.Optional.of(options.directory().resolve(name + "-trained.pt"));
+  }
+
+  /**
+   * Writes {@code last.ckpt} (and a per-step file when asked) into the run's folder, if any, and a
+   * user's module as TorchScript ({@link #trainedModule()}).
+   */
   private void checkpoint(int step) {
     if (options.directory() == null) {
       return;
@@ -462,6 +515,9 @@ public final class ExperimentRun implements AutoCloseable {
         Checkpoint.save(options.directory().resolve("checkpoint-" + step + ".ckpt"), trainer);
       }
       Checkpoint.save(lastCheckpoint(), trainer);
+      if (module != null) {
+        module.cell().export(trainedModule().orElseThrow());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write checkpoint into " + options.directory() + ": " + RunFolderLock.reason(e),
@@ -495,6 +551,13 @@ public final class ExperimentRun implements AutoCloseable {
     return folderLock == null ? java.util.Optional.empty() : folderLock.staleNote();
   }
 
+  /** Releases the folder of a run refused before it started (removed if it was created empty). */
+  private void abandonFolder() {
+    if (folderLock != null) {
+      folderLock.abandon();
+    }
+  }
+
   private void releaseFolder() {
     if (folderLock != null) {
       folderLock.close();
@@ -511,6 +574,9 @@ public final class ExperimentRun implements AutoCloseable {
       // the log was flushed line by line: nothing is lost
     } finally {
       solverWorkspace.close();
+      if (module != null) {
+        module.close();
+      }
       manager.close();
       releaseFolder();
     }

@@ -44,9 +44,13 @@ final class LengthSweep {
       int batches,
       int threshold,
       Consumer<RunEvent.SweepPoint> onPoint) {
-    if (config.task().kind().images()) {
+    if (config.task().kind().images()
+        || config.task().kind() == org.deqlab.core.experiment.TaskKind.TARGETS) {
       throw new IllegalArgumentException(
-          "a length sweep needs a sequence task; " + config.name() + " is an image task");
+          "a length sweep needs a sequence task; "
+              + config.name()
+              + " is "
+              + (config.task().kind().images() ? "an image task" : "a fit to targets"));
     }
     DeqLayer layer =
         new DeqLayer(

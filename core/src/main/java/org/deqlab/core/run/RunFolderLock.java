@@ -48,6 +48,9 @@ public final class RunFolderLock implements AutoCloseable {
     this.staleNote = staleNote;
   }
 
+  /** The folder this lock created, removed again if a refused run leaves nothing else in it. */
+  private Path createdFolder;
+
   /**
    * Creates {@code folder} if needed and locks it for this process.
    *
@@ -55,6 +58,7 @@ public final class RunFolderLock implements AutoCloseable {
    *     it, or it holds a run that {@code reuse} does not allow to touch
    */
   public static RunFolderLock claim(Path folder, Reuse reuse) {
+    boolean created = !Files.exists(folder);
     try {
       Files.createDirectories(folder);
     } catch (IOException e) {
@@ -96,7 +100,9 @@ public final class RunFolderLock implements AutoCloseable {
                   .getBytes(StandardCharsets.UTF_8)),
           0);
       channel.force(true);
-      return new RunFolderLock(channel, lock, staleNote);
+      RunFolderLock claimed = new RunFolderLock(channel, lock, staleNote);
+      claimed.createdFolder = created ? folder : null;
+      return claimed;
     } catch (IOException | RuntimeException e) {
       try {
         channel.close(); // releases the lock, if taken
@@ -191,6 +197,25 @@ public final class RunFolderLock implements AutoCloseable {
       channel.close();
     } catch (IOException ignored) {
       // closing the channel releases the lock; the kernel does at exit in any case
+    }
+  }
+
+  /**
+   * Releases the lock of a run refused before it wrote anything: a folder this lock created is
+   * removed again, so a refusal leaves no empty run folder behind.
+   */
+  public void abandon() {
+    close();
+    if (createdFolder == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> entries = Files.list(createdFolder)) {
+      if (entries.allMatch(path -> path.getFileName().toString().equals(FILE))) {
+        Files.deleteIfExists(createdFolder.resolve(FILE));
+        Files.deleteIfExists(createdFolder);
+      }
+    } catch (IOException ignored) {
+      // an empty folder left behind loses nothing
     }
   }
 }

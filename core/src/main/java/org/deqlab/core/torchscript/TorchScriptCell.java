@@ -6,6 +6,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -17,6 +18,8 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -196,7 +199,8 @@ public final class TorchScriptCell extends Cell implements AutoCloseable {
       copy.attach(x.getManager());
       return copy;
     }
-    return super.initialState(x);
+    // zeros in the module's dtype: x may be token ids
+    return x.getManager().zeros(stateShape(x.getShape()), dataType, x.getDevice());
   }
 
   /** The identity: the module receives x itself. */
@@ -277,6 +281,73 @@ public final class TorchScriptCell extends Cell implements AutoCloseable {
     if (requested != dataType) {
       throw new TorchScriptException(
           file, "the module's parameters are " + dataType + "; it cannot be run in " + requested);
+    }
+  }
+
+  /**
+   * Writes the module's parameters by their names (for checkpoints). The module reads its own
+   * tensors, so {@link #loadParameters} copies values into them in place instead of replacing them,
+   * as DJL's block format would.
+   */
+  @Override
+  public void saveParameters(DataOutputStream out) throws IOException {
+    out.write(VERSION);
+    out.writeInt(moduleParameters.size());
+    for (Parameter parameter : moduleParameters) {
+      out.writeUTF(parameter.getName());
+      byte[] bytes = parameter.getArray().encode();
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    }
+  }
+
+  /** Copies saved values into the module's own tensors, after checking names and shapes. */
+  @Override
+  public void loadParameters(NDManager manager, DataInputStream in)
+      throws IOException, MalformedModelException {
+    int version = in.readUnsignedByte();
+    if (version != VERSION) {
+      throw new MalformedModelException(
+          "TorchScript cell parameters of version " + version + ", expected " + VERSION);
+    }
+    int count = in.readInt();
+    if (count != moduleParameters.size()) {
+      throw new MalformedModelException(
+          file.getFileName()
+              + " has "
+              + moduleParameters.size()
+              + " parameters, the saved cell had "
+              + count);
+    }
+    try (NDManager scratch = manager.newSubManager()) {
+      for (Parameter parameter : moduleParameters) {
+        String name = in.readUTF();
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        NDArray saved = NDArray.decode(scratch, bytes);
+        NDArray own = parameter.getArray();
+        if (!name.equals(parameter.getName())
+            || !saved.getShape().equals(own.getShape())
+            || saved.getDataType() != own.getDataType()) {
+          throw new MalformedModelException(
+              "saved parameter "
+                  + name
+                  + " "
+                  + saved.getShape()
+                  + " does not match "
+                  + file.getFileName()
+                  + "'s "
+                  + parameter.getName()
+                  + " "
+                  + own.getShape());
+        }
+        NDArray value = saved.toDevice(own.getDevice(), false);
+        Autograd.noGrad(
+            () -> {
+              own.set(new NDIndex("..."), value);
+              return null;
+            });
+      }
     }
   }
 

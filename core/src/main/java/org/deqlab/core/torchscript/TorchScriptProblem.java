@@ -4,10 +4,16 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.PairList;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import org.deqlab.core.data.Batch;
+import org.deqlab.core.data.TrainingData;
+import org.deqlab.core.experiment.ExperimentConfig;
+import org.deqlab.core.experiment.TaskKind;
 import org.deqlab.core.io.DeqProblem;
 import org.deqlab.core.io.NpzFiles;
 
@@ -66,6 +72,112 @@ public record TorchScriptProblem(
       cell.close();
       throw e;
     }
+  }
+
+  /**
+   * Loads the module of a config's model section: {@code model.module} checked on {@code
+   * model.moduleInput}.
+   *
+   * @throws TorchScriptException naming the file and the problem
+   */
+  public static TorchScriptProblem load(ExperimentConfig.Model model, NDManager manager) {
+    return load(Path.of(model.module()), Path.of(model.moduleInput()), manager);
+  }
+
+  /** One line on the gradient check made on load, for run headers. */
+  public String gradientNote() {
+    return String.format(
+        Locale.ROOT,
+        "gradients of %s checked on load against finite differences: %s (worst relative error"
+            + " %.1e)%s",
+        cell.file().getFileName(),
+        gradientCheck.passed() ? "passed" : "FAILED",
+        gradientCheck.worstError(),
+        gradientCheck.float64().isEmpty() ? "" : "; " + gradientCheck.float64());
+  }
+
+  /**
+   * Refuses a task whose inputs or targets do not fit the module: the x the task hands the cell
+   * must have the shape the module was loaded on (another batch, and another length where the cell
+   * has a length axis); the targets of {@code targets} must have the equilibrium's shape; a decoder
+   * or classifier head must read as many features as the state has.
+   *
+   * @throws TorchScriptException naming the field or array to change
+   */
+  public void requireFits(ExperimentConfig config, TrainingData data) {
+    TaskKind kind = config.task().kind();
+    try (NDManager scratch = x.getManager().newSubManager()) {
+      Batch batch = data.trainBatch(scratch, 1);
+      Shape inputs = batch.inputs().getShape();
+      long examples = inputs.get(0);
+      if (kind == TaskKind.TARGETS) {
+        Shape expected = accepted(examples, inputs);
+        if (!inputs.equals(expected)) {
+          throw new TorchScriptException(
+              cell.file(),
+              "takes x of shape "
+                  + expected
+                  + " for "
+                  + examples
+                  + " examples (as in "
+                  + Path.of(config.model().moduleInput()).getFileName()
+                  + "), but "
+                  + examples
+                  + " examples of x in task.data have shape "
+                  + inputs);
+        }
+        Shape state = cell.stateShape(inputs);
+        if (!batch.targets().getShape().equals(state)) {
+          throw new TorchScriptException(
+              cell.file(),
+              "its equilibrium z* has shape "
+                  + state
+                  + " for "
+                  + examples
+                  + " examples of x in task.data, but their y has shape "
+                  + batch.targets().getShape());
+        }
+        return;
+      }
+      long length = kind.images() ? inputs.get(2) : inputs.get(1);
+      Shape given = kind.cellInputShape(examples, length, config.model());
+      Shape expected = accepted(examples, given);
+      if (!given.equals(expected)) {
+        throw new TorchScriptException(
+            cell.file(),
+            "takes x of shape "
+                + expected
+                + ", but task "
+                + kind.label()
+                + " gives the cell x of shape "
+                + given
+                + (kind.images() ? "" : " (model.embedding = " + config.model().embedding() + ")"));
+      }
+      Shape state = cell.stateShape(given);
+      long width = kind.images() ? state.get(1) : state.get(state.dimension() - 1);
+      int read = config.model().cell().featureWidth(config.model());
+      if (width != read) {
+        throw new TorchScriptException(
+            cell.file(),
+            "its state has "
+                + width
+                + " features (z of shape "
+                + state
+                + "), but the task's "
+                + (kind.images() ? "classifier" : "decoder")
+                + " reads model.hidden = "
+                + read
+                + ": set model.hidden to "
+                + width);
+      }
+    }
+  }
+
+  /** The x shape the module takes for {@code examples} rows like {@code given}. */
+  private Shape accepted(long examples, Shape given) {
+    return cell.hasLengthAxis() && given.dimension() >= 2
+        ? cell.inputShape(examples, given.get(1))
+        : cell.inputShape(examples);
   }
 
   /**

@@ -5,14 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.DoubleSupplier;
 import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.engine.DeqEngine;
 import org.deqlab.core.jacobian.JacobianProbe;
@@ -65,68 +62,6 @@ public final class TorchScriptStudy {
 
   /** One solver's solve. */
   public record Solve(SolverKind solver, SolveStats stats) {}
-
-  /**
-   * What a fit did.
-   *
-   * @param errorBefore the equilibrium's mean squared error to y before training
-   * @param errorAfter the same after the steps taken
-   * @param steps the steps taken (fewer than asked when stopped)
-   * @param exported the trained module, written as TorchScript
-   */
-  public record Fit(double errorBefore, double errorAfter, int steps, Path exported) {}
-
-  /**
-   * Fits the cell's equilibrium to the targets {@code y} of {@code data} ({@link TorchScriptFit},
-   * Anderson with default options, batch 32, Adam at 1e-2) and writes the trained module to {@code
-   * export}.
-   *
-   * @param jacobianWeight γ, read before every step (a live setting)
-   * @param stop asked before every step; true ends the fit early (the module is still exported)
-   * @param onStep receives each step's figures
-   * @throws TorchScriptException when the cell is refused for training or the data do not fit it
-   */
-  public static Fit train(
-      Path cell,
-      Path input,
-      Path data,
-      Device device,
-      int steps,
-      DoubleSupplier jacobianWeight,
-      BooleanSupplier stop,
-      Consumer<TorchScriptFit.Step> onStep,
-      Path export)
-      throws IOException {
-    Autograd.setRecording(false);
-    try (NDManager manager = DeqEngine.newManager(device);
-        TorchScriptProblem problem = TorchScriptProblem.load(cell, input, manager)) {
-      problem.requireTrainable();
-      TorchScriptFit.Data examples = TorchScriptFit.Data.load(data, problem.cell(), manager);
-      TorchScriptFit fit =
-          new TorchScriptFit(
-              problem.cell(),
-              examples,
-              new TorchScriptFit.Settings(
-                  steps,
-                  32,
-                  1e-2,
-                  0,
-                  SolverKind.ANDERSON,
-                  SolverOptions.defaults(),
-                  SolverOptions.defaults(),
-                  10),
-              manager);
-      double before = fit.evaluate();
-      int taken = 0;
-      while (taken < steps && !stop.getAsBoolean()) {
-        onStep.accept(fit.step(jacobianWeight.getAsDouble()));
-        taken++;
-      }
-      double after = fit.evaluate();
-      problem.cell().export(export);
-      return new Fit(before, after, taken, export);
-    }
-  }
 
   /**
    * Training-step memory of the cell as a DEQ (Anderson, implicit backward) against its unrolled

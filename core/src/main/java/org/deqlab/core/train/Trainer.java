@@ -368,8 +368,8 @@ public final class Trainer {
             completedSteps,
             split,
             loss,
-            (double) correct / Math.max(1, scored),
-            data.classification() ? Double.NaN : loss / Math.log(2),
+            scored == 0 ? Double.NaN : (double) correct / scored,
+            data.reportsBits() ? loss / Math.log(2) : Double.NaN,
             solves == 0 ? Double.NaN : stepsSum / solves);
     events.publish(evaluation);
     return evaluation;
