@@ -212,6 +212,12 @@ public final class WorkbenchCharts implements ChartSink {
     if (config == null) {
       return;
     }
+    if (config.task().kind() == org.deqlab.core.experiment.TaskKind.TARGETS) {
+      training.setLossAxis("mean squared error ‖z* − y‖²", "a.u.");
+      hints.put(lengths, "A fit to targets has no sequence length to sweep.");
+    } else {
+      training.setLossAxis("loss", "nats");
+    }
     boolean deq = config.model().deq();
     int pretrain = deq ? config.pretrainSteps() : 0;
     if (!deq) {
