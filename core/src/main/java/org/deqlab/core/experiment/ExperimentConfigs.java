@@ -26,8 +26,9 @@ import org.deqlab.core.text.Labels;
  *
  * <p>Files written by earlier versions lack fields added since ({@code description}, {@code
  * model.convolution}, written before 2026-12-04; {@code model.scales}, {@code taps}, {@code
- * gating}, {@code spectralNorm}, before 2026-12-05): absent, they take their defaults (no
- * description, the {@code auto} convolution path), which is what those versions did.
+ * gating}, {@code spectralNorm}, {@code task.data}, {@code model.module}, {@code
+ * model.moduleInput}, before 2026-12-05): absent, they take their defaults (no description, the
+ * {@code auto} convolution path, no user files), which is what those versions did.
  */
 public final class ExperimentConfigs {
   /** The one mapping: strict about unknown fields and about missing numbers. */

@@ -18,11 +18,11 @@ import org.deqlab.core.engine.Autograd;
 import org.deqlab.core.layer.LayerPass;
 
 /**
- * What every model around one cell shares: the cell as its child block, a linear decoder from the
- * cell's state to the outputs, the cross-entropy loss with its counts, and the DJL block plumbing
- * ({@link #forward} replaces DJL's forward). Subclasses say how inputs become x and states become
- * features. Parameters keep their insertion order (cell, the subclass's own, the decoder), which is
- * the order of checkpoints.
+ * What every model around one cell shares: the cell as its child block, and the DJL block plumbing
+ * ({@link #forward} replaces DJL's forward); for models that decode (all but {@link TargetModel}),
+ * a linear decoder from the cell's state to the outputs and the cross-entropy loss with its counts.
+ * Subclasses say how inputs become x and states become features. Parameters keep their insertion
+ * order (cell, the subclass's own, the decoder), which is the order of checkpoints.
  */
 abstract class CellModel extends AbstractBlock implements TaskModel {
   private static final byte VERSION = 1;

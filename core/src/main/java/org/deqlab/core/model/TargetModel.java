@@ -1,14 +1,8 @@
 package org.deqlab.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import org.deqlab.core.cell.Cell;
 import org.deqlab.core.data.Batch;
 import org.deqlab.core.engine.Autograd;
@@ -18,27 +12,12 @@ import org.deqlab.core.solver.IterationListener;
 
 /**
  * The equilibrium itself as the prediction: the batch's inputs are the cell's x, and the loss is
- * the mean squared error between {@code z*(x)} and the targets. No encoder, no decoder: every
+ * the mean squared error between {@code z*(x)} and the targets. No encoder and no decoder: every
  * parameter is the cell's, which is what fitting a user's own cell to targets needs.
  */
-public final class TargetModel extends AbstractBlock implements TaskModel {
-  private static final byte VERSION = 1;
-
-  private final Cell cell;
-
+public final class TargetModel extends CellModel {
   public TargetModel(Cell cell) {
-    super(VERSION);
-    this.cell = addChildBlock("cell", cell);
-  }
-
-  @Override
-  public Block block() {
-    return this;
-  }
-
-  @Override
-  public Cell cell() {
-    return cell;
+    super(cell);
   }
 
   @Override
@@ -55,19 +34,7 @@ public final class TargetModel extends AbstractBlock implements TaskModel {
   }
 
   @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    cell.initialize(manager, dataType);
-  }
-
-  @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return new Shape[] {cell.stateShape(inputShapes[0])};
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore parameters, NDList inputs, boolean training, PairList<String, Object> params) {
-    throw new UnsupportedOperationException(
-        "use forward(ParameterStore, Batch, EquilibriumLayer, …)");
+    return new Shape[] {cell().stateShape(inputShapes[0])};
   }
 }

@@ -110,48 +110,42 @@ public record TorchScriptProblem(
       Batch batch = data.trainBatch(scratch, 1);
       Shape inputs = batch.inputs().getShape();
       long examples = inputs.get(0);
-      if (kind == TaskKind.TARGETS) {
-        Shape expected = accepted(examples, inputs);
-        if (!inputs.equals(expected)) {
-          throw new TorchScriptException(
-              cell.file(),
-              "takes x of shape "
-                  + expected
-                  + " for "
-                  + examples
-                  + " examples (as in "
-                  + Path.of(config.model().moduleInput()).getFileName()
-                  + "), but "
-                  + examples
-                  + " examples of x in task.data have shape "
-                  + inputs);
-        }
-        Shape state = cell.stateShape(inputs);
-        if (!batch.targets().getShape().equals(state)) {
-          throw new TorchScriptException(
-              cell.file(),
-              "its equilibrium z* has shape "
-                  + state
-                  + " for "
-                  + examples
-                  + " examples of x in task.data, but their y has shape "
-                  + batch.targets().getShape());
-        }
-        return;
-      }
-      long length = kind.images() ? inputs.get(2) : inputs.get(1);
-      Shape given = kind.cellInputShape(examples, length, config.model());
+      boolean targets = kind == TaskKind.TARGETS;
+      Shape given =
+          targets
+              ? inputs
+              : kind.cellInputShape(
+                  examples, kind.images() ? inputs.get(2) : inputs.get(1), config.model());
       Shape expected = accepted(examples, given);
       if (!given.equals(expected)) {
         throw new TorchScriptException(
             cell.file(),
             "takes x of shape "
                 + expected
-                + ", but task "
-                + kind.label()
-                + " gives the cell x of shape "
-                + given
-                + (kind.images() ? "" : " (model.embedding = " + config.model().embedding() + ")"));
+                + " (as loaded on "
+                + Path.of(config.model().moduleInput()).getFileName()
+                + "), but "
+                + (targets
+                    ? "x in task.data has " + given
+                    : "task "
+                        + kind.label()
+                        + " gives the cell x of shape "
+                        + given
+                        + (kind.images()
+                            ? ""
+                            : " (model.embedding = " + config.model().embedding() + ")")));
+      }
+      if (targets) {
+        Shape state = cell.stateShape(given);
+        if (!batch.targets().getShape().equals(state)) {
+          throw new TorchScriptException(
+              cell.file(),
+              "its equilibrium z* has shape "
+                  + state
+                  + " for x in task.data, but y there has "
+                  + batch.targets().getShape());
+        }
+        return;
       }
       Shape state = cell.stateShape(given);
       long width = kind.images() ? state.get(1) : state.get(state.dimension() - 1);

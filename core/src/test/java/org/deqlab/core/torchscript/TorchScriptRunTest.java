@@ -238,6 +238,26 @@ class TorchScriptRunTest extends EngineTest {
   }
 
   @Test
+  void targetsThatAreNotTheEquilibriumsShapeAreRefusedNamingBothShapes(@TempDir Path folder)
+      throws IOException {
+    Path file = folder.resolve("xy.npz");
+    try (NDManager scope = manager.newSubManager();
+        TorchScriptProblem gated = TorchScriptFixtures.load("gated", manager)) {
+      long width = gated.z0().getShape().get(1);
+      NDArray x = scope.randomNormal(gated.cell().inputShape(8));
+      NDArray y = scope.zeros(new ai.djl.ndarray.types.Shape(8, width + 1));
+      org.deqlab.core.io.NpzFiles.write(file, java.util.Map.of("x", x, "y", y));
+    }
+    ExperimentConfig wrong = fit(5).withTask(fit(5).task().withData(file.toString()));
+    TorchScriptException e =
+        assertThrows(
+            TorchScriptException.class,
+            () -> ExperimentRun.create(wrong, ExperimentRun.Options.inMemory()).close());
+    assertTrue(e.getMessage().contains("its equilibrium z* has shape (8, "), e.getMessage());
+    assertTrue(e.getMessage().contains("but y there has (8, "), e.getMessage());
+  }
+
+  @Test
   void targetsOfAnotherShapeAndCellsWithoutParametersAreRefusedByName() {
     ExperimentConfig wrong =
         fit(5)
