@@ -52,14 +52,26 @@ final class PyTorchCellView {
   private final Button memory = new Button("Memory: DEQ vs unrolled");
   private final MemoryChart memoryChart = new MemoryChart();
   private final Button fit = new Button("Fit to targets…");
+  private final Button use = new Button("Use in the experiment");
   private final VBox root;
   private boolean shown;
 
   /**
    * @param onOpen asks for the files and opens them
    * @param onMemory measures the open cell's memory
+   * @param onFit asks for targets and fits the cell to them as a run
+   * @param onUse puts the cell into the experiment panel's task
    */
-  PyTorchCellView(Runnable onOpen, Runnable onMemory, Runnable onFit) {
+  PyTorchCellView(Runnable onOpen, Runnable onMemory, Runnable onFit, Runnable onUse) {
+    use.setId("pytorch-cell-use");
+    use.setTooltip(
+        new Tooltip(
+            "Put this cell into the experiment in the Training tab (model.cell torchscript), keeping"
+                + " its task: press Run there to train it on copy-memory, char-lm or shapes when"
+                + " its shapes fit (x of width model.embedding, a state of model.hidden features)"));
+    use.setDisable(true);
+    use.setMinWidth(Region.USE_PREF_SIZE);
+    use.setOnAction(e -> onUse.run());
     fit.setId("pytorch-cell-fit");
     fit.setTooltip(
         new Tooltip(
@@ -113,7 +125,7 @@ final class PyTorchCellView {
     charts.add(memoryChart, 0, 1, 2, 1);
     VBox.setVgrow(charts, Priority.ALWAYS);
     open.setMinWidth(Region.USE_PREF_SIZE); // the header wraps, the button keeps its words
-    HBox top = new HBox(10, open, memory, fit);
+    HBox top = new HBox(10, open, memory, fit, use);
     header.setMinHeight(Region.USE_PREF_SIZE);
     top.setAlignment(Pos.CENTER_LEFT);
     root = new VBox(6, top, header, check, jacobian, charts);
@@ -129,6 +141,7 @@ final class PyTorchCellView {
     open.setDisable(busy);
     memory.setDisable(busy || !shown);
     fit.setDisable(busy || !shown);
+    use.setDisable(busy || !shown);
   }
 
   /** Clears the memory chart for a new measurement. */
@@ -158,6 +171,7 @@ final class PyTorchCellView {
     shown = true;
     memory.setDisable(false);
     fit.setDisable(false);
+    use.setDisable(false);
     memoryChart.clear();
     header.setText(
         String.format(

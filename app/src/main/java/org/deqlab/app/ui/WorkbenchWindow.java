@@ -38,6 +38,7 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.deqlab.app.charts.WorkbenchCharts;
+import org.deqlab.core.experiment.CellKind;
 import org.deqlab.core.experiment.ExperimentConfig;
 import org.deqlab.core.experiment.Presets;
 import org.deqlab.core.run.ExperimentFile;
@@ -71,7 +72,8 @@ final class WorkbenchWindow {
   private final Tab memoryTab = new Tab("Memory: DEQ vs unrolled");
   private final Tab pytorchCellTab = new Tab("PyTorch cell");
   private final PyTorchCellView pytorchCell =
-      new PyTorchCellView(this::chooseAndOpenCell, this::measureCellMemory, this::chooseAndFitCell);
+      new PyTorchCellView(
+          this::chooseAndOpenCell, this::measureCellMemory, this::chooseAndFitCell, this::useCell);
 
   /** The cell and input shown in the PyTorch cell tab (null before one is opened). */
   private Path shownCell;
@@ -635,6 +637,43 @@ final class WorkbenchWindow {
             .withDevice(editor.config().get().device());
     editor.load(config);
     return startRun();
+  }
+
+  /**
+   * Puts the shown cell into the experiment panel's experiment (its task kept; a fit to targets
+   * stays one), for a run in the Training tab; the run refuses shapes that do not fit, naming the
+   * field to change.
+   */
+  void useCell() {
+    if (shownCell == null) {
+      return;
+    }
+    if (run.state().get().active()) {
+      error("A run is going", "stop the run in the Training tab first, then use the cell");
+      return;
+    }
+    ExperimentConfig current = editor.config().get();
+    String module = shownCell.toAbsolutePath().normalize().toString();
+    String input = shownInput.toAbsolutePath().normalize().toString();
+    editor.load(
+        current
+            .withName(current.name().replaceFirst("\\+.*$", "") + "+" + shownCell.getFileName())
+            .withModel(
+                current
+                    .model()
+                    .with(
+                        m ->
+                            m.cell(CellKind.TORCHSCRIPT)
+                                .spectralNorm(0)
+                                .module(module)
+                                .moduleInput(input))));
+    tabs.getSelectionModel().select(trainingTab);
+    status.say(
+        "The experiment now uses "
+            + shownCell.getFileName()
+            + " as its cell (task "
+            + current.task().kind().label()
+            + "): press Run to train it; shapes that do not fit are named when the run starts.");
   }
 
   PyTorchCellView pytorchCellView() {

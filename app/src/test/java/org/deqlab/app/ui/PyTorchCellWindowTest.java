@@ -110,6 +110,23 @@ class PyTorchCellWindowTest extends WindowTest {
   }
 
   @Test
+  void aCellPutIntoTheExperimentKeepsItsTaskAndARunNamesTheFieldThatDoesNotFit(FxRobot robot)
+      throws Exception {
+    openCell("sequence.pt", "sequence.npz");
+    String task = fx(() -> models.editor.config().get().task().kind().label());
+    fxRun(() -> window.useCell());
+    var config = fx(() -> models.editor.config().get());
+    assertEquals("torchscript", config.model().cell().label());
+    assertTrue(config.model().module().endsWith("sequence.pt"), config.model().module());
+    assertEquals(task, config.task().kind().label());
+    fx(() -> window.startRun()).handle((v, e) -> null).get(120, TimeUnit.SECONDS);
+    fxRun(() -> {});
+    String said = fx(() -> models.status.status().get());
+    assertTrue(
+        said.startsWith("Run refused") && said.contains("sequence.pt: takes x of shape"), said);
+  }
+
+  @Test
   void aBadCellIsNamedInADialog(FxRobot robot) throws Exception {
     openCell("bad-arity.pt", "bad-arity.npz");
     await("the error dialog opens", 30, () -> robot.lookup("#error-dialog").tryQuery().isPresent());
