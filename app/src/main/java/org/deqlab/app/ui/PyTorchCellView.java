@@ -63,34 +63,28 @@ final class PyTorchCellView {
    * @param onUse puts the cell into the experiment panel's task
    */
   PyTorchCellView(Runnable onOpen, Runnable onMemory, Runnable onFit, Runnable onUse) {
-    use.setId("pytorch-cell-use");
-    use.setTooltip(
-        new Tooltip(
-            "Put this cell into the experiment in the Training tab (model.cell torchscript), keeping"
-                + " its task: press Run there to train it on copy-memory, char-lm or shapes when"
-                + " its shapes fit (x of width model.embedding, a state of model.hidden features)"));
-    use.setDisable(true);
-    use.setMinWidth(Region.USE_PREF_SIZE);
-    use.setOnAction(e -> onUse.run());
-    fit.setId("pytorch-cell-fit");
-    fit.setTooltip(
-        new Tooltip(
-            "Train the cell: its equilibrium z*(x) fitted to targets y (an .npz with x and y) by"
-                + " the implicit backward and Adam, as a run in the Training tab — live f_thres,"
-                + " b_thres, tolerance, γ and learning rate, run log, checkpoints; the trained"
-                + " module is written as TorchScript next to every checkpoint"));
-    fit.setDisable(true);
-    fit.setMinWidth(Region.USE_PREF_SIZE);
-    fit.setOnAction(e -> onFit.run());
-    memory.setId("pytorch-cell-memory");
-    memory.setTooltip(
-        new Tooltip(
-            "One training step of this cell as a DEQ (implicit backward) and as its unrolled twin"
-                + " (the module applied L = 1, 4, 16, 64 times with autograd): memory kept for"
-                + " the backward pass"));
-    memory.setDisable(true);
-    memory.setMinWidth(Region.USE_PREF_SIZE);
-    memory.setOnAction(e -> onMemory.run());
+    action(
+        use,
+        "pytorch-cell-use",
+        "Put this cell into the experiment in the Training tab (model.cell torchscript), keeping"
+            + " its task: press Run there to train it on copy-memory, char-lm or shapes when its"
+            + " shapes fit (x of width model.embedding, a state of model.hidden features)",
+        onUse);
+    action(
+        fit,
+        "pytorch-cell-fit",
+        "Train the cell: its equilibrium z*(x) fitted to targets y (an .npz with x and y) by the"
+            + " implicit backward and Adam, as a run in the Training tab — live f_thres, b_thres,"
+            + " tolerance, γ and learning rate, run log, checkpoints; the trained module is"
+            + " written as TorchScript next to every checkpoint",
+        onFit);
+    action(
+        memory,
+        "pytorch-cell-memory",
+        "One training step of this cell as a DEQ (implicit backward) and as its unrolled twin (the"
+            + " module applied L = 1, 4, 16, 64 times with autograd): memory kept for the"
+            + " backward pass",
+        onMemory);
     memoryChart.setId("pytorch-cell-memory-chart");
     open.setId("open-pytorch-cell");
     open.setTooltip(
@@ -130,6 +124,15 @@ final class PyTorchCellView {
     top.setAlignment(Pos.CENTER_LEFT);
     root = new VBox(6, top, header, check, jacobian, charts);
     root.setPadding(new Insets(8));
+  }
+
+  /** A button that acts on the open cell: disabled until one is shown, its words kept whole. */
+  private static void action(Button button, String id, String tip, Runnable onAction) {
+    button.setId(id);
+    button.setTooltip(new Tooltip(tip));
+    button.setDisable(true);
+    button.setMinWidth(Region.USE_PREF_SIZE);
+    button.setOnAction(e -> onAction.run());
   }
 
   Node node() {

@@ -226,7 +226,9 @@ class WorkbenchWindowTest extends WindowTest {
 
   @Test
   void aLiveChangeOfFThresReachesTheEngineAtTheNextStep(FxRobot robot) {
-    load(TinyExperiment.config(60));
+    // Far more steps than the test waits for: under load the robot's typing took longer than the
+    // 60 steps this once had, the run ended before the edit, and the wait below timed out.
+    load(TinyExperiment.config(100_000));
     robot.clickOn("#run");
     await("three steps are done", 60, () -> models.run.step().get() >= 3);
 
