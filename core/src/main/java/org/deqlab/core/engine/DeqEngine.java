@@ -115,6 +115,15 @@ public final class DeqEngine {
     return get().newBaseManager(device);
   }
 
+  /**
+   * A manager on the host under {@code parent}, closed with it: for values that must not depend on
+   * the device they end up on, such as the random draws of a cell that checks on every device share
+   * (a GPU's generator draws other numbers than the CPU's for the same seed).
+   */
+  public static NDManager hostManager(NDManager parent) {
+    return parent.newSubManager(Device.cpu());
+  }
+
   /** How reports, run logs and the window name a device: {@code cpu} or {@code cuda:N}. */
   public static String label(Device device) {
     return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";

@@ -9,6 +9,7 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.Random;
 import org.deqlab.core.cell.Cell;
+import org.deqlab.core.engine.DeqEngine;
 
 /**
  * A cell under test and its float64 twin holding the same parameter values, with inputs for both:
@@ -56,11 +57,16 @@ public record CellTwins(
       long seed) {
     manager.getEngine().setRandomSeed((int) seed);
     Random random = new Random(seed);
+    // Drawn on the host whatever the devices: a GPU's generator would draw another cell (on the
+    // H200
+    // a barely contractive one, whose unconverged Broyden solves parted between the devices), so
+    // every device checks the very cell the CPU's checks verified.
+    NDManager host = DeqEngine.hostManager(referenceManager);
     Cell seeded = subject.factory().get();
-    seeded.initialize(manager, DataType.FLOAT32);
+    seeded.initialize(host, DataType.FLOAT32);
     jitter(seeded, random);
     Cell single =
-        dataType == DataType.FLOAT32
+        dataType == DataType.FLOAT32 && manager.getDevice().equals(host.getDevice())
             ? seeded
             : widened(subject.factory().get(), seeded, manager, dataType);
     Cell twin = widened(subject.reference().get(), seeded, referenceManager, DataType.FLOAT64);
@@ -86,7 +92,8 @@ public record CellTwins(
     PairList<String, Parameter> source = from.getParameters();
     PairList<String, Parameter> target = cell.getParameters();
     for (int i = 0; i < source.size(); i++) {
-      try (NDArray values = source.valueAt(i).getArray().toType(dataType, false)) {
+      // a copy even in the same dtype: closing it must not close the source's parameter
+      try (NDArray values = source.valueAt(i).getArray().toType(dataType, true)) {
         target.valueAt(i).getArray().set(values.toByteBuffer());
       }
     }
