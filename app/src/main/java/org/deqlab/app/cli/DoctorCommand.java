@@ -179,6 +179,9 @@ final class DoctorCommand implements Callable<Integer> {
               String.format(Locale.ROOT, "%.1e", worst.relativeError()),
               String.format(Locale.ROOT, "%.0e", outcome.tolerance()),
               outcome.passed() ? "pass" : "FAIL");
+          if (!outcome.solveNote().isEmpty()) {
+            out.println("    " + outcome.solveNote());
+          }
           out.flush();
         }
       }

@@ -152,11 +152,12 @@ public final class DeviceCheck {
                 "",
                 outcome.passed(),
                 String.format(
-                    Locale.ROOT,
-                    "%s %.1e (≤ %.0e)",
-                    outcome.worst().quantity(),
-                    outcome.worst().relativeError(),
-                    outcome.tolerance()));
+                        Locale.ROOT,
+                        "%s %.1e (≤ %.0e)",
+                        outcome.worst().quantity(),
+                        outcome.worst().relativeError(),
+                        outcome.tolerance())
+                    + (outcome.solveNote().isEmpty() ? "" : "; " + outcome.solveNote()));
           });
     }
   }

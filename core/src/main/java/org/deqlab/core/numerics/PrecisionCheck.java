@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.deqlab.core.cell.Cell;
@@ -22,9 +23,11 @@ import org.deqlab.core.layer.EquilibriumLayer;
 import org.deqlab.core.layer.LayerPass;
 import org.deqlab.core.layer.UnrolledLayer;
 import org.deqlab.core.solver.IterationListener;
+import org.deqlab.core.solver.SolveStats;
 import org.deqlab.core.solver.SolverKind;
 import org.deqlab.core.solver.SolverOptions;
 import org.deqlab.core.solver.StopCriterion;
+import org.deqlab.core.solver.StopReason;
 
 /**
  * Checks that a cell's float32 gradients are right on this machine, by comparing them with its
@@ -136,11 +139,13 @@ public final class PrecisionCheck {
     try (NDManager scope = manager.newSubManager();
         NDManager referenceScope = referenceManager.newSubManager()) {
       CellTwins twins = CellTwins.build(subject, scope, dataType, referenceScope, seed);
-      Map<String, double[]> single =
+      Measured measured =
           gradients(probe, twins.single(), twins.x32(), twins.z32(), twins.cotangent32(), scope);
-      Map<String, double[]> reference =
+      Measured referenceMeasured =
           gradients(
               probe, twins.twin(), twins.x64(), twins.z64(), twins.cotangent64(), referenceScope);
+      Map<String, double[]> single = measured.gradients();
+      Map<String, double[]> reference = referenceMeasured.gradients();
       double largest =
           reference.values().stream().mapToDouble(PrecisionCheck::maxAbs).max().orElse(0);
       List<PrecisionOutcome.QuantityError> errors = new ArrayList<>();
@@ -155,14 +160,46 @@ public final class PrecisionCheck {
           probe,
           errors,
           tolerances.of(probe) * subject.toleranceFactor(),
-          subject.convolutional());
+          subject.convolutional(),
+          unconverged(measured.solve(), referenceMeasured.solve()));
     } finally {
       Autograd.setRecording(recording);
     }
   }
 
+  /**
+   * What one side measured: its gradients by quantity, and the forward solve of a DEQ probe (null
+   * for the others).
+   */
+  private record Measured(Map<String, double[]> gradients, SolveStats solve) {}
+
+  /**
+   * Empty when both forward solves converged (or there were none); otherwise which did not: then
+   * the gradients were taken at points that need not agree, whatever the arithmetic.
+   */
+  static String unconverged(SolveStats checked, SolveStats reference) {
+    List<String> sides = new ArrayList<>();
+    for (SolveStats stats : new SolveStats[] {checked, reference}) {
+      if (stats != null && stats.stopReason() != StopReason.CONVERGED) {
+        sides.add(
+            String.format(
+                Locale.ROOT,
+                "%s %s after %d steps (relative residual %.1e)",
+                stats == checked ? "checked" : "reference",
+                stats.stopReason().label(),
+                stats.steps(),
+                stats.relativeResidual()));
+      }
+    }
+    return sides.isEmpty()
+        ? ""
+        : "forward solve not converged: "
+            + String.join("; ", sides)
+            + " — the gradients are taken at points that need not agree";
+  }
+
   /** The gradients of {@code ⟨cotangent, output⟩} by quantity: z (cell only), x, parameters. */
-  private Map<String, double[]> gradients(
+  private Measured gradients(
       Probe probe, Cell cell, NDArray x, NDArray z, NDArray cotangent, NDManager manager) {
     ParameterStore parameters = new ParameterStore(manager, false);
     for (Pair<String, Parameter> entry : cell.getParameters()) {
@@ -171,6 +208,7 @@ public final class PrecisionCheck {
     NDArray input = x.duplicate();
     input.setRequiresGradient(true);
     Map<String, double[]> gradients = new LinkedHashMap<>();
+    SolveStats solve = null;
     if (probe == Probe.JACOBIAN_TERM) {
       // Probes drawn on the host from one seed: the same in both precisions.
       List<NDArray> probes = new ArrayList<>();
@@ -214,6 +252,7 @@ public final class PrecisionCheck {
       LayerPass pass =
           layer(probe, cell, x.getDataType())
               .forward(parameters, input, true, IterationListener.NONE);
+      solve = pass.forwardStats().orElse(null);
       NDArray pairing = Autograd.recording(true, () -> pass.state().mul(cotangent).sum());
       List<ByteBuffer> reused = provokeCollection();
       Autograd.backward(pairing, false);
@@ -224,7 +263,7 @@ public final class PrecisionCheck {
     for (Pair<String, Parameter> entry : cell.getParameters()) {
       gradients.put(entry.getKey(), doubles(entry.getValue().getArray().getGradient()));
     }
-    return gradients;
+    return new Measured(gradients, solve);
   }
 
   /**

@@ -14,16 +14,30 @@ import java.util.Locale;
  * @param errors per quantity
  * @param tolerance the largest relative error that passes
  * @param convolutional whether the checked cell is made of convolutions
+ * @param solveNote for a DEQ probe whose forward solve did not converge on one side or both, which
+ *     and how far it got (the gradients then need not agree); empty otherwise
  */
 public record PrecisionOutcome(
     String subject,
     Probe probe,
     List<QuantityError> errors,
     double tolerance,
-    boolean convolutional) {
+    boolean convolutional,
+    String solveNote) {
 
   public PrecisionOutcome {
     errors = List.copyOf(errors);
+    solveNote = solveNote == null ? "" : solveNote;
+  }
+
+  /** An outcome whose solves converged (or that had none). */
+  public PrecisionOutcome(
+      String subject,
+      Probe probe,
+      List<QuantityError> errors,
+      double tolerance,
+      boolean convolutional) {
+    this(subject, probe, errors, tolerance, convolutional, "");
   }
 
   /** The relative error of one differentiated quantity. */
@@ -50,13 +64,14 @@ public record PrecisionOutcome(
   public String summary() {
     QuantityError worst = worst();
     return String.format(
-        Locale.ROOT,
-        "%s: worst %s %.1e (tolerance %.0e) %s",
-        probe,
-        worst.quantity(),
-        worst.relativeError(),
-        tolerance,
-        passed() ? "pass" : "FAIL");
+            Locale.ROOT,
+            "%s: worst %s %.1e (tolerance %.0e) %s",
+            probe,
+            worst.quantity(),
+            worst.relativeError(),
+            tolerance,
+            passed() ? "pass" : "FAIL")
+        + (solveNote.isEmpty() ? "" : "; " + solveNote);
   }
 
   /** The subject and the {@link #summary()}. */
